@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= .demo/demo.sqlite
+DEMO_AUDITS ?= 3000
+
+.PHONY: run test lint bench clean demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(DEMO_DB): | $(STAMP)
+	mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/audit-tool --database $(DEMO_DB) demo --audits $(DEMO_AUDITS) --seed 1
+
+demo: $(DEMO_DB)
+
+run: $(STAMP) $(DEMO_DB)
+	$(BIN)/audit-tool --database $(DEMO_DB)
+
+lint: $(STAMP)
+	$(BIN)/ruff check audit_tool tests bench docs
+	$(BIN)/ruff format --check audit_tool tests bench docs
+	$(BIN)/mypy
+
+test: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py
+
+clean:
+	rm -rf $(VENV) .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""SQLAlchemy models, one module per aggregate.
+
+Models load on first use (`from audit_tool.models import Case` imports only the modules that
+Case needs), so that start-up does not pay for mapping every table. Relationships only point
+from a model to the ones it depends on, never back, which is what makes this safe. Anything
+that needs the whole schema (create_all, Alembic, metadata comparison) calls `load_all()`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from audit_tool.models.base import Base
+
+if TYPE_CHECKING:
+    from audit_tool.models.audits import (
+        Audit,
+        Moderation,
+        ModerationAnswer,
+        Programme,
+        Review,
+        ReviewAnswer,
+        UrgentConcern,
+    )
+    from audit_tool.models.briefings import Briefing
+    from audit_tool.models.cases import Case
+    from audit_tool.models.changelog import ChangeLogEntry
+    from audit_tool.models.learning import (
+        Action,
+        Feedback,
+        FeedbackAnswer,
+        FeedbackQuestion,
+        LearningPoint,
+        LearningTheme,
+        WorkerFeedback,
+    )
+    from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
+    from audit_tool.models.templates import AuditTemplate, GradingScale, ScaleLevel, TemplateItem
+
+_MODULES = ("reference", "cases", "templates", "audits", "learning", "briefings", "changelog")
+
+_WHERE = {
+    **dict.fromkeys(
+        (
+            "Audit",
+            "Moderation",
+            "ModerationAnswer",
+            "Programme",
+            "Review",
+            "ReviewAnswer",
+            "UrgentConcern",
+        ),
+        "audits",
+    ),
+    "Briefing": "briefings",
+    "Case": "cases",
+    "ChangeLogEntry": "changelog",
+    **dict.fromkeys(
+        (
+            "Action",
+            "Feedback",
+            "FeedbackAnswer",
+            "FeedbackQuestion",
+            "LearningPoint",
+            "LearningTheme",
+            "WorkerFeedback",
+        ),
+        "learning",
+    ),
+    **dict.fromkeys(("Agency", "Person", "PersonRole", "Setting", "Team"), "reference"),
+    **dict.fromkeys(("AuditTemplate", "GradingScale", "ScaleLevel", "TemplateItem"), "templates"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'audit_tool.models' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f"audit_tool.models.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def load_all() -> type[Base]:
+    """Import every model module so that Base.metadata holds the whole schema."""
+    for module in _MODULES:
+        importlib.import_module(f"audit_tool.models.{module}")
+    return Base
+
+
+__all__ = [
+    "Action",
+    "Agency",
+    "Audit",
+    "AuditTemplate",
+    "Base",
+    "Briefing",
+    "Case",
+    "ChangeLogEntry",
+    "Feedback",
+    "FeedbackAnswer",
+    "FeedbackQuestion",
+    "GradingScale",
+    "LearningPoint",
+    "LearningTheme",
+    "Moderation",
+    "ModerationAnswer",
+    "Person",
+    "PersonRole",
+    "Programme",
+    "Review",
+    "ReviewAnswer",
+    "ScaleLevel",
+    "Setting",
+    "Team",
+    "TemplateItem",
+    "UrgentConcern",
+    "WorkerFeedback",
+]

@@ -1,0 +1,1 @@
+"""The domain: every rule, permission check and write. The GUI and the CLI call these."""

@@ -1,0 +1,74 @@
+"""Who is acting, and which roles may do what (the one table of permissions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from audit_tool.errors import PermissionDenied
+
+ROLE_LABELS = {
+    "auditor": "Auditor",
+    "moderator": "Moderator",
+    "lead": "QA lead",
+    "viewer": "Viewer",
+}
+
+# operation -> roles allowed. Checked by the services; the GUI only hides what is refused.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "case.view": frozenset({"auditor", "moderator", "lead"}),
+    "case.edit": frozenset({"lead"}),
+    "case.import": frozenset({"lead"}),
+    "case.export": frozenset({"auditor", "moderator", "lead"}),
+    "reference.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
+    "reference.edit": frozenset({"lead"}),
+    "template.view": frozenset({"auditor", "moderator", "lead"}),
+    "template.edit": frozenset({"lead"}),
+    "changelog.view": frozenset({"lead"}),
+    "demo.generate": frozenset({"lead"}),
+}
+
+OPERATION_LABELS = {
+    "case.view": "view cases",
+    "case.edit": "add, change or delete cases",
+    "case.import": "import cases",
+    "case.export": "export cases",
+    "reference.view": "view agencies, teams and people",
+    "reference.edit": "change agencies, teams and people",
+    "template.view": "view audit templates",
+    "template.edit": "change audit templates",
+    "changelog.view": "read the change log",
+    "demo.generate": "generate demo data",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person on whose behalf a service call runs."""
+
+    name: str
+    roles: frozenset[str]
+    person_id: int | None = None
+    key: str | None = None
+    agency_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """The command line and set-up jobs, until accounts exist: acts as a QA lead."""
+        return cls(name=name, roles=frozenset({"lead"}))
+
+    def can(self, operation: str) -> bool:
+        return bool(PERMISSIONS[operation] & self.roles)
+
+    @property
+    def role_text(self) -> str:
+        return ", ".join(ROLE_LABELS[r] for r in sorted(self.roles)) or "no role"
+
+
+def require(actor: Actor, operation: str) -> None:
+    if not actor.can(operation):
+        allowed = " or ".join(ROLE_LABELS[r] for r in sorted(PERMISSIONS[operation]))
+        raise PermissionDenied(
+            f"{actor.name} ({actor.role_text}) may not {OPERATION_LABELS[operation]}; "
+            f"that needs the role {allowed}."
+        )

@@ -1,0 +1,5 @@
+"""Engine and session factory, schema versions and upgrades, backups."""
+
+from audit_tool.store.database import Database, open_database, to_url
+
+__all__ = ["Database", "open_database", "to_url"]

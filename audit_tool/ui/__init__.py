@@ -1,0 +1,1 @@
+"""The Qt front end: windows, views, dialogs, item models and background workers."""

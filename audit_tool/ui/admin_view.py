@@ -1,0 +1,653 @@
+"""The Admin view: agencies, teams (with service areas) and people (with roles).
+
+Each tab is the case register's pattern: a table of records beside a form for the selected one,
+with the service's validation messages shown next to the fields. The service refuses what the
+acting user may not do; this view only hides the controls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.services import reference
+from audit_tool.services.actors import ROLE_LABELS, Actor
+from audit_tool.store import Database
+from audit_tool.ui.errors import show_error
+
+ERROR_STYLE = "color: #b00020;"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], object]
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A small in-memory list of rows (reference tables hold dozens to hundreds of records)."""
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = self.columns[index.column()].value(self.rows[index.row()])
+            if isinstance(value, bool):
+                return "Yes" if value else "No"
+            return "" if value is None else str(value)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        get = self.columns[column].value
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(
+            key=lambda r: str(get(r) or "").lower(),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self.layoutChanged.emit()
+
+
+class ReferenceTab(QWidget):
+    """Table of records and a form; subclasses say what the records and fields are."""
+
+    changed = Signal()
+    status_message = Signal(str)
+
+    noun = "record"
+    prefix = "records"
+    empty_hint = ""
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.can_edit = actor.can("reference.edit")
+        self.current: Any = None  # the record in the form; None while adding a new one
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+
+        self.model = RecordTableModel(self.columns(), self)
+        self.table = QTableView()
+        self.table.setObjectName(f"{self.prefix}Table")
+        self.table.setAccessibleName(f"{self.prefix.title()}")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.empty = QLabel(self.empty_hint)
+        self.empty.setObjectName(f"{self.prefix}Empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty, 1)
+
+        right = QWidget()
+        right.setMinimumWidth(320)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setObjectName(f"{self.prefix}FormTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        right_layout.addWidget(self.title)
+        self.message = QLabel()
+        self.message.setObjectName(f"{self.prefix}Message")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        right_layout.addWidget(self.message)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        right_layout.addLayout(self.form)
+        self.build_form()
+        right_layout.addStretch(1)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(f"&New {self.noun}")
+        self.new_button.setObjectName(f"{self.prefix}New")
+        self.new_button.clicked.connect(self.new_record)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setObjectName(f"{self.prefix}Save")
+        self.save_button.setToolTip("Save the form (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.delete_button = QPushButton("&Delete...")
+        self.delete_button.setObjectName(f"{self.prefix}Delete")
+        self.delete_button.clicked.connect(self.delete)
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.save_button)
+        right_layout.addLayout(buttons)
+        self.read_only_note = QLabel("Only a QA lead can change reference data.")
+        self.read_only_note.setObjectName(f"{self.prefix}ReadOnly")
+        self.read_only_note.setStyleSheet("color: #555555;")
+        right_layout.addWidget(self.read_only_note)
+
+        for button in (self.new_button, self.save_button, self.delete_button):
+            button.setVisible(self.can_edit)
+        self.read_only_note.setVisible(not self.can_edit)
+        for widget in self.fields.values():
+            widget.setEnabled(self.can_edit)
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(self.save)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(splitter)
+
+    # -- what subclasses provide
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def build_form(self) -> None:
+        raise NotImplementedError
+
+    def load(self) -> list[Any]:
+        raise NotImplementedError
+
+    def fill(self, row: Any) -> None:
+        raise NotImplementedError
+
+    def clear_form(self) -> None:
+        raise NotImplementedError
+
+    def store(self, original_key: str | None) -> Any:
+        raise NotImplementedError
+
+    def remove(self, key: str) -> None:
+        raise NotImplementedError
+
+    def describe(self, row: Any) -> str:
+        return str(row.name)
+
+    # -- form helpers
+
+    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+        widget.setObjectName(f"{self.prefix}_{key}")
+        widget.setAccessibleName(label)
+        error = QLabel()
+        error.setObjectName(f"{self.prefix}_{key}Error")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        box = QWidget()
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(2)
+        inner.addWidget(widget)
+        inner.addWidget(error)
+        self.form.addRow(label, box)
+        self.fields[key] = widget
+        self.errors[key] = error
+        return widget
+
+    def line(self, key: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        self.add_field(key, label, edit)
+        return edit
+
+    def combo(self, key: str, label: str) -> QComboBox:
+        box = QComboBox()
+        self.add_field(key, label, box)
+        return box
+
+    @staticmethod
+    def select_data(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    # -- behaviour
+
+    def refresh(self, keep: str | None = None) -> None:
+        key = keep or (self.current.key if self.current is not None else None)
+        try:
+            rows = self.load()
+        except AuditToolError as exc:
+            show_error(self, "Admin", exc)
+            return
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        has_rows = bool(rows)
+        self.table.setVisible(has_rows)
+        self.empty.setVisible(not has_rows)
+        keys = [r.key for r in rows]
+        if key in keys:
+            self.table.selectRow(keys.index(key))
+        elif rows:
+            self.table.selectRow(0)
+        else:
+            self.new_record()
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        row = self.model.rows[current.row()]
+        self.current = row
+        self._clear_errors()
+        self.fill(row)
+        self.title.setText(self.describe(row))
+        self.delete_button.setEnabled(True)
+
+    def new_record(self) -> None:
+        self.table.clearSelection()
+        self.current = None
+        self._clear_errors()
+        self.clear_form()
+        self.title.setText(f"New {self.noun}")
+        self.delete_button.setEnabled(False)
+        first = next(iter(self.fields.values()), None)
+        if first is not None and self.can_edit:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.hide()
+        self.message.hide()
+
+    def _show_errors(self, exc: ValidationError) -> None:
+        self._clear_errors()
+        shown = [k for k in self.errors if k in exc.fields]
+        for key in shown:
+            self.errors[key].setText(exc.fields[key])
+            self.errors[key].show()
+        if shown:
+            count = len(shown)
+            self.message.setText(
+                f"The {self.noun} was not saved: {count} problem{'s' if count > 1 else ''}, "
+                "shown next to the fields."
+            )
+            self.fields[shown[0]].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.message.setText(str(exc))
+        self.message.show()
+
+    def save(self) -> None:
+        if not self.can_edit:
+            return
+        original = self.current.key if self.current is not None else None
+        try:
+            row = self.store(original)
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, f"The {self.noun} was not saved", exc)
+            return
+        self.current = row
+        self.refresh(keep=row.key)
+        verb = "added" if original is None else "saved"
+        self.status_message.emit(f"{self.noun.capitalize()} {self.describe(row)} {verb}")
+        self.changed.emit()
+
+    def delete(self) -> None:
+        if not self.can_edit or self.current is None:
+            return
+        row = self.current
+        answer = QMessageBox.question(
+            self,
+            f"Delete {self.noun}",
+            f"Delete the {self.noun} {self.describe(row)}? The change log keeps a record of it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.remove(row.key)
+        except AuditToolError as exc:
+            show_error(self, f"The {self.noun} was not deleted", exc)
+            return
+        self.current = None
+        self.refresh()
+        self.status_message.emit(f"{self.noun.capitalize()} {self.describe(row)} deleted")
+        self.changed.emit()
+
+
+class AgenciesTab(ReferenceTab):
+    noun = "agency"
+    prefix = "agencies"
+    empty_hint = "No agencies yet. Add the partnership's agencies with New agency."
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("Agency", lambda r: r.name),
+            Column("Key", lambda r: r.key),
+            Column("Teams", lambda r: r.teams),
+            Column("People", lambda r: r.people),
+            Column("Active", lambda r: r.active),
+        ]
+
+    def build_form(self) -> None:
+        self.name = self.line("name", "Name", "e.g. Children's Social Care")
+        self.key = self.line("key", "Key", "short code, e.g. csc")
+        self.active = QCheckBox("Active")
+        self.add_field("active", "", self.active)
+        self.name.textEdited.connect(lambda text: _suggest_key(self, text))
+
+    def load(self) -> list[Any]:
+        return reference.list_agencies(self.db, self.actor)
+
+    def fill(self, row: Any) -> None:
+        self.name.setText(row.name)
+        self.key.setText(row.key)
+        self.active.setChecked(row.active)
+
+    def clear_form(self) -> None:
+        self.name.clear()
+        self.key.clear()
+        self.active.setChecked(True)
+
+    def store(self, original_key: str | None) -> Any:
+        return reference.save_agency(
+            self.db,
+            self.actor,
+            key=self.key.text(),
+            name=self.name.text(),
+            active=self.active.isChecked(),
+            original_key=original_key,
+        )
+
+    def remove(self, key: str) -> None:
+        reference.delete_agency(self.db, self.actor, key)
+
+
+class TeamsTab(ReferenceTab):
+    noun = "team"
+    prefix = "teams"
+    empty_hint = "No teams yet. Add an agency first, then its teams with New team."
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("Team", lambda r: r.name),
+            Column("Agency", lambda r: r.agency_name),
+            Column("Service area", lambda r: r.service_area),
+            Column("Cases", lambda r: r.cases),
+            Column("Key", lambda r: r.key),
+            Column("Active", lambda r: r.active),
+        ]
+
+    def build_form(self) -> None:
+        self.name = self.line("name", "Name", "e.g. Assessment Team North")
+        self.key = self.line("key", "Key", "short code, e.g. assess_north")
+        self.agency = self.combo("agency", "Agency")
+        self.service_area = QComboBox()
+        self.service_area.setEditable(True)
+        self.service_area.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.service_area.lineEdit().setPlaceholderText("e.g. Family Safeguarding")
+        self.add_field("service_area", "Service area", self.service_area)
+        self.active = QCheckBox("Active")
+        self.add_field("active", "", self.active)
+        self.name.textEdited.connect(lambda text: _suggest_key(self, text))
+
+    def load(self) -> list[Any]:
+        agencies = reference.list_agencies(self.db, self.actor)
+        current = self.agency.currentData()
+        self.agency.clear()
+        self.agency.addItem("(choose the agency)", None)
+        for agency in agencies:
+            self.agency.addItem(agency.name, agency.key)
+        self.select_data(self.agency, current)
+        area = self.service_area.currentText()
+        self.service_area.clear()
+        self.service_area.addItems(reference.service_areas(self.db))
+        self.service_area.setCurrentText(area)
+        return reference.list_teams(self.db, self.actor)
+
+    def fill(self, row: Any) -> None:
+        self.name.setText(row.name)
+        self.key.setText(row.key)
+        self.select_data(self.agency, row.agency_key)
+        self.service_area.setCurrentText(row.service_area)
+        self.active.setChecked(row.active)
+
+    def clear_form(self) -> None:
+        self.name.clear()
+        self.key.clear()
+        self.agency.setCurrentIndex(0)
+        self.service_area.setCurrentText("")
+        self.active.setChecked(True)
+
+    def store(self, original_key: str | None) -> Any:
+        return reference.save_team(
+            self.db,
+            self.actor,
+            key=self.key.text(),
+            name=self.name.text(),
+            agency_key=self.agency.currentData() or "",
+            service_area=self.service_area.currentText(),
+            active=self.active.isChecked(),
+            original_key=original_key,
+        )
+
+    def remove(self, key: str) -> None:
+        reference.delete_team(self.db, self.actor, key)
+
+
+class PeopleTab(ReferenceTab):
+    noun = "person"
+    prefix = "people"
+    empty_hint = "No people yet. Add auditors, moderators, QA leads and practitioners."
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("Name", lambda r: r.name),
+            Column("Roles", lambda r: ", ".join(ROLE_LABELS[x] for x in r.roles) or "-"),
+            Column("Agency", lambda r: r.agency_name),
+            Column("Team", lambda r: r.team_name),
+            Column("Job title", lambda r: r.job_title),
+            Column("Key", lambda r: r.key),
+            Column("Active", lambda r: r.active),
+        ]
+
+    def build_form(self) -> None:
+        self.name = self.line("name", "Name", "e.g. Sam Taylor")
+        self.key = self.line("key", "Key", "short code, e.g. staylor")
+        self.job_title = self.line("job_title", "Job title", "e.g. Team manager")
+        self.agency = self.combo("agency", "Agency")
+        self.team = self.combo("team", "Team")
+        roles = QWidget()
+        roles_layout = QVBoxLayout(roles)
+        roles_layout.setContentsMargins(0, 0, 0, 0)
+        roles_layout.setSpacing(2)
+        self.role_boxes: dict[str, QCheckBox] = {}
+        for role, label in ROLE_LABELS.items():
+            box = QCheckBox(label)
+            box.setObjectName(f"people_role_{role}")
+            box.setAccessibleName(f"Role: {label}")
+            roles_layout.addWidget(box)
+            self.role_boxes[role] = box
+        hint = QLabel("People without a role are practitioners (case workers and managers).")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555555;")
+        roles_layout.addWidget(hint)
+        self.add_field("roles", "Roles", roles)
+        self.active = QCheckBox("Active")
+        self.add_field("active", "", self.active)
+        self.agency.currentIndexChanged.connect(lambda _i: self._fill_teams())
+        self.name.textEdited.connect(lambda text: _suggest_key(self, text))
+        self._teams: list[Any] = []
+
+    def _fill_teams(self) -> None:
+        agency = self.agency.currentData()
+        current = self.team.currentData()
+        self.team.clear()
+        self.team.addItem("(no team)", None)
+        for team in self._teams:
+            if team.agency_key == agency:
+                self.team.addItem(team.name, team.key)
+        self.select_data(self.team, current)
+
+    def load(self) -> list[Any]:
+        agencies = reference.list_agencies(self.db, self.actor)
+        self._teams = reference.list_teams(self.db, self.actor, with_case_counts=False)
+        current = self.agency.currentData()
+        self.agency.blockSignals(True)
+        self.agency.clear()
+        self.agency.addItem("(choose the agency)", None)
+        for agency in agencies:
+            self.agency.addItem(agency.name, agency.key)
+        self.select_data(self.agency, current)
+        self.agency.blockSignals(False)
+        self._fill_teams()
+        return reference.list_people(self.db, self.actor)
+
+    def fill(self, row: Any) -> None:
+        self.name.setText(row.name)
+        self.key.setText(row.key)
+        self.job_title.setText(row.job_title)
+        self.select_data(self.agency, row.agency_key)
+        self._fill_teams()
+        self.select_data(self.team, row.team_key)
+        for role, box in self.role_boxes.items():
+            box.setChecked(role in row.roles)
+        self.active.setChecked(row.active)
+
+    def clear_form(self) -> None:
+        for edit in (self.name, self.key, self.job_title):
+            edit.clear()
+        self.agency.setCurrentIndex(0)
+        self._fill_teams()
+        for box in self.role_boxes.values():
+            box.setChecked(False)
+        self.active.setChecked(True)
+
+    def store(self, original_key: str | None) -> Any:
+        return reference.save_person(
+            self.db,
+            self.actor,
+            key=self.key.text(),
+            name=self.name.text(),
+            agency_key=self.agency.currentData() or "",
+            team_key=self.team.currentData(),
+            job_title=self.job_title.text(),
+            roles=[r for r, box in self.role_boxes.items() if box.isChecked()],
+            active=self.active.isChecked(),
+            original_key=original_key,
+        )
+
+    def remove(self, key: str) -> None:
+        reference.delete_person(self.db, self.actor, key)
+
+
+def _suggest_key(tab: Any, text: str) -> None:
+    """While adding, propose a key from the name until the user types one of their own."""
+    if tab.current is None and (not tab.key.text() or tab.key.property("suggested")):
+        tab.key.setText(reference.make_key(text))
+        tab.key.setProperty("suggested", True)
+
+
+class AdminView(QWidget):
+    """Reference data in three tabs. `changed` tells other views to reload their lists."""
+
+    changed = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adminView")
+        title = QLabel("Admin")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            "The partnership's agencies, their teams and service areas, and the people who "
+            "audit, moderate, lead or work on cases."
+        )
+        intro.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("adminTabs")
+        self.agencies = AgenciesTab(db, actor)
+        self.teams = TeamsTab(db, actor)
+        self.people = PeopleTab(db, actor)
+        for tab, label in (
+            (self.agencies, "&Agencies"),
+            (self.teams, "&Teams"),
+            (self.people, "&People"),
+        ):
+            self.tabs.addTab(tab, label)
+            tab.changed.connect(self._tab_changed)
+            tab.status_message.connect(self.status_message)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(self.tabs, 1)
+        self.refresh()
+
+    def _tab_changed(self) -> None:
+        # Agencies feed the team and people forms; teams feed the people form.
+        for tab in (self.agencies, self.teams, self.people):
+            if tab is not self.tabs.currentWidget():
+                tab.refresh()
+        self.changed.emit()
+
+    def refresh(self) -> None:
+        for tab in (self.agencies, self.teams, self.people):
+            tab.refresh()

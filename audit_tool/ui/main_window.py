@@ -1,0 +1,242 @@
+"""The main window: navigation sidebar, the views, menus, status bar, remembered layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from audit_tool import APP_NAME, __version__
+from audit_tool.services.actors import Actor
+from audit_tool.store import Database
+from audit_tool.ui.settings import app_settings
+
+
+class MainWindow(QMainWindow):
+    """One window per open database and acting user."""
+
+    open_database_requested = Signal(str)
+    switch_user_requested = Signal()
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"{APP_NAME} — {actor.name}")
+        self.resize(1280, 800)
+        self.setMinimumSize(QSize(900, 560))
+
+        # Views are built when first shown, so start-up does only the first one.
+        self._factories: dict[str, tuple[str, Callable[[], QWidget]]] = {}
+        self._views: dict[str, QWidget] = {}
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("navSidebar")
+        self.sidebar.setAccessibleName("Navigation")
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setStyleSheet(
+            "QListWidget { border: none; font-size: 11pt; }QListWidget::item { padding: 8px 10px; }"
+        )
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("viewStack")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._add_view("cases", "Cases", self._make_cases, "case.view")
+        self._add_view("admin", "Admin", self._make_admin, "reference.view")
+        self.sidebar.currentRowChanged.connect(self._show_row)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_layout()
+
+    # -- views
+
+    def _add_view(
+        self, key: str, label: str, factory: Callable[[], QWidget], permission: str
+    ) -> None:
+        if not self.actor.can(permission):
+            return
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setSizeHint(QSize(150, 38))
+        self.sidebar.addItem(item)
+        self._factories[key] = (label, factory)
+
+    def _make_cases(self) -> QWidget:
+        from audit_tool.ui.case_register import CaseRegisterView
+
+        view = CaseRegisterView(self.db, self.actor)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.cases_menu.clear()
+        for action in view.actions_for_menu():
+            self.cases_menu.addAction(action)
+        self.cases_menu.setEnabled(True)
+        return view
+
+    def _make_admin(self) -> QWidget:
+        from audit_tool.ui.admin_view import AdminView
+
+        view = AdminView(self.db, self.actor)
+        view.changed.connect(self._reference_changed)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return view
+
+    def _reference_changed(self) -> None:
+        cases_view = self._views.get("cases")
+        if cases_view is not None:
+            cases_view.refresh()  # type: ignore[attr-defined]
+
+    def view_keys(self) -> list[str]:
+        return [
+            str(self.sidebar.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.sidebar.count())
+        ]
+
+    def view(self, key: str) -> QWidget:
+        if key not in self._views:
+            widget = self._factories[key][1]()
+            self._views[key] = widget
+            self.stack.addWidget(widget)
+        return self._views[key]
+
+    def show_view(self, key: str) -> None:
+        keys = self.view_keys()
+        if key in keys:
+            self.sidebar.setCurrentRow(keys.index(key))
+
+    def current_view_key(self) -> str | None:
+        item = self.sidebar.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.view_keys()[row]
+        fresh = key not in self._views
+        widget = self.view(key)
+        if not fresh and hasattr(widget, "refresh"):
+            widget.refresh()
+        self.stack.setCurrentWidget(widget)
+
+    # -- menus and status bar
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: object = None, name: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action(
+            "&Open database...", self.choose_database, QKeySequence.StandardKey.Open, "openDatabase"
+        )
+        self.switch_user_action = self._action(
+            "&Switch user...", self.switch_user_requested.emit, "Ctrl+Shift+U", "switchUser"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.cases_menu = bar.addMenu("&Cases")
+        self.cases_menu.setEnabled(False)
+        view_menu = bar.addMenu("&View")
+        for i, key in enumerate(self.view_keys()):
+            label = self._factories[key][0]
+            view_menu.addAction(
+                self._action(
+                    f"&{label}",
+                    lambda _checked=False, k=key: self.show_view(k),
+                    f"Ctrl+{i + 1}",
+                    f"show_{key}",
+                )
+            )
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action(f"&About {APP_NAME}", self.about, None, "about")
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.database_label = QLabel(f"Database: {self.db.display_name}")
+        self.database_label.setObjectName("statusDatabase")
+        self.user_label = QLabel(f"Acting as: {self.actor.name} ({self.actor.role_text})")
+        self.user_label.setObjectName("statusUser")
+        status.addPermanentWidget(self.database_label)
+        status.addPermanentWidget(self.user_label)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Multi-agency case-file audits, moderation, family feedback and learning for "
+            "children's safeguarding partnerships.</p>"
+            f"<p>Database: {self.db.display_name}<br>Acting as: {self.actor.name}</p>",
+        )
+
+    def choose_database(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open database",
+            str(self.db.path.parent if self.db.path else Path.home()),
+            "Audit Tool database (*.sqlite *.db);;All files (*)",
+        )
+        if name:
+            self.open_database_requested.emit(name)
+
+    # -- layout memory
+
+    def _restore_layout(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+        last = settings.value("window/lastView")
+        keys = self.view_keys()
+        self.show_view(str(last) if last in keys else (keys[0] if keys else ""))
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        key = self.current_view_key()
+        if key:
+            settings.setValue("window/lastView", key)
+        cases_view = self._views.get("cases")
+        if cases_view is not None:
+            settings.setValue("cases/splitter", cases_view.splitter.saveState())  # type: ignore[attr-defined]
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,94 @@
+"""Render the screenshots in this folder from a fresh demo database.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take.py
+
+Every window is drawn with QWidget.grab(), so no screen is needed; the pictures are what a user
+sees at the given window size. Look at them before committing them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["AUDIT_TOOL_HOME"] = str(tmp / "home")
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from audit_tool.services import demo, reference
+    from audit_tool.services.actors import Actor
+    from audit_tool.store import open_database
+    from audit_tool.ui.case_editor import CaseEditorDialog
+    from audit_tool.ui.import_dialog import CaseImportDialog
+    from audit_tool.ui.main_window import MainWindow
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "qs"))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    db = open_database(tmp / "demo.sqlite")
+    demo.generate(db, Actor.system(), audits=3000, seed=1, today=date(2026, 11, 20))
+    people = reference.list_people(db, Actor.system())
+    lead = reference.actor_for(db, next(p.key for p in people if "lead" in p.roles))
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    window = MainWindow(db, lead)
+    window.resize(1360, 780)
+    window.show()
+    settle()
+    cases_view = window.view("cases")
+    cases_view.table.selectRow(3)  # type: ignore[attr-defined]
+    settle()
+    window.grab().save(str(HERE / "cases.png"))
+
+    row = cases_view.selected_case()  # type: ignore[attr-defined]
+    editor = CaseEditorDialog(db, lead, row, window)
+    editor.show()
+    settle()
+    initials = editor.findChild(QLineEdit, "caseEditor_initials")
+    initials.setText("Jane Smith")
+    editor.save()
+    settle()
+    editor.grab().save(str(HERE / "case-editor.png"))
+    editor.reject()
+
+    extract = tmp / "extract.csv"
+    extract.write_text(
+        "Case reference,Initials,Case type,Team,Opened\n"
+        "C9000001,AB,Child in need,Family Front Door,2026-01-05\n"
+        "C9000002,Jane Smith,cin,Family Front Door,2026-01-06\n"
+        "C9000003,CD,Adoption,Family Front Door,2026-01-07\n"
+        "C9000004,EF,cin,Nowhere Team,2026-13-01\n",
+        encoding="utf-8",
+    )
+    dialog = CaseImportDialog(db, lead, window, path=extract)
+    dialog.show()
+    while dialog.busy:
+        app.processEvents()
+    settle()
+    dialog.grab().save(str(HERE / "case-import.png"))
+    dialog.reject()
+
+    window.show_view("admin")
+    settle()
+    window.grab().save(str(HERE / "admin.png"))
+    window.close()
+    db.close()
+    print(f"screenshots written to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown: PySide6 can crash while finalising its objects

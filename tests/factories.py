@@ -1,0 +1,87 @@
+"""Test data built through the services, so tests exercise the real rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audit_tool.services import cases, reference
+from audit_tool.services.actors import Actor
+from audit_tool.store import Database
+
+
+@dataclass
+class World:
+    db: Database
+    lead: Actor
+    auditor: Actor
+    auditor2: Actor
+    moderator: Actor
+    viewer: Actor
+
+
+def build_world(db: Database, system: Actor) -> World:
+    reference.save_agency(db, system, key="csc", name="Children's Social Care")
+    reference.save_agency(db, system, key="police", name="Police")
+    reference.save_team(
+        db,
+        system,
+        key="assess_north",
+        name="Assessment Team North",
+        agency_key="csc",
+        service_area="Assessment",
+    )
+    reference.save_team(
+        db,
+        system,
+        key="through_care",
+        name="Through Care Team",
+        agency_key="csc",
+        service_area="Through Care",
+    )
+    reference.save_team(
+        db,
+        system,
+        key="ppu",
+        name="Public Protection Unit",
+        agency_key="police",
+        service_area="Police",
+    )
+    people = [
+        ("lead1", "Priya Lead", "csc", None, ["lead", "moderator", "auditor"]),
+        ("aud1", "Alex Auditor", "csc", "assess_north", ["auditor"]),
+        ("aud2", "Bea Auditor", "csc", "through_care", ["auditor"]),
+        ("mod1", "Morgan Moderator", "csc", None, ["moderator", "auditor"]),
+        ("view1", "Vic Viewer", "police", None, ["viewer"]),
+        ("sw1", "Sam Worker", "csc", "assess_north", []),
+        ("sw2", "Jo Worker", "csc", "through_care", []),
+        ("tm1", "Terry Manager", "csc", "assess_north", ["auditor"]),
+    ]
+    for key, name, agency, team, roles in people:
+        reference.save_person(
+            db, system, key=key, name=name, agency_key=agency, team_key=team, roles=roles
+        )
+    for i, (team, ctype, level) in enumerate(
+        [("assess_north", "cin", 3), ("assess_north", "cp", 4), ("through_care", "cla", 4)]
+    ):
+        cases.create_case(
+            db,
+            system,
+            cases.CaseInput(
+                ref=f"C{1000 + i}",
+                initials=["AB", "CD", "EF"][i],
+                case_type=ctype,
+                team=team,
+                level_of_need=level,
+                worker="sw1" if i < 2 else "sw2",
+                manager="tm1",
+                opened_on="2024-01-15",
+            ),
+        )
+    return World(
+        db=db,
+        lead=reference.actor_for(db, "lead1"),
+        auditor=reference.actor_for(db, "aud1"),
+        auditor2=reference.actor_for(db, "aud2"),
+        moderator=reference.actor_for(db, "mod1"),
+        viewer=reference.actor_for(db, "view1"),
+    )
