@@ -1,0 +1,117 @@
+"""The command line as other tools use it: exit codes, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine
+
+from audit_tool import cli
+from audit_tool.store import migrate
+from audit_tool.store.database import SCHEMA_HEAD, to_url
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_fills_a_new_database_deterministically(tmp_path, capsys):
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    for path in (a, b):
+        code, out, err = run(
+            capsys,
+            "--database",
+            str(path),
+            "demo",
+            "--audits",
+            "60",
+            "--seed",
+            "3",
+            "--today",
+            "2026-06-30",
+        )
+        assert code == 0 and err == "" and "60 audits" in out
+    queries = [
+        "SELECT ref, initials, case_type FROM cases ORDER BY ref",
+        "SELECT key FROM people ORDER BY key",
+    ]
+    with sqlite3.connect(a) as left, sqlite3.connect(b) as right:
+        for query in queries:
+            assert left.execute(query).fetchall() == right.execute(query).fetchall()
+
+
+def test_demo_refuses_a_database_that_has_data(tmp_path, capsys):
+    path = tmp_path / "d.sqlite"
+    assert run(capsys, "--database", str(path), "demo", "--audits", "5")[0] == 0
+    code, _out, err = run(capsys, "--database", str(path), "demo", "--audits", "5")
+    assert code == 1 and err.count("\n") == 1 and err.startswith("audit-tool: error: ")
+
+
+def test_db_upgrade_reports_the_backup(tmp_path, capsys):
+    path = tmp_path / "old.sqlite"
+    engine = create_engine(to_url(path))
+    migrate.upgrade(engine, "0001_initial")
+    engine.dispose()
+    code, out, err = run(capsys, "--database", str(path), "db", "upgrade")
+    assert code == 0 and err == ""
+    assert f"0001_initial -> {SCHEMA_HEAD}" in out and "Backup of the old database" in out
+    code, out, _ = run(capsys, "--database", str(path), "db", "upgrade")
+    assert code == 0 and "up to date" in out
+
+
+def test_log_verify_passes_then_fails_with_one_line_after_tampering(tmp_path, capsys):
+    path = tmp_path / "log.sqlite"
+    run(capsys, "--database", str(path), "demo", "--audits", "5")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO change_log (at, actor_name, action, entity, summary, reason) "
+            "VALUES ('2026-01-01', 'x', 'create', 'case', 'planted', '')"
+        )
+    code, out, err = run(capsys, "--database", str(path), "log", "verify")
+    assert code == 1 and err.count("\n") == 1 and "does not match the chain" in err
+
+
+def test_backup_writes_a_copy(tmp_path, capsys):
+    path = tmp_path / "src.sqlite"
+    run(capsys, "--database", str(path), "demo", "--audits", "5")
+    code, out, _ = run(
+        capsys, "--database", str(path), "backup", "--out", str(tmp_path / "copy.sqlite")
+    )
+    assert code == 0 and "Backup written" in out
+    with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "verify"],  # a database that does not exist
+        ["backup", "--out", "x.sqlite"],
+    ],
+)
+def test_missing_database_is_one_line_not_a_traceback(tmp_path, capsys, argv):
+    code, _out, err = run(capsys, "--database", str(tmp_path / "nope.sqlite"), *argv)
+    assert code != 0 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_arguments_exit_2_with_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run(["demo", "--audits", "-4"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and "must be 0 or more" in err
+
+
+def test_help_lists_only_working_commands():
+    out = subprocess.run(
+        [sys.executable, "-m", "audit_tool", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("demo", "import-cases", "db", "backup", "log"):
+        assert command in out
+    for missing in ("report", "export-pack", "import-pack"):
+        assert missing not in out
