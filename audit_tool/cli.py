@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import logging
 import sys
@@ -130,11 +131,13 @@ def run(argv: list[str]) -> int:
         # the source of every module imported after it, which costs about 70 ms at start-up.
         import sqlalchemy.dialects.sqlite  # noqa: F401
 
+        import audit_tool.services.cases  # noqa: F401
         import audit_tool.services.reference  # noqa: F401
         import audit_tool.store  # noqa: F401
         from audit_tool.ui.app import run_gui
 
         return run_gui(args.database, args.user)
+    gc.enable()  # see __main__: only start-up runs without the garbage collector
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         return _dispatch(args)

@@ -73,7 +73,8 @@ def time_process(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 def startup(db_path: Path, lead: str, runs: int) -> tuple[float, float, str]:
-    env = dict(os.environ, AUDIT_TOOL_STARTUP_PROBE="1")
+    # Own settings folder: the measured start-up must not depend on a remembered layout.
+    env = dict(os.environ, AUDIT_TOOL_STARTUP_PROBE="1", XDG_CONFIG_HOME=str(db_path.parent))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     exe = Path(sys.executable).with_name("audit-tool")
     bare: list[float] = []
@@ -146,7 +147,7 @@ def search_refresh(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", type=Path, default=None, help="build the database here")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

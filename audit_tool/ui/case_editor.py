@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,8 @@ class CaseEditorDialog(QDialog):
         self.setWindowTitle(f"Edit case {case.ref}" if case else "Add case")
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
+        # Grow when messages appear beside the fields, rather than squash the inputs.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.message = QLabel()
         self.message.setObjectName("caseEditor_message")
         self.message.setStyleSheet(ERROR_STYLE)
@@ -180,6 +183,7 @@ class CaseEditorDialog(QDialog):
         else:
             self.message.setText(str(exc))
         self.message.show()
+        self.adjustSize()
         first = next((k for k in self.errors if k in exc.fields), None)
         if first:
             self.fields[first].setFocus(Qt.FocusReason.OtherFocusReason)

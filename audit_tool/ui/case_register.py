@@ -10,14 +10,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,7 +29,6 @@ from audit_tool.services import cases, reference
 from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
-from audit_tool.ui.case_editor import CaseEditorDialog
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel
 from audit_tool.ui.errors import show_error
 
@@ -418,6 +414,8 @@ class CaseRegisterView(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
 
     def add_case(self) -> None:
+        from audit_tool.ui.case_editor import CaseEditorDialog
+
         dialog = CaseEditorDialog(self.db, self.actor, None, self)
         if dialog.exec() and dialog.saved_row is not None:
             self._after_save(dialog.saved_row, f"Case {dialog.saved_row.ref} added")
@@ -426,6 +424,8 @@ class CaseRegisterView(QWidget):
         row = self.selected_case()
         if row is None or not self.actor.can("case.edit"):
             return
+        from audit_tool.ui.case_editor import CaseEditorDialog
+
         dialog = CaseEditorDialog(self.db, self.actor, row, self)
         if dialog.exec() and dialog.saved_row is not None:
             self._after_save(dialog.saved_row, f"Case {dialog.saved_row.ref} saved")
@@ -440,6 +440,8 @@ class CaseRegisterView(QWidget):
         row = self.selected_case()
         if row is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             "Delete case",
@@ -473,12 +475,16 @@ class CaseRegisterView(QWidget):
 
     def export_cases(self, path: Path | None = None) -> None:
         if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
             name, _ = QFileDialog.getSaveFileName(
                 self, "Export cases", "cases.xlsx", "Excel workbook (*.xlsx);;CSV file (*.csv)"
             )
             if not name:
                 return
             path = Path(name)
+        from PySide6.QtWidgets import QProgressDialog
+
         from audit_tool.services.case_export import Cancelled, export_cases
         from audit_tool.ui.workers import Worker
 

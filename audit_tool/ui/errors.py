@@ -6,8 +6,10 @@ import logging
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 from audit_tool.errors import AuditToolError
 
@@ -20,6 +22,8 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> 
         if isinstance(exc, AuditToolError | str)
         else (f"Something went wrong: {type(exc).__name__}: {exc}")
     )
+    from PySide6.QtWidgets import QMessageBox  # loaded with the first error shown
+
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )

@@ -294,7 +294,9 @@ class CaseImportDialog(QDialog):
         self.problems.setVisible(has_problems)
         self.copy_button.setVisible(has_problems)
         self.import_button.setEnabled(not has_problems and writes > 0)
-        self.import_button.setText(f"&Import {writes} case(s)" if writes else "&Import")
+        self.import_button.setText(
+            f"&Import {writes} case(s)" if writes and not has_problems else "&Import"
+        )
         can_partial = has_problems and not file_level and report.valid_rows > 0
         self.valid_only_button.setVisible(can_partial)
         self.valid_only_button.setText(f"Import the {report.valid_rows} &valid row(s) only")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -23,6 +22,9 @@ from audit_tool import APP_NAME, __version__
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui.settings import app_settings
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 
 class MainWindow(QMainWindow):
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.user_label)
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
+
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
@@ -202,6 +206,8 @@ class MainWindow(QMainWindow):
         )
 
     def choose_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(
             self,
             "Open database",

@@ -81,6 +81,9 @@ def main() -> None:
     dialog.reject()
 
     window.show_view("admin")
+    admin = window.view("admin")
+    admin.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+    admin.people.table.selectRow(4)  # type: ignore[attr-defined]
     settle()
     window.grab().save(str(HERE / "admin.png"))
     window.close()
