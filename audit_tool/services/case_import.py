@@ -18,6 +18,7 @@ from audit_tool.services.cases import (
     CaseInput,
     CleanCase,
     Lookups,
+    add_case,
     looks_like_full_name,
     validate_case,
 )
@@ -336,23 +337,8 @@ def import_cases(
     if not plan.creates and not plan.updates:
         return report
     with db.transaction() as session:
-        created = []
         for clean in plan.creates:
-            case = Case()
-            _apply(case, clean)
-            session.add(case)
-            created.append(case)
-        session.flush()
-        for case in created:
-            changelog.record(
-                session,
-                actor,
-                "create",
-                "case",
-                case.uuid,
-                after=changelog.snapshot(case),
-                summary=f"Case {case.ref} imported from {path.name}",
-            )
+            add_case(session, actor, clean, summary=f"Case {clean.ref} imported from {path.name}")
         by_ref = {c.ref: c for c in plan.updates}
         refs = list(by_ref)
         to_update = [
@@ -366,17 +352,13 @@ def import_cases(
             before = changelog.snapshot(case)
             _apply(case, by_ref[case.ref])
             session.flush()
-            old, new = changelog.diff(before, changelog.snapshot(case))
-            old.pop("revision", None)
-            new.pop("revision", None)
-            changelog.record(
+            changelog.record_changes(
                 session,
                 actor,
-                "update",
                 "case",
                 case.uuid,
-                before=old,
-                after=new,
+                before,
+                changelog.snapshot(case),
                 summary=f"Case {case.ref} updated from {path.name}",
             )
     report.written = True

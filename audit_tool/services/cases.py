@@ -445,21 +445,20 @@ def create_case(db: Any, actor: Actor, data: CaseInput) -> CaseRow:
         if errors or clean is None:
             _raise_invalid(errors)
         assert clean is not None
-        case = Case()
-        _apply(case, clean)
-        session.add(case)
-        session.flush()
-        changelog.record(
-            session,
-            actor,
-            "create",
-            "case",
-            case.uuid,
-            after=changelog.snapshot(case),
-            summary=f"Case {case.ref} added",
-        )
-        ref = case.ref
+        ref = add_case(session, actor, clean, summary=f"Case {clean.ref} added").ref
     return get_case(db, actor, ref)
+
+
+def add_case(session: Session, actor: Actor, clean: CleanCase, *, summary: str) -> Case:
+    """Insert a checked case and its change-log entry (inside the caller's transaction)."""
+    case = Case()
+    _apply(case, clean)
+    session.add(case)
+    session.flush()
+    changelog.record(
+        session, actor, "create", "case", case.uuid, after=changelog.snapshot(case), summary=summary
+    )
+    return case
 
 
 def update_case(
@@ -490,20 +489,15 @@ def update_case(
             before = changelog.snapshot(case)
             _apply(case, clean)
             session.flush()
-            old, new = changelog.diff(before, changelog.snapshot(case))
-            new.pop("revision", None)
-            old.pop("revision", None)
-            if new:
-                changelog.record(
-                    session,
-                    actor,
-                    "update",
-                    "case",
-                    case.uuid,
-                    before=old,
-                    after=new,
-                    summary=f"Case {case.ref} changed",
-                )
+            changelog.record_changes(
+                session,
+                actor,
+                "case",
+                case.uuid,
+                before,
+                changelog.snapshot(case),
+                summary=f"Case {case.ref} changed",
+            )
             new_ref = case.ref
     except StaleDataError as exc:
         raise ConflictError(

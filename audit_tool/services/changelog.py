@@ -80,6 +80,29 @@ def record(
     return entry
 
 
+def record_changes(
+    session: Session,
+    actor: Actor,
+    entity: str,
+    entity_uuid: str | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    summary: str,
+) -> ChangeLogEntry | None:
+    """Append an "update" entry with just the fields that changed; nothing if none did.
+
+    The revision counter is left out: it changes with every save and says nothing."""
+    old, new = diff(before, after)
+    old.pop("revision", None)
+    new.pop("revision", None)
+    if not new:
+        return None
+    return record(
+        session, actor, "update", entity, entity_uuid, before=old, after=new, summary=summary
+    )
+
+
 def _fields(entry: ChangeLogEntry) -> dict[str, Any]:
     return {
         "id": entry.id,

@@ -106,18 +106,15 @@ def save_agency(
             before = changelog.snapshot(agency)
             agency.key, agency.name, agency.active = key, name, active
             session.flush()
-            old, new = changelog.diff(before, changelog.snapshot(agency))
-            if new:
-                changelog.record(
-                    session,
-                    actor,
-                    "update",
-                    "agency",
-                    agency.uuid,
-                    before=old,
-                    after=new,
-                    summary=f"Agency {name} changed",
-                )
+            changelog.record_changes(
+                session,
+                actor,
+                "agency",
+                agency.uuid,
+                before,
+                changelog.snapshot(agency),
+                summary=f"Agency {name} changed",
+            )
         return AgencyRow(agency.uuid, agency.key, agency.name, agency.active)
 
 
@@ -253,18 +250,15 @@ def save_team(
             team.key, team.name, team.agency_id = key, name, agency.id
             team.service_area, team.active = service_area, active
             session.flush()
-            old, new = changelog.diff(before, changelog.snapshot(team))
-            if new:
-                changelog.record(
-                    session,
-                    actor,
-                    "update",
-                    "team",
-                    team.uuid,
-                    before=old,
-                    after=new,
-                    summary=f"Team {name} changed",
-                )
+            changelog.record_changes(
+                session,
+                actor,
+                "team",
+                team.uuid,
+                before,
+                changelog.snapshot(team),
+                summary=f"Team {name} changed",
+            )
         return TeamRow(
             team.uuid, team.key, team.name, agency.key, agency.name, team.service_area, team.active
         )
@@ -458,18 +452,15 @@ def save_person(
                 session.flush()
                 session.expire(person, ["role_rows"])
             session.flush()
-            old, new = changelog.diff(before, {**changelog.snapshot(person), "roles": wanted})
-            if new:
-                changelog.record(
-                    session,
-                    actor,
-                    "update",
-                    "person",
-                    person.uuid,
-                    before=old,
-                    after=new,
-                    summary=f"Person {name} changed",
-                )
+            changelog.record_changes(
+                session,
+                actor,
+                "person",
+                person.uuid,
+                before,
+                {**changelog.snapshot(person), "roles": wanted},
+                summary=f"Person {name} changed",
+            )
         session.flush()
         session.refresh(person)
         return _person_row(person)

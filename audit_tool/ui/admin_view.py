@@ -16,12 +16,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -35,8 +33,8 @@ from audit_tool.services import reference
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.forms import FieldForm, confirm, select_data
 
-ERROR_STYLE = "color: #b00020;"
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -107,8 +105,9 @@ class ReferenceTab(QWidget):
         self.db, self.actor = db, actor
         self.can_edit = actor.can("reference.edit")
         self.current: Any = None  # the record in the form; None while adding a new one
-        self.fields: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.fieldform = FieldForm(f"{self.prefix}_", self.noun, f"{self.prefix}Message")
+        self.fields, self.errors = self.fieldform.fields, self.fieldform.errors
+        self.message = self.fieldform.message
 
         self.model = RecordTableModel(self.columns(), self)
         self.table = QTableView()
@@ -148,15 +147,8 @@ class ReferenceTab(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         right_layout.addWidget(self.title)
-        self.message = QLabel()
-        self.message.setObjectName(f"{self.prefix}Message")
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
         right_layout.addWidget(self.message)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        right_layout.addLayout(self.form)
+        right_layout.addLayout(self.fieldform.layout)
         self.build_form()
         right_layout.addStretch(1)
 
@@ -228,39 +220,15 @@ class ReferenceTab(QWidget):
     # -- form helpers
 
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
-        widget.setObjectName(f"{self.prefix}_{key}")
-        widget.setAccessibleName(label)
-        error = QLabel()
-        error.setObjectName(f"{self.prefix}_{key}Error")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        box = QWidget()
-        inner = QVBoxLayout(box)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(2)
-        inner.addWidget(widget)
-        inner.addWidget(error)
-        self.form.addRow(label, box)
-        self.fields[key] = widget
-        self.errors[key] = error
-        return widget
+        return self.fieldform.add(key, label, widget)
 
     def line(self, key: str, label: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
-        self.add_field(key, label, edit)
-        return edit
+        return self.fieldform.line(key, label, placeholder)
 
     def combo(self, key: str, label: str) -> QComboBox:
-        box = QComboBox()
-        self.add_field(key, label, box)
-        return box
+        return self.fieldform.combo(key, label)
 
-    @staticmethod
-    def select_data(combo: QComboBox, value: object) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(index, 0))
+    select_data = staticmethod(select_data)
 
     # -- behaviour
 
@@ -306,27 +274,10 @@ class ReferenceTab(QWidget):
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.clear()
-            label.hide()
-        self.message.hide()
+        self.fieldform.clear_errors()
 
     def _show_errors(self, exc: ValidationError) -> None:
-        self._clear_errors()
-        shown = [k for k in self.errors if k in exc.fields]
-        for key in shown:
-            self.errors[key].setText(exc.fields[key])
-            self.errors[key].show()
-        if shown:
-            count = len(shown)
-            self.message.setText(
-                f"The {self.noun} was not saved: {count} problem{'s' if count > 1 else ''}, "
-                "shown next to the fields."
-            )
-            self.fields[shown[0]].setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.message.setText(str(exc))
-        self.message.show()
+        self.fieldform.show_errors(exc)
 
     def save(self) -> None:
         if not self.can_edit:
@@ -350,14 +301,11 @@ class ReferenceTab(QWidget):
         if not self.can_edit or self.current is None:
             return
         row = self.current
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             f"Delete {self.noun}",
             f"Delete the {self.noun} {self.describe(row)}? The change log keeps a record of it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.remove(row.key)

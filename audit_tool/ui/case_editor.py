@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -22,8 +19,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseInput, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
-
-ERROR_STYLE = "color: #b00020;"
+from audit_tool.ui.forms import FieldForm
 
 
 class CaseEditorDialog(QDialog):
@@ -41,11 +37,9 @@ class CaseEditorDialog(QDialog):
         layout = QVBoxLayout(self)
         # Grow when messages appear beside the fields, rather than squash the inputs.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        self.message = QLabel()
-        self.message.setObjectName("caseEditor_message")
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.form = FieldForm("caseEditor_", "case", "caseEditor_message")
+        self.message = self.form.message
+        self.fields, self.errors = self.form.fields, self.form.errors
         layout.addWidget(self.message)
         note = QLabel(
             "Cases hold the case-management reference and the child's initials only: "
@@ -54,28 +48,25 @@ class CaseEditorDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #555555;")
         layout.addWidget(note)
-        self.form = QFormLayout()
-        layout.addLayout(self.form)
-        self.fields: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
+        layout.addLayout(self.form.layout)
 
-        self.ref = self._line("ref", "Case reference", "e.g. C0012345")
-        self.initials = self._line("initials", "Initials", "e.g. JS")
-        self.case_type = self._combo("case_type", "Case type")
+        self.ref = self.form.line("ref", "Case reference", "e.g. C0012345")
+        self.initials = self.form.line("initials", "Initials", "e.g. JS")
+        self.case_type = self.form.combo("case_type", "Case type")
         for key, label in CASE_TYPE_LABELS.items():
             self.case_type.addItem(label, key)
-        self.level = self._combo("level_of_need", "Level of need")
+        self.level = self.form.combo("level_of_need", "Level of need")
         self.level.addItem("(not recorded)", None)
         for level in (1, 2, 3, 4):
             self.level.addItem(f"Level {level}", level)
-        self.team = self._combo("team", "Team")
+        self.team = self.form.combo("team", "Team")
         for team in reference.list_teams(db, actor, include_inactive=False):
             self.team.addItem(f"{team.name} ({team.agency_name})", team.key)
-        self.worker = self._combo("worker", "Worker")
-        self.manager = self._combo("manager", "Manager")
+        self.worker = self.form.combo("worker", "Worker")
+        self.manager = self.form.combo("manager", "Manager")
         self._people = reference.list_people(db, actor, include_inactive=False)
-        self.opened = self._line("opened_on", "Opened on", "YYYY-MM-DD")
-        self.closed = self._line("closed_on", "Closed on", "YYYY-MM-DD (blank if open)")
+        self.opened = self.form.line("opened_on", "Opened on", "YYYY-MM-DD")
+        self.closed = self.form.line("closed_on", "Closed on", "YYYY-MM-DD (blank if open)")
         self.team.currentIndexChanged.connect(self._fill_people)
 
         buttons = QDialogButtonBox(
@@ -101,35 +92,6 @@ class CaseEditorDialog(QDialog):
             self._fill_people()
 
     # -- building
-
-    def _add(self, key: str, label: str, widget: QWidget) -> None:
-        widget.setObjectName(f"caseEditor_{key}")
-        widget.setAccessibleName(label)
-        error = QLabel()
-        error.setObjectName(f"caseEditor_{key}Error")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        box = QWidget()
-        inner = QVBoxLayout(box)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(2)
-        inner.addWidget(widget)
-        inner.addWidget(error)
-        self.form.addRow(label, box)
-        self.fields[key] = widget
-        self.errors[key] = error
-
-    def _line(self, key: str, label: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
-        self._add(key, label, edit)
-        return edit
-
-    def _combo(self, key: str, label: str) -> QComboBox:
-        combo = QComboBox()
-        self._add(key, label, combo)
-        return combo
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:
@@ -169,24 +131,8 @@ class CaseEditorDialog(QDialog):
         )
 
     def show_errors(self, exc: ValidationError) -> None:
-        for key, label in self.errors.items():
-            message = exc.fields.get(key)
-            label.setText(message or "")
-            label.setVisible(bool(message))
-        shown = [k for k in self.errors if k in exc.fields]
-        if shown:
-            count = len(shown)
-            self.message.setText(
-                f"The case was not saved: {count} problem{'s' if count > 1 else ''}, "
-                "shown next to the fields."
-            )
-        else:
-            self.message.setText(str(exc))
-        self.message.show()
-        self.adjustSize()
-        first = next((k for k in self.errors if k in exc.fields), None)
-        if first:
-            self.fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.form.show_errors(exc)
+        self.adjustSize()  # grow to fit the messages rather than squash the inputs
 
     def save(self) -> None:
         try:

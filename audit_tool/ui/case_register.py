@@ -31,6 +31,7 @@ from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.forms import confirm
 
 SEARCH_DELAY_MS = 250
 
@@ -440,16 +441,11 @@ class CaseRegisterView(QWidget):
         row = self.selected_case()
         if row is None:
             return
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "Delete case",
             f"Delete case {row.ref} ({row.initials})? This is recorded in the change log.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             cases.delete_case(self.db, self.actor, row.ref)

@@ -41,12 +41,13 @@ def on_modal(qtbot):
 def show_window(qtbot):
     """Show a top-level widget and wait until it is exposed and active (keyboard focus works)."""
 
-    def show(widget: QWidget) -> QWidget:
-        qtbot.addWidget(widget)
-        with qtbot.waitExposed(widget):
-            widget.show()
-        with qtbot.waitActive(widget):
-            widget.activateWindow()
-        return widget
+    return lambda widget: show_and_activate(qtbot, widget)
 
-    return show
+
+def show_and_activate(qtbot, widget: QWidget) -> QWidget:  # type: ignore[no-untyped-def]
+    qtbot.addWidget(widget)
+    with qtbot.waitExposed(widget):
+        widget.show()
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+    return widget

@@ -28,14 +28,11 @@ def _more_cases(world, n=12):
 
 
 def _view(qtbot, world, actor=None):
+    from tests.ui.conftest import show_and_activate
+
     view = CaseRegisterView(world.db, actor or world.lead)
-    qtbot.addWidget(view)
     view.resize(1200, 700)
-    with qtbot.waitExposed(view):
-        view.show()
-    with qtbot.waitActive(view):
-        view.activateWindow()
-    return view
+    return show_and_activate(qtbot, view)
 
 
 def test_search_box_filters_after_typing(qtbot, sqlite_world):

@@ -8,13 +8,9 @@ from audit_tool.ui.main_window import MainWindow
 
 
 def _window(qtbot, world, actor):
-    window = MainWindow(world.db, actor)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    return window
+    from tests.ui.conftest import show_and_activate
+
+    return show_and_activate(qtbot, MainWindow(world.db, actor))
 
 
 def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):

@@ -1,0 +1,112 @@
+"""Form helpers shared by the editors: an input with its message line, and a yes/no question."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from audit_tool.errors import ValidationError
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def field_with_error(widget: QWidget, name: str, label: str) -> tuple[QWidget, QLabel]:
+    """Put an input above a (hidden) red message line; returns the pair's box and the line.
+
+    The input is named `name` and the message line `<name>Error`, for tests and tools."""
+    widget.setObjectName(name)
+    widget.setAccessibleName(label)
+    error = QLabel()
+    error.setObjectName(f"{name}Error")
+    error.setStyleSheet(ERROR_STYLE)
+    error.setWordWrap(True)
+    error.hide()
+    box = QWidget()
+    inner = QVBoxLayout(box)
+    inner.setContentsMargins(0, 0, 0, 0)
+    inner.setSpacing(2)
+    inner.addWidget(widget)
+    inner.addWidget(error)
+    return box, error
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask a yes/no question whose safe answer (No) is the default."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class FieldForm:
+    """A QFormLayout of inputs, each with its message line, and a summary message above.
+
+    `show_errors` puts a ValidationError's per-field messages beside their inputs, says how
+    many there are in the summary, and moves the focus to the first one."""
+
+    def __init__(self, prefix: str, noun: str, message_name: str) -> None:
+        from PySide6.QtWidgets import QFormLayout
+
+        self.prefix, self.noun = prefix, noun
+        self.layout = QFormLayout()
+        self.layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.message = QLabel()
+        self.message.setObjectName(message_name)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+    def add(self, key: str, label: str, widget: QWidget) -> QWidget:
+        box, error = field_with_error(widget, f"{self.prefix}{key}", label)
+        self.layout.addRow(label, box)
+        self.fields[key] = widget
+        self.errors[key] = error
+        return widget
+
+    def line(self, key: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        self.add(key, label, edit)
+        return edit
+
+    def combo(self, key: str, label: str) -> QComboBox:
+        combo = QComboBox()
+        self.add(key, label, combo)
+        return combo
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.hide()
+        self.message.hide()
+
+    def show_errors(self, exc: ValidationError) -> None:
+        from PySide6.QtCore import Qt
+
+        self.clear_errors()
+        shown = [k for k in self.errors if k in exc.fields]
+        for key in shown:
+            self.errors[key].setText(exc.fields[key])
+            self.errors[key].show()
+        if shown:
+            count = len(shown)
+            self.message.setText(
+                f"The {self.noun} was not saved: {count} problem{'s' if count > 1 else ''}, "
+                "shown next to the fields."
+            )
+            self.fields[shown[0]].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.message.setText(str(exc))
+        self.message.show()
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Choose the item holding `value`, or the first item if none does."""
+    combo.setCurrentIndex(max(combo.findData(value), 0))
