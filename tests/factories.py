@@ -85,3 +85,40 @@ def build_world(db: Database, system: Actor) -> World:
         moderator=reference.actor_for(db, "mod1"),
         viewer=reference.actor_for(db, "view1"),
     )
+
+
+def looped_audit(
+    world: World,
+    *,
+    ref: str = "C1000",
+    kind: str = "looped",
+    reviewers: list[str] | dict[str, str] | None = None,
+    moderator: str | None = "mod1",
+    programme: str = "p-test",
+) -> str:
+    """A programme (made once) with an audit of `ref`, auditors assigned; returns its uuid."""
+    from datetime import date
+
+    from audit_tool.services import programmes
+
+    db, lead = world.db, world.lead
+    if programme not in {p.key for p in programmes.list_programmes(db, lead)}:
+        programmes.save_programme(
+            db,
+            lead,
+            key=programme,
+            name="Test programme",
+            kind="monthly",
+            template_key="moderated_case_file",
+            starts_on=date(2026, 1, 1),
+            due_on=date(2026, 1, 31),
+        )
+    (row,) = programmes.add_audits(db, lead, programme, [ref], kind=kind)
+    programmes.assign(
+        db,
+        lead,
+        row.audit_uuid,
+        reviewers=reviewers if reviewers is not None else ["aud1", "aud2"],
+        moderator=moderator,
+    )
+    return row.audit_uuid

@@ -25,6 +25,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "template.edit": frozenset({"lead"}),
     "changelog.view": frozenset({"lead"}),
     "demo.generate": frozenset({"lead"}),
+    "programme.view": frozenset({"auditor", "moderator", "lead"}),
+    "programme.edit": frozenset({"lead"}),
+    "audit.view": frozenset({"auditor", "moderator", "lead"}),
+    "audit.assign": frozenset({"lead"}),
+    "audit.review": frozenset({"auditor"}),
+    "audit.moderate": frozenset({"moderator"}),
+    "audit.reopen": frozenset({"lead"}),
+    "audit.panel": frozenset({"lead"}),
+    "concern.raise": frozenset({"auditor", "moderator", "lead"}),
+    "concern.respond": frozenset({"lead", "moderator", "auditor"}),
 }
 
 OPERATION_LABELS = {
@@ -38,6 +48,16 @@ OPERATION_LABELS = {
     "template.edit": "change audit templates",
     "changelog.view": "read the change log",
     "demo.generate": "generate demo data",
+    "programme.view": "view audit programmes",
+    "programme.edit": "create or change audit programmes",
+    "audit.view": "view audits",
+    "audit.assign": "assign auditors and moderators",
+    "audit.review": "complete an audit review",
+    "audit.moderate": "moderate audits",
+    "audit.reopen": "reopen a final audit",
+    "audit.panel": "record a multi-agency panel summary",
+    "concern.raise": "raise an urgent safeguarding concern",
+    "concern.respond": "respond to an urgent safeguarding concern",
 }
 
 

@@ -6,11 +6,9 @@ acting user may not do; this view only hides the controls."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,60 +32,9 @@ from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, confirm, select_data
+from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[Any], object]
-
-
-class RecordTableModel(QAbstractTableModel):
-    """A small in-memory list of rows (reference tables hold dozens to hundreds of records)."""
-
-    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.columns[index.column()].value(self.rows[index.row()])
-            if isinstance(value, bool):
-                return "Yes" if value else "No"
-            return "" if value is None else str(value)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].title
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        get = self.columns[column].value
-        self.layoutAboutToBeChanged.emit()
-        self.rows.sort(
-            key=lambda r: str(get(r) or "").lower(),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self.layoutChanged.emit()
 
 
 class ReferenceTab(QWidget):

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._add_view("cases", "Cases", self._make_cases, "case.view")
+        self._add_view("audits", "Audits", self._make_audits, "audit.view")
         self._add_view("admin", "Admin", self._make_admin, "reference.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
 
@@ -92,6 +93,13 @@ class MainWindow(QMainWindow):
         for action in view.actions_for_menu():
             self.cases_menu.addAction(action)
         self.cases_menu.setEnabled(True)
+        return view
+
+    def _make_audits(self) -> QWidget:
+        from audit_tool.ui.audits_view import AuditsView
+
+        view = AuditsView(self.db, self.actor)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
 
     def _make_admin(self) -> QWidget:

@@ -1,0 +1,1071 @@
+"""The audit workflow: reviews, blindness, moderation and its loop, final grades, concerns.
+
+Every rule of PRODUCT.md section 2 lives here, for the GUI and the command line alike:
+
+- An audit moves through explicit states (TRANSITIONS); anything else is refused.
+- Only a review's own auditor edits or submits it, and only while it is a draft or returned.
+- Blind: until every review of an audit is submitted, a reviewer sees no other review's grades,
+  answers or text, whatever screen or export asks (`get_audit` is the one way to read them).
+- Only the audit's moderator moderates: returns a review with a comment (the loop, as often as
+  needed; every round stays in the change log), or confirms the final grades, with a rationale
+  where the auditors differ or the final differs from them. Confirming locks the audit.
+- Only a QA lead reopens a final audit, and only with a reason.
+- An urgent safeguarding concern is raised from inside an audit and closed only with a
+  recorded response from a QA lead or the case's manager.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from audit_tool.models import (
+    Audit,
+    Case,
+    Moderation,
+    ModerationAnswer,
+    Person,
+    Programme,
+    Review,
+    ReviewAnswer,
+    UrgentConcern,
+)
+from audit_tool.models.templates import AuditTemplate
+from audit_tool.services import changelog
+from audit_tool.services.actors import Actor, require
+from audit_tool.services.templates import TemplateRow
+from audit_tool.services.templates import _row as template_row
+
+# ---------------------------------------------------------------- the state machine
+
+STATUS_LABELS = {
+    "draft": "Not yet assigned",
+    "in_review": "In review",
+    "in_moderation": "Ready to moderate",
+    "returned": "Returned to an auditor",
+    "final": "Final",
+}
+# (from, to) -> what causes it. Nothing else may change an audit's status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("draft", "in_review"): "auditors assigned",
+    ("in_review", "in_moderation"): "every review submitted",
+    ("in_review", "final"): "the single review submitted",
+    ("in_moderation", "returned"): "moderator returned a review",
+    ("returned", "in_moderation"): "returned review submitted again",
+    ("in_moderation", "final"): "moderator confirmed the final grades",
+    ("final", "in_moderation"): "QA lead reopened the audit",
+}
+MODERATED_KINDS = ("looped", "multi_agency", "send")
+YES_NO = ("yes", "no", "not_applicable")
+NOT_APPLICABLE = "not_applicable"
+# Draft saves by the same person within this window are one editing session in the change log
+# (autosave writes every few seconds); submission always records the whole review.
+DRAFT_LOG_WINDOW = timedelta(minutes=10)
+
+
+def _move(audit: Audit, to: str) -> None:
+    if (audit.status, to) not in TRANSITIONS:
+        raise ValidationError(
+            f"An audit that is {STATUS_LABELS[audit.status].lower()} cannot become "
+            f"{STATUS_LABELS[to].lower()}"
+        )
+    audit.status = to
+
+
+# ---------------------------------------------------------------- what callers get
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: str | None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    uuid: str
+    reviewer_key: str
+    reviewer_name: str
+    agency_name: str
+    part: str | None
+    status: str
+    hidden: bool  # True: blind, only who and the status are shown
+    submitted_at: datetime | None = None
+    overall: str | None = None
+    strengths: str = ""
+    worries: str = ""
+    next_steps: str = ""
+    return_comment: str = ""
+    answers: dict[str, Answer] = field(default_factory=dict)
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class ModerationView:
+    moderator_key: str
+    moderator_name: str
+    completed_at: datetime | None
+    overall: str | None
+    rationale: str
+    panel_summary: str
+    answers: dict[str, Answer]
+
+
+@dataclass(frozen=True)
+class AuditView:
+    uuid: str
+    case_ref: str
+    case_initials: str
+    case_type: str
+    team_name: str
+    programme_key: str
+    programme_name: str
+    kind: str
+    status: str
+    due_on: date | None
+    moderator_key: str | None
+    moderator_name: str | None
+    final_overall: str | None
+    finalised_at: datetime | None
+    revision: int
+    template: TemplateRow
+    reviews: tuple[ReviewView, ...]
+    moderation: ModerationView | None
+    my_review: str | None  # uuid of the acting user's own review, if any
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def review(self, uuid: str) -> ReviewView:
+        return next(r for r in self.reviews if r.uuid == uuid)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    review: ReviewView
+    audit_status: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AuditListRow:
+    uuid: str
+    case_ref: str
+    programme_name: str
+    kind: str
+    status: str
+    due_on: date | None
+    reviewers: str
+    moderator_name: str | None
+    final_overall: str | None
+    my_role: str  # "reviewer", "moderator", "lead" or ""
+
+
+# ---------------------------------------------------------------- loading and access
+
+
+def _audit(session: Session, uuid: str) -> Audit:
+    audit = session.scalar(select(Audit).where(Audit.uuid == uuid))
+    if audit is None:
+        raise NotFound(f"No audit {uuid}")
+    return audit
+
+
+def _review(session: Session, uuid: str) -> Review:
+    review = session.scalar(select(Review).where(Review.uuid == uuid))
+    if review is None:
+        raise NotFound(f"No review {uuid}")
+    return review
+
+
+def _template(session: Session, audit: Audit) -> TemplateRow:
+    template = session.get(AuditTemplate, audit.template_id)
+    assert template is not None
+    return template_row(template)
+
+
+def _is_reviewer(actor: Actor, audit: Audit) -> bool:
+    return any(r.reviewer_id == actor.person_id for r in audit.reviews)
+
+
+def _is_moderator(actor: Actor, audit: Audit) -> bool:
+    return actor.person_id is not None and audit.moderator_id == actor.person_id
+
+
+def _check_can_view(actor: Actor, audit: Audit) -> None:
+    require(actor, "audit.view")
+    if "lead" in actor.roles or _is_reviewer(actor, audit) or _is_moderator(actor, audit):
+        return
+    raise PermissionDenied(
+        f"{actor.name} is not an auditor or the moderator of this audit of case {audit.case.ref}"
+    )
+
+
+def _blind_for(actor: Actor, audit: Audit) -> bool:
+    """Whether the acting user must not see other reviews yet: they review this audit and
+    not every review is submitted."""
+    return _is_reviewer(actor, audit) and any(r.status != "submitted" for r in audit.reviews)
+
+
+def _answers(rows: list[Any]) -> dict[str, Answer]:
+    return {a.item_key: Answer(a.value, a.comment) for a in rows}
+
+
+def _review_view(review: Review, *, hidden: bool) -> ReviewView:
+    person = review.reviewer
+    agency_name = person.agency.name
+    if hidden:
+        return ReviewView(
+            review.uuid, person.key, person.name, agency_name, review.part, review.status, True
+        )
+    return ReviewView(
+        uuid=review.uuid,
+        reviewer_key=person.key,
+        reviewer_name=person.name,
+        agency_name=agency_name,
+        part=review.part,
+        status=review.status,
+        hidden=False,
+        submitted_at=review.submitted_at,
+        overall=review.overall,
+        strengths=review.strengths,
+        worries=review.worries,
+        next_steps=review.next_steps,
+        return_comment=review.return_comment,
+        answers=_answers(review.answers),
+        revision=review.revision,
+    )
+
+
+def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
+    blind = _blind_for(actor, audit)
+    reviews = []
+    for review in audit.reviews:
+        own = review.reviewer_id == actor.person_id
+        if own:
+            hidden = False
+        elif blind:
+            hidden = True
+        elif _is_moderator(actor, audit) or "lead" in actor.roles or _is_reviewer(actor, audit):
+            # The moderator and leads read submitted reviews, not another person's draft.
+            hidden = review.status == "draft"
+        else:
+            hidden = True
+        reviews.append(_review_view(review, hidden=hidden))
+    moderation = None
+    if audit.moderation is not None and not blind:
+        m = audit.moderation
+        moderator = session.get(Person, m.moderator_id)
+        assert moderator is not None
+        moderation = ModerationView(
+            moderator.key,
+            moderator.name,
+            m.completed_at,
+            m.overall,
+            m.rationale,
+            m.panel_summary,
+            _answers(m.answers),
+        )
+    case = audit.case
+    mine = next((r.uuid for r in audit.reviews if r.reviewer_id == actor.person_id), None)
+    return AuditView(
+        uuid=audit.uuid,
+        case_ref=case.ref,
+        case_initials=case.initials,
+        case_type=case.case_type,
+        team_name=case.team.name,
+        programme_key=audit.programme.key,
+        programme_name=audit.programme.name,
+        kind=audit.kind,
+        status=audit.status,
+        due_on=audit.due_on,
+        moderator_key=audit.moderator.key if audit.moderator else None,
+        moderator_name=audit.moderator.name if audit.moderator else None,
+        final_overall=audit.final_overall,
+        finalised_at=audit.finalised_at,
+        revision=audit.revision,
+        template=_template(session, audit),
+        reviews=tuple(reviews),
+        moderation=moderation,
+        my_review=mine,
+    )
+
+
+def get_audit(db: Any, actor: Actor, audit_uuid: str) -> AuditView:
+    """An audit as the acting user may see it (blind where the rules say so)."""
+    with db.session() as session:
+        audit = _audit(session, audit_uuid)
+        _check_can_view(actor, audit)
+        return _view(session, actor, audit)
+
+
+def list_audits(
+    db: Any,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    programme_key: str | None = None,
+    mine: str | None = None,
+    limit: int = 5000,
+) -> list[AuditListRow]:
+    """Audits the acting user may see. `mine`: "assigned" (my reviews), "moderation" (audits
+    waiting for my moderation). Non-leads see only audits they review or moderate. No grade
+    of an unfinished audit is listed, so the list cannot break blindness."""
+    require(actor, "audit.view")
+    stmt = select(Audit).join(Programme, Audit.programme_id == Programme.id)
+    mine_reviews = select(Review.audit_id).where(Review.reviewer_id == actor.person_id)
+    if mine == "assigned":
+        stmt = stmt.where(Audit.id.in_(mine_reviews))
+    elif mine == "moderation":
+        stmt = stmt.where(Audit.moderator_id == actor.person_id, Audit.status == "in_moderation")
+    elif "lead" not in actor.roles:
+        stmt = stmt.where(or_(Audit.id.in_(mine_reviews), Audit.moderator_id == actor.person_id))
+    if status:
+        stmt = stmt.where(Audit.status == status)
+    if programme_key:
+        stmt = stmt.where(Programme.key == programme_key)
+    stmt = stmt.order_by(Audit.due_on, Audit.id).limit(limit)
+    rows = []
+    with db.session() as session:
+        for audit in session.scalars(stmt):
+            if _is_reviewer(actor, audit):
+                role = "reviewer"
+            elif _is_moderator(actor, audit):
+                role = "moderator"
+            else:
+                role = "lead" if "lead" in actor.roles else ""
+            rows.append(
+                AuditListRow(
+                    uuid=audit.uuid,
+                    case_ref=audit.case.ref,
+                    programme_name=audit.programme.name,
+                    kind=audit.kind,
+                    status=audit.status,
+                    due_on=audit.due_on,
+                    reviewers=", ".join(r.reviewer.name for r in audit.reviews),
+                    moderator_name=audit.moderator.name if audit.moderator else None,
+                    final_overall=audit.final_overall,
+                    my_role=role,
+                )
+            )
+    return rows
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _check_value(template: TemplateRow, key: str, value: str | None) -> str | None:
+    """The error for one answer, or None if it is acceptable (blank is acceptable here)."""
+    item = next((i for i in template.items if i.key == key), None)
+    if item is None:
+        return f"'{key}' is not an item of the template {template.name}"
+    if value in (None, ""):
+        return None
+    if item.kind == "grade":
+        if value not in {lv.key for lv in template.levels}:
+            return f"'{value}' is not a grade on the {template.scale_name} scale"
+    elif item.kind == "yes_no":
+        if value not in YES_NO:
+            return "Answer yes, no or not applicable"
+    elif item.kind == "number":
+        try:
+            float(str(value))
+        except ValueError:
+            return f"'{value}' is not a number"
+    return None
+
+
+def _check_overall(template: TemplateRow, overall: str | None) -> str | None:
+    if overall in (None, ""):
+        return None
+    graded = {lv.key for lv in template.levels if lv.rank is not None}
+    if overall not in graded:
+        return f"'{overall}' is not an overall grade on the {template.scale_name} scale"
+    return None
+
+
+def _validate_answers(
+    template: TemplateRow, answers: dict[str, Answer], overall: str | None
+) -> dict[str, str]:
+    errors = {}
+    for key, answer in answers.items():
+        message = _check_value(template, key, answer.value)
+        if message:
+            errors[key] = message
+    message = _check_overall(template, overall)
+    if message:
+        errors["overall"] = message
+    return errors
+
+
+def _set_answers(rows: list[Any], make: Any, answers: dict[str, Answer]) -> None:
+    by_key = {a.item_key: a for a in rows}
+    for key, answer in answers.items():
+        value = None if answer.value in (None, "") else str(answer.value)
+        row = by_key.get(key)
+        if row is None:
+            rows.append(make(item_key=key, value=value, comment=answer.comment or ""))
+        else:
+            row.value, row.comment = value, answer.comment or ""
+
+
+def _rank(template: TemplateRow, key: str | None) -> int | None:
+    return next((lv.rank for lv in template.levels if lv.key == key), None)
+
+
+def grade_warnings(
+    template: TemplateRow, answers: dict[str, Answer], overall: str | None
+) -> list[str]:
+    """Warnings (not errors) about an overall grade: a limiting item caps it, or it is out of
+    line with the sub grades."""
+    overall_rank = _rank(template, overall)
+    if overall_rank is None:
+        return []
+    warnings = []
+    labels = {lv.rank: lv.label for lv in template.levels if lv.rank is not None}
+    ranks = []
+    for item in template.graded_items:
+        rank = _rank(template, answers.get(item.key, Answer(None)).value)
+        if rank is None:
+            continue
+        ranks.append(rank)
+        if item.limiting and rank > overall_rank:
+            warnings.append(
+                f"{item.label} is graded {labels[rank]} and limits the overall grade: "
+                f"the overall cannot be better than {labels[rank]}"
+            )
+    if ranks:
+        best, worst = min(ranks), max(ranks)
+        if overall_rank < best:
+            warnings.append(
+                f"The overall grade ({labels[overall_rank]}) is better than every practice "
+                f"area (best {labels[best]})"
+            )
+        elif overall_rank > worst:
+            warnings.append(
+                f"The overall grade ({labels[overall_rank]}) is worse than every practice "
+                f"area (worst {labels[worst]})"
+            )
+    return warnings
+
+
+def missing_grades(template: TemplateRow, answers: dict[str, Answer]) -> list[str]:
+    """Labels of grade items with neither a grade nor Not applicable."""
+    return [
+        item.label
+        for item in template.graded_items
+        if answers.get(item.key, Answer(None)).value in (None, "")
+    ]
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def _own_review(session: Session, actor: Actor, review_uuid: str) -> tuple[Review, Audit]:
+    require(actor, "audit.review")
+    review = _review(session, review_uuid)
+    audit = review.audit
+    if review.reviewer_id != actor.person_id:
+        raise PermissionDenied(
+            f"{actor.name} is not the auditor of this review; only {review.reviewer.name} "
+            "may change it"
+        )
+    if audit.status == "final":
+        raise ValidationError(f"The audit of case {audit.case.ref} is final and locked")
+    if review.status not in ("draft", "returned"):
+        raise ValidationError(
+            "This review is submitted; it can change only if the moderator returns it"
+        )
+    return review, audit
+
+
+def _conflict(exc: StaleDataError, what: str) -> ConflictError:
+    return ConflictError(f"{what} was changed by someone else while you saved; reload it")
+
+
+def save_review(
+    db: Any,
+    actor: Actor,
+    review_uuid: str,
+    *,
+    answers: dict[str, Answer] | None = None,
+    overall: str | None = None,
+    strengths: str | None = None,
+    worries: str | None = None,
+    next_steps: str | None = None,
+    expected_revision: int | None = None,
+) -> ReviewView:
+    """Save a draft (what the form autosaves). Incomplete is fine; wrong values are not."""
+    try:
+        with db.transaction() as session:
+            review, audit = _own_review(session, actor, review_uuid)
+            if expected_revision is not None and review.revision != expected_revision:
+                raise ConflictError(
+                    "This review was saved from somewhere else since you opened it; reload it"
+                )
+            template = _template(session, audit)
+            errors = _validate_answers(template, answers or {}, overall)
+            if errors:
+                raise ValidationError(
+                    f"The review was not saved: {len(errors)} answer(s) not valid", errors
+                )
+            before = _review_snapshot(review)
+            _set_answers(review.answers, ReviewAnswer, answers or {})
+            if overall is not None:
+                review.overall = overall or None
+            for name, value in (
+                ("strengths", strengths),
+                ("worries", worries),
+                ("next_steps", next_steps),
+            ):
+                if value is not None:
+                    setattr(review, name, value)
+            session.flush()
+            after = _review_snapshot(review)
+            if after != before and not _recently_logged(session, actor, review.uuid):
+                changelog.record_changes(
+                    session,
+                    actor,
+                    "review",
+                    review.uuid,
+                    before,
+                    after,
+                    summary=f"Review of case {audit.case.ref} saved as a draft",
+                )
+            return _review_view(review, hidden=False)
+    except StaleDataError as exc:
+        raise _conflict(exc, "This review") from exc
+
+
+def _recently_logged(session: Session, actor: Actor, entity_uuid: str) -> bool:
+    from audit_tool.models import ChangeLogEntry
+
+    last = session.execute(
+        select(ChangeLogEntry.at, ChangeLogEntry.actor_id, ChangeLogEntry.action)
+        .where(ChangeLogEntry.entity_uuid == entity_uuid)
+        .order_by(ChangeLogEntry.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.actor_id != actor.person_id or last.action != "update":
+        return False
+    at = last.at if last.at.tzinfo else last.at.replace(tzinfo=UTC)
+    return datetime.now(UTC) - at < DRAFT_LOG_WINDOW
+
+
+def _review_snapshot(review: Review) -> dict[str, Any]:
+    return {
+        "overall": review.overall,
+        "strengths": review.strengths,
+        "worries": review.worries,
+        "next_steps": review.next_steps,
+        "answers": {a.item_key: [a.value, a.comment] for a in review.answers},
+    }
+
+
+def submit_review(
+    db: Any, actor: Actor, review_uuid: str, *, expected_revision: int | None = None
+) -> SubmitResult:
+    """Submit a review: every grade item answered (or Not applicable) and an overall grade.
+    Returns warnings about the overall grade; they do not stop the submission."""
+    try:
+        with db.transaction() as session:
+            review, audit = _own_review(session, actor, review_uuid)
+            if expected_revision is not None and review.revision != expected_revision:
+                raise ConflictError("This review changed since you opened it; reload it")
+            template = _template(session, audit)
+            answers = _answers(review.answers)
+            errors: dict[str, str] = {}
+            for item in template.graded_items:
+                if answers.get(item.key, Answer(None)).value in (None, ""):
+                    errors[item.key] = "Give a grade, or mark it Not applicable"
+            if not review.overall:
+                errors["overall"] = "Give an overall grade"
+            if errors:
+                missing = missing_grades(template, answers)
+                parts = []
+                if missing:
+                    parts.append(f"{len(missing)} practice area(s) not graded")
+                if "overall" in errors:
+                    parts.append("no overall grade")
+                raise ValidationError(
+                    "The review cannot be submitted: " + " and ".join(parts), errors
+                )
+            warnings = grade_warnings(template, answers, review.overall)
+            returned = review.status == "returned"
+            review.status = "submitted"
+            review.submitted_at = datetime.now(UTC)
+            before_status = audit.status
+            if audit.kind == "single":
+                _move(audit, "final")
+                audit.final_overall = review.overall
+                audit.finalised_at = review.submitted_at
+            elif all(r.status == "submitted" for r in audit.reviews):
+                _move(audit, "in_moderation")
+            session.flush()
+            changelog.record(
+                session,
+                actor,
+                "submit",
+                "review",
+                review.uuid,
+                after={**_review_snapshot(review), "status": "submitted"},
+                summary=(
+                    f"Review of case {audit.case.ref} "
+                    f"{'submitted again' if returned else 'submitted'}"
+                ),
+            )
+            if audit.status != before_status:
+                changelog.record(
+                    session,
+                    actor,
+                    "status",
+                    "audit",
+                    audit.uuid,
+                    before={"status": before_status},
+                    after={"status": audit.status},
+                    summary=(
+                        f"Audit of case {audit.case.ref}: "
+                        f"{TRANSITIONS[(before_status, audit.status)]}"
+                    ),
+                )
+            return SubmitResult(_review_view(review, hidden=False), audit.status, tuple(warnings))
+    except StaleDataError as exc:
+        raise _conflict(exc, "This review") from exc
+
+
+# ---------------------------------------------------------------- moderation
+
+
+def _moderated_audit(session: Session, actor: Actor, audit_uuid: str) -> Audit:
+    require(actor, "audit.moderate")
+    audit = _audit(session, audit_uuid)
+    if not _is_moderator(actor, audit):
+        raise PermissionDenied(f"{actor.name} is not the moderator of this audit")
+    if audit.status != "in_moderation":
+        raise ValidationError(
+            f"The audit of case {audit.case.ref} is {STATUS_LABELS[audit.status].lower()}, "
+            "not ready to moderate"
+        )
+    return audit
+
+
+def proposal(db: Any, actor: Actor, audit_uuid: str) -> dict[str, Answer]:
+    """The final answers to start moderation from: each item (and "overall") where every
+    review agrees; the moderator's saved answers where there are some."""
+    with db.session() as session:
+        audit = _moderated_audit(session, actor, audit_uuid)
+        template = _template(session, audit)
+        result: dict[str, Answer] = {}
+        for item in template.items:
+            values = {a.value for r in audit.reviews for a in r.answers if a.item_key == item.key}
+            complete = all(any(a.item_key == item.key for a in r.answers) for r in audit.reviews)
+            if complete and len(values) == 1 and item.kind != "text":
+                result[item.key] = Answer(values.pop())
+        overalls = {r.overall for r in audit.reviews}
+        if len(overalls) == 1:
+            result["overall"] = Answer(overalls.pop())
+        if audit.moderation is not None:
+            result.update(_answers(audit.moderation.answers))
+            if audit.moderation.overall:
+                result["overall"] = Answer(audit.moderation.overall)
+        return result
+
+
+def differences(view: AuditView) -> dict[str, int]:
+    """For each grade item (and "overall"), the spread of the reviews' ranks: 0 agree, 2 or
+    more stands out."""
+    out: dict[str, int] = {}
+    keys = [i.key for i in view.template.graded_items] + ["overall"]
+    for key in keys:
+        ranks = []
+        for review in view.reviews:
+            value = (
+                review.overall if key == "overall" else review.answers.get(key, Answer(None)).value
+            )
+            rank = _rank(view.template, value)
+            if rank is not None:
+                ranks.append(rank)
+        out[key] = max(ranks) - min(ranks) if len(ranks) > 1 else 0
+    return out
+
+
+def save_moderation(
+    db: Any,
+    actor: Actor,
+    audit_uuid: str,
+    *,
+    answers: dict[str, Answer],
+    overall: str | None,
+    rationale: str = "",
+    panel_summary: str | None = None,
+) -> ModerationView:
+    """Save the moderator's work in progress (not yet final)."""
+    with db.transaction() as session:
+        audit = _moderated_audit(session, actor, audit_uuid)
+        moderation = _store_moderation(
+            session, actor, audit, answers, overall, rationale, panel_summary
+        )
+        return ModerationView(
+            actor.key or "",
+            actor.name,
+            moderation.completed_at,
+            moderation.overall,
+            moderation.rationale,
+            moderation.panel_summary,
+            _answers(moderation.answers),
+        )
+
+
+def _store_moderation(
+    session: Session,
+    actor: Actor,
+    audit: Audit,
+    answers: dict[str, Answer],
+    overall: str | None,
+    rationale: str,
+    panel_summary: str | None,
+) -> Moderation:
+    template = _template(session, audit)
+    errors = _validate_answers(template, answers, overall)
+    if errors:
+        raise ValidationError(f"Not saved: {len(errors)} answer(s) not valid", errors)
+    moderation = audit.moderation
+    if moderation is None:
+        assert actor.person_id is not None
+        moderation = Moderation(audit=audit, moderator_id=actor.person_id)
+        session.add(moderation)
+    _set_answers(moderation.answers, ModerationAnswer, answers)
+    moderation.overall = overall or None
+    moderation.rationale = rationale.strip()
+    if panel_summary is not None:
+        moderation.panel_summary = panel_summary.strip()
+    session.flush()
+    return moderation
+
+
+def return_review(db: Any, actor: Actor, review_uuid: str, comment: str) -> AuditView:
+    """Send one review back to its auditor with a comment (the loop)."""
+    comment = comment.strip()
+    try:
+        with db.transaction() as session:
+            review = _review(session, review_uuid)
+            audit = _moderated_audit(session, actor, review.audit.uuid)
+            if not comment:
+                raise ValidationError(
+                    "Say what the auditor should look at again",
+                    {"comment": "A comment is required"},
+                )
+            review.status = "returned"
+            review.return_comment = comment
+            _move(audit, "returned")
+            session.flush()
+            changelog.record(
+                session,
+                actor,
+                "return",
+                "review",
+                review.uuid,
+                after={"status": "returned", "comment": comment},
+                summary=f"Review of case {audit.case.ref} by {review.reviewer.name} returned",
+            )
+            return _view(session, actor, audit)
+    except StaleDataError as exc:
+        raise _conflict(exc, "This audit") from exc
+
+
+def needs_rationale(
+    template: TemplateRow,
+    reviews: list[ReviewView],
+    answers: dict[str, Answer],
+    overall: str | None,
+) -> bool:
+    """A rationale is required where the auditors differ, or the final differs from either."""
+    keys = [i.key for i in template.graded_items]
+    for key in keys:
+        values = {r.answers.get(key, Answer(None)).value for r in reviews}
+        final = answers.get(key, Answer(None)).value
+        if len(values) > 1 or (values and final not in values):
+            return True
+    overalls = {r.overall for r in reviews}
+    return len(overalls) > 1 or (bool(overalls) and overall not in overalls)
+
+
+def confirm(
+    db: Any,
+    actor: Actor,
+    audit_uuid: str,
+    *,
+    answers: dict[str, Answer],
+    overall: str | None,
+    rationale: str = "",
+    panel_summary: str | None = None,
+    expected_revision: int | None = None,
+) -> AuditView:
+    """Confirm the final grades: the audit becomes final and locked."""
+    try:
+        with db.transaction() as session:
+            audit = _moderated_audit(session, actor, audit_uuid)
+            if expected_revision is not None and audit.revision != expected_revision:
+                raise ConflictError(
+                    f"The audit of case {audit.case.ref} changed since you opened it; reload it"
+                )
+            template = _template(session, audit)
+            reviews = [_review_view(r, hidden=False) for r in audit.reviews]
+            errors: dict[str, str] = {}
+            for item in template.graded_items:
+                if answers.get(item.key, Answer(None)).value in (None, ""):
+                    errors[item.key] = "Give the final grade, or mark it Not applicable"
+            if not overall:
+                errors["overall"] = "Give the final overall grade"
+            if needs_rationale(template, reviews, answers, overall) and not rationale.strip():
+                errors["rationale"] = (
+                    "The auditors' grades differ, or the final grade differs from theirs: say why"
+                )
+            if errors:
+                raise ValidationError(
+                    f"The audit cannot be confirmed: {len(errors)} thing(s) missing", errors
+                )
+            moderation = _store_moderation(
+                session, actor, audit, answers, overall, rationale, panel_summary
+            )
+            moderation.completed_at = datetime.now(UTC)
+            before = {"status": audit.status, "final_overall": audit.final_overall}
+            _move(audit, "final")
+            audit.final_overall = overall
+            audit.finalised_at = moderation.completed_at
+            session.flush()
+            changelog.record(
+                session,
+                actor,
+                "confirm",
+                "audit",
+                audit.uuid,
+                before=before,
+                after={
+                    "status": "final",
+                    "final_overall": overall,
+                    "answers": {a.item_key: a.value for a in moderation.answers},
+                    "rationale": moderation.rationale,
+                },
+                summary=f"Audit of case {audit.case.ref} confirmed: {overall}",
+            )
+            return _view(session, actor, audit)
+    except StaleDataError as exc:
+        raise _conflict(exc, "This audit") from exc
+
+
+def reopen(db: Any, actor: Actor, audit_uuid: str, reason: str) -> AuditView:
+    """A QA lead reopens a final audit for moderation; the reason is kept in the change log."""
+    require(actor, "audit.reopen")
+    reason = reason.strip()
+    with db.transaction() as session:
+        audit = _audit(session, audit_uuid)
+        if audit.status != "final":
+            raise ValidationError(f"The audit of case {audit.case.ref} is not final")
+        if audit.kind == "single":
+            raise ValidationError("A single audit has no moderation to reopen")
+        if not reason:
+            raise ValidationError(
+                "Give the reason for reopening", {"reason": "A reason is required"}
+            )
+        before = {"status": audit.status, "final_overall": audit.final_overall}
+        _move(audit, "in_moderation")
+        audit.final_overall = None
+        audit.finalised_at = None
+        if audit.moderation is not None:
+            audit.moderation.completed_at = None
+        session.flush()
+        changelog.record(
+            session,
+            actor,
+            "reopen",
+            "audit",
+            audit.uuid,
+            before=before,
+            after={"status": audit.status, "final_overall": None},
+            reason=reason,
+            summary=f"Audit of case {audit.case.ref} reopened",
+        )
+        return _view(session, actor, audit)
+
+
+# ---------------------------------------------------------------- urgent concerns
+
+
+@dataclass(frozen=True)
+class ConcernRow:
+    uuid: str
+    case_ref: str
+    audit_uuid: str | None
+    raised_by: str
+    raised_at: datetime
+    what: str
+    why_urgent: str
+    status: str
+    response: str
+    responded_by: str | None
+    responded_at: datetime | None
+
+
+def raise_concern(
+    db: Any, actor: Actor, audit_uuid: str, *, what: str, why_urgent: str = ""
+) -> ConcernRow:
+    require(actor, "concern.raise")
+    what = what.strip()
+    with db.transaction() as session:
+        audit = _audit(session, audit_uuid)
+        _check_can_view(actor, audit)
+        if not what:
+            raise ValidationError("Say what the concern is", {"what": "Describe the concern"})
+        assert actor.person_id is not None
+        concern = UrgentConcern(
+            audit_id=audit.id,
+            case_id=audit.case_id,
+            raised_by_id=actor.person_id,
+            raised_at=datetime.now(UTC),
+            what=what,
+            why_urgent=why_urgent.strip(),
+            status="open",
+        )
+        session.add(concern)
+        session.flush()
+        changelog.record(
+            session,
+            actor,
+            "create",
+            "urgent_concern",
+            concern.uuid,
+            after={"case": audit.case.ref, "what": what, "why_urgent": concern.why_urgent},
+            summary=f"Urgent safeguarding concern raised on case {audit.case.ref}",
+        )
+        return _concern_row(session, concern)
+
+
+def _concern_row(session: Session, concern: UrgentConcern) -> ConcernRow:
+    case = session.get(Case, concern.case_id)
+    raised = session.get(Person, concern.raised_by_id)
+    responder = session.get(Person, concern.responded_by_id) if concern.responded_by_id else None
+    audit_uuid = session.scalar(select(Audit.uuid).where(Audit.id == concern.audit_id))
+    assert case is not None and raised is not None
+    return ConcernRow(
+        concern.uuid,
+        case.ref,
+        audit_uuid,
+        raised.name,
+        concern.raised_at,
+        concern.what,
+        concern.why_urgent,
+        concern.status,
+        concern.response,
+        responder.name if responder else None,
+        concern.responded_at,
+    )
+
+
+def _concern_filter(actor: Actor) -> Any:
+    """Who sees a concern: leads all; a case's manager theirs; anyone the ones they raised."""
+    if "lead" in actor.roles:
+        return True
+    managed = select(Case.id).where(Case.manager_id == actor.person_id)
+    return or_(UrgentConcern.case_id.in_(managed), UrgentConcern.raised_by_id == actor.person_id)
+
+
+def list_concerns(db: Any, actor: Actor, *, open_only: bool = True) -> list[ConcernRow]:
+    require(actor, "concern.raise")
+    stmt = (
+        select(UrgentConcern).where(_concern_filter(actor)).order_by(UrgentConcern.raised_at.desc())
+    )
+    if open_only:
+        stmt = stmt.where(UrgentConcern.status == "open")
+    with db.session() as session:
+        return [_concern_row(session, c) for c in session.scalars(stmt)]
+
+
+def open_concern_count(db: Any, actor: Actor) -> int:
+    """Open concerns this person must act on: all for a lead, their cases' for a manager."""
+    if "lead" in actor.roles:
+        where: Any = True
+    else:
+        where = UrgentConcern.case_id.in_(select(Case.id).where(Case.manager_id == actor.person_id))
+    with db.session() as session:
+        return int(
+            session.scalar(
+                select(func.count(UrgentConcern.id)).where(UrgentConcern.status == "open", where)
+            )
+            or 0
+        )
+
+
+def respond_to_concern(db: Any, actor: Actor, concern_uuid: str, response: str) -> ConcernRow:
+    """Close a concern with the response made; only a QA lead or the case's manager."""
+    require(actor, "concern.respond")
+    response = response.strip()
+    with db.transaction() as session:
+        concern = session.scalar(select(UrgentConcern).where(UrgentConcern.uuid == concern_uuid))
+        if concern is None:
+            raise NotFound(f"No urgent concern {concern_uuid}")
+        case = session.get(Case, concern.case_id)
+        assert case is not None
+        if "lead" not in actor.roles and case.manager_id != actor.person_id:
+            raise PermissionDenied(
+                "Only a QA lead or the case's manager can respond to an urgent concern"
+            )
+        if concern.status != "open":
+            raise ValidationError("This concern already has a response")
+        if not response:
+            raise ValidationError(
+                "Record what was done in response", {"response": "A response is required"}
+            )
+        concern.status = "closed"
+        concern.response = response
+        concern.responded_by_id = actor.person_id
+        concern.responded_at = datetime.now(UTC)
+        session.flush()
+        changelog.record(
+            session,
+            actor,
+            "respond",
+            "urgent_concern",
+            concern.uuid,
+            before={"status": "open"},
+            after={"status": "closed", "response": response},
+            summary=f"Urgent concern on case {case.ref} closed with a response",
+        )
+        return _concern_row(session, concern)
+
+
+__all__ = [
+    "Answer",
+    "AuditListRow",
+    "AuditView",
+    "ConcernRow",
+    "ModerationView",
+    "ReviewView",
+    "STATUS_LABELS",
+    "SubmitResult",
+    "TRANSITIONS",
+    "confirm",
+    "differences",
+    "get_audit",
+    "grade_warnings",
+    "list_audits",
+    "list_concerns",
+    "missing_grades",
+    "needs_rationale",
+    "open_concern_count",
+    "proposal",
+    "raise_concern",
+    "reopen",
+    "respond_to_concern",
+    "return_review",
+    "save_moderation",
+    "save_review",
+    "submit_review",
+]

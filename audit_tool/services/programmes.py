@@ -1,0 +1,542 @@
+"""Audit programmes: creating them, sampling their cases, and assigning auditors and moderators.
+
+The assignment rules of PRODUCT.md section 2 live here: two different auditors for a looped
+audit, neither of them the case's worker or manager, and a moderator who is neither auditor.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from audit_tool.errors import NotFound, ValidationError
+from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
+from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
+from audit_tool.services import changelog
+from audit_tool.services.actors import Actor, require
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,59}$")
+DEFAULT_AUDIT_KIND = {
+    "monthly": "looped",
+    "thematic": "looped",
+    "multi_agency": "multi_agency",
+    "send": "send",
+}
+KIND_LABELS = {
+    "monthly": "Monthly",
+    "thematic": "Thematic",
+    "multi_agency": "Multi-agency",
+    "send": "SEND",
+}
+
+
+@dataclass(frozen=True)
+class SampleFilters:
+    team_keys: tuple[str, ...] = ()
+    case_types: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    opened_from: date | None = None
+    opened_to: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "team_keys": list(self.team_keys),
+            "case_types": list(self.case_types),
+            "levels": list(self.levels),
+            "opened_from": self.opened_from.isoformat() if self.opened_from else None,
+            "opened_to": self.opened_to.isoformat() if self.opened_to else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> SampleFilters:
+        data = data or {}
+        return cls(
+            team_keys=tuple(data.get("team_keys") or ()),
+            case_types=tuple(data.get("case_types") or ()),
+            levels=tuple(int(x) for x in data.get("levels") or ()),
+            opened_from=date.fromisoformat(data["opened_from"])
+            if data.get("opened_from")
+            else None,
+            opened_to=date.fromisoformat(data["opened_to"]) if data.get("opened_to") else None,
+        )
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    uuid: str
+    key: str
+    name: str
+    kind: str
+    theme: str | None
+    description: str
+    template_key: str
+    template_version: int
+    template_name: str
+    starts_on: date
+    due_on: date
+    sample_size: int | None
+    sample_seed: int | None
+    sample_filters: SampleFilters | None
+    audits: int
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    audit_uuid: str
+    case_ref: str
+    status: str
+    kind: str
+    reviewers: tuple[tuple[str, str | None], ...]  # (person key, SEND part)
+    moderator_key: str | None
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    person_key: str
+    name: str
+    due: int
+    done: int
+    overdue: int
+
+
+# ---------------------------------------------------------------- programmes
+
+
+def _programme(session: Session, key: str) -> Programme:
+    programme = session.scalar(select(Programme).where(Programme.key == key))
+    if programme is None:
+        raise NotFound(f"No programme with key '{key}'")
+    return programme
+
+
+def _row(session: Session, p: Programme) -> ProgrammeRow:
+    count = session.scalar(select(func.count(Audit.id)).where(Audit.programme_id == p.id)) or 0
+    return ProgrammeRow(
+        uuid=p.uuid,
+        key=p.key,
+        name=p.name,
+        kind=p.kind,
+        theme=p.theme,
+        description=p.description,
+        template_key=p.template.key,
+        template_version=p.template.version,
+        template_name=p.template.name,
+        starts_on=p.starts_on,
+        due_on=p.due_on,
+        sample_size=p.sample_size,
+        sample_seed=p.sample_seed,
+        sample_filters=SampleFilters.from_json(p.sample_filters) if p.sample_filters else None,
+        audits=int(count),
+    )
+
+
+def list_programmes(db: Any, actor: Actor, *, kind: str | None = None) -> list[ProgrammeRow]:
+    require(actor, "programme.view")
+    stmt = select(Programme).order_by(Programme.starts_on.desc(), Programme.name)
+    if kind:
+        stmt = stmt.where(Programme.kind == kind)
+    with db.session() as session:
+        return [_row(session, p) for p in session.scalars(stmt)]
+
+
+def get_programme(db: Any, actor: Actor, key: str) -> ProgrammeRow:
+    require(actor, "programme.view")
+    with db.session() as session:
+        return _row(session, _programme(session, key))
+
+
+def save_programme(
+    db: Any,
+    actor: Actor,
+    *,
+    key: str,
+    name: str,
+    kind: str,
+    template_key: str,
+    starts_on: date,
+    due_on: date,
+    theme: str | None = None,
+    description: str = "",
+    sample_size: int | None = None,
+    original_key: str | None = None,
+) -> ProgrammeRow:
+    """Create (original_key None) or change a programme."""
+    require(actor, "programme.edit")
+    key, name = key.strip(), name.strip()
+    theme = (theme or "").strip() or None
+    errors: dict[str, str] = {}
+    if not KEY_RE.match(key):
+        errors["key"] = "Use 1-60 lower-case letters, digits, '-' or '_'"
+    if not name:
+        errors["name"] = "A name is required"
+    if kind not in PROGRAMME_KINDS:
+        errors["kind"] = f"Choose one of: {', '.join(PROGRAMME_KINDS)}"
+    if kind == "thematic" and not theme:
+        errors["theme"] = "A thematic programme needs its theme"
+    if due_on < starts_on:
+        errors["due_on"] = "The due date cannot be before the start"
+    if sample_size is not None and sample_size < 1:
+        errors["sample_size"] = "The sample size must be 1 or more"
+    with db.transaction() as session:
+        template = session.scalar(
+            select(AuditTemplate)
+            .where(AuditTemplate.key == template_key, AuditTemplate.retired.is_(False))
+            .order_by(AuditTemplate.version.desc())
+            .limit(1)
+        )
+        if template is None:
+            errors["template"] = f"No audit template '{template_key}'"
+        clash = session.scalar(select(Programme).where(Programme.key == key))
+        if clash is not None and (original_key is None or clash.key != original_key):
+            errors["key"] = f"Key '{key}' is already used by {clash.name}"
+        if errors:
+            raise ValidationError(
+                "The programme was not saved: " + "; ".join(errors.values()), errors
+            )
+        assert template is not None
+        if original_key is None:
+            programme = Programme(key=key)
+            session.add(programme)
+            before: dict[str, Any] | None = None
+        else:
+            programme = _programme(session, original_key)
+            if programme.template_id != template.id:
+                used = session.scalar(
+                    select(func.count(Audit.id)).where(Audit.programme_id == programme.id)
+                )
+                if used:
+                    raise ValidationError(
+                        "The template cannot change once the programme has audits",
+                        {"template": "This programme already has audits"},
+                    )
+            before = changelog.snapshot(programme)
+        programme.key, programme.name, programme.kind = key, name, kind
+        programme.theme, programme.description = theme, description.strip()
+        programme.template_id = template.id
+        programme.starts_on, programme.due_on = starts_on, due_on
+        programme.sample_size = sample_size
+        session.flush()
+        if before is None:
+            changelog.record(
+                session,
+                actor,
+                "create",
+                "programme",
+                programme.uuid,
+                after=changelog.snapshot(programme),
+                summary=f"Programme {name} created",
+            )
+        else:
+            changelog.record_changes(
+                session,
+                actor,
+                "programme",
+                programme.uuid,
+                before,
+                changelog.snapshot(programme),
+                summary=f"Programme {name} changed",
+            )
+        return _row(session, programme)
+
+
+# ---------------------------------------------------------------- sampling
+
+
+def _candidates(session: Session, filters: SampleFilters, programme: Programme | None) -> list[str]:
+    stmt = select(Case.ref).join(Team, Case.team_id == Team.id)
+    if filters.team_keys:
+        stmt = stmt.where(Team.key.in_(filters.team_keys))
+    if filters.case_types:
+        stmt = stmt.where(Case.case_type.in_(filters.case_types))
+    if filters.levels:
+        stmt = stmt.where(Case.level_of_need.in_(filters.levels))
+    if filters.opened_from:
+        stmt = stmt.where(Case.opened_on >= filters.opened_from)
+    if filters.opened_to:
+        stmt = stmt.where(Case.opened_on <= filters.opened_to)
+    if programme is not None:
+        stmt = stmt.where(
+            Case.id.not_in(select(Audit.case_id).where(Audit.programme_id == programme.id))
+        )
+    return list(session.scalars(stmt.order_by(Case.ref)))
+
+
+def candidate_cases(
+    db: Any, actor: Actor, filters: SampleFilters, *, programme_key: str | None = None
+) -> list[str]:
+    """References of the cases the filters select, not already in the programme."""
+    require(actor, "programme.view")
+    with db.session() as session:
+        programme = _programme(session, programme_key) if programme_key else None
+        return _candidates(session, filters, programme)
+
+
+def draw_sample(
+    db: Any,
+    actor: Actor,
+    programme_key: str,
+    filters: SampleFilters,
+    n: int,
+    *,
+    seed: int | None = None,
+) -> list[str]:
+    """A random sample of n of the candidate cases, reproducible from the recorded seed."""
+    require(actor, "programme.edit")
+    if n < 1:
+        raise ValidationError("The sample size must be 1 or more", {"sample_size": "1 or more"})
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 2**31)
+    with db.transaction() as session:
+        programme = _programme(session, programme_key)
+        candidates = _candidates(session, filters, programme)
+        sample = sorted(random.Random(seed).sample(candidates, min(n, len(candidates))))
+        before = changelog.snapshot(programme)
+        programme.sample_seed = seed
+        programme.sample_filters = filters.to_json()
+        programme.sample_size = n
+        session.flush()
+        changelog.record_changes(
+            session,
+            actor,
+            "programme",
+            programme.uuid,
+            before,
+            changelog.snapshot(programme),
+            summary=f"Sample of {len(sample)} drawn for {programme.name} (seed {seed})",
+        )
+        return sample
+
+
+# ---------------------------------------------------------------- audits and assignment
+
+
+def _assignment(audit: Audit) -> AssignmentRow:
+    return AssignmentRow(
+        audit_uuid=audit.uuid,
+        case_ref=audit.case.ref,
+        status=audit.status,
+        kind=audit.kind,
+        reviewers=tuple((r.reviewer.key, r.part) for r in audit.reviews),
+        moderator_key=audit.moderator.key if audit.moderator else None,
+        due_on=audit.due_on,
+    )
+
+
+def add_audits(
+    db: Any, actor: Actor, programme_key: str, refs: list[str], *, kind: str | None = None
+) -> list[AssignmentRow]:
+    """One new audit per case, all or none."""
+    require(actor, "audit.assign")
+    with db.transaction() as session:
+        programme = _programme(session, programme_key)
+        kind = kind or DEFAULT_AUDIT_KIND[programme.kind]
+        if kind not in AUDIT_KINDS:
+            raise ValidationError(f"'{kind}' is not a kind of audit", {"kind": "Unknown kind"})
+        cases = {c.ref: c for c in session.scalars(select(Case).where(Case.ref.in_(refs)))}
+        unknown = [r for r in refs if r not in cases]
+        if unknown:
+            raise ValidationError(f"No case with reference {', '.join(unknown)}")
+        already = set(
+            session.scalars(
+                select(Case.ref)
+                .join(Audit, Audit.case_id == Case.id)
+                .where(Audit.programme_id == programme.id, Case.ref.in_(refs))
+            )
+        )
+        duplicates = sorted(already | {r for r in refs if refs.count(r) > 1})
+        if duplicates:
+            raise ValidationError(
+                f"Already in {programme.name} (or listed twice): {', '.join(duplicates)}"
+            )
+        created = []
+        for ref in refs:
+            audit = Audit(
+                case_id=cases[ref].id,
+                programme_id=programme.id,
+                template_id=programme.template_id,
+                kind=kind,
+                status="draft",
+                due_on=programme.due_on,
+            )
+            session.add(audit)
+            created.append(audit)
+        session.flush()
+        for audit in created:
+            changelog.record(
+                session,
+                actor,
+                "create",
+                "audit",
+                audit.uuid,
+                after={"case": audit.case.ref, "programme": programme.key, "kind": kind},
+                summary=f"Audit of case {audit.case.ref} added to {programme.name}",
+            )
+        return [_assignment(a) for a in created]
+
+
+def _person(session: Session, key: str, errors: dict[str, str], field: str) -> Person | None:
+    person = session.scalar(select(Person).where(Person.key == key))
+    if person is None:
+        errors[field] = f"No person with key '{key}'"
+    elif not person.active:
+        errors[field] = f"{person.name} is inactive"
+    return person
+
+
+def assign(
+    db: Any,
+    actor: Actor,
+    audit_uuid: str,
+    *,
+    reviewers: list[str] | dict[str, str],
+    moderator: str | None = None,
+) -> AssignmentRow:
+    """Assign (or change, until a review is submitted) the auditors and the moderator."""
+    require(actor, "audit.assign")
+    with db.transaction() as session:
+        audit = session.scalar(select(Audit).where(Audit.uuid == audit_uuid))
+        if audit is None:
+            raise NotFound(f"No audit {audit_uuid}")
+        if any(r.status != "draft" for r in audit.reviews) or audit.status not in (
+            "draft",
+            "in_review",
+        ):
+            raise ValidationError(
+                f"The audit of case {audit.case.ref} is already under way: a review is "
+                "submitted, so its auditors can no longer change"
+            )
+        errors: dict[str, str] = {}
+        pairs: list[tuple[str, str | None]]
+        if isinstance(reviewers, dict):
+            pairs = [(key, part) for part, key in reviewers.items()]
+        else:
+            pairs = [(key, None) for key in reviewers]
+        keys = [k for k, _ in pairs]
+        kind = audit.kind
+        if kind == "looped" and (len(keys) != 2 or len(set(keys)) != 2):
+            errors["reviewers"] = "A looped audit needs two different auditors"
+        elif kind == "single" and len(keys) != 1:
+            errors["reviewers"] = "A single audit has one auditor"
+        elif kind == "send" and (
+            not isinstance(reviewers, dict) or set(reviewers) != set(SEND_PARTS)
+        ):
+            errors["reviewers"] = (
+                "A SEND audit needs an auditor for each of education, health and social care"
+            )
+        elif kind == "multi_agency" and (len(keys) < 2 or len(set(keys)) != len(keys)):
+            errors["reviewers"] = (
+                "A multi-agency audit needs an auditor from each of at least two agencies"
+            )
+        if kind == "single" and moderator:
+            errors["moderator"] = "A single audit is not moderated"
+        if kind != "single" and not moderator:
+            errors["moderator"] = "Choose the moderator"
+        case = audit.case
+        conflicted = {case.worker_id, case.manager_id} - {None}
+        people: list[tuple[Person, str | None]] = []
+        for key, part in pairs:
+            person = _person(session, key, errors, "reviewers")
+            if person is None:
+                continue
+            if "auditor" not in person.roles:
+                errors["reviewers"] = f"{person.name} does not have the auditor role"
+            elif person.id in conflicted:
+                errors["reviewers"] = (
+                    f"{person.name} is the case's worker or manager and cannot audit it"
+                )
+            people.append((person, part))
+        if kind == "multi_agency" and len({p.agency_id for p, _ in people}) != len(people):
+            errors["reviewers"] = "Each agency has one auditor in a multi-agency audit"
+        mod_person = None
+        if moderator and "moderator" not in errors:
+            mod_person = _person(session, moderator, errors, "moderator")
+            if mod_person is not None:
+                if "moderator" not in mod_person.roles:
+                    errors["moderator"] = f"{mod_person.name} does not have the moderator role"
+                elif moderator in keys:
+                    errors["moderator"] = "The moderator cannot also be one of the auditors"
+                elif mod_person.id in conflicted:
+                    errors["moderator"] = (
+                        f"{mod_person.name} is the case's worker or manager and cannot moderate it"
+                    )
+        if errors:
+            raise ValidationError(
+                "Not assigned: " + "; ".join(dict.fromkeys(errors.values())), errors
+            )
+        before: dict[str, Any] = {
+            "reviewers": [[r.reviewer.key, r.part] for r in audit.reviews],
+            "moderator": audit.moderator.key if audit.moderator else None,
+        }
+        for review in list(audit.reviews):
+            audit.reviews.remove(review)
+        session.flush()
+        for person, part in people:
+            audit.reviews.append(
+                Review(reviewer_id=person.id, agency_id=person.agency_id, part=part, status="draft")
+            )
+        audit.moderator_id = mod_person.id if mod_person else None
+        if audit.status == "draft":
+            audit.status = "in_review"
+        session.flush()
+        session.refresh(audit)
+        changelog.record(
+            session,
+            actor,
+            "assign",
+            "audit",
+            audit.uuid,
+            before=before,
+            after={"reviewers": [[p.key, part] for p, part in people], "moderator": moderator},
+            summary=f"Auditors assigned to the audit of case {case.ref}",
+        )
+        return _assignment(audit)
+
+
+def list_assignments(db: Any, actor: Actor, programme_key: str) -> list[AssignmentRow]:
+    require(actor, "programme.view")
+    with db.session() as session:
+        programme = _programme(session, programme_key)
+        stmt = (
+            select(Audit)
+            .join(Case, Audit.case_id == Case.id)
+            .where(Audit.programme_id == programme.id)
+            .order_by(Case.ref)
+        )
+        return [_assignment(a) for a in session.scalars(stmt)]
+
+
+def monthly_compliance(
+    db: Any, actor: Actor, month: date, *, today: date | None = None
+) -> list[ComplianceRow]:
+    """Per auditor, this month's monthly-programme audits: due, done and overdue."""
+    require(actor, "programme.view")
+    today = today or date.today()
+    first = month.replace(day=1)
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    stmt = (
+        select(Person.key, Person.name, Review.status, Audit.due_on)
+        .join(Review, Review.reviewer_id == Person.id)
+        .join(Audit, Review.audit_id == Audit.id)
+        .join(Programme, Audit.programme_id == Programme.id)
+        .where(Programme.kind == "monthly", Audit.due_on >= first, Audit.due_on < after)
+    )
+    counts: dict[str, list[Any]] = {}
+    with db.session() as session:
+        for key, name, status, due_on in session.execute(stmt):
+            row = counts.setdefault(key, [name, 0, 0, 0])
+            row[1] += 1
+            if status == "submitted":
+                row[2] += 1
+            elif due_on is not None and due_on < today:
+                row[3] += 1
+    return sorted(
+        (ComplianceRow(key, v[0], v[1], v[2], v[3]) for key, v in counts.items()),
+        key=lambda r: r.name,
+    )

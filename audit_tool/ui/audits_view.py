@@ -1,0 +1,203 @@
+"""The Audits view: the audits the acting user reviews, moderates or (as a lead) oversees.
+
+Enter or double-click opens the acting user's own review in the audit form. No grade of an
+unfinished audit appears here: the list is as blind as the service makes it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from audit_tool.errors import AuditToolError
+from audit_tool.services import audits
+from audit_tool.services.actors import Actor
+from audit_tool.services.audits import STATUS_LABELS, AuditListRow
+from audit_tool.store import Database
+from audit_tool.ui.errors import show_error
+from audit_tool.ui.table_model import Column, RecordTableModel
+
+KIND_LABELS = {
+    "looped": "Looped",
+    "single": "Single (not moderated)",
+    "multi_agency": "Multi-agency",
+    "send": "SEND",
+}
+GRADE_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+ROLE_LABELS = {"reviewer": "My review", "moderator": "I moderate", "lead": "", "": ""}
+
+
+class AuditsView(QWidget):
+    changed = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.setObjectName("auditsView")
+        self._windows: list[QDialog] = []
+        title = QLabel("Audits")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+
+        self.scope = QComboBox()
+        self.scope.setObjectName("auditsScope")
+        self.scope.setAccessibleName("Which audits")
+        if actor.can("audit.review"):
+            self.scope.addItem("Assigned to me", "assigned")
+        if actor.can("audit.moderate"):
+            self.scope.addItem("Waiting for my moderation", "moderation")
+        self.scope.addItem("All audits" if "lead" in actor.roles else "All my audits", None)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("auditsStatus")
+        self.status_filter.setAccessibleName("Status")
+        self.status_filter.addItem("Any status", None)
+        for key, label in STATUS_LABELS.items():
+            self.status_filter.addItem(label, key)
+        for combo in (self.scope, self.status_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+
+        self.model = RecordTableModel(
+            [
+                Column("Case", lambda r: r.case_ref),
+                Column("Programme", lambda r: r.programme_name),
+                Column("Kind", lambda r: KIND_LABELS.get(r.kind, r.kind)),
+                Column("Status", lambda r: STATUS_LABELS[r.status]),
+                Column("Due", lambda r: r.due_on.isoformat() if r.due_on else ""),
+                Column("Auditors", lambda r: r.reviewers),
+                Column("Moderator", lambda r: r.moderator_name or ""),
+                Column("Final grade", lambda r: GRADE_LABELS.get(r.final_overall or "", "")),
+                Column("Me", lambda r: ROLE_LABELS.get(r.my_role, "")),
+            ],
+            self,
+        )
+        self.table = QTableView()
+        self.table.setObjectName("auditsTable")
+        self.table.setAccessibleName("Audits")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(lambda _index: self.open_selected())
+        self.empty = QLabel()
+        self.empty.setObjectName("auditsEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.count = QLabel()
+        self.count.setObjectName("auditsCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.scope)
+        filters.addWidget(self.status_filter)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            rows = audits.list_audits(
+                self.db,
+                self.actor,
+                mine=self.scope.currentData(),
+                status=self.status_filter.currentData(),
+            )
+        except AuditToolError as exc:
+            show_error(self, "Audits", exc)
+            return
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self.empty.setText(
+            {
+                "assigned": "No audits are assigned to you.",
+                "moderation": "No audits are waiting for your moderation.",
+            }.get(self.scope.currentData() or "", "No audits match.")
+        )
+        self.count.setText(f"{len(rows):,} audit{'s' if len(rows) != 1 else ''}")
+        if rows:
+            self.table.selectRow(0)
+
+    def selected(self) -> AuditListRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.rows[indexes[0].row()] if indexes else None
+
+    def open_selected(self) -> None:
+        """Open what the acting user does with this audit: their review, the moderation, or
+        (for a lead, or once final) the audit read only."""
+        row = self.selected()
+        if row is None:
+            return
+        if row.my_role == "reviewer":
+            self.open_review(row.uuid)
+        else:
+            self.open_moderation(row.uuid)
+
+    def open_review(self, audit_uuid: str) -> QDialog | None:
+        from audit_tool.ui.audit_form import AuditForm
+
+        try:
+            form = AuditForm(self.db, self.actor, audit_uuid)
+        except AuditToolError as exc:
+            show_error(self, "Audit", exc)
+            return None
+        form.saved.connect(self.status_message)
+        form.submitted.connect(lambda _status: self._changed())
+        window = self._window(form, f"Audit of case {form.view.case_ref}")
+        window.finished.connect(lambda _r: form.save())
+        return window
+
+    def open_moderation(self, audit_uuid: str) -> QDialog | None:
+        from audit_tool.ui.moderation_view import ModerationForm
+
+        try:
+            form = ModerationForm(self.db, self.actor, audit_uuid)
+        except AuditToolError as exc:
+            show_error(self, "Audit", exc)
+            return None
+        form.confirmed.connect(self._changed)
+        form.returned.connect(self._changed)
+        return self._window(form, f"Moderation: case {form.view.case_ref}")
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _window(self, form: QWidget, title: str) -> QDialog:
+        window = QDialog(self)
+        window.setWindowTitle(title)
+        window.setObjectName("auditWindow")
+        window.resize(1150, 780)
+        layout = QVBoxLayout(window)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(form)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self._windows = [w for w in self._windows if w.isVisible()] + [window]
+        return window

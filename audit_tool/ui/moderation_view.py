@@ -1,0 +1,366 @@
+"""Moderation: the reviews of one audit side by side, item by item, and the final grades.
+
+Where the reviews agree the final answer is filled in already; a difference of one grade is
+marked, two or more stands out. The moderator takes a review's answer with its button or sets
+another, gives a rationale where the reviews differ or the final differs from them, and then
+returns a review to its auditor or confirms the final grades. Without the right to moderate
+(or once final) the same screen is read only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.services import audits
+from audit_tool.services.actors import Actor
+from audit_tool.services.audits import Answer, AuditView
+from audit_tool.store import Database
+from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
+from audit_tool.ui.errors import show_error
+from audit_tool.ui.forms import ERROR_STYLE
+
+SPREAD_STYLE = {0: "", 1: "background: #fff4ce;", 2: "background: #f8d0d0; font-weight: bold;"}
+
+
+def _spread_style(spread: int) -> str:
+    return SPREAD_STYLE[min(spread, 2)]
+
+
+class ModerationForm(QWidget):
+    confirmed = Signal()
+    returned = Signal()
+
+    def __init__(
+        self, db: Database, actor: Actor, audit_uuid: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
+        self.setObjectName("moderationForm")
+        self.view: AuditView = audits.get_audit(db, actor, audit_uuid)
+        self.template = self.view.template
+        self.editable = self.view.status == "in_moderation" and self.view.moderator_key == actor.key
+        self.finals: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.take_buttons: dict[tuple[str, int], QPushButton] = {}
+        letters = [chr(ord("A") + i) for i in range(len(self.view.reviews))]
+        self.letters = letters
+
+        outer = QVBoxLayout(self)
+        v = self.view
+        title = QLabel(
+            f"<h2>Moderation: case {v.case_ref} ({v.case_initials})</h2>"
+            f"{v.programme_name} &middot; {self.template.name} &middot; "
+            f"{audits.STATUS_LABELS[v.status]}"
+        )
+        title.setObjectName("moderation_title")
+        title.setWordWrap(True)
+        outer.addWidget(title)
+        who = QLabel(
+            " &middot; ".join(
+                f"<b>{letter}</b>: {r.reviewer_name} ({r.agency_name}"
+                + (f", {r.part.replace('_', ' ')}" if r.part else "")
+                + ")"
+                for letter, r in zip(letters, v.reviews, strict=True)
+            )
+        )
+        who.setWordWrap(True)
+        outer.addWidget(who)
+        self.message = QLabel()
+        self.message.setObjectName("moderation_message")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        outer.addWidget(self.message)
+
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.addWidget(QLabel("<b>Item</b>"), 0, 0)
+        for i, letter in enumerate(letters):
+            grid.addWidget(QLabel(f"<b>{letter}</b>"), 0, 1 + i)
+        final_col = 1 + len(letters)
+        grid.addWidget(QLabel("<b>Final</b>"), 0, final_col)
+        grid.setColumnStretch(0, 2)
+        spreads = audits.differences(v)
+        proposal = audits.proposal(db, actor, audit_uuid) if self.editable else {}
+        if not self.editable and v.moderation is not None:
+            proposal = dict(v.moderation.answers)
+            if v.moderation.overall:
+                proposal["overall"] = Answer(v.moderation.overall)
+        row = 1
+        items = [(i.key, i.label, i.kind) for i in self.template.items]
+        items.append(("overall", "Overall grade", "overall"))
+        for key, label, kind in items:
+            name = QLabel(label if key != "overall" else f"<b>{label}</b>")
+            name.setWordWrap(True)
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            style = _spread_style(spreads.get(key, 0))
+            for i, review in enumerate(v.reviews):
+                value = (
+                    review.overall
+                    if key == "overall"
+                    else review.answers.get(key, Answer(None)).value
+                )
+                comment = "" if key == "overall" else review.answers.get(key, Answer(None)).comment
+                cell = QWidget()
+                cell_layout = QHBoxLayout(cell)
+                cell_layout.setContentsMargins(0, 0, 0, 0)
+                text = QLabel("(hidden)" if review.hidden else self._label(kind, value))
+                text.setObjectName(f"moderation_{key}_{i}")
+                text.setToolTip(comment)
+                text.setStyleSheet(style)
+                text.setWordWrap(True)
+                cell_layout.addWidget(text, 1)
+                if self.editable and kind != "text" and value not in (None, ""):
+                    take = QPushButton(f"Take {self.letters[i]}")
+                    take.setObjectName(f"moderation_take_{key}_{i}")
+                    take.setAccessibleName(f"Take {self.letters[i]}'s answer for {label}")
+                    take.clicked.connect(lambda _c=False, k=key, val=value: self._take(k, val))
+                    cell_layout.addWidget(take)
+                    self.take_buttons[(key, i)] = take
+                grid.addWidget(cell, row, 1 + i, Qt.AlignmentFlag.AlignTop)
+            control = self._control(kind)
+            control.setObjectName(f"moderation_final_{key}")
+            control.setAccessibleName(f"Final: {label}")
+            _set_value(control, proposal.get(key, Answer(None)).value)
+            control.setEnabled(self.editable)
+            error = QLabel()
+            error.setObjectName(f"moderation_final_{key}Error")
+            error.setStyleSheet(ERROR_STYLE)
+            error.hide()
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.addWidget(control)
+            box_layout.addWidget(error)
+            grid.addWidget(box, row, final_col, Qt.AlignmentFlag.AlignTop)
+            self.finals[key] = control
+            self.errors[key] = error
+            row += 1
+
+        # What each auditor wrote.
+        for heading, attr in (
+            ("What is working well?", "strengths"),
+            ("What are we worried about?", "worries"),
+            ("What needs to happen?", "next_steps"),
+        ):
+            grid.addWidget(QLabel(f"<b>{heading}</b>"), row, 0, Qt.AlignmentFlag.AlignTop)
+            for i, review in enumerate(v.reviews):
+                text = QLabel("(hidden)" if review.hidden else getattr(review, attr) or "-")
+                text.setWordWrap(True)
+                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                grid.addWidget(text, row, 1 + i, Qt.AlignmentFlag.AlignTop)
+            row += 1
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        self.rationale = _Text("Why the final grades are what they are", height=64)
+        self.rationale.setObjectName("moderation_rationale")
+        self.rationale.setAccessibleName("Rationale")
+        self.rationale_error = QLabel()
+        self.rationale_error.setObjectName("moderation_rationaleError")
+        self.rationale_error.setStyleSheet(ERROR_STYLE)
+        self.rationale_error.setWordWrap(True)
+        self.rationale_error.hide()
+        outer.addWidget(QLabel("<b>Rationale</b> (required where the reviews differ)"))
+        outer.addWidget(self.rationale)
+        outer.addWidget(self.rationale_error)
+        self.panel = None
+        if v.kind == "multi_agency":
+            self.panel = _Text("Shared findings, learning and actions of the panel", height=64)
+            self.panel.setObjectName("moderation_panel")
+            self.panel.setAccessibleName("Panel summary")
+            outer.addWidget(QLabel("<b>Panel summary</b>"))
+            outer.addWidget(self.panel)
+        if v.moderation is not None:
+            self.rationale.setPlainText(v.moderation.rationale)
+            if self.panel is not None:
+                self.panel.setPlainText(v.moderation.panel_summary)
+        self.rationale.setReadOnly(not self.editable)
+
+        buttons = QHBoxLayout()
+        self.return_button = QPushButton("&Return to auditor...")
+        self.return_button.setObjectName("moderation_return")
+        self.return_button.clicked.connect(self.return_review)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setObjectName("moderation_save")
+        self.save_button.clicked.connect(self.save)
+        self.confirm_button = QPushButton("&Confirm final grades")
+        self.confirm_button.setObjectName("moderation_confirm")
+        self.confirm_button.clicked.connect(self.confirm)
+        buttons.addStretch(1)
+        for button in (self.return_button, self.save_button, self.confirm_button):
+            button.setVisible(self.editable)
+            buttons.addWidget(button)
+        outer.addLayout(buttons)
+
+    # -- helpers
+
+    def _label(self, kind: str, value: str | None) -> str:
+        if value in (None, ""):
+            return "-"
+        if kind in ("grade", "overall"):
+            return next((lv.label for lv in self.template.levels if lv.key == value), str(value))
+        if kind == "yes_no":
+            return dict(YES_NO_LABELS).get(str(value), str(value))
+        return str(value)
+
+    def _control(self, kind: str) -> QWidget:
+        if kind in ("grade", "overall"):
+            return grade_combo(self.template, overall=kind == "overall")
+        if kind == "yes_no":
+            combo = QComboBox()
+            for key, text in YES_NO_LABELS:
+                combo.addItem(text, key)
+            return combo
+        if kind == "number":
+            return QLineEdit()
+        return _Text(height=48)
+
+    def _take(self, key: str, value: str | None) -> None:
+        _set_value(self.finals[key], value)
+
+    def final_answers(self) -> tuple[dict[str, Answer], str | None]:
+        answers = {k: Answer(_value(c)) for k, c in self.finals.items() if k != "overall"}
+        return answers, _value(self.finals["overall"])
+
+    def _show_errors(self, exc: ValidationError) -> None:
+        for label in [*self.errors.values(), self.rationale_error]:
+            label.hide()
+        for key, text in exc.fields.items():
+            label = self.rationale_error if key == "rationale" else self.errors.get(key)
+            if label is not None:
+                label.setText(text)
+                label.show()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(str(exc))
+        self.message.show()
+
+    # -- actions
+
+    def save(self) -> bool:
+        answers, overall = self.final_answers()
+        try:
+            audits.save_moderation(
+                self.db,
+                self.actor,
+                self.audit_uuid,
+                answers=answers,
+                overall=overall,
+                rationale=self.rationale.toPlainText(),
+                panel_summary=self.panel.toPlainText() if self.panel is not None else None,
+            )
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return False
+        except AuditToolError as exc:
+            show_error(self, "Moderation not saved", exc)
+            return False
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText("Saved.")
+        self.message.show()
+        return True
+
+    def confirm(self) -> None:
+        answers, overall = self.final_answers()
+        try:
+            self.view = audits.confirm(
+                self.db,
+                self.actor,
+                self.audit_uuid,
+                answers=answers,
+                overall=overall,
+                rationale=self.rationale.toPlainText(),
+                panel_summary=self.panel.toPlainText() if self.panel is not None else None,
+                expected_revision=self.view.revision,
+            )
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "Not confirmed", exc)
+            return
+        self.editable = False
+        for widget in self.finals.values():
+            widget.setEnabled(False)
+        for button in [
+            *self.take_buttons.values(),
+            self.return_button,
+            self.save_button,
+            self.confirm_button,
+        ]:
+            button.setVisible(False)
+        self.rationale.setReadOnly(True)
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText("Final grades confirmed. The audit is final and locked.")
+        self.message.show()
+        self.confirmed.emit()
+
+    def return_review(self) -> None:
+        dialog = ReturnDialog(self.view, self)
+        if not dialog.exec():
+            return
+        try:
+            self.view = audits.return_review(
+                self.db, self.actor, dialog.review_uuid(), dialog.comment.toPlainText()
+            )
+        except AuditToolError as exc:
+            show_error(self, "Not returned", exc)
+            return
+        self.editable = False
+        for button in (self.return_button, self.save_button, self.confirm_button):
+            button.setVisible(False)
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText(
+            "Returned to the auditor. The audit comes back to your queue when they resubmit."
+        )
+        self.message.show()
+        self.returned.emit()
+
+
+class ReturnDialog(QDialog):
+    """Which review goes back, and what its auditor should look at."""
+
+    def __init__(self, view: AuditView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("returnDialog")
+        self.setWindowTitle("Return to auditor")
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        self.which = QComboBox()
+        self.which.setObjectName("return_which")
+        self.which.setAccessibleName("Review to return")
+        for i, review in enumerate(view.reviews):
+            self.which.addItem(f"{chr(ord('A') + i)}: {review.reviewer_name}", review.uuid)
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("return_comment")
+        self.comment.setAccessibleName("What the auditor should look at again")
+        self.comment.setTabChangesFocus(True)
+        layout.addWidget(QLabel("Review"))
+        layout.addWidget(self.which)
+        layout.addWidget(QLabel("What should the auditor look at again?"))
+        layout.addWidget(self.comment)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.addButton("Return", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("return_ok")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def review_uuid(self) -> str:
+        return str(self.which.currentData())

@@ -1,0 +1,216 @@
+"""A whole looped audit through the GUI, and the autosave surviving a killed process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPlainTextEdit, QPushButton
+
+from audit_tool.services import audits, reference, templates
+from audit_tool.ui.audit_form import AuditForm
+from audit_tool.ui.moderation_view import ModerationForm
+from tests.factories import looped_audit
+from tests.ui.conftest import show_and_activate
+
+FIRST_LETTER = {"good": "G", "requires_improvement": "R", "outstanding": "O", "inadequate": "I"}
+
+
+def _grade_all(qtbot, form: AuditForm, grade: str, overall: str) -> None:
+    """Choose grades with the keyboard, as a user tabbing through the form would."""
+    for item in form.template.graded_items:
+        combo = form.values[item.key]
+        combo.setFocus()
+        qtbot.keyClicks(combo, FIRST_LETTER[grade])
+        assert combo.currentData() == grade
+    form.overall.setFocus()
+    qtbot.keyClicks(form.overall, FIRST_LETTER[overall])
+    assert form.overall.currentData() == overall
+
+
+def _answer_yes(qtbot, seen):
+    def handler(box):
+        seen.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+
+    return handler
+
+
+def _review_through_the_form(
+    qtbot, world, actor, uuid, *, grade="good", overall="good", on_modal=None
+):
+    form = show_and_activate(qtbot, AuditForm(world.db, actor, uuid))
+    form.resize(1100, 760)
+    _grade_all(qtbot, form, grade, overall)
+    qtbot.keyClicks(form.summary["strengths"], "Warm, consistent relationship with the family")
+    qtbot.keyClicks(form.comments["voice_of_child"], "Child seen alone twice")
+    warned: list[str] = []
+    if on_modal is not None:  # the overall grade is out of line: a warning to confirm
+        on_modal(_answer_yes(qtbot, warned))
+    qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    assert bool(warned) == (on_modal is not None)
+    assert not form.submit_button.isEnabled()
+    assert "Review submitted" in form.message.text()
+    return form
+
+
+def test_a_looped_audit_through_the_gui(qtbot, sqlite_world, on_modal):
+    world = sqlite_world
+    uuid = looped_audit(world)
+    _review_through_the_form(qtbot, world, world.auditor, uuid)
+    _review_through_the_form(
+        qtbot, world, world.auditor2, uuid, overall="requires_improvement", on_modal=on_modal
+    )
+    assert audits.get_audit(world.db, world.lead, uuid).status == "in_moderation"
+
+    # The moderator sees the difference and returns B's review with a comment.
+    mod = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    overall_b = mod.findChild(QLabel, "moderation_overall_1")
+    assert overall_b.text() == "Requires improvement to be good"
+    assert "background" in overall_b.styleSheet()  # the difference is marked
+    assert mod.finals["voice_of_child"].currentData() == "good"  # agreed: pre-filled
+
+    def return_b(dialog):
+        which = dialog.findChild(QComboBox, "return_which")
+        which.setCurrentIndex(1)
+        qtbot.keyClicks(dialog.findChild(QPlainTextEdit, "return_comment"), "Check the overall")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "return_ok"), Qt.MouseButton.LeftButton)
+
+    on_modal(return_b)
+    qtbot.mouseClick(mod.return_button, Qt.MouseButton.LeftButton)
+    assert audits.get_audit(world.db, world.lead, uuid).status == "returned"
+
+    # B sees the comment, changes the overall grade and resubmits.
+    form_b = show_and_activate(qtbot, AuditForm(world.db, world.auditor2, uuid))
+    assert form_b.return_note.isVisible() and "Check the overall" in form_b.return_note.text()
+    form_b.overall.setFocus()
+    qtbot.keyClicks(form_b.overall, "O")  # Outstanding: still differs from A
+    warned: list[str] = []
+    on_modal(_answer_yes(qtbot, warned))  # Outstanding with Good areas: a warning, not a block
+    qtbot.mouseClick(form_b.submit_button, Qt.MouseButton.LeftButton)
+    assert warned and "better than every practice area" in warned[0]
+    assert audits.get_audit(world.db, world.lead, uuid).status == "in_moderation"
+
+    # The moderator must give a rationale, then confirms.
+    mod = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    take_a = mod.findChild(QPushButton, "moderation_take_overall_0")
+    qtbot.mouseClick(take_a, Qt.MouseButton.LeftButton)
+    assert mod.finals["overall"].currentData() == "good"
+    qtbot.mouseClick(mod.confirm_button, Qt.MouseButton.LeftButton)
+    assert mod.rationale_error.isVisible() and "say why" in mod.rationale_error.text()
+    qtbot.keyClicks(mod.rationale, "Evidence supports Good; B's Outstanding is not evidenced")
+    qtbot.mouseClick(mod.confirm_button, Qt.MouseButton.LeftButton)
+    assert "confirmed" in mod.message.text()
+
+    final = audits.get_audit(world.db, world.lead, uuid)
+    assert (final.status, final.final_overall) == ("final", "good")
+    assert final.moderation.answers["voice_of_child"].value == "good"
+    assert final.moderation.rationale.startswith("Evidence supports Good")
+
+
+def test_the_form_is_read_only_once_submitted(qtbot, sqlite_world):
+    uuid = looped_audit(sqlite_world)
+    form = _review_through_the_form(qtbot, sqlite_world, sqlite_world.auditor, uuid)
+    again = show_and_activate(qtbot, AuditForm(sqlite_world.db, sqlite_world.auditor, uuid))
+    assert not again.overall.isEnabled() and again.summary["strengths"].isReadOnly()
+    assert again.status.text() == "Submitted: read only"
+    assert form.values["plans"].currentData() == "good"
+
+
+def test_submitting_with_gaps_shows_what_is_missing(qtbot, sqlite_world):
+    uuid = looped_audit(sqlite_world)
+    form = show_and_activate(qtbot, AuditForm(sqlite_world.db, sqlite_world.auditor, uuid))
+    qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    assert "cannot be submitted" in form.message.text()
+    error = form.findChild(QLabel, "auditForm_item_plansError")
+    assert error.isVisible() and "Give a grade" in error.text()
+    assert form.overall_error.isVisible()
+    assert form.submit_button.isEnabled()
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtWidgets import QApplication
+    from PySide6.QtTest import QTest
+    from audit_tool.services import reference
+    from audit_tool.store import open_database
+    from audit_tool.ui import audit_form
+
+    audit_form.AUTOSAVE_MS = 300
+    app = QApplication([])
+    db = open_database(sys.argv[1], create=False)
+    form = audit_form.AuditForm(db, reference.actor_for(db, "aud1"), sys.argv[2])
+    form.show()
+    box = form.summary["strengths"]
+    box.setFocus()
+    form.saved.connect(lambda _t: print("SAVED", repr(box.toPlainText()), flush=True))
+    text = sys.argv[3]
+    for i, ch in enumerate(text):
+        QTest.keyClicks(box, ch)
+        QTest.qWait(40)
+    print("TYPED", flush=True)
+    QTest.qWait(100000)
+    """
+)
+
+
+def test_autosave_survives_a_killed_process(sqlite_world, tmp_path: Path):
+    """Type into a review in a separate process, kill it with SIGKILL mid-typing, and check
+    the database holds the text up to the last autosave and is intact."""
+    uuid = looped_audit(sqlite_world)
+    db_path = sqlite_world.db.path
+    sqlite_world.db.close()
+    text = "The family describe the worker as reliable and honest. " * 3
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(db_path), uuid, text],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    saved: list[str] = []
+    deadline = time.monotonic() + 60
+    assert child.stdout is not None
+    while time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if line.startswith("SAVED"):
+            saved.append(eval(line[6:]))  # noqa: S307 - our own repr() of a string
+            if len(saved) >= 2:
+                break
+        if not line or line.startswith("TYPED"):
+            break
+    child.send_signal(signal.SIGKILL)
+    out, err = child.communicate(timeout=10)
+    saved += [eval(x[6:]) for x in out.splitlines() if x.startswith("SAVED")]  # noqa: S307
+    assert len(saved) >= 2, err
+    assert "TYPED" not in out  # killed while still typing
+
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        (stored,) = conn.execute(
+            "SELECT r.strengths FROM reviews r JOIN people p ON p.id = r.reviewer_id "
+            "WHERE p.key = 'aud1'"
+        ).fetchone()
+    # What was typed up to the last autosave it reported (or one it made just before dying).
+    assert text.startswith(stored) and len(saved[-1]) <= len(stored) < len(text)
+
+    from audit_tool.store import open_database
+
+    db = open_database(db_path, create=False)
+    try:
+        reopened = AuditForm(db, reference.actor_for(db, "aud1"), uuid)
+        assert reopened.summary["strengths"].toPlainText() == stored
+        assert templates.get_template(db, reference.actor_for(db, "lead1"), "moderated_case_file")
+    finally:
+        db.close()
