@@ -92,7 +92,9 @@ class ModerationForm(QWidget):
             grid.addWidget(QLabel(f"<b>{letter}</b>"), 0, 1 + i)
         final_col = 1 + len(letters)
         grid.addWidget(QLabel("<b>Final</b>"), 0, final_col)
-        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(0, 3)
+        for column in range(1, final_col + 1):
+            grid.setColumnStretch(column, 2)
         spreads = audits.differences(v)
         proposal = audits.proposal(db, actor, audit_uuid) if self.editable else {}
         if not self.editable and v.moderation is not None:

@@ -80,6 +80,8 @@ def main() -> None:
     dialog.grab().save(str(HERE / "case-import.png"))
     dialog.reject()
 
+    audit_form_and_moderation(db, lead, settle)
+
     window.show_view("admin")
     admin = window.view("admin")
     admin.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
@@ -89,6 +91,70 @@ def main() -> None:
     window.close()
     db.close()
     print(f"screenshots written to {HERE}")
+
+
+def audit_form_and_moderation(db, lead, settle) -> None:  # type: ignore[no-untyped-def]
+    """A fresh looped audit: one review being written, then both in and moderation open."""
+    from audit_tool.services import audits, cases, programmes, reference
+    from audit_tool.services.audits import Answer
+    from audit_tool.ui.audit_form import AuditForm
+    from audit_tool.ui.moderation_view import ModerationForm
+
+    people = reference.list_people(db, lead)
+    auditors = [p for p in people if p.roles == ("auditor",) and p.agency_key == "csc"]
+    moderator = next(p for p in people if "moderator" in p.roles and p.agency_key == "csc")
+    a, b = auditors[0], auditors[1]
+    case = next(
+        c
+        for c in cases.list_cases(db, lead, cases.CaseQuery(case_type="cin"), limit=500)
+        if {c.worker_key, c.manager_key}.isdisjoint({a.key, b.key, moderator.key})
+    )
+    programmes.save_programme(
+        db,
+        lead,
+        key="screens",
+        name="November monthly audits",
+        kind="monthly",
+        template_key="moderated_case_file",
+        starts_on=date(2026, 11, 1),
+        due_on=date(2026, 11, 30),
+    )
+    (row,) = programmes.add_audits(db, lead, "screens", [case.ref])
+    programmes.assign(db, lead, row.audit_uuid, reviewers=[a.key, b.key], moderator=moderator.key)
+    tpl = audits.get_audit(db, lead, row.audit_uuid).template
+    grades = ["good", "good", "requires_improvement", "good", "inadequate", "requires_improvement"]
+    for person, shift in ((a, 0), (b, 1)):
+        actor = reference.actor_for(db, person.key)
+        view = audits.get_audit(db, actor, row.audit_uuid)
+        answers = {
+            item.key: Answer(grades[(i + shift) % len(grades)], "Seen on the file: see notes")
+            for i, item in enumerate(tpl.graded_items)
+        }
+        audits.save_review(
+            db,
+            actor,
+            view.my_review,
+            answers=answers,
+            overall="requires_improvement" if shift == 0 else "good",
+            strengths="The child's views are recorded in their own words.",
+            worries="The chronology has not been updated since the strategy discussion.",
+            next_steps="Update the chronology; share the plan with the family.",
+        )
+        if shift == 0:
+            form = AuditForm(db, actor, row.audit_uuid)
+            form.resize(1150, 800)
+            form.show()
+            settle()
+            form.grab().save(str(HERE / "audit-form.png"))
+            form.close()
+        audits.submit_review(db, actor, view.my_review)
+    mod_actor = reference.actor_for(db, moderator.key)
+    moderation = ModerationForm(db, mod_actor, row.audit_uuid)
+    moderation.resize(1250, 820)
+    moderation.show()
+    settle()
+    moderation.grab().save(str(HERE / "moderation.png"))
+    moderation.close()
 
 
 if __name__ == "__main__":
