@@ -77,6 +77,7 @@ class AuditForm(QWidget):
 
     saved = Signal(str)  # a status line: "Saved at 10:41:07"
     submitted = Signal(str)  # the audit's new status
+    concern_raised = Signal()
 
     def __init__(
         self, db: Database, actor: Actor, audit_uuid: str, parent: QWidget | None = None
@@ -427,7 +428,8 @@ class AuditForm(QWidget):
         from audit_tool.ui.concern_dialog import ConcernDialog
 
         self.save()
-        ConcernDialog(self.db, self.actor, self.audit_uuid, self).exec()
+        if ConcernDialog(self.db, self.actor, self.audit_uuid, self).exec():
+            self.concern_raised.emit()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.save()

@@ -169,6 +169,7 @@ class AuditsView(QWidget):
             return None
         form.saved.connect(self.status_message)
         form.submitted.connect(lambda _status: self._changed())
+        form.concern_raised.connect(self.changed)
         window = self._window(form, f"Audit of case {form.view.case_ref}")
         window.finished.connect(lambda _r: form.save())
         return window

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -54,22 +56,44 @@ class MainWindow(QMainWindow):
         )
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
+        self.banner = QPushButton()
+        self.banner.setObjectName("concernBanner")
+        self.banner.setFlat(True)
+        self.banner.setStyleSheet(
+            "QPushButton { background: #b00020; color: white; font-weight: bold; "
+            "padding: 6px; text-align: left; border: none; }"
+        )
+        self.banner.clicked.connect(lambda: self.show_view("concerns"))
+        self.banner.hide()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.stack, 1)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.sidebar)
-        row.addWidget(self.stack, 1)
+        row.addWidget(right, 1)
         self.setCentralWidget(central)
 
         self._add_view("cases", "Cases", self._make_cases, "case.view")
         self._add_view("audits", "Audits", self._make_audits, "audit.view")
+        self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         self._add_view("admin", "Admin", self._make_admin, "reference.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
 
         self._build_menus()
         self._build_status_bar()
         self._restore_layout()
+        # Concerns must be seen at once: checked now, then every minute, and after changes.
+        self._concern_timer = QTimer(self)
+        self._concern_timer.setInterval(60_000)
+        self._concern_timer.timeout.connect(self.update_concerns)
+        self._concern_timer.start()
+        QTimer.singleShot(0, self.update_concerns)
 
     # -- views
 
@@ -99,8 +123,37 @@ class MainWindow(QMainWindow):
         from audit_tool.ui.audits_view import AuditsView
 
         view = AuditsView(self.db, self.actor)
+        view.changed.connect(self.update_concerns)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
+
+    def _make_concerns(self) -> QWidget:
+        from audit_tool.ui.concerns_view import ConcernsView
+
+        view = ConcernsView(self.db, self.actor)
+        view.changed.connect(self.update_concerns)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return view
+
+    def update_concerns(self) -> None:
+        """The count beside "Urgent concerns" and the banner, for leads and case managers."""
+        if "concerns" not in self._factories:
+            return
+        from audit_tool.errors import AuditToolError
+        from audit_tool.services import audits
+
+        try:
+            count = audits.open_concern_count(self.db, self.actor)
+        except AuditToolError:
+            return
+        keys = self.view_keys()
+        item = self.sidebar.item(keys.index("concerns"))
+        item.setText(f"Urgent concerns ({count})" if count else "Urgent concerns")
+        self.banner.setText(
+            f"  {count} urgent safeguarding concern{'s' if count != 1 else ''} "
+            f"need{'s' if count == 1 else ''} a response. Open them..."
+        )
+        self.banner.setVisible(count > 0)
 
     def _make_admin(self) -> QWidget:
         from audit_tool.ui.admin_view import AdminView

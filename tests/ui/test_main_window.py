@@ -15,7 +15,7 @@ def _window(qtbot, world, actor):
 
 def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    assert window.view_keys() == ["cases", "audits", "admin"]
+    assert window.view_keys() == ["cases", "audits", "concerns", "admin"]
     assert window.current_view_key() == "cases"
     assert str(sqlite_world.db.path) in window.database_label.text()
     assert "Priya Lead" in window.user_label.text() and "QA lead" in window.user_label.text()
@@ -30,7 +30,7 @@ def test_viewer_does_not_get_the_case_register(qtbot, sqlite_world):
 
 def test_keyboard_switches_views_and_layout_is_remembered(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view_key() == "admin"
     window.resize(1001, 655)
     window.close()
@@ -39,3 +39,36 @@ def test_keyboard_switches_views_and_layout_is_remembered(qtbot, sqlite_world):
     # The offscreen screen is 800 pixels wide, so Qt narrows the restored window to its
     # minimum width; the height shows the geometry came back.
     assert again.height() == 655
+
+
+def test_an_urgent_concern_shows_at_once_until_answered(qtbot, sqlite_world, on_modal):
+    from PySide6.QtWidgets import QPlainTextEdit, QPushButton
+
+    from audit_tool.services import audits, reference
+    from tests.factories import looped_audit
+
+    uuid = looped_audit(sqlite_world)
+    audits.raise_concern(
+        sqlite_world.db, sqlite_world.auditor, uuid, what="Bruising seen", why_urgent="Today"
+    )
+    manager = reference.actor_for(sqlite_world.db, "tm1")  # the case's manager
+    window = _window(qtbot, sqlite_world, manager)
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    assert "1 urgent safeguarding concern needs a response" in window.banner.text()
+    item = window.sidebar.item(window.view_keys().index("concerns"))
+    assert item.text() == "Urgent concerns (1)"
+
+    qtbot.mouseClick(window.banner, Qt.MouseButton.LeftButton)
+    assert window.current_view_key() == "concerns"
+    view = window.view("concerns")
+    assert view.model.rowCount() == 1 and view.model.index(0, 3).data() == "Bruising seen"
+
+    def respond(dialog):
+        qtbot.keyClicks(dialog.findChild(QPlainTextEdit), "Strategy discussion held")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "respond_ok"), Qt.MouseButton.LeftButton)
+
+    on_modal(respond)
+    qtbot.mouseClick(view.respond_button, Qt.MouseButton.LeftButton)
+    assert not window.banner.isVisible() and item.text() == "Urgent concerns"
+    (closed,) = audits.list_concerns(sqlite_world.db, sqlite_world.lead, open_only=False)
+    assert (closed.status, closed.responded_by) == ("closed", "Terry Manager")
