@@ -45,7 +45,7 @@ from audit_tool.services.templates import _row as template_row
 # ---------------------------------------------------------------- the state machine
 
 STATUS_LABELS = {
-    "draft": "Not yet assigned",
+    "draft": "Draft",
     "in_review": "In review",
     "in_moderation": "Ready to moderate",
     "returned": "Returned to an auditor",

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
 
         self._add_view("cases", "Cases", self._make_cases, "case.view")
         self._add_view("audits", "Audits", self._make_audits, "audit.view")
+        self._add_view("programmes", "Programmes", self._make_programmes, "programme.view")
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         self._add_view("admin", "Admin", self._make_admin, "reference.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -126,6 +127,19 @@ class MainWindow(QMainWindow):
         view.changed.connect(self.update_concerns)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
+
+    def _make_programmes(self) -> QWidget:
+        from audit_tool.ui.programmes_view import ProgrammesView
+
+        view = ProgrammesView(self.db, self.actor)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        view.changed.connect(self._programmes_changed)
+        return view
+
+    def _programmes_changed(self) -> None:
+        audits_view = self._views.get("audits")
+        if audits_view is not None:
+            audits_view.refresh()  # type: ignore[attr-defined]
 
     def _make_concerns(self) -> QWidget:
         from audit_tool.ui.concerns_view import ConcernsView

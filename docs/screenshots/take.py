@@ -82,6 +82,10 @@ def main() -> None:
 
     audit_form_and_moderation(db, lead, settle)
 
+    window.show_view("programmes")
+    settle()
+    window.grab().save(str(HERE / "programmes.png"))
+
     window.show_view("admin")
     admin = window.view("admin")
     admin.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]

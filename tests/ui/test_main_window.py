@@ -15,7 +15,7 @@ def _window(qtbot, world, actor):
 
 def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    assert window.view_keys() == ["cases", "audits", "concerns", "admin"]
+    assert window.view_keys() == ["cases", "audits", "programmes", "concerns", "admin"]
     assert window.current_view_key() == "cases"
     assert str(sqlite_world.db.path) in window.database_label.text()
     assert "Priya Lead" in window.user_label.text() and "QA lead" in window.user_label.text()
@@ -30,7 +30,7 @@ def test_viewer_does_not_get_the_case_register(qtbot, sqlite_world):
 
 def test_keyboard_switches_views_and_layout_is_remembered(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view_key() == "admin"
     window.resize(1001, 655)
     window.close()

@@ -1,0 +1,516 @@
+"""Programmes: plan an audit programme, draw its sample of cases, assign auditors.
+
+A QA lead creates a programme (monthly, thematic, multi-agency or SEND) with its template and
+dates, draws a reproducible random sample of cases (filters and seed are kept with it), and
+assigns each audit's auditors and moderator; the service refuses any assignment that breaks
+the rules and says why. Monthly programmes show each auditor's audits due, done and overdue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.models.audits import PROGRAMME_KINDS, SEND_PARTS
+from audit_tool.models.cases import CASE_TYPE_LABELS
+from audit_tool.services import programmes, reference, templates
+from audit_tool.services.actors import Actor
+from audit_tool.services.audits import STATUS_LABELS
+from audit_tool.services.programmes import KIND_LABELS, SampleFilters
+from audit_tool.store import Database
+from audit_tool.ui.errors import show_error
+from audit_tool.ui.forms import FieldForm, confirm, select_data
+from audit_tool.ui.table_model import Column, RecordTableModel
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate.currentDate())
+    return edit
+
+
+def _table(name: str, model: RecordTableModel) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class ProgrammesView(QWidget):
+    changed = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.setObjectName("programmesView")
+        self.can_edit = actor.can("programme.edit")
+        self.current: programmes.ProgrammeRow | None = None
+        title = QLabel("Programmes")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+
+        self.model = RecordTableModel(
+            [
+                Column("Programme", lambda r: r.name),
+                Column("Kind", lambda r: KIND_LABELS[r.kind]),
+                Column("Theme", lambda r: r.theme or ""),
+                Column("Starts", lambda r: r.starts_on.isoformat()),
+                Column("Due", lambda r: r.due_on.isoformat()),
+                Column("Audits", lambda r: r.audits),
+            ],
+            self,
+        )
+        self.table = _table("programmesTable", self.model)
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        # The form.
+        self.form = FieldForm("programme_", "programme", "programme_message")
+        self.name = self.form.line("name", "Name", "e.g. Monthly audits, March 2026")
+        self.key = self.form.line("key", "Key", "e.g. monthly-2026-03")
+        self.kind = self.form.combo("kind", "Kind")
+        for kind in PROGRAMME_KINDS:
+            self.kind.addItem(KIND_LABELS[kind], kind)
+        self.theme = self.form.line("theme", "Theme", "for a thematic programme")
+        self.template = self.form.combo("template", "Template")
+        for tpl in templates.list_templates(db, actor) if actor.can("template.view") else []:
+            self.template.addItem(f"{tpl.name} (v{tpl.version})", tpl.key)
+        self.starts_on = _date_edit()
+        self.form.add("starts_on", "Starts", self.starts_on)
+        self.due_on = _date_edit()
+        self.form.add("due_on", "Due", self.due_on)
+        self.new_button = QPushButton("&New programme")
+        self.new_button.setObjectName("programmeNew")
+        self.new_button.clicked.connect(self.new_programme)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setObjectName("programmeSave")
+        self.save_button.clicked.connect(self.save)
+        for widget in (*self.form.fields.values(), self.new_button, self.save_button):
+            widget.setEnabled(self.can_edit)
+
+        form_box = QWidget()
+        form_layout = QVBoxLayout(form_box)
+        form_layout.setContentsMargins(8, 0, 0, 0)
+        form_layout.addWidget(self.form.message)
+        form_layout.addLayout(self.form.layout)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        form_layout.addLayout(buttons)
+        form_layout.addStretch(1)
+
+        # The programme's audits.
+        self.audit_model = RecordTableModel(
+            [
+                Column("Case", lambda r: r.case_ref),
+                Column("Kind", lambda r: r.kind),
+                Column("Status", lambda r: STATUS_LABELS[r.status]),
+                Column(
+                    "Auditors",
+                    lambda r: ", ".join(k + (f" ({p})" if p else "") for k, p in r.reviewers),
+                ),
+                Column("Moderator", lambda r: r.moderator_key or ""),
+            ],
+            self,
+        )
+        self.audit_table = _table("programmeAudits", self.audit_model)
+        self.audit_table.activated.connect(lambda _i: self.assign_selected())
+        self.sample_button = QPushButton("Draw &sample...")
+        self.sample_button.setObjectName("programmeSample")
+        self.sample_button.clicked.connect(self.draw_sample)
+        self.assign_button = QPushButton("&Assign auditors...")
+        self.assign_button.setObjectName("programmeAssign")
+        self.assign_button.clicked.connect(self.assign_selected)
+        for button in (self.sample_button, self.assign_button):
+            button.setVisible(actor.can("audit.assign"))
+        self.compliance = QLabel()
+        self.compliance.setObjectName("programmeCompliance")
+        self.compliance.setWordWrap(True)
+        self.compliance.setTextFormat(Qt.TextFormat.RichText)
+
+        audits_box = QWidget()
+        audits_layout = QVBoxLayout(audits_box)
+        audits_layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.audits_title = QLabel("<b>Audits</b>")
+        head.addWidget(self.audits_title)
+        head.addStretch(1)
+        head.addWidget(self.sample_button)
+        head.addWidget(self.assign_button)
+        audits_layout.addLayout(head)
+        audits_layout.addWidget(self.audit_table, 1)
+        audits_layout.addWidget(self.compliance)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.table)
+        top.addWidget(form_box)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(audits_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(main, 1)
+        self.refresh()
+
+    # -- programmes
+
+    def refresh(self, keep: str | None = None) -> None:
+        keep = keep or (self.current.key if self.current else None)
+        try:
+            rows = programmes.list_programmes(self.db, self.actor)
+        except AuditToolError as exc:
+            show_error(self, "Programmes", exc)
+            return
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        keys = [r.key for r in rows]
+        if keep in keys:
+            self.table.selectRow(keys.index(keep))
+        elif rows:
+            self.table.selectRow(0)
+        else:
+            self.new_programme()
+
+    def _row_changed(self, current: Any, _previous: Any) -> None:
+        if not current.isValid():
+            return
+        row = self.model.rows[current.row()]
+        self.current = row
+        self.form.clear_errors()
+        self.name.setText(row.name)
+        self.key.setText(row.key)
+        select_data(self.kind, row.kind)
+        self.theme.setText(row.theme or "")
+        select_data(self.template, row.template_key)
+        self.starts_on.setDate(QDate(row.starts_on.year, row.starts_on.month, row.starts_on.day))
+        self.due_on.setDate(QDate(row.due_on.year, row.due_on.month, row.due_on.day))
+        self._load_audits()
+
+    def new_programme(self) -> None:
+        self.table.clearSelection()
+        self.current = None
+        self.form.clear_errors()
+        for edit in (self.name, self.key, self.theme):
+            edit.clear()
+        self.audit_model.set_rows([])
+        self.audits_title.setText("<b>Audits</b> (save the programme first)")
+        self.compliance.clear()
+        self.sample_button.setEnabled(False)
+        self.assign_button.setEnabled(False)
+        self.name.setFocus()
+
+    def save(self) -> None:
+        try:
+            row = programmes.save_programme(
+                self.db,
+                self.actor,
+                key=self.key.text(),
+                name=self.name.text(),
+                kind=self.kind.currentData(),
+                template_key=self.template.currentData() or "",
+                starts_on=self.starts_on.date().toPython(),  # type: ignore[arg-type]
+                due_on=self.due_on.date().toPython(),  # type: ignore[arg-type]
+                theme=self.theme.text(),
+                original_key=self.current.key if self.current else None,
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "Programme not saved", exc)
+            return
+        self.current = row
+        self.refresh(keep=row.key)
+        self.status_message.emit(f"Programme {row.name} saved")
+        self.changed.emit()
+
+    # -- audits
+
+    def _load_audits(self) -> None:
+        if self.current is None:
+            return
+        rows = programmes.list_assignments(self.db, self.actor, self.current.key)
+        self.audit_model.set_rows(rows)
+        self.audit_table.resizeColumnsToContents()
+        sample = ""
+        if self.current.sample_seed is not None:
+            sample = f" &middot; sample drawn with seed {self.current.sample_seed}"
+        self.audits_title.setText(f"<b>Audits</b> ({len(rows)}){sample}")
+        self.sample_button.setEnabled(True)
+        self.assign_button.setEnabled(bool(rows))
+        if rows:
+            self.audit_table.selectRow(0)
+        self.compliance.clear()
+        if self.current.kind == "monthly":
+            month = self.current.due_on
+            lines = [
+                f"{r.name}: {r.due} due, {r.done} done"
+                + (f", <span style='color:#b00020'>{r.overdue} overdue</span>" if r.overdue else "")
+                for r in programmes.monthly_compliance(self.db, self.actor, month)
+            ]
+            if lines:
+                self.compliance.setText(
+                    f"<b>{month:%B %Y}, per auditor:</b> " + " &middot; ".join(lines)
+                )
+
+    def draw_sample(self) -> None:
+        if self.current is None:
+            return
+        dialog = SampleDialog(self.db, self.actor, self.current, self)
+        if not dialog.exec() or not dialog.sample:
+            return
+        if not confirm(
+            self,
+            "Add the sample",
+            f"Add {len(dialog.sample)} audit(s) to {self.current.name}?\n\n"
+            + ", ".join(dialog.sample[:30])
+            + (" ..." if len(dialog.sample) > 30 else ""),
+        ):
+            return
+        try:
+            programmes.add_audits(self.db, self.actor, self.current.key, dialog.sample)
+        except AuditToolError as exc:
+            show_error(self, "Audits not added", exc)
+            return
+        self.refresh(keep=self.current.key)
+        self.status_message.emit(f"{len(dialog.sample)} audit(s) added")
+        self.changed.emit()
+
+    def assign_selected(self) -> None:
+        indexes = self.audit_table.selectionModel().selectedRows()
+        if not indexes or not self.actor.can("audit.assign"):
+            return
+        row = self.audit_model.rows[indexes[0].row()]
+        dialog = AssignDialog(self.db, self.actor, row, self)
+        if dialog.exec():
+            self._load_audits()
+            self.status_message.emit(f"Auditors assigned to the audit of case {row.case_ref}")
+            self.changed.emit()
+
+
+class SampleDialog(QDialog):
+    """Filters and size of a random sample; the seed makes it reproducible."""
+
+    def __init__(
+        self, db: Database, actor: Actor, programme: programmes.ProgrammeRow, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.actor, self.programme = db, actor, programme
+        self.sample: list[str] = []
+        self.setObjectName("sampleDialog")
+        self.setWindowTitle(f"Draw a sample for {programme.name}")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        self.form = FieldForm("sample_", "sample", "sample_message")
+        layout.addWidget(self.form.message)
+        self.team = self.form.combo("team", "Team")
+        self.team.addItem("Any team", None)
+        for team in reference.list_teams(db, actor, with_case_counts=False):
+            self.team.addItem(team.name, team.key)
+        self.case_type = self.form.combo("case_type", "Case type")
+        self.case_type.addItem("Any case type", None)
+        for key, label in CASE_TYPE_LABELS.items():
+            self.case_type.addItem(label, key)
+        self.level = self.form.combo("level", "Level of need")
+        self.level.addItem("Any level", None)
+        for level in (1, 2, 3, 4):
+            self.level.addItem(f"Level {level}", level)
+        self.opened_from = _date_edit()
+        self.opened_from.setDate(QDate(2000, 1, 1))
+        self.form.add("opened_from", "Opened from", self.opened_from)
+        self.opened_to = _date_edit()
+        self.form.add("opened_to", "Opened to", self.opened_to)
+        self.size = QSpinBox()
+        self.size.setRange(1, 10000)
+        self.size.setValue(programme.sample_size or 10)
+        self.form.add("sample_size", "How many cases", self.size)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setSpecialValueText("(choose one for me)")
+        self.form.add("seed", "Seed", self.seed)
+        layout.addLayout(self.form.layout)
+        self.found = QLabel()
+        self.found.setObjectName("sample_found")
+        layout.addWidget(self.found)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        draw = buttons.addButton("Draw sample", QDialogButtonBox.ButtonRole.AcceptRole)
+        draw.setObjectName("sample_draw")
+        buttons.accepted.connect(self.draw)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        for combo in (self.team, self.case_type, self.level):
+            combo.currentIndexChanged.connect(lambda _i: self._count())
+        self._count()
+
+    def filters(self) -> SampleFilters:
+        team, case_type, level = (
+            self.team.currentData(),
+            self.case_type.currentData(),
+            self.level.currentData(),
+        )
+        return SampleFilters(
+            team_keys=(team,) if team else (),
+            case_types=(case_type,) if case_type else (),
+            levels=(level,) if level else (),
+            opened_from=self.opened_from.date().toPython(),  # type: ignore[arg-type]
+            opened_to=self.opened_to.date().toPython(),  # type: ignore[arg-type]
+        )
+
+    def _count(self) -> None:
+        refs = programmes.candidate_cases(
+            self.db, self.actor, self.filters(), programme_key=self.programme.key
+        )
+        self.found.setText(f"{len(refs):,} case(s) match and are not yet in the programme.")
+
+    def draw(self) -> None:
+        try:
+            self.sample = programmes.draw_sample(
+                self.db,
+                self.actor,
+                self.programme.key,
+                self.filters(),
+                self.size.value(),
+                seed=self.seed.value() or None,
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "No sample", exc)
+            return
+        self.accept()
+
+
+class AssignDialog(QDialog):
+    """Who audits and who moderates one audit; the service checks the rules."""
+
+    def __init__(
+        self, db: Database, actor: Actor, row: programmes.AssignmentRow, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.actor, self.row = db, actor, row
+        self.setObjectName("assignDialog")
+        self.setWindowTitle(f"Assign: audit of case {row.case_ref}")
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        self.form = FieldForm("assign_", "assignment", "assign_message")
+        layout.addWidget(self.form.message)
+        people = reference.list_people(db, actor, include_inactive=False)
+        auditors = [p for p in people if "auditor" in p.roles]
+        moderators = [p for p in people if "moderator" in p.roles]
+        current = dict(row.reviewers)
+        current_keys = [k for k, _ in row.reviewers]
+        self.reviewer_combos: dict[str, QComboBox] = {}
+        self.agency_list: QListWidget | None = None
+        if row.kind == "multi_agency":
+            self.agency_list = QListWidget()
+            self.agency_list.setObjectName("assign_reviewers")
+            for person in auditors:
+                item = QListWidgetItem(f"{person.name} ({person.agency_name})")
+                item.setData(Qt.ItemDataRole.UserRole, person.key)
+                item.setCheckState(
+                    Qt.CheckState.Checked if person.key in current else Qt.CheckState.Unchecked
+                )
+                self.agency_list.addItem(item)
+            self.form.add("reviewers", "One auditor per agency", self.agency_list)
+        else:
+            slots = (
+                list(SEND_PARTS)
+                if row.kind == "send"
+                else (["A"] if row.kind == "single" else ["A", "B"])
+            )
+            for i, slot in enumerate(slots):
+                combo = QComboBox()
+                combo.addItem("(choose)", None)
+                for person in auditors:
+                    combo.addItem(f"{person.name} ({person.agency_name})", person.key)
+                if row.kind == "send":
+                    chosen = next((k for k, p in row.reviewers if p == slot), None)
+                else:
+                    chosen = current_keys[i] if i < len(current_keys) else None
+                select_data(combo, chosen)
+                label = (
+                    f"{slot.replace('_', ' ').capitalize()} auditor"
+                    if row.kind == "send"
+                    else f"Auditor {slot}"
+                )
+                key = "reviewers" if i == 0 else f"reviewer_{slot}"
+                self.form.add(key, label, combo)
+                self.reviewer_combos[slot] = combo
+        self.moderator = QComboBox()
+        self.moderator.addItem("(none)" if row.kind == "single" else "(choose)", None)
+        for person in moderators:
+            self.moderator.addItem(f"{person.name} ({person.agency_name})", person.key)
+        select_data(self.moderator, row.moderator_key)
+        self.moderator.setEnabled(row.kind != "single")
+        self.form.add("moderator", "Moderator", self.moderator)
+        layout.addLayout(self.form.layout)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.addButton("Assign", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("assign_ok")
+        buttons.accepted.connect(self.assign)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def reviewers(self) -> list[str] | dict[str, str]:
+        if self.agency_list is not None:
+            return [
+                str(self.agency_list.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.agency_list.count())
+                if self.agency_list.item(i).checkState() == Qt.CheckState.Checked
+            ]
+        chosen = {slot: combo.currentData() for slot, combo in self.reviewer_combos.items()}
+        if self.row.kind == "send":
+            return {slot: key for slot, key in chosen.items() if key}
+        return [key for key in chosen.values() if key]
+
+    def assign(self) -> None:
+        try:
+            programmes.assign(
+                self.db,
+                self.actor,
+                self.row.audit_uuid,
+                reviewers=self.reviewers(),
+                moderator=self.moderator.currentData(),
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "Not assigned", exc)
+            return
+        self.accept()
