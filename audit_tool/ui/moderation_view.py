@@ -205,6 +205,14 @@ class ModerationForm(QWidget):
         self.confirm_button = QPushButton("&Confirm final grades")
         self.confirm_button.setObjectName("moderation_confirm")
         self.confirm_button.clicked.connect(self.confirm)
+        self.reopen_button = QPushButton("Re&open for moderation...")
+        self.reopen_button.setObjectName("moderation_reopen")
+        self.reopen_button.setToolTip("A QA lead can reopen a final audit, giving the reason")
+        self.reopen_button.clicked.connect(self.reopen)
+        self.reopen_button.setVisible(
+            v.status == "final" and v.kind != "single" and actor.can("audit.reopen")
+        )
+        buttons.addWidget(self.reopen_button)
         buttons.addStretch(1)
         for button in (self.return_button, self.save_button, self.confirm_button):
             button.setVisible(self.editable)
@@ -330,6 +338,29 @@ class ModerationForm(QWidget):
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(
             "Returned to the auditor. The audit comes back to your queue when they resubmit."
+        )
+        self.message.show()
+        self.returned.emit()
+
+
+    def reopen(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        reason, ok = QInputDialog.getMultiLineText(
+            self, "Reopen the audit", "Why does this final audit need moderating again?"
+        )
+        if not ok:
+            return
+        try:
+            self.view = audits.reopen(self.db, self.actor, self.audit_uuid, reason)
+        except AuditToolError as exc:
+            show_error(self, "Not reopened", exc)
+            return
+        self.reopen_button.setVisible(False)
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText(
+            "Reopened: the audit is back in its moderator's queue. The reason is in the "
+            "change log."
         )
         self.message.show()
         self.returned.emit()

@@ -214,3 +214,28 @@ def test_autosave_survives_a_killed_process(sqlite_world, tmp_path: Path):
         assert templates.get_template(db, reference.actor_for(db, "lead1"), "moderated_case_file")
     finally:
         db.close()
+
+
+def test_a_lead_reopens_a_final_audit_with_a_reason(qtbot, sqlite_world, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from audit_tool.services import changelog
+    from tests.services.test_audits import complete, grades
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    complete(world, world.auditor, uuid)
+    complete(world, world.auditor2, uuid)
+    audits.confirm(world.db, world.moderator, uuid, answers=grades(world), overall="good")
+    by_moderator = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    assert not by_moderator.reopen_button.isVisible()  # only a lead may
+    form = show_and_activate(qtbot, ModerationForm(world.db, world.lead, uuid))
+    assert form.reopen_button.isVisible() and not form.confirm_button.isVisible()
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *a, **k: ("Police shared new information", True)
+    )
+    qtbot.mouseClick(form.reopen_button, Qt.MouseButton.LeftButton)
+    assert audits.get_audit(world.db, world.lead, uuid).status == "in_moderation"
+    assert changelog.entries(world.db, world.lead, entity_uuid=uuid)[0].reason == (
+        "Police shared new information"
+    )
