@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="import the valid rows even if some rows have problems",
     )
 
+    exp = sub.add_parser("export-pack", help="write an audit pack (JSON) of programmes and audits")
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE.json")
+    exp.add_argument("--programme", metavar="KEY", help="only this programme's audits")
+    exp.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="only audits changed since this date"
+    )
+    imp_pack = sub.add_parser("import-pack", help="import an audit pack (all or nothing)")
+    imp_pack.add_argument("file", type=Path, metavar="FILE.json")
+
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
@@ -179,6 +188,26 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _demo(db, actor, args)
         if args.command == "import-cases":
             return _import_cases(db, actor, args)
+        if args.command == "export-pack":
+            from audit_tool.services import packs
+
+            count = packs.write_pack(
+                db, actor, args.out, programme_key=args.programme, since=args.since
+            )
+            print(f"{count} audit(s) written to {args.out}")
+            return 0
+        if args.command == "import-pack":
+            from audit_tool.services import packs
+
+            report = packs.import_pack(db, actor, packs.read_pack(args.file))
+            for line in report.lines():
+                print(line)
+            print(
+                f"{args.file.name}: {len(report.created)} audit(s) new, {len(report.updated)} "
+                f"updated, {len(report.unchanged)} unchanged, {len(report.conflicts)} "
+                f"conflict(s) left untouched; {report.reference_created} reference record(s) added"
+            )
+            return 0
         if args.command == "backup":
             from audit_tool.store.backup import backup_sqlite
 

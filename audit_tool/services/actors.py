@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.panel": frozenset({"lead"}),
     "concern.raise": frozenset({"auditor", "moderator", "lead"}),
     "concern.respond": frozenset({"lead", "moderator", "auditor"}),
+    "pack.exchange": frozenset({"lead", "moderator"}),
 }
 
 OPERATION_LABELS = {
@@ -58,6 +59,7 @@ OPERATION_LABELS = {
     "audit.panel": "record a multi-agency panel summary",
     "concern.raise": "raise an urgent safeguarding concern",
     "concern.respond": "respond to an urgent safeguarding concern",
+    "pack.exchange": "export or import audit packs",
 }
 
 

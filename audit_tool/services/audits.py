@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -67,6 +67,17 @@ NOT_APPLICABLE = "not_applicable"
 # Draft saves by the same person within this window are one editing session in the change log
 # (autosave writes every few seconds); submission always records the whole review.
 DRAFT_LOG_WINDOW = timedelta(minutes=10)
+
+
+def _bump(session: Session, audit: Audit) -> None:
+    """Count a change inside the audit (a review or the moderation) in the audit's revision,
+    which packs compare. An atomic increment, so two auditors saving at once never collide."""
+    session.execute(
+        update(Audit)
+        .where(Audit.id == audit.id)
+        .values(revision=Audit.revision + 1, updated_at=datetime.now(UTC))
+    )
+    session.expire(audit, ["revision", "updated_at"])
 
 
 def _move(audit: Audit, to: str) -> None:
@@ -529,6 +540,8 @@ def save_review(
                     setattr(review, name, value)
             session.flush()
             after = _review_snapshot(review)
+            if after != before:
+                _bump(session, audit)
             if after != before and not _recently_logged(session, actor, review.uuid):
                 changelog.record_changes(
                     session,
@@ -609,6 +622,8 @@ def submit_review(
             elif all(r.status == "submitted" for r in audit.reviews):
                 _move(audit, "in_moderation")
             session.flush()
+            if audit.status == before_status:
+                _bump(session, audit)
             changelog.record(
                 session,
                 actor,
@@ -712,6 +727,7 @@ def save_moderation(
         moderation = _store_moderation(
             session, actor, audit, answers, overall, rationale, panel_summary
         )
+        _bump(session, audit)
         return ModerationView(
             actor.key or "",
             actor.name,

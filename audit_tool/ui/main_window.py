@@ -240,6 +240,22 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.switch_user_action)
+        if self.actor.can("pack.exchange"):
+            file_menu.addSeparator()
+            self.export_pack_action = self._action(
+                "&Export audit pack...",
+                lambda _checked=False: self.export_pack(),
+                None,
+                "exportPack",
+            )
+            self.import_pack_action = self._action(
+                "&Import audit pack...",
+                lambda _checked=False: self.import_pack(),
+                None,
+                "importPack",
+            )
+            file_menu.addAction(self.export_pack_action)
+            file_menu.addAction(self.import_pack_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.cases_menu = bar.addMenu("&Cases")
@@ -267,6 +283,63 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("statusUser")
         status.addPermanentWidget(self.database_label)
         status.addPermanentWidget(self.user_label)
+
+    def export_pack(self, path: str | None = None) -> None:
+        """Write every audit (with what it refers to) to an audit pack file."""
+        from audit_tool.errors import AuditToolError
+        from audit_tool.services import packs
+        from audit_tool.ui.errors import show_error
+
+        if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export audit pack", "audit-pack.json", "Audit pack (*.json)"
+            )
+            if not path:
+                return
+        try:
+            count = packs.write_pack(self.db, self.actor, path)
+        except AuditToolError as exc:
+            show_error(self, "Pack not exported", exc)
+            return
+        self.statusBar().showMessage(f"{count} audit(s) exported to {path}", 8000)
+
+    def import_pack(self, path: str | None = None) -> None:
+        """Read an audit pack: all or nothing; conflicts are reported and left untouched."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from audit_tool.errors import AuditToolError
+        from audit_tool.services import packs
+        from audit_tool.ui.errors import show_error
+
+        if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import audit pack", "", "Audit pack (*.json)"
+            )
+            if not path:
+                return
+        try:
+            report = packs.import_pack(self.db, self.actor, packs.read_pack(path))
+        except AuditToolError as exc:
+            show_error(self, "Pack not imported", exc)
+            return
+        text = (
+            f"{len(report.created)} audit(s) new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged; {report.reference_created} reference "
+            "record(s) added."
+        )
+        if report.conflicts:
+            text += "\n\nLeft untouched (conflicts):\n" + "\n".join(report.conflicts[:20])
+        box = QMessageBox(QMessageBox.Icon.Information, "Audit pack imported", text, parent=self)
+        box.setObjectName("packReport")
+        box.exec()
+        for key in ("audits", "programmes", "cases"):
+            view = self._views.get(key)
+            if view is not None and hasattr(view, "refresh"):
+                view.refresh()
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # dialogs load when first used

@@ -342,7 +342,6 @@ class ModerationForm(QWidget):
         self.message.show()
         self.returned.emit()
 
-
     def reopen(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
@@ -359,8 +358,7 @@ class ModerationForm(QWidget):
         self.reopen_button.setVisible(False)
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(
-            "Reopened: the audit is back in its moderator's queue. The reason is in the "
-            "change log."
+            "Reopened: the audit is back in its moderator's queue. The reason is in the change log."
         )
         self.message.show()
         self.returned.emit()

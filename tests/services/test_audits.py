@@ -263,3 +263,16 @@ def test_urgent_concern_needs_a_response_from_a_lead_or_the_manager(world):
     assert audits.open_concern_count(db, world.lead) == 0
     with pytest.raises(ValidationError, match="already has a response"):
         audits.respond_to_concern(db, world.lead, concern.uuid, "again")
+
+
+def test_every_saved_change_counts_in_the_audit_revision(world):
+    """Packs compare audits by revision: a review saved or submitted is a change of the audit."""
+    uuid = looped_audit(world)
+    start = audits.get_audit(world.db, world.lead, uuid).revision
+    review = my_review(world, world.auditor, uuid)
+    audits.save_review(world.db, world.auditor, review, strengths="one")
+    assert audits.get_audit(world.db, world.lead, uuid).revision == start + 1
+    audits.save_review(world.db, world.auditor, review, strengths="one")  # no change
+    assert audits.get_audit(world.db, world.lead, uuid).revision == start + 1
+    complete(world, world.auditor, uuid)
+    assert audits.get_audit(world.db, world.lead, uuid).revision > start + 1

@@ -72,3 +72,31 @@ def test_an_urgent_concern_shows_at_once_until_answered(qtbot, sqlite_world, on_
     assert not window.banner.isVisible() and item.text() == "Urgent concerns"
     (closed,) = audits.list_concerns(sqlite_world.db, sqlite_world.lead, open_only=False)
     assert (closed.status, closed.responded_by) == ("closed", "Terry Manager")
+
+
+def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monkeypatch):
+    import json
+
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QFileDialog
+
+    from audit_tool.services import audits
+    from tests.factories import looped_audit
+
+    uuid = looped_audit(sqlite_world)
+    window = _window(qtbot, sqlite_world, sqlite_world.lead)
+    out = tmp_path / "pack.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.findChild(QAction, "exportPack").trigger()
+    pack = json.loads(out.read_text(encoding="utf-8"))
+    assert [a["id"] for a in pack["audits"]] == [uuid]
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    seen = []
+    on_modal(lambda box: (seen.append(box.text()), box.accept()))
+    window.findChild(QAction, "importPack").trigger()
+    assert "1 unchanged" in seen[0]
+    assert audits.get_audit(sqlite_world.db, sqlite_world.lead, uuid).status == "in_review"
+    # An auditor does not exchange packs, so the menu does not offer it.
+    auditor_window = _window(qtbot, sqlite_world, sqlite_world.auditor)
+    assert auditor_window.findChild(QAction, "exportPack") is None

@@ -1,0 +1,771 @@
+"""Audit packs (shared/INTERFACES.md, audit pack v1): exchanging programmes and audits.
+
+Export writes the audits with everything they refer to. Import is all-or-nothing and
+idempotent: the whole pack is checked against the JSON Schema and every reference resolved
+before anything is written; reference data already held is left as it is; an audit is created,
+updated (when only the pack's copy changed since the last exchange), left alone (same
+revision), or reported as a conflict and left untouched (the local copy is as new or newer,
+or both sides changed). Optional keys added to the v1 text: reviews' and moderations'
+"comments" (evidence per item), "return_comment", "panel_summary", and audits' "moderator"
+and "due_on", so that an exchange loses nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from audit_tool.errors import ValidationError
+from audit_tool.models import (
+    Action,
+    Agency,
+    Audit,
+    AuditTemplate,
+    Case,
+    ChangeLogEntry,
+    Feedback,
+    FeedbackAnswer,
+    GradingScale,
+    LearningPoint,
+    LearningTheme,
+    Moderation,
+    ModerationAnswer,
+    Person,
+    PersonRole,
+    Programme,
+    Review,
+    ReviewAnswer,
+    Team,
+    TemplateItem,
+    WorkerFeedback,
+)
+from audit_tool.resources import resource
+from audit_tool.services import changelog
+from audit_tool.services.actors import Actor, require
+
+FORMAT, VERSION = "qa-audit-pack", 1
+
+
+@dataclass
+class PackReport:
+    created: list[str] = field(default_factory=list)  # audit ids
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # "id (case ref): why"
+    reference_created: int = 0
+
+    def lines(self) -> list[str]:
+        return [f"conflict: {c}" for c in self.conflicts]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def schema() -> dict[str, Any]:
+    with open(resource("schemas", "audit-pack-v1.schema.json"), encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def _where(pack: dict[str, Any], path: list[Any]) -> str:
+    """'audits[2] (id 1234...)' for a schema error's path."""
+    if len(path) >= 2 and isinstance(path[1], int):
+        section, index = path[0], path[1]
+        try:
+            record = pack[section][index]
+            ident = record.get("id") or record.get("key") or record.get("ref")
+        except (KeyError, IndexError, AttributeError, TypeError):
+            ident = None
+        label = f"{section}[{index}]" + (f" ({ident})" if ident else "")
+        rest = "/".join(str(p) for p in path[2:])
+        return f"{label}{' ' + rest if rest else ''}"
+    return "/".join(str(p) for p in path) or "the pack"
+
+
+def check_schema(pack: Any) -> None:
+    """Raise ValidationError naming the first record that does not match the schema."""
+    from jsonschema import Draft202012Validator
+
+    if not isinstance(pack, dict):
+        raise ValidationError("An audit pack is a JSON object")
+    errors = sorted(Draft202012Validator(schema()).iter_errors(pack), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ValidationError(f"{_where(pack, list(first.path))}: {first.message}{more}")
+
+
+# ---------------------------------------------------------------- export
+
+
+def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
+    def answers(rows: list[Any]) -> dict[str, Any]:
+        return {a.item_key: a.value for a in rows}
+
+    def comments(rows: list[Any]) -> dict[str, str]:
+        return {a.item_key: a.comment for a in rows if a.comment}
+
+    reviews = [
+        {
+            "id": r.uuid,
+            "reviewer": r.reviewer.key,
+            "agency": session.get(Agency, r.agency_id).key,  # type: ignore[union-attr]
+            "part": r.part,
+            "status": r.status,
+            "submitted_at": _iso(r.submitted_at),
+            "overall": r.overall,
+            "answers": answers(r.answers),
+            "comments": comments(r.answers),
+            "strengths": r.strengths,
+            "worries": r.worries,
+            "next_steps": r.next_steps,
+            "return_comment": r.return_comment,
+        }
+        for r in audit.reviews
+    ]
+    moderation = None
+    if audit.moderation is not None:
+        m = audit.moderation
+        moderation = {
+            "moderator": session.get(Person, m.moderator_id).key,  # type: ignore[union-attr]
+            "completed_at": _iso(m.completed_at),
+            "overall": m.overall,
+            "answers": answers(m.answers),
+            "comments": comments(m.answers),
+            "rationale": m.rationale,
+            "panel_summary": m.panel_summary,
+        }
+    points = session.scalars(
+        select(LearningPoint).where(LearningPoint.audit_id == audit.id).order_by(LearningPoint.id)
+    )
+    actions = session.scalars(select(Action).where(Action.audit_id == audit.id).order_by(Action.id))
+    feedback = session.scalars(
+        select(Feedback).where(Feedback.audit_id == audit.id).order_by(Feedback.id)
+    )
+    worker = session.get(WorkerFeedback, audit.id)
+    template = session.get(AuditTemplate, audit.template_id)
+    assert template is not None
+    return {
+        "id": audit.uuid,
+        "case": audit.case.ref,
+        "programme": audit.programme.key,
+        "template": template.key,
+        "template_version": template.version,
+        "kind": audit.kind,
+        "status": audit.status,
+        "moderator": audit.moderator.key if audit.moderator else None,
+        "due_on": _iso(audit.due_on),
+        "reviews": reviews,
+        "moderation": moderation,
+        "learning_points": [
+            {
+                "id": p.uuid,
+                "kind": p.kind,
+                "text": p.text,
+                "item": p.item_key,
+                "themes": sorted(t.theme for t in p.themes),
+                "in_briefing": p.in_briefing,
+            }
+            for p in points
+        ],
+        "actions": [
+            {
+                "id": a.uuid,
+                "text": a.text,
+                "owner": session.get(Person, a.owner_id).key,  # type: ignore[union-attr]
+                "due_on": _iso(a.due_on),
+                "status": a.status,
+                "completed_on": _iso(a.completed_on),
+                "scope": a.scope,
+            }
+            for a in actions
+        ],
+        "feedback": [
+            {
+                "id": f.uuid,
+                "respondent": f.respondent,
+                "channel": f.channel,
+                "collected_on": _iso(f.collected_on),
+                "consent": f.consent,
+                "answers": {a.question_key: a.answer for a in f.answers},
+                "comment": f.comment,
+                "shareable": f.shareable,
+            }
+            for f in feedback
+        ],
+        "worker_feedback": {
+            "given_to_worker": bool(worker and worker.given_to_worker),
+            "given_to_manager": bool(worker and worker.given_to_manager),
+            "given_on": _iso(worker.given_on) if worker else None,
+        },
+        "revision": audit.revision,
+        "updated_at": _iso(audit.updated_at),
+    }
+
+
+def export_pack(
+    db: Any,
+    actor: Actor,
+    *,
+    programme_key: str | None = None,
+    since: date | None = None,
+    source: str = "",
+) -> dict[str, Any]:
+    """The pack of all audits (or a programme's, or those changed since a date)."""
+    require(actor, "pack.exchange")
+    with db.transaction() as session:
+        stmt = select(Audit).join(Programme, Audit.programme_id == Programme.id).order_by(Audit.id)
+        if programme_key:
+            stmt = stmt.where(Programme.key == programme_key)
+        if since:
+            stmt = stmt.where(
+                Audit.updated_at >= datetime(since.year, since.month, since.day, tzinfo=UTC)
+            )
+        audits = list(session.scalars(stmt))
+        audit_json = [_audit_json(a, session) for a in audits]
+        people_keys: set[str] = set()
+        for a in audit_json:
+            people_keys |= {r["reviewer"] for r in a["reviews"]}
+            people_keys |= {x["owner"] for x in a["actions"]}
+            if a["moderator"]:
+                people_keys.add(a["moderator"])
+            if a["moderation"]:
+                people_keys.add(a["moderation"]["moderator"])
+        cases = {a.case.ref: a.case for a in audits}
+        for case in cases.values():
+            people_keys |= {p.key for p in (case.worker, case.manager) if p is not None}
+        people = list(
+            session.scalars(select(Person).where(Person.key.in_(people_keys)).order_by(Person.key))
+        )
+        teams = {c.team.key: c.team for c in cases.values()}
+        teams.update({p.team.key: p.team for p in people if p.team is not None})
+        agencies = {t.agency.key: t.agency for t in teams.values()}
+        agencies.update({p.agency.key: p.agency for p in people})
+        for a in audit_json:
+            for r in a["reviews"]:
+                if r["agency"] not in agencies:
+                    agency = session.scalar(select(Agency).where(Agency.key == r["agency"]))
+                    assert agency is not None
+                    agencies[agency.key] = agency
+        programmes = {a.programme.key: a.programme for a in audits}
+        template_ids = {a.template_id for a in audits} | {
+            p.template_id for p in programmes.values()
+        }
+        templates = [session.get(AuditTemplate, i) for i in sorted(template_ids)]
+        pack = {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": _iso(datetime.now(UTC)),
+            "source": source or "Audit Tool",
+            "templates": [
+                {
+                    "key": t.key,
+                    "version": t.version,
+                    "name": t.name,
+                    "scale": "ofsted",
+                    "items": [
+                        {"key": i.key, "label": i.label, "kind": i.kind}
+                        | ({"limiting": i.limiting} if i.kind == "grade" else {})
+                        for i in t.items
+                    ],
+                }
+                for t in templates
+                if t is not None
+            ],
+            "agencies": [
+                {"key": a.key, "name": a.name}
+                for a in sorted(agencies.values(), key=lambda a: a.key)
+            ],
+            "teams": [
+                {
+                    "key": t.key,
+                    "name": t.name,
+                    "agency": t.agency.key,
+                    "service_area": t.service_area,
+                }
+                for t in sorted(teams.values(), key=lambda t: t.key)
+            ],
+            "people": [
+                {
+                    "key": p.key,
+                    "name": p.name,
+                    "agency": p.agency.key,
+                    "team": p.team.key if p.team else None,
+                    "roles": sorted(p.roles),
+                }
+                for p in people
+            ],
+            "cases": [
+                {
+                    "ref": c.ref,
+                    "initials": c.initials,
+                    "case_type": c.case_type,
+                    "level_of_need": c.level_of_need,
+                    "team": c.team.key,
+                    "worker": c.worker.key if c.worker else None,
+                    "manager": c.manager.key if c.manager else None,
+                }
+                for c in sorted(cases.values(), key=lambda c: c.ref)
+            ],
+            "programmes": [
+                {
+                    "key": p.key,
+                    "name": p.name,
+                    "kind": p.kind,
+                    "theme": p.theme,
+                    "template": p.template.key,
+                    "starts_on": _iso(p.starts_on),
+                    "due_on": _iso(p.due_on),
+                    "sample_size": p.sample_size,
+                }
+                for p in sorted(programmes.values(), key=lambda p: p.key)
+            ],
+            "audits": audit_json,
+        }
+        changelog.record(
+            session,
+            actor,
+            "export",
+            "pack",
+            None,
+            after={"audits": {a["id"]: a["revision"] for a in audit_json}},
+            summary=f"Audit pack exported with {len(audit_json)} audit(s)",
+        )
+        return pack
+
+
+def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
+    pack = export_pack(db, actor, **kwargs)
+    check_schema(pack)
+    path = Path(out)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(json.dumps(pack, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return len(pack["audits"])
+
+
+def read_pack(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        pack = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ValidationError(f"{path.name}: no such file") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"{path.name}: not a JSON audit pack ({exc})") from exc
+    check_schema(pack)
+    return pack
+
+
+# ---------------------------------------------------------------- import
+
+
+def _last_exchange(session: Session, audit_uuid: str) -> int | None:
+    """The revision this audit had when it last left or arrived in a pack here."""
+    best = None
+    for entry in session.scalars(
+        select(ChangeLogEntry)
+        .where(ChangeLogEntry.action.in_(("export", "import")))
+        .order_by(ChangeLogEntry.id.desc())
+    ):
+        after = entry.after or {}
+        if entry.entity == "audit" and entry.entity_uuid == audit_uuid:
+            best = after.get("revision")
+        elif entry.entity == "pack":
+            best = (after.get("audits") or {}).get(audit_uuid)
+        if best is not None:
+            return int(best)
+    return None
+
+
+def _comparable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("updated_at",)}
+
+
+def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
+    require(actor, "pack.exchange")
+    check_schema(pack)
+    report = PackReport()
+    with db.transaction() as session:
+        keys = _resolve(session, pack)
+        report.reference_created = _reference_data(session, pack, keys)
+        for data in pack["audits"]:
+            _import_audit(session, actor, data, report)
+        if report.created or report.updated or report.reference_created:
+            changelog.record(
+                session,
+                actor,
+                "import",
+                "pack",
+                None,
+                after={
+                    "created": len(report.created),
+                    "updated": len(report.updated),
+                    "conflicts": len(report.conflicts),
+                },
+                summary=f"Audit pack imported from {pack.get('source') or 'another installation'}",
+            )
+    return report
+
+
+def _resolve(session: Session, pack: dict[str, Any]) -> dict[str, set[str]]:
+    """Every key the pack names must be in the pack or the database; else name the record."""
+    have = {
+        "agency": {a["key"] for a in pack["agencies"]} | set(session.scalars(select(Agency.key))),
+        "team": {t["key"] for t in pack["teams"]} | set(session.scalars(select(Team.key))),
+        "person": {p["key"] for p in pack["people"]} | set(session.scalars(select(Person.key))),
+        "case": {c["ref"] for c in pack["cases"]} | set(session.scalars(select(Case.ref))),
+        "programme": {p["key"] for p in pack["programmes"]}
+        | set(session.scalars(select(Programme.key))),
+        "template": {t["key"] for t in pack["templates"]}
+        | set(session.scalars(select(AuditTemplate.key))),
+    }
+
+    def need(kind: str, key: str | None, where: str) -> None:
+        if key is not None and key not in have[kind]:
+            raise ValidationError(f"{where}: no {kind} '{key}' in the pack or the database")
+
+    for i, t in enumerate(pack["teams"]):
+        need("agency", t["agency"], f"teams[{i}] ({t['key']})")
+    for i, p in enumerate(pack["people"]):
+        need("agency", p["agency"], f"people[{i}] ({p['key']})")
+        need("team", p["team"], f"people[{i}] ({p['key']})")
+    for i, c in enumerate(pack["cases"]):
+        where = f"cases[{i}] ({c['ref']})"
+        need("team", c["team"], where)
+        need("person", c["worker"], where)
+        need("person", c["manager"], where)
+    for i, p in enumerate(pack["programmes"]):
+        need("template", p["template"], f"programmes[{i}] ({p['key']})")
+    versions = {(t["key"], t["version"]) for t in pack["templates"]} | set(
+        session.execute(select(AuditTemplate.key, AuditTemplate.version)).all()
+    )
+    for i, a in enumerate(pack["audits"]):
+        where = f"audits[{i}] ({a['id']})"
+        need("case", a["case"], where)
+        need("programme", a["programme"], where)
+        if (a["template"], a["template_version"]) not in versions:
+            raise ValidationError(
+                f"{where}: no template '{a['template']}' version {a['template_version']}"
+            )
+        need("person", a.get("moderator"), where)
+        for r in a["reviews"]:
+            need("person", r["reviewer"], where)
+            need("agency", r["agency"], where)
+        if a["moderation"]:
+            need("person", a["moderation"]["moderator"], where)
+        for x in a["actions"]:
+            need("person", x["owner"], where)
+    return have
+
+
+def _reference_data(session: Session, pack: dict[str, Any], _keys: dict[str, set[str]]) -> int:
+    """Create what the database lacks; what it holds stays as it is."""
+    created = 0
+    scale = session.scalar(select(GradingScale).where(GradingScale.key == "ofsted"))
+    assert scale is not None
+    for t in pack["templates"]:
+        exists = session.scalar(
+            select(AuditTemplate.id).where(
+                AuditTemplate.key == t["key"], AuditTemplate.version == t["version"]
+            )
+        )
+        if exists is None:
+            template = AuditTemplate(
+                key=t["key"], version=t["version"], name=t["name"], kind="looped", scale_id=scale.id
+            )
+            template.items = [
+                TemplateItem(
+                    key=i["key"],
+                    label=i["label"],
+                    kind=i["kind"],
+                    limiting=bool(i.get("limiting", False)),
+                    position=n,
+                )
+                for n, i in enumerate(t["items"])
+            ]
+            session.add(template)
+            created += 1
+    session.flush()
+    for a in pack["agencies"]:
+        if session.scalar(select(Agency.id).where(Agency.key == a["key"])) is None:
+            session.add(Agency(key=a["key"], name=a["name"]))
+            created += 1
+    session.flush()
+    agency_id = dict(session.execute(select(Agency.key, Agency.id)).all())
+    for t in pack["teams"]:
+        if session.scalar(select(Team.id).where(Team.key == t["key"])) is None:
+            session.add(
+                Team(
+                    key=t["key"],
+                    name=t["name"],
+                    agency_id=agency_id[t["agency"]],
+                    service_area=t["service_area"],
+                )
+            )
+            created += 1
+    session.flush()
+    team_id = dict(session.execute(select(Team.key, Team.id)).all())
+    for p in pack["people"]:
+        if session.scalar(select(Person.id).where(Person.key == p["key"])) is None:
+            person = Person(
+                key=p["key"],
+                name=p["name"],
+                agency_id=agency_id[p["agency"]],
+                team_id=team_id[p["team"]] if p["team"] else None,
+            )
+            person.role_rows = [PersonRole(role=r) for r in p["roles"]]
+            session.add(person)
+            created += 1
+    session.flush()
+    person_id = dict(session.execute(select(Person.key, Person.id)).all())
+    for c in pack["cases"]:
+        if session.scalar(select(Case.id).where(Case.ref == c["ref"])) is None:
+            session.add(
+                Case(
+                    ref=c["ref"],
+                    initials=c["initials"].upper(),
+                    case_type=c["case_type"],
+                    level_of_need=c["level_of_need"],
+                    team_id=team_id[c["team"]],
+                    worker_id=person_id.get(c["worker"]) if c["worker"] else None,
+                    manager_id=person_id.get(c["manager"]) if c["manager"] else None,
+                )
+            )
+            created += 1
+    session.flush()
+    for p in pack["programmes"]:
+        if session.scalar(select(Programme.id).where(Programme.key == p["key"])) is None:
+            template_id = session.scalar(
+                select(AuditTemplate.id)
+                .where(AuditTemplate.key == p["template"])
+                .order_by(AuditTemplate.version.desc())
+                .limit(1)
+            )
+            session.add(
+                Programme(
+                    key=p["key"],
+                    name=p["name"],
+                    kind=p["kind"],
+                    theme=p["theme"],
+                    template_id=template_id,
+                    starts_on=_date(p["starts_on"]),
+                    due_on=_date(p["due_on"]),
+                    sample_size=p["sample_size"],
+                )
+            )
+            created += 1
+    session.flush()
+    return created
+
+
+def _import_audit(session: Session, actor: Actor, data: dict[str, Any], report: PackReport) -> None:
+    uuid = data["id"]
+    audit = session.scalar(select(Audit).where(Audit.uuid == uuid))
+    label = f"{uuid} (case {data['case']})"
+    if audit is not None:
+        local = _audit_json(audit, session)
+        if audit.revision == data["revision"] and all(
+            local.get(k) == v for k, v in _comparable(data).items()
+        ):
+            report.unchanged.append(uuid)
+            return
+        base = _last_exchange(session, uuid)
+        if data["revision"] <= audit.revision:
+            report.conflicts.append(
+                f"{label}: the copy here (revision {audit.revision}) is as new as the pack's "
+                f"({data['revision']}) or newer; left as it is"
+            )
+            return
+        if base is not None and audit.revision != base:
+            report.conflicts.append(
+                f"{label}: changed here and in the pack since the last exchange; left as it is"
+            )
+            return
+        before = {"revision": audit.revision, "status": audit.status}
+        _fill_audit(session, audit, data)
+        session.flush()
+        session.execute(update(Audit).where(Audit.id == audit.id).values(revision=data["revision"]))
+        session.expire(audit)
+        report.updated.append(uuid)
+        action_before: dict[str, Any] | None = before
+    else:
+        audit = Audit(uuid=uuid, status=data["status"], kind=data["kind"])
+        _fill_audit(session, audit, data)
+        session.add(audit)
+        session.flush()
+        session.execute(update(Audit).where(Audit.id == audit.id).values(revision=data["revision"]))
+        session.expire(audit)
+        report.created.append(uuid)
+        action_before = None
+    changelog.record(
+        session,
+        actor,
+        "import",
+        "audit",
+        uuid,
+        before=action_before,
+        after={"revision": data["revision"], "status": data["status"]},
+        summary=f"Audit of case {data['case']} imported from a pack",
+    )
+
+
+def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
+    def one(model: Any, column: Any, key: Any) -> int:
+        value = session.scalar(select(model.id).where(column == key))
+        assert value is not None
+        return int(value)
+
+    def person(key: str) -> int:
+        return one(Person, Person.key, key)
+
+    audit.case_id = one(Case, Case.ref, data["case"])
+    audit.programme_id = one(Programme, Programme.key, data["programme"])
+    template_id = session.scalar(
+        select(AuditTemplate.id).where(
+            AuditTemplate.key == data["template"], AuditTemplate.version == data["template_version"]
+        )
+    )
+    assert template_id is not None
+    audit.template_id = template_id
+    audit.kind, audit.status = data["kind"], data["status"]
+    audit.due_on = _date(data.get("due_on"))
+    audit.moderator_id = person(data["moderator"]) if data.get("moderator") else None
+    moderation = data["moderation"]
+    if moderation and audit.moderator_id is None:
+        audit.moderator_id = person(moderation["moderator"])
+    final = data["status"] == "final"
+    audit.final_overall = None
+    audit.finalised_at = None
+    # Children are replaced as a whole: the pack's copy is the newer one.
+    audit.reviews = []
+    if audit.id is not None:
+        session.flush()
+        for model in (LearningPoint, Action, Feedback):
+            for row in session.scalars(select(model).where(model.audit_id == audit.id)):
+                session.delete(row)
+        existing_wf = session.get(WorkerFeedback, audit.id)
+        if existing_wf is not None:
+            session.delete(existing_wf)
+        if audit.moderation is not None:
+            session.delete(audit.moderation)
+            audit.moderation = None
+        session.flush()
+    for r in data["reviews"]:
+        review = Review(
+            uuid=r["id"],
+            reviewer_id=person(r["reviewer"]),
+            agency_id=one(Agency, Agency.key, r["agency"]),
+            part=r["part"],
+            status=r["status"],
+            submitted_at=_time(r["submitted_at"]),
+            overall=r["overall"],
+            strengths=r["strengths"],
+            worries=r["worries"],
+            next_steps=r["next_steps"],
+            return_comment=r.get("return_comment", ""),
+        )
+        comments = r.get("comments", {})
+        review.answers = [
+            ReviewAnswer(
+                item_key=k, value=None if v is None else str(v), comment=comments.get(k, "")
+            )
+            for k, v in r["answers"].items()
+        ]
+        audit.reviews.append(review)
+    if moderation:
+        comments = moderation.get("comments", {})
+        audit.moderation = Moderation(
+            moderator_id=person(moderation["moderator"]),
+            completed_at=_time(moderation["completed_at"]),
+            overall=moderation["overall"],
+            rationale=moderation["rationale"],
+            panel_summary=moderation.get("panel_summary", ""),
+            answers=[
+                ModerationAnswer(
+                    item_key=k, value=None if v is None else str(v), comment=comments.get(k, "")
+                )
+                for k, v in moderation["answers"].items()
+            ],
+        )
+    if final:
+        if moderation:
+            audit.final_overall = moderation["overall"]
+            audit.finalised_at = _time(moderation["completed_at"])
+        elif data["reviews"]:
+            audit.final_overall = data["reviews"][0]["overall"]
+            audit.finalised_at = _time(data["reviews"][0]["submitted_at"])
+    if audit.id is None:
+        session.add(audit)
+    session.flush()
+    for p in data["learning_points"]:
+        point = LearningPoint(
+            uuid=p["id"],
+            audit_id=audit.id,
+            kind=p["kind"],
+            text=p["text"],
+            item_key=p["item"],
+            in_briefing=p.get("in_briefing", True),
+        )
+        point.themes = [LearningTheme(theme=t) for t in dict.fromkeys(p["themes"])]
+        session.add(point)
+    for x in data["actions"]:
+        session.add(
+            Action(
+                uuid=x["id"],
+                audit_id=audit.id,
+                text=x["text"],
+                owner_id=person(x["owner"]),
+                due_on=_date(x["due_on"]),
+                status=x["status"],
+                completed_on=_date(x["completed_on"]),
+                scope=x.get("scope", "case"),
+            )
+        )
+    for f in data["feedback"]:
+        feedback = Feedback(
+            uuid=f["id"],
+            audit_id=audit.id,
+            case_id=audit.case_id,
+            respondent=f["respondent"],
+            channel=f["channel"],
+            collected_on=_date(f["collected_on"]),
+            consent=f["consent"],
+            comment=f["comment"],
+            shareable=f["shareable"],
+        )
+        feedback.answers = [
+            FeedbackAnswer(question_key=k, answer=v) for k, v in f["answers"].items()
+        ]
+        session.add(feedback)
+    wf = data["worker_feedback"]
+    if wf["given_to_worker"] or wf["given_to_manager"] or wf["given_on"]:
+        session.add(
+            WorkerFeedback(
+                audit_id=audit.id,
+                given_to_worker=wf["given_to_worker"],
+                given_to_manager=wf["given_to_manager"],
+                given_on=_date(wf["given_on"]),
+            )
+        )
+    session.flush()
