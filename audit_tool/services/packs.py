@@ -41,12 +41,12 @@ from audit_tool.models import (
     Review,
     ReviewAnswer,
     Team,
-    TemplateItem,
     WorkerFeedback,
 )
 from audit_tool.resources import resource
 from audit_tool.services import changelog
 from audit_tool.services.actors import Actor, require
+from audit_tool.services.seed import template_items
 
 FORMAT, VERSION = "qa-audit-pack", 1
 
@@ -494,16 +494,7 @@ def _reference_data(session: Session, pack: dict[str, Any], _keys: dict[str, set
             template = AuditTemplate(
                 key=t["key"], version=t["version"], name=t["name"], kind="looped", scale_id=scale.id
             )
-            template.items = [
-                TemplateItem(
-                    key=i["key"],
-                    label=i["label"],
-                    kind=i["kind"],
-                    limiting=bool(i.get("limiting", False)),
-                    position=n,
-                )
-                for n, i in enumerate(t["items"])
-            ]
+            template.items = template_items(t["items"])
             session.add(template)
             created += 1
     session.flush()

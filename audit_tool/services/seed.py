@@ -51,6 +51,22 @@ def load_template_file(key: str) -> dict[str, Any]:
     return data
 
 
+def template_items(items: list[dict[str, Any]]) -> list[TemplateItem]:
+    """Template items from their JSON form (a template file, or an audit pack)."""
+    return [
+        TemplateItem(
+            key=item["key"],
+            label=item["label"],
+            kind=item["kind"],
+            limiting=bool(item.get("limiting", False)),
+            section=item.get("section", ""),
+            guidance=item.get("guidance", ""),
+            position=i,
+        )
+        for i, item in enumerate(items)
+    ]
+
+
 def install_defaults(db: Any) -> None:
     """Idempotent: adds whatever of the defaults a database lacks."""
     with db.transaction() as session:
@@ -76,18 +92,7 @@ def install_defaults(db: Any) -> None:
                 description=data.get("description", ""),
                 scale_id=scale.id,
             )
-            template.items = [
-                TemplateItem(
-                    key=item["key"],
-                    label=item["label"],
-                    kind=item["kind"],
-                    limiting=bool(item.get("limiting", False)),
-                    section=item.get("section", ""),
-                    guidance=item.get("guidance", ""),
-                    position=i,
-                )
-                for i, item in enumerate(data["items"])
-            ]
+            template.items = template_items(data["items"])
             session.add(template)
         have = set(session.scalars(select(FeedbackQuestion.key)))
         for i, (key, text_value) in enumerate(FEEDBACK_QUESTIONS):
