@@ -70,7 +70,16 @@ class AuditsView(QWidget):
         self.status_filter.addItem("Any status", None)
         for key, label in STATUS_LABELS.items():
             self.status_filter.addItem(label, key)
-        for combo in (self.scope, self.status_filter):
+        self.programme_filter = QComboBox()
+        self.programme_filter.setObjectName("auditsProgramme")
+        self.programme_filter.setAccessibleName("Programme")
+        self.programme_filter.addItem("Any programme", None)
+        if actor.can("programme.view"):
+            from audit_tool.services import programmes
+
+            for programme in programmes.list_programmes(db, actor):
+                self.programme_filter.addItem(programme.name, programme.key)
+        for combo in (self.scope, self.status_filter, self.programme_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
         self.model = RecordTableModel(
@@ -110,6 +119,7 @@ class AuditsView(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.scope)
         filters.addWidget(self.status_filter)
+        filters.addWidget(self.programme_filter)
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -126,6 +136,7 @@ class AuditsView(QWidget):
                 self.actor,
                 mine=self.scope.currentData(),
                 status=self.status_filter.currentData(),
+                programme_key=self.programme_filter.currentData(),
             )
         except AuditToolError as exc:
             show_error(self, "Audits", exc)

@@ -239,3 +239,29 @@ def test_a_lead_reopens_a_final_audit_with_a_reason(qtbot, sqlite_world, monkeyp
     assert changelog.entries(world.db, world.lead, entity_uuid=uuid)[0].reason == (
         "Police shared new information"
     )
+
+
+def test_audits_view_filters_and_opens_the_right_screen(qtbot, sqlite_world):
+    from audit_tool.ui.audits_view import AuditsView
+
+    world = sqlite_world
+    first = looped_audit(world)
+    looped_audit(world, ref="C1001", programme="p-other")
+    view = show_and_activate(qtbot, AuditsView(world.db, world.auditor))
+    assert view.scope.currentData() == "assigned" and view.model.rowCount() == 2
+    view.programme_filter.setCurrentIndex(view.programme_filter.findData("p-other"))
+    assert [r.case_ref for r in view.model.rows] == ["C1001"]
+    view.programme_filter.setCurrentIndex(0)
+    view.status_filter.setCurrentIndex(view.status_filter.findData("final"))
+    assert view.model.rowCount() == 0 and view.empty.isVisible()
+    view.status_filter.setCurrentIndex(0)
+    view.table.selectRow([r.uuid for r in view.model.rows].index(first))
+    window = view.open_review(first)
+    assert window.findChild(AuditForm) is not None
+    moderator_view = show_and_activate(qtbot, AuditsView(world.db, world.moderator))
+    moderator_view.scope.setCurrentIndex(moderator_view.scope.findData(None))
+    assert (
+        moderator_view.model.rowCount() == 2 and moderator_view.model.rows[0].my_role == "moderator"
+    )
+    moderator_view.open_selected()
+    assert moderator_view._windows[-1].findChild(ModerationForm) is not None
