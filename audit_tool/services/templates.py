@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from audit_tool.errors import NotFound
+from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import AuditTemplate
+from audit_tool.models.templates import ITEM_KINDS, TEMPLATE_KINDS
+from audit_tool.services import changelog
 from audit_tool.services.actors import Actor, require
 
 
@@ -114,3 +117,166 @@ def _template(session: Session, key: str, version: int | None) -> AuditTemplate:
         which = f"version {version} of " if version is not None else ""
         raise NotFound(f"No audit template {which}'{key}'")
     return template
+
+
+# ---------------------------------------------------------------- editing
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    key: str
+    label: str
+    kind: str
+    limiting: bool = False
+    section: str = ""
+    guidance: str = ""
+
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,59}$")
+
+
+def _check(key: str, name: str, kind: str, items: list[ItemInput]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not _KEY.match(key):
+        errors["key"] = "Use 1-60 lower-case letters, digits or '_'"
+    if not name.strip():
+        errors["name"] = "A name is required"
+    if kind not in TEMPLATE_KINDS:
+        errors["kind"] = f"Choose one of: {', '.join(TEMPLATE_KINDS)}"
+    if not any(i.kind == "grade" for i in items):
+        errors["items"] = "A template needs at least one graded practice area"
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        where = f"Item {n}"
+        if not _KEY.match(item.key):
+            errors["items"] = (
+                f"{where}: the key '{item.key}' is not valid (lower-case, digits, '_')"
+            )
+        elif item.key in seen:
+            errors["items"] = f"{where}: the key '{item.key}' is used twice"
+        elif not item.label.strip():
+            errors["items"] = f"{where}: a label is required"
+        elif item.kind not in ITEM_KINDS:
+            errors["items"] = f"{where}: the kind must be one of {', '.join(ITEM_KINDS)}"
+        elif item.limiting and item.kind != "grade":
+            errors["items"] = f"{where}: only a graded item can limit the overall grade"
+        seen.add(item.key)
+    return errors
+
+
+def save_template(
+    db: Any,
+    actor: Actor,
+    *,
+    key: str,
+    name: str,
+    kind: str,
+    items: list[ItemInput],
+    description: str = "",
+) -> TemplateRow:
+    """Create a template, or change one. A template that audits already use gets a new
+    version instead, so every audit keeps the version it started with."""
+    require(actor, "template.edit")
+    key = key.strip()
+    errors = _check(key, name, kind, items)
+    if errors:
+        raise ValidationError("The template was not saved: " + "; ".join(errors.values()), errors)
+    from audit_tool.models import Audit, GradingScale, TemplateItem
+
+    with db.transaction() as session:
+        latest = session.scalars(
+            select(AuditTemplate)
+            .where(AuditTemplate.key == key)
+            .order_by(AuditTemplate.version.desc())
+            .limit(1)
+        ).first()
+        content: dict[str, Any] = {
+            "name": name.strip(),
+            "kind": kind,
+            "description": description.strip(),
+            "items": [asdict(i) | {"label": i.label.strip()} for i in items],
+        }
+        if latest is not None:
+            held = {
+                "name": latest.name,
+                "kind": latest.kind,
+                "description": latest.description,
+                "items": [
+                    {
+                        "key": i.key,
+                        "label": i.label,
+                        "kind": i.kind,
+                        "limiting": i.limiting,
+                        "section": i.section,
+                        "guidance": i.guidance,
+                    }
+                    for i in latest.items
+                ],
+            }
+            if held == content:
+                return _row(latest)
+        in_use = latest is not None and session.scalar(
+            select(func.count(Audit.id)).where(Audit.template_id == latest.id)
+        )
+        if latest is None or in_use:
+            scale_id = (
+                latest.scale_id
+                if latest is not None
+                else session.scalar(select(GradingScale.id).where(GradingScale.key == "ofsted"))
+            )
+            template = AuditTemplate(
+                key=key, version=(latest.version + 1) if latest else 1, scale_id=scale_id
+            )
+            session.add(template)
+            action = "create"
+        else:
+            template = latest
+            action = "update"
+            template.items.clear()
+            session.flush()
+        template.name, template.kind = content["name"], kind
+        template.description = content["description"]
+        template.items.extend(
+            TemplateItem(
+                key=i.key,
+                label=i.label.strip(),
+                kind=i.kind,
+                limiting=i.limiting,
+                section=i.section.strip(),
+                guidance=i.guidance.strip(),
+                position=n,
+            )
+            for n, i in enumerate(items)
+        )
+        session.flush()
+        changelog.record(
+            session,
+            actor,
+            action,
+            "template",
+            template.uuid,
+            after={"key": key, "version": template.version, **content},
+            summary=f"Template {template.name} version {template.version} "
+            + ("created" if action == "create" else "changed"),
+        )
+        return _row(template)
+
+
+def retire_template(db: Any, actor: Actor, key: str) -> None:
+    """No new programme may use the template; audits that use it keep it."""
+    require(actor, "template.edit")
+    with db.transaction() as session:
+        template = _template(session, key, None)
+        if template.retired:
+            return
+        template.retired = True
+        session.flush()
+        changelog.record(
+            session,
+            actor,
+            "retire",
+            "template",
+            template.uuid,
+            after={"key": key, "version": template.version},
+            summary=f"Template {template.name} retired",
+        )

@@ -66,3 +66,127 @@ def test_unknown_template_or_version_and_viewer_refused(world):
         templates.get_template(world.db, world.lead, "nope")
     with pytest.raises(PermissionDenied):
         templates.list_templates(world.db, world.viewer)
+
+
+def _items(*extra):
+    from audit_tool.services.templates import ItemInput
+
+    return [
+        ItemInput("voice", "Voice of the child", "grade", limiting=True, section="Practice"),
+        ItemInput("plans", "Plans", "grade", section="Practice", guidance="Up to date?"),
+        ItemInput("copy", "Family has a copy", "yes_no", section="Compliance"),
+        *extra,
+    ]
+
+
+def test_create_edit_in_place_then_new_version_once_used(world):
+    from datetime import date
+
+    from audit_tool.services import programmes
+    from audit_tool.services.templates import ItemInput
+    from tests.factories import looped_audit
+
+    db, lead = world.db, world.lead
+    row = templates.save_template(
+        db, lead, key="exploitation", name="Exploitation", kind="looped", items=_items()
+    )
+    assert (row.version, [i.key for i in row.items]) == (1, ["voice", "plans", "copy"])
+    assert row.sections == ["Practice", "Compliance"]
+    # Not used yet: changes stay in version 1.
+    row = templates.save_template(
+        db,
+        lead,
+        key="exploitation",
+        name="Exploitation (RED pathway)",
+        kind="looped",
+        items=_items(ItemInput("days", "Days to strategy discussion", "number")),
+    )
+    assert row.version == 1 and row.items[-1].kind == "number"
+    # Saving the same content again writes nothing.
+    before = changelog_count(world)
+    templates.save_template(
+        db,
+        lead,
+        key="exploitation",
+        name="Exploitation (RED pathway)",
+        kind="looped",
+        items=_items(ItemInput("days", "Days to strategy discussion", "number")),
+    )
+    assert changelog_count(world) == before
+    # Once an audit uses it, an edit makes version 2 and the audit keeps version 1.
+    programmes.save_programme(
+        db,
+        lead,
+        key="red",
+        name="RED",
+        kind="thematic",
+        theme="Exploitation",
+        template_key="exploitation",
+        starts_on=date(2026, 1, 1),
+        due_on=date(2026, 2, 1),
+    )
+    uuid = looped_audit(world, programme="red")
+    from audit_tool.services import audits
+
+    row = templates.save_template(
+        db, lead, key="exploitation", name="Exploitation", kind="looped", items=_items()
+    )
+    assert row.version == 2 and len(row.items) == 3
+    assert audits.get_audit(db, lead, uuid).template.version == 1
+    assert templates.get_template(db, lead, "exploitation").version == 2
+    assert templates.get_template(db, lead, "exploitation", version=1).items[-1].key == "days"
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ([], "at least one graded"),
+        (None, "used twice"),
+        ("limiting", "only a graded item"),
+    ],
+)
+def test_template_validation(world, items, message):
+    from audit_tool.errors import ValidationError
+    from audit_tool.services.templates import ItemInput
+
+    if items is None:
+        items = _items(ItemInput("plans", "Plans again", "grade"))
+    elif items == "limiting":
+        items = _items(ItemInput("note", "Note", "text", limiting=True))
+    with pytest.raises(ValidationError) as info:
+        templates.save_template(
+            world.db, world.lead, key="t1", name="T", kind="looped", items=items
+        )
+    assert message in info.value.fields["items"]
+    with pytest.raises(PermissionDenied):
+        templates.save_template(
+            world.db, world.auditor, key="t1", name="T", kind="looped", items=_items()
+        )
+
+
+def test_retired_templates_leave_the_list_and_new_programmes(world):
+    from datetime import date
+
+    from audit_tool.errors import ValidationError
+    from audit_tool.services import programmes
+
+    templates.retire_template(world.db, world.lead, "send_ehc_plan")
+    assert "send_ehc_plan" not in {t.key for t in templates.list_templates(world.db, world.lead)}
+    with pytest.raises(ValidationError) as info:
+        programmes.save_programme(
+            world.db,
+            world.lead,
+            key="s",
+            name="S",
+            kind="send",
+            template_key="send_ehc_plan",
+            starts_on=date(2026, 1, 1),
+            due_on=date(2026, 2, 1),
+        )
+    assert "template" in info.value.fields
+
+
+def changelog_count(world):
+    from audit_tool.services import changelog
+
+    return changelog.count(world.db)
