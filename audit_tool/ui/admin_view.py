@@ -530,6 +530,14 @@ class AdminView(QWidget):
             self.tabs.addTab(tab, label)
             tab.changed.connect(self._tab_changed)
             tab.status_message.connect(self.status_message)
+        self.templates = None
+        if actor.can("template.view"):
+            from audit_tool.ui.templates_tab import TemplatesTab
+
+            self.templates = TemplatesTab(db, actor)
+            self.tabs.addTab(self.templates, "Te&mplates")
+            self.templates.changed.connect(self.changed)
+            self.templates.status_message.connect(self.status_message)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
@@ -546,3 +554,5 @@ class AdminView(QWidget):
     def refresh(self) -> None:
         for tab in (self.agencies, self.teams, self.people):
             tab.refresh()
+        if self.templates is not None:
+            self.templates.refresh()

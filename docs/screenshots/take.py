@@ -88,6 +88,9 @@ def main() -> None:
 
     window.show_view("admin")
     admin = window.view("admin")
+    admin.tabs.setCurrentWidget(admin.templates)  # type: ignore[attr-defined]
+    settle()
+    window.grab().save(str(HERE / "templates.png"))
     admin.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
     admin.people.table.selectRow(4)  # type: ignore[attr-defined]
     settle()

@@ -1,0 +1,85 @@
+"""Admin > Templates: build a template item by item, save it, preview it, version on edit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from audit_tool.services import programmes, templates
+from audit_tool.ui.admin_view import AdminView
+from tests.factories import looped_audit
+from tests.ui.conftest import show_and_activate
+
+
+def test_build_save_preview_and_version(qtbot, sqlite_world, on_modal, monkeypatch):
+    world = sqlite_world
+    view = show_and_activate(qtbot, AdminView(world.db, world.lead))
+    tab = view.templates
+    view.tabs.setCurrentWidget(tab)
+    assert {r.key for r in tab.model.rows} == {
+        "moderated_case_file",
+        "jtai_multi_agency",
+        "send_ehc_plan",
+    }
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(tab.name, "Exploitation (RED pathway)")
+    qtbot.keyClicks(tab.key, "red_pathway")
+    for key, label, kind, limiting in (
+        ("voice", "Voice of the child", "grade", True),
+        ("risk", "Risk assessment", "grade", False),
+        ("days", "Days to strategy discussion", "number", False),
+    ):
+        tab.item_key.setText(key)
+        tab.item_label.setText(label)
+        tab.item_kind.setCurrentIndex(tab.item_kind.findData(kind))
+        tab.item_limiting.setChecked(limiting)
+        tab.item_section.setText("Practice")
+        qtbot.mouseClick(tab.add_item_button, Qt.MouseButton.LeftButton)
+    assert tab.item_list.count() == 3
+    assert tab.item_list.item(0).text() == "Practice: Voice of the child (Grade, limiting)"
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    row = templates.get_template(world.db, world.lead, "red_pathway")
+    assert (row.version, [i.key for i in row.items]) == (1, ["voice", "risk", "days"])
+
+    seen = []
+    on_modal(lambda dialog: (seen.append(dialog.windowTitle()), dialog.accept()))
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    assert seen == ["Preview: Exploitation (RED pathway)"]
+
+    # Used by an audit: the next save is version 2.
+    programmes.save_programme(
+        world.db,
+        world.lead,
+        key="red",
+        name="RED",
+        kind="monthly",
+        template_key="red_pathway",
+        starts_on=date(2026, 1, 1),
+        due_on=date(2026, 1, 31),
+    )
+    looped_audit(world, programme="red")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    tab.item_list.setCurrentRow(2)
+    qtbot.mouseClick(tab.remove_item_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert templates.get_template(world.db, world.lead, "red_pathway").version == 2
+
+
+def test_invalid_template_shows_the_message(qtbot, sqlite_world):
+    view = show_and_activate(qtbot, AdminView(sqlite_world.db, sqlite_world.lead))
+    tab = view.templates
+    view.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(tab.name, "Empty")
+    qtbot.keyClicks(tab.key, "empty")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    error = tab.form.errors["items"]
+    assert error.isVisible() and "at least one graded" in error.text()
+
+
+def test_auditors_cannot_edit_templates(qtbot, sqlite_world):
+    view = show_and_activate(qtbot, AdminView(sqlite_world.db, sqlite_world.auditor))
+    view.tabs.setCurrentWidget(view.templates)
+    assert not view.templates.save_button.isEnabled() and view.templates.model.rowCount() == 3
