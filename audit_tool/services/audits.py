@@ -719,14 +719,11 @@ def save_moderation(
     answers: dict[str, Answer],
     overall: str | None,
     rationale: str = "",
-    panel_summary: str | None = None,
 ) -> ModerationView:
     """Save the moderator's work in progress (not yet final)."""
     with db.transaction() as session:
         audit = _moderated_audit(session, actor, audit_uuid)
-        moderation = _store_moderation(
-            session, actor, audit, answers, overall, rationale, panel_summary
-        )
+        moderation = _store_moderation(session, actor, audit, answers, overall, rationale)
         _bump(session, audit)
         return ModerationView(
             actor.key or "",
@@ -746,7 +743,6 @@ def _store_moderation(
     answers: dict[str, Answer],
     overall: str | None,
     rationale: str,
-    panel_summary: str | None,
 ) -> Moderation:
     template = _template(session, audit)
     errors = _validate_answers(template, answers, overall)
@@ -760,8 +756,6 @@ def _store_moderation(
     _set_answers(moderation.answers, ModerationAnswer, answers)
     moderation.overall = overall or None
     moderation.rationale = rationale.strip()
-    if panel_summary is not None:
-        moderation.panel_summary = panel_summary.strip()
     session.flush()
     return moderation
 
@@ -821,7 +815,6 @@ def confirm(
     answers: dict[str, Answer],
     overall: str | None,
     rationale: str = "",
-    panel_summary: str | None = None,
     expected_revision: int | None = None,
 ) -> AuditView:
     """Confirm the final grades: the audit becomes final and locked."""
@@ -840,6 +833,12 @@ def confirm(
                     errors[item.key] = "Give the final grade, or mark it Not applicable"
             if not overall:
                 errors["overall"] = "Give the final overall grade"
+            if audit.kind == "multi_agency" and not (
+                audit.moderation is not None and audit.moderation.panel_summary
+            ):
+                errors["panel_summary"] = (
+                    "The panel's summary is not recorded yet: a QA lead records it first"
+                )
             if needs_rationale(template, reviews, answers, overall) and not rationale.strip():
                 errors["rationale"] = (
                     "The auditors' grades differ, or the final grade differs from theirs: say why"
@@ -848,9 +847,7 @@ def confirm(
                 raise ValidationError(
                     f"The audit cannot be confirmed: {len(errors)} thing(s) missing", errors
                 )
-            moderation = _store_moderation(
-                session, actor, audit, answers, overall, rationale, panel_summary
-            )
+            moderation = _store_moderation(session, actor, audit, answers, overall, rationale)
             moderation.completed_at = datetime.now(UTC)
             before = {"status": audit.status, "final_overall": audit.final_overall}
             _move(audit, "final")
@@ -875,6 +872,45 @@ def confirm(
             return _view(session, actor, audit)
     except StaleDataError as exc:
         raise _conflict(exc, "This audit") from exc
+
+
+def record_panel_summary(db: Any, actor: Actor, audit_uuid: str, text: str) -> AuditView:
+    """A QA lead records the multi-agency panel's shared findings, learning and actions;
+    the moderator then confirms the panel's overall judgement."""
+    require(actor, "audit.panel")
+    text = text.strip()
+    with db.transaction() as session:
+        audit = _audit(session, audit_uuid)
+        if audit.kind != "multi_agency":
+            raise ValidationError("Only a multi-agency audit has a panel summary")
+        if audit.status not in ("in_moderation", "returned"):
+            raise ValidationError(
+                "The panel meets once every agency's review is in, before the final grades"
+            )
+        if not text:
+            raise ValidationError(
+                "Record the panel's findings", {"panel_summary": "The summary is empty"}
+            )
+        moderation = audit.moderation
+        if moderation is None:
+            assert audit.moderator_id is not None
+            moderation = Moderation(audit=audit, moderator_id=audit.moderator_id)
+            session.add(moderation)
+        before = moderation.panel_summary or ""
+        moderation.panel_summary = text
+        session.flush()
+        _bump(session, audit)
+        changelog.record(
+            session,
+            actor,
+            "panel",
+            "audit",
+            audit.uuid,
+            before={"panel_summary": before},
+            after={"panel_summary": text},
+            summary=f"Panel summary recorded for the audit of case {audit.case.ref}",
+        )
+        return _view(session, actor, audit)
 
 
 def reopen(db: Any, actor: Actor, audit_uuid: str, reason: str) -> AuditView:
@@ -1078,6 +1114,7 @@ __all__ = [
     "open_concern_count",
     "proposal",
     "raise_concern",
+    "record_panel_summary",
     "reopen",
     "respond_to_concern",
     "return_review",

@@ -187,7 +187,17 @@ class ModerationForm(QWidget):
             self.panel = _Text("Shared findings, learning and actions of the panel", height=64)
             self.panel.setObjectName("moderation_panel")
             self.panel.setAccessibleName("Panel summary")
-            outer.addWidget(QLabel("<b>Panel summary</b>"))
+            panel_row = QHBoxLayout()
+            panel_row.addWidget(QLabel("<b>Panel summary</b> (recorded by a QA lead)"))
+            panel_row.addStretch(1)
+            self.panel_button = QPushButton("Save panel &summary")
+            self.panel_button.setObjectName("moderation_panelSave")
+            self.panel_button.clicked.connect(self.save_panel)
+            can_record = actor.can("audit.panel") and v.status in ("in_moderation", "returned")
+            self.panel_button.setVisible(can_record)
+            self.panel.setReadOnly(not can_record)
+            panel_row.addWidget(self.panel_button)
+            outer.addLayout(panel_row)
             outer.addWidget(self.panel)
         if v.moderation is not None:
             self.rationale.setPlainText(v.moderation.rationale)
@@ -257,8 +267,13 @@ class ModerationForm(QWidget):
             if label is not None:
                 label.setText(text)
                 label.show()
+        unlabelled = [
+            text
+            for key, text in exc.fields.items()
+            if key not in self.errors and key != "rationale"
+        ]
         self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(str(exc))
+        self.message.setText(" ".join([str(exc), *unlabelled]))
         self.message.show()
 
     # -- actions
@@ -273,7 +288,6 @@ class ModerationForm(QWidget):
                 answers=answers,
                 overall=overall,
                 rationale=self.rationale.toPlainText(),
-                panel_summary=self.panel.toPlainText() if self.panel is not None else None,
             )
         except ValidationError as exc:
             self._show_errors(exc)
@@ -296,7 +310,6 @@ class ModerationForm(QWidget):
                 answers=answers,
                 overall=overall,
                 rationale=self.rationale.toPlainText(),
-                panel_summary=self.panel.toPlainText() if self.panel is not None else None,
                 expected_revision=self.view.revision,
             )
         except ValidationError as exc:
@@ -341,6 +354,23 @@ class ModerationForm(QWidget):
         )
         self.message.show()
         self.returned.emit()
+
+    def save_panel(self) -> None:
+        if self.panel is None:
+            return
+        try:
+            self.view = audits.record_panel_summary(
+                self.db, self.actor, self.audit_uuid, self.panel.toPlainText()
+            )
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "Panel summary not saved", exc)
+            return
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText("Panel summary recorded.")
+        self.message.show()
 
     def reopen(self) -> None:
         from PySide6.QtWidgets import QInputDialog

@@ -276,3 +276,31 @@ def test_every_saved_change_counts_in_the_audit_revision(world):
     assert audits.get_audit(world.db, world.lead, uuid).revision == start + 1
     complete(world, world.auditor, uuid)
     assert audits.get_audit(world.db, world.lead, uuid).revision > start + 1
+
+
+def test_multi_agency_panel_summary_is_a_leads_and_comes_before_confirming(world):
+    from audit_tool.services import programmes
+
+    db = world.db
+    reference.save_person(
+        db, world.lead, key="pc1", name="Pat Constable", agency_key="police", roles=["auditor"]
+    )
+    police = reference.actor_for(db, "pc1")
+    uuid = looped_audit(world, kind="multi_agency", reviewers=["aud1", "pc1"], moderator="mod1")
+    assert programmes.list_assignments(db, world.lead, "p-test")[0].kind == "multi_agency"
+    with pytest.raises(ValidationError, match="every agency's review is in"):
+        audits.record_panel_summary(db, world.lead, uuid, "too early")
+    complete(world, world.auditor, uuid)
+    complete(world, police, uuid)
+    with pytest.raises(ValidationError) as info:
+        audits.confirm(db, world.moderator, uuid, answers=grades(world), overall="good")
+    assert "panel_summary" in info.value.fields
+    with pytest.raises(PermissionDenied):
+        audits.record_panel_summary(db, world.moderator, uuid, "Shared findings")
+    view = audits.record_panel_summary(db, world.lead, uuid, "Police and CSC shared findings")
+    assert view.moderation.panel_summary == "Police and CSC shared findings"
+    done = audits.confirm(db, world.moderator, uuid, answers=grades(world), overall="good")
+    assert done.status == "final" and done.moderation.panel_summary.startswith("Police")
+    single = looped_audit(world, ref="C1001", kind="single", reviewers=["aud1"], moderator=None)
+    with pytest.raises(ValidationError, match="Only a multi-agency audit"):
+        audits.record_panel_summary(db, world.lead, single, "x")

@@ -265,3 +265,28 @@ def test_audits_view_filters_and_opens_the_right_screen(qtbot, sqlite_world):
     )
     moderator_view.open_selected()
     assert moderator_view._windows[-1].findChild(ModerationForm) is not None
+
+
+def test_a_lead_records_the_panel_summary_on_the_moderation_screen(qtbot, sqlite_world):
+    from tests.services.test_audits import complete
+
+    world = sqlite_world
+    reference.save_person(
+        world.db,
+        world.lead,
+        key="pc1",
+        name="Pat Constable",
+        agency_key="police",
+        roles=["auditor"],
+    )
+    uuid = looped_audit(world, kind="multi_agency", reviewers=["aud1", "pc1"], moderator="mod1")
+    complete(world, world.auditor, uuid)
+    complete(world, reference.actor_for(world.db, "pc1"), uuid)
+    by_moderator = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    assert by_moderator.panel.isReadOnly() and not by_moderator.panel_button.isVisible()
+    form = show_and_activate(qtbot, ModerationForm(world.db, world.lead, uuid))
+    qtbot.keyClicks(form.panel, "Agencies agreed the referral was late")
+    qtbot.mouseClick(form.panel_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "Panel summary recorded."
+    view = audits.get_audit(world.db, world.lead, uuid)
+    assert view.moderation.panel_summary == "Agencies agreed the referral was late"
