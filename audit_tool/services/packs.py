@@ -273,6 +273,14 @@ def export_pack(
             p.template_id for p in programmes.values()
         }
         templates = [session.get(AuditTemplate, i) for i in sorted(template_ids)]
+        other_scales = sorted(
+            {t.name for t in templates if t is not None and t.scale.key != "ofsted"}
+        )
+        if other_scales:
+            raise ValidationError(
+                "Audit pack v1 carries templates on the Ofsted scale only; "
+                f"{', '.join(other_scales)} use another scale: export those programmes another way"
+            )
         pack = {
             "format": FORMAT,
             "version": VERSION,

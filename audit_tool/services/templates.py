@@ -173,6 +173,7 @@ def save_template(
     kind: str,
     items: list[ItemInput],
     description: str = "",
+    scale_key: str = "ofsted",
 ) -> TemplateRow:
     """Create a template, or change one. A template that audits already use gets a new
     version instead, so every audit keeps the version it started with."""
@@ -190,7 +191,13 @@ def save_template(
             .order_by(AuditTemplate.version.desc())
             .limit(1)
         ).first()
+        scale_id = session.scalar(select(GradingScale.id).where(GradingScale.key == scale_key))
+        if scale_id is None:
+            raise ValidationError(
+                f"No grading scale '{scale_key}'", {"scale": f"No grading scale '{scale_key}'"}
+            )
         content: dict[str, Any] = {
+            "scale": scale_key,
             "name": name.strip(),
             "kind": kind,
             "description": description.strip(),
@@ -198,6 +205,7 @@ def save_template(
         }
         if latest is not None:
             held = {
+                "scale": latest.scale.key,
                 "name": latest.name,
                 "kind": latest.kind,
                 "description": latest.description,
@@ -219,11 +227,6 @@ def save_template(
             select(func.count(Audit.id)).where(Audit.template_id == latest.id)
         )
         if latest is None or in_use:
-            scale_id = (
-                latest.scale_id
-                if latest is not None
-                else session.scalar(select(GradingScale.id).where(GradingScale.key == "ofsted"))
-            )
             template = AuditTemplate(
                 key=key, version=(latest.version + 1) if latest else 1, scale_id=scale_id
             )
@@ -235,6 +238,7 @@ def save_template(
             template.items.clear()
             session.flush()
         template.name, template.kind = content["name"], kind
+        template.scale_id = scale_id
         template.description = content["description"]
         template.items.extend(
             TemplateItem(
@@ -249,6 +253,7 @@ def save_template(
             for n, i in enumerate(items)
         )
         session.flush()
+        session.expire(template, ["scale"])  # the scale may have changed with scale_id
         changelog.record(
             session,
             actor,
@@ -279,4 +284,99 @@ def retire_template(db: Any, actor: Actor, key: str) -> None:
             template.uuid,
             after={"key": key, "version": template.version},
             summary=f"Template {template.name} retired",
+        )
+
+
+# ---------------------------------------------------------------- grading scales
+
+
+@dataclass(frozen=True)
+class ScaleRow:
+    key: str
+    name: str
+    levels: tuple[ScaleLevelRow, ...]
+    in_use: bool
+
+
+def list_scales(db: Any, actor: Actor) -> list[ScaleRow]:
+    require(actor, "template.view")
+    from audit_tool.models import GradingScale
+
+    with db.session() as session:
+        used = set(session.scalars(select(AuditTemplate.scale_id)))
+        return [
+            ScaleRow(
+                s.key,
+                s.name,
+                tuple(ScaleLevelRow(lv.key, lv.label, lv.rank) for lv in s.levels),
+                s.id in used,
+            )
+            for s in session.scalars(select(GradingScale).order_by(GradingScale.name))
+        ]
+
+
+def save_scale(db: Any, actor: Actor, *, key: str, name: str, levels: list[str]) -> ScaleRow:
+    """A grading scale: its levels best first; "Not applicable" is always added. A scale a
+    template uses cannot change (its audits were graded on it)."""
+    require(actor, "template.edit")
+    from audit_tool.models import GradingScale, ScaleLevel
+
+    key, name = key.strip(), name.strip()
+    labels = [label.strip() for label in levels if label.strip()]
+    errors: dict[str, str] = {}
+    if not _KEY.match(key):
+        errors["key"] = "Use 1-60 lower-case letters, digits or '_'"
+    if not name:
+        errors["name"] = "A name is required"
+    if len(labels) < 2:
+        errors["levels"] = "A scale needs at least two levels, best first"
+    level_keys = [re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") for label in labels]
+    if len(set(level_keys)) != len(level_keys) or "not_applicable" in level_keys:
+        errors["levels"] = "Each level needs a different name (Not applicable is added for you)"
+    if errors:
+        raise ValidationError("The scale was not saved: " + "; ".join(errors.values()), errors)
+    with db.transaction() as session:
+        scale = session.scalar(select(GradingScale).where(GradingScale.key == key))
+        if scale is not None and session.scalar(
+            select(func.count(AuditTemplate.id)).where(AuditTemplate.scale_id == scale.id)
+        ):
+            raise ValidationError(
+                f"The scale {scale.name} is used by templates and cannot change; make a new one",
+                {"key": "In use"},
+            )
+        if scale is None:
+            scale = GradingScale(key=key, name=name)
+            session.add(scale)
+            action = "create"
+        else:
+            scale.name = name
+            scale.levels.clear()
+            session.flush()
+            action = "update"
+        scale.levels.extend(
+            [
+                ScaleLevel(key=k, label=label, rank=n + 1, position=n)
+                for n, (k, label) in enumerate(zip(level_keys, labels, strict=True))
+            ]
+            + [
+                ScaleLevel(
+                    key="not_applicable", label="Not applicable", rank=None, position=len(labels)
+                )
+            ]
+        )
+        session.flush()
+        changelog.record(
+            session,
+            actor,
+            action,
+            "grading_scale",
+            scale.uuid,
+            after={"key": key, "name": name, "levels": labels},
+            summary=f"Grading scale {name} saved",
+        )
+        return ScaleRow(
+            key,
+            name,
+            tuple(ScaleLevelRow(lv.key, lv.label, lv.rank) for lv in scale.levels),
+            False,
         )

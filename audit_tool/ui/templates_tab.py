@@ -74,6 +74,19 @@ class TemplatesTab(QWidget):
         self.kind = self.form.combo("kind", "Kind")
         for kind in TEMPLATE_KINDS:
             self.kind.addItem(kind.replace("_", " ").capitalize(), kind)
+        self.scale = QComboBox()
+        self.scale.setObjectName("templates_scaleChoice")
+        self.scale_button = QPushButton("New scale...")
+        self.scale_button.setObjectName("templates_newScale")
+        self.scale_button.clicked.connect(self.new_scale)
+        scale_box = QWidget()
+        scale_row = QHBoxLayout(scale_box)
+        scale_row.setContentsMargins(0, 0, 0, 0)
+        scale_row.addWidget(self.scale, 1)
+        scale_row.addWidget(self.scale_button)
+        self.form.add("scale", "Grading scale", scale_box)
+        self.scale.setAccessibleName("Grading scale")
+        self._fill_scales()
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(50)
@@ -208,6 +221,7 @@ class TemplatesTab(QWidget):
         self.key.setText(row.key)
         self.key.setReadOnly(True)
         select_data(self.kind, row.kind)
+        select_data(self.scale, row.scale_key)
         self.description.setPlainText(row.description)
         self.items = [
             ItemInput(i.key, i.label, i.kind, i.limiting, i.section, i.guidance) for i in row.items
@@ -243,6 +257,7 @@ class TemplatesTab(QWidget):
                 kind=self.kind.currentData(),
                 description=self.description.toPlainText(),
                 items=list(self.items),
+                scale_key=self.scale.currentData() or "ofsted",
             )
         except ValidationError as exc:
             self.form.show_errors(exc)
@@ -254,6 +269,20 @@ class TemplatesTab(QWidget):
         self.refresh(keep=row.key)
         self.status_message.emit(f"Template {row.name} saved as version {row.version}")
         self.changed.emit()
+
+    def _fill_scales(self, select: str | None = None) -> None:
+        current = select or self.scale.currentData() or "ofsted"
+        self.scale.clear()
+        for scale in templates.list_scales(self.db, self.actor):
+            levels = ", ".join(lv.label for lv in scale.levels if lv.rank is not None)
+            self.scale.addItem(f"{scale.name} ({levels})", scale.key)
+        select_data(self.scale, current)
+
+    def new_scale(self) -> None:
+        dialog = ScaleDialog(self.db, self.actor, self)
+        if dialog.exec() and dialog.saved is not None:
+            self._fill_scales(dialog.saved)
+            self.status_message.emit("Grading scale saved")
 
     def retire(self) -> None:
         if self.current is None:
@@ -275,7 +304,16 @@ class TemplatesTab(QWidget):
         self.changed.emit()
 
     def preview(self) -> None:
-        PreviewDialog(self.name.text() or "New template", self.items, self).exec()
+        scale = next(
+            (
+                s
+                for s in templates.list_scales(self.db, self.actor)
+                if s.key == self.scale.currentData()
+            ),
+            None,
+        )
+        labels = [lv.label for lv in scale.levels] if scale else []
+        PreviewDialog(self.name.text() or "New template", self.items, labels, self).exec()
 
     # -- items
 
@@ -335,10 +373,63 @@ class TemplatesTab(QWidget):
             self._fill_items(target)
 
 
+class ScaleDialog(QDialog):
+    """A new grading scale: its levels, best first; Not applicable is added."""
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.saved: str | None = None
+        self.setObjectName("scaleDialog")
+        self.setWindowTitle("New grading scale")
+        layout = QVBoxLayout(self)
+        self.form = FieldForm("scale_", "scale", "scale_message")
+        layout.addWidget(self.form.message)
+        self.name = self.form.line("name", "Name", "e.g. Red amber green")
+        self.key = self.form.line("key", "Key", "e.g. rag")
+        self.levels = QPlainTextEdit()
+        self.levels.setPlaceholderText("One level per line, best first")
+        self.levels.setTabChangesFocus(True)
+        self.form.add("levels", "Levels", self.levels)
+        layout.addLayout(self.form.layout)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.addButton("Save scale", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("scale_save")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        try:
+            row = templates.save_scale(
+                self.db,
+                self.actor,
+                key=self.key.text(),
+                name=self.name.text(),
+                levels=self.levels.toPlainText().splitlines(),
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "Scale not saved", exc)
+            return
+        self.saved = row.key
+        self.accept()
+
+
 class PreviewDialog(QDialog):
     """What an auditor will see: each item with its control and guidance (not saved)."""
 
-    def __init__(self, name: str, items: list[ItemInput], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        items: list[ItemInput],
+        levels: list[str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("templatePreview")
         self.setWindowTitle(f"Preview: {name}")
@@ -347,14 +438,7 @@ class PreviewDialog(QDialog):
         grid = QGridLayout(body)
         section = None
         row = 0
-        grades = [
-            "(not graded)",
-            "Outstanding",
-            "Good",
-            "Requires improvement to be good",
-            "Inadequate",
-            "Not applicable",
-        ]
+        grades = ["(not graded)", *levels]
         for item in items:
             if item.section != section:
                 section = item.section

@@ -190,3 +190,98 @@ def changelog_count(world):
     from audit_tool.services import changelog
 
     return changelog.count(world.db)
+
+
+def test_a_template_on_another_grading_scale(world):
+    from audit_tool.errors import ValidationError
+    from audit_tool.services import audits
+    from audit_tool.services.audits import Answer
+    from audit_tool.services.templates import ItemInput
+    from tests.factories import looped_audit
+
+    db, lead = world.db, world.lead
+    scale = templates.save_scale(
+        db, lead, key="rag", name="Red amber green", levels=["Green", "Amber", "Red"]
+    )
+    assert [(lv.key, lv.rank) for lv in scale.levels] == [
+        ("green", 1),
+        ("amber", 2),
+        ("red", 3),
+        ("not_applicable", None),
+    ]
+    with pytest.raises(ValidationError) as info:
+        templates.save_scale(db, lead, key="bad", name="Bad", levels=["Only"])
+    assert "at least two" in info.value.fields["levels"]
+    row = templates.save_template(
+        db,
+        lead,
+        key="rag_audit",
+        name="RAG audit",
+        kind="looped",
+        scale_key="rag",
+        items=[ItemInput("safety", "Safety", "grade")],
+    )
+    assert row.scale_key == "rag" and [lv.label for lv in row.levels][:3] == [
+        "Green",
+        "Amber",
+        "Red",
+    ]
+    # Audits on it are graded on its levels, not Ofsted's.
+    from datetime import date
+
+    from audit_tool.services import programmes
+
+    programmes.save_programme(
+        db,
+        lead,
+        key="rag-p",
+        name="RAG",
+        kind="monthly",
+        template_key="rag_audit",
+        starts_on=date(2026, 1, 1),
+        due_on=date(2026, 1, 31),
+    )
+    uuid = looped_audit(world, programme="rag-p")
+    review = audits.get_audit(db, world.auditor, uuid).my_review
+    audits.save_review(
+        db, world.auditor, review, answers={"safety": Answer("amber")}, overall="amber"
+    )
+    with pytest.raises(ValidationError):
+        audits.save_review(db, world.auditor, review, answers={"safety": Answer("good")})
+    # A scale in use cannot change.
+    with pytest.raises(ValidationError, match="used by templates"):
+        templates.save_scale(db, lead, key="rag", name="RAG", levels=["G", "A", "R"])
+    assert {s.key for s in templates.list_scales(db, lead)} == {"ofsted", "rag"}
+
+
+def test_packs_refuse_templates_on_other_scales(world):
+    from datetime import date
+
+    from audit_tool.errors import ValidationError
+    from audit_tool.services import packs, programmes
+    from audit_tool.services.templates import ItemInput
+    from tests.factories import looped_audit
+
+    templates.save_scale(world.db, world.lead, key="rag", name="RAG", levels=["Green", "Red"])
+    templates.save_template(
+        world.db,
+        world.lead,
+        key="rag_audit",
+        name="RAG audit",
+        kind="looped",
+        scale_key="rag",
+        items=[ItemInput("safety", "Safety", "grade")],
+    )
+    programmes.save_programme(
+        world.db,
+        world.lead,
+        key="rag-p",
+        name="RAG",
+        kind="monthly",
+        template_key="rag_audit",
+        starts_on=date(2026, 1, 1),
+        due_on=date(2026, 1, 31),
+    )
+    looped_audit(world, programme="rag-p")
+    with pytest.raises(ValidationError, match="Ofsted scale only; RAG audit"):
+        packs.export_pack(world.db, world.lead)

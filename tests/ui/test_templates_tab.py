@@ -83,3 +83,33 @@ def test_auditors_cannot_edit_templates(qtbot, sqlite_world):
     view = show_and_activate(qtbot, AdminView(sqlite_world.db, sqlite_world.auditor))
     view.tabs.setCurrentWidget(view.templates)
     assert not view.templates.save_button.isEnabled() and view.templates.model.rowCount() == 3
+
+
+def test_a_new_scale_from_the_templates_tab(qtbot, sqlite_world, on_modal):
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
+
+    view = show_and_activate(qtbot, AdminView(sqlite_world.db, sqlite_world.lead))
+    tab = view.templates
+    view.tabs.setCurrentWidget(tab)
+
+    def fill(dialog):
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "scale_name"), "Red amber green")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "scale_key"), "rag")
+        dialog.findChild(QPlainTextEdit, "scale_levels").setPlainText("Green\nAmber\nRed")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "scale_save"), Qt.MouseButton.LeftButton)
+
+    on_modal(fill)
+    qtbot.mouseClick(tab.scale_button, Qt.MouseButton.LeftButton)
+    assert tab.scale.currentData() == "rag"
+    assert tab.scale.currentText() == "Red amber green (Green, Amber, Red)"
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(tab.name, "RAG audit")
+    qtbot.keyClicks(tab.key, "rag_audit")
+    tab.scale.setCurrentIndex(tab.scale.findData("rag"))
+    tab.item_key.setText("safety")
+    tab.item_label.setText("Safety")
+    qtbot.mouseClick(tab.add_item_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert (
+        templates.get_template(sqlite_world.db, sqlite_world.lead, "rag_audit").scale_key == "rag"
+    )
