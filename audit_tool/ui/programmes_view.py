@@ -39,7 +39,7 @@ from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, confirm, select_data
-from audit_tool.ui.table_model import Column, RecordTableModel
+from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
 
 def _date_edit() -> QDateEdit:
@@ -195,14 +195,7 @@ class ProgrammesView(QWidget):
         except AuditToolError as exc:
             show_error(self, "Programmes", exc)
             return
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        keys = [r.key for r in rows]
-        if keep in keys:
-            self.table.selectRow(keys.index(keep))
-        elif rows:
-            self.table.selectRow(0)
-        else:
+        if not show_rows(self.table, self.model, rows, keep):
             self.new_programme()
 
     def _row_changed(self, current: Any, _previous: Any) -> None:

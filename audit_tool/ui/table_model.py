@@ -61,3 +61,16 @@ class RecordTableModel(QAbstractTableModel):
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
         self.layoutChanged.emit()
+
+
+def show_rows(table: Any, model: RecordTableModel, rows: list[Any], keep: str | None) -> bool:
+    """Put rows in a list, size its columns and select the row whose `key` is `keep` (or the
+    first). Returns False when there are no rows, for the caller's empty state."""
+    model.set_rows(rows)
+    table.resizeColumnsToContents()
+    keys = [r.key for r in rows]
+    if keep in keys:
+        table.selectRow(keys.index(keep))
+    elif rows:
+        table.selectRow(0)
+    return bool(rows)

@@ -33,7 +33,7 @@ from audit_tool.services.templates import ItemInput, TemplateRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, confirm, select_data
-from audit_tool.ui.table_model import Column, RecordTableModel
+from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
 KIND_LABELS = {"grade": "Grade", "yes_no": "Yes / no", "number": "Number", "text": "Text"}
 
@@ -203,13 +203,7 @@ class TemplatesTab(QWidget):
         except AuditToolError as exc:
             show_error(self, "Templates", exc)
             return
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        keys = [r.key for r in rows]
-        if keep in keys:
-            self.table.selectRow(keys.index(keep))
-        elif rows:
-            self.table.selectRow(0)
+        show_rows(self.table, self.model, rows, keep)
 
     def _row_changed(self, current: object, _previous: object) -> None:
         if not current.isValid():  # type: ignore[attr-defined]

@@ -227,20 +227,8 @@ def test_a_template_on_another_grading_scale(world):
         "Red",
     ]
     # Audits on it are graded on its levels, not Ofsted's.
-    from datetime import date
 
-    from audit_tool.services import programmes
-
-    programmes.save_programme(
-        db,
-        lead,
-        key="rag-p",
-        name="RAG",
-        kind="monthly",
-        template_key="rag_audit",
-        starts_on=date(2026, 1, 1),
-        due_on=date(2026, 1, 31),
-    )
+    _programme_on(world, "rag_audit", "rag-p")
     uuid = looped_audit(world, programme="rag-p")
     review = audits.get_audit(db, world.auditor, uuid).my_review
     audits.save_review(
@@ -255,10 +243,9 @@ def test_a_template_on_another_grading_scale(world):
 
 
 def test_packs_refuse_templates_on_other_scales(world):
-    from datetime import date
 
     from audit_tool.errors import ValidationError
-    from audit_tool.services import packs, programmes
+    from audit_tool.services import packs
     from audit_tool.services.templates import ItemInput
     from tests.factories import looped_audit
 
@@ -272,16 +259,25 @@ def test_packs_refuse_templates_on_other_scales(world):
         scale_key="rag",
         items=[ItemInput("safety", "Safety", "grade")],
     )
-    programmes.save_programme(
-        world.db,
-        world.lead,
-        key="rag-p",
-        name="RAG",
-        kind="monthly",
-        template_key="rag_audit",
-        starts_on=date(2026, 1, 1),
-        due_on=date(2026, 1, 31),
-    )
+    _programme_on(world, "rag_audit", "rag-p")
     looped_audit(world, programme="rag-p")
     with pytest.raises(ValidationError, match="Ofsted scale only; RAG audit"):
         packs.export_pack(world.db, world.lead)
+
+
+def _programme_on(world, template_key, programme_key):
+    """A monthly programme on the given template (for audits to use it)."""
+    from datetime import date
+
+    from audit_tool.services import programmes
+
+    programmes.save_programme(
+        world.db,
+        world.lead,
+        key=programme_key,
+        name=programme_key.upper(),
+        kind="monthly",
+        template_key=template_key,
+        starts_on=date(2026, 1, 1),
+        due_on=date(2026, 1, 31),
+    )
