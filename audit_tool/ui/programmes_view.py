@@ -150,10 +150,13 @@ class ProgrammesView(QWidget):
         self.sample_button = QPushButton("Draw &sample...")
         self.sample_button.setObjectName("programmeSample")
         self.sample_button.clicked.connect(self.draw_sample)
+        self.pick_button = QPushButton("Add &cases by hand...")
+        self.pick_button.setObjectName("programmePick")
+        self.pick_button.clicked.connect(self.pick_cases)
         self.assign_button = QPushButton("&Assign auditors...")
         self.assign_button.setObjectName("programmeAssign")
         self.assign_button.clicked.connect(self.assign_selected)
-        for button in (self.sample_button, self.assign_button):
+        for button in (self.sample_button, self.pick_button, self.assign_button):
             button.setVisible(actor.can("audit.assign"))
         self.compliance = QLabel()
         self.compliance.setObjectName("programmeCompliance")
@@ -168,6 +171,7 @@ class ProgrammesView(QWidget):
         head.addWidget(self.audits_title)
         head.addStretch(1)
         head.addWidget(self.sample_button)
+        head.addWidget(self.pick_button)
         head.addWidget(self.assign_button)
         audits_layout.addLayout(head)
         audits_layout.addWidget(self.audit_table, 1)
@@ -223,6 +227,7 @@ class ProgrammesView(QWidget):
         self.audits_title.setText("<b>Audits</b> (save the programme first)")
         self.compliance.clear()
         self.sample_button.setEnabled(False)
+        self.pick_button.setEnabled(False)
         self.assign_button.setEnabled(False)
         self.name.setFocus()
 
@@ -264,6 +269,7 @@ class ProgrammesView(QWidget):
             sample = f" &middot; sample drawn with seed {self.current.sample_seed}"
         self.audits_title.setText(f"<b>Audits</b> ({len(rows)}){sample}")
         self.sample_button.setEnabled(True)
+        self.pick_button.setEnabled(True)
         self.assign_button.setEnabled(bool(rows))
         if rows:
             self.audit_table.selectRow(0)
@@ -301,6 +307,29 @@ class ProgrammesView(QWidget):
             return
         self.refresh(keep=self.current.key)
         self.status_message.emit(f"{len(dialog.sample)} audit(s) added")
+        self.changed.emit()
+
+    def pick_cases(self) -> None:
+        """Add cases chosen by hand: their references, separated by commas or new lines."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if self.current is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            "Add cases by hand",
+            f"Case references to audit in {self.current.name} (one per line or comma-separated):",
+        )
+        refs = [r.strip() for r in text.replace(",", "\n").splitlines() if r.strip()]
+        if not ok or not refs:
+            return
+        try:
+            programmes.add_audits(self.db, self.actor, self.current.key, refs)
+        except AuditToolError as exc:
+            show_error(self, "Audits not added", exc)
+            return
+        self.refresh(keep=self.current.key)
+        self.status_message.emit(f"{len(refs)} audit(s) added")
         self.changed.emit()
 
     def assign_selected(self) -> None:

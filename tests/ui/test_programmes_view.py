@@ -66,3 +66,33 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     assert first.reviewers == (("aud1", None), ("aud2", None)) and first.moderator_key == "mod1"
     assert view.audit_model.index(0, 2).data() == "In review"
     assert "Alex Auditor: 1 due, 0 done" in view.compliance.text()
+
+
+def test_cases_picked_by_hand(qtbot, sqlite_world, monkeypatch):
+    from datetime import date
+
+    from PySide6.QtWidgets import QInputDialog
+
+    db, lead = sqlite_world.db, sqlite_world.lead
+    programmes.save_programme(
+        db,
+        lead,
+        key="hand",
+        name="Hand picked",
+        kind="thematic",
+        theme="Neglect",
+        template_key="moderated_case_file",
+        starts_on=date(2026, 1, 1),
+        due_on=date(2026, 1, 31),
+    )
+    view = show_and_activate(qtbot, ProgrammesView(db, lead))
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("C1002, C1000", True))
+    qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1002"]
+    shown = []
+    monkeypatch.setattr(
+        "audit_tool.ui.programmes_view.show_error", lambda p, t, e: shown.append(str(e))
+    )
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("C1000\nNOPE", True))
+    qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    assert shown and "NOPE" in shown[0] and len(view.audit_model.rows) == 2
