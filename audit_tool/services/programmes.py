@@ -95,6 +95,8 @@ class AssignmentRow:
     reviewers: tuple[tuple[str, str | None], ...]  # (person key, SEND part)
     moderator_key: str | None
     due_on: date | None
+    reviewer_names: tuple[str, ...] = ()
+    moderator_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,11 @@ def _assignment(audit: Audit) -> AssignmentRow:
         reviewers=tuple((r.reviewer.key, r.part) for r in audit.reviews),
         moderator_key=audit.moderator.key if audit.moderator else None,
         due_on=audit.due_on,
+        reviewer_names=tuple(
+            r.reviewer.name + (f" ({r.part.replace('_', ' ')})" if r.part else "")
+            for r in audit.reviews
+        ),
+        moderator_name=audit.moderator.name if audit.moderator else None,
     )
 
 

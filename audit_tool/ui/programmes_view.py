@@ -137,11 +137,8 @@ class ProgrammesView(QWidget):
                 Column("Case", lambda r: r.case_ref),
                 Column("Kind", lambda r: r.kind),
                 Column("Status", lambda r: STATUS_LABELS[r.status]),
-                Column(
-                    "Auditors",
-                    lambda r: ", ".join(k + (f" ({p})" if p else "") for k, p in r.reviewers),
-                ),
-                Column("Moderator", lambda r: r.moderator_key or ""),
+                Column("Auditors", lambda r: ", ".join(r.reviewer_names)),
+                Column("Moderator", lambda r: r.moderator_name or ""),
             ],
             self,
         )

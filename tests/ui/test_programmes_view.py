@@ -65,6 +65,8 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     (first, _second) = programmes.list_assignments(db, lead, "jan")
     assert first.reviewers == (("aud1", None), ("aud2", None)) and first.moderator_key == "mod1"
     assert view.audit_model.index(0, 2).data() == "In review"
+    assert view.audit_model.index(0, 3).data() == "Alex Auditor, Bea Auditor"
+    assert view.audit_model.index(0, 4).data() == "Morgan Moderator"
     assert "Alex Auditor: 1 due, 0 done" in view.compliance.text()
 
 
