@@ -30,6 +30,8 @@ class LearningPoint(HasUuid, Timestamped, Base):
     text: Mapped[str] = mapped_column(Text)
     item_key: Mapped[str | None] = mapped_column(String(60))
     in_briefing: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Who wrote it: an auditor sees only their own until every review is in (blindness).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     themes: Mapped[list[LearningTheme]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
@@ -58,6 +60,7 @@ class Action(HasUuid, Timestamped, Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     completion_note: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
 
 class FeedbackQuestion(Base):
@@ -84,6 +87,7 @@ class Feedback(HasUuid, Timestamped, Base):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(Text, default="")
     shareable: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     answers: Mapped[list[FeedbackAnswer]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

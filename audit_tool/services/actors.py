@@ -36,6 +36,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "concern.raise": frozenset({"auditor", "moderator", "lead"}),
     "concern.respond": frozenset({"lead", "moderator", "auditor"}),
     "pack.exchange": frozenset({"lead", "moderator"}),
+    "feedback.view": frozenset({"auditor", "moderator", "lead"}),
+    "feedback.record": frozenset({"auditor", "moderator", "lead"}),
+    "feedback.questions": frozenset({"lead"}),
+    "learning.view": frozenset({"auditor", "moderator", "lead"}),
+    "learning.record": frozenset({"auditor", "moderator", "lead"}),
+    "learning.select": frozenset({"lead"}),
+    "action.view": frozenset({"auditor", "moderator", "lead"}),
+    "action.record": frozenset({"auditor", "moderator", "lead"}),
+    "learning.export": frozenset({"moderator", "lead"}),
 }
 
 OPERATION_LABELS = {
@@ -60,6 +69,15 @@ OPERATION_LABELS = {
     "concern.raise": "raise an urgent safeguarding concern",
     "concern.respond": "respond to an urgent safeguarding concern",
     "pack.exchange": "export or import audit packs",
+    "feedback.view": "view service-user feedback",
+    "feedback.record": "record service-user feedback",
+    "feedback.questions": "change the feedback questions",
+    "learning.view": "view learning points",
+    "learning.record": "record learning points",
+    "learning.select": "choose learning points for briefings",
+    "action.view": "view actions",
+    "action.record": "raise or update actions",
+    "learning.export": "export feedback, learning and actions",
 }
 
 
