@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
@@ -84,10 +84,33 @@ class LearningRow:
     author_name: str | None
     recorded_on: date
     audit_status: str
+    finalised_on: date | None = None  # the audit's; the period of list_learning uses it
 
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
+
+    @property
+    def period_date(self) -> date:
+        """The date list_learning's period filters on: finalised, else recorded."""
+        return self.finalised_on or self.recorded_on
+
+
+def _hold(session: Session, audit_ids: list[int | None], person_ids: list[int | None]) -> list[Any]:
+    """Load the audits (with their reviews) and people that list rows name, in a few queries
+    rather than one per row. The caller keeps the result: the session holds objects weakly."""
+    held: list[Any] = []
+    audits = sorted({i for i in audit_ids if i is not None})
+    people = sorted({i for i in person_ids if i is not None})
+    for i in range(0, len(audits), 500):
+        held += session.scalars(
+            select(Audit)
+            .where(Audit.id.in_(audits[i : i + 500]))
+            .options(selectinload(Audit.reviews))
+        ).all()
+    for i in range(0, len(people), 500):
+        held += session.scalars(select(Person).where(Person.id.in_(people[i : i + 500]))).all()
+    return held
 
 
 def _item_labels(session: Session, template_id: int) -> dict[str, str]:
@@ -117,6 +140,7 @@ def _learning_row(
         author_name=author.name if author else None,
         recorded_on=lp.created_at.date(),
         audit_status=audit.status,
+        finalised_on=audit.finalised_at.date() if audit.finalised_at else None,
     )
 
 
@@ -333,7 +357,7 @@ def list_learning(
         stmt = stmt.where(
             LearningPoint.id.in_(
                 select(LearningTheme.learning_point_id).where(
-                    LearningTheme.theme == flt.theme.strip().lower()
+                    func.lower(LearningTheme.theme) == flt.theme.strip().lower()
                 )
             )
         )
@@ -358,7 +382,9 @@ def list_learning(
     with db.session() as session:
         labels: dict[int, dict[str, str]] = {}
         rows = []
-        for lp, audit in session.execute(stmt):
+        found = session.execute(stmt).all()
+        held = _hold(session, [], [lp.author_id for lp, _audit in found])  # noqa: F841
+        for lp, audit in found:
             if audit.template_id not in labels:
                 labels[audit.template_id] = _item_labels(session, audit.template_id)
             rows.append(_learning_row(session, lp, audit, labels[audit.template_id]))
@@ -699,7 +725,13 @@ def list_actions(
         stmt = stmt.where(Action.due_on <= date_to)
     stmt = stmt.order_by(Action.due_on, Action.id).limit(limit)
     with db.session() as session:
-        return [_action_row(session, a, today) for a in session.scalars(stmt)]
+        actions = session.scalars(stmt).all()
+        held = _hold(  # noqa: F841
+            session,
+            [a.audit_id for a in actions],
+            [p for a in actions for p in (a.owner_id, a.completed_by_id, a.author_id)],
+        )
+        return [_action_row(session, a, today) for a in actions]
 
 
 def overdue_count(db: Any, actor: Actor, *, today: date | None = None) -> int:

@@ -5,9 +5,13 @@ idempotent: the whole pack is checked against the JSON Schema and every referenc
 before anything is written; reference data already held is left as it is; an audit is created,
 updated (when only the pack's copy changed since the last exchange), left alone (same
 revision), or reported as a conflict and left untouched (the local copy is as new or newer,
-or both sides changed). Optional keys added to the v1 text: reviews' and moderations'
-"comments" (evidence per item), "return_comment", "panel_summary", and audits' "moderator"
-and "due_on", so that an exchange loses nothing."""
+or both sides changed). Optional keys added to the v1 text, so that an exchange loses nothing:
+reviews' and moderations' "comments" (evidence per item), "return_comment", "panel_summary";
+audits' "moderator" and "due_on"; "author" (person key) on learning points, actions and
+feedback; actions' "completed_by" and "completion_note"; worker feedback's "how"; and a
+top-level "feedback_questions" ([{key, text}]) with the questions of the partnership's own
+that the feedback answers (the six standard ones are known everywhere). Feedback gathered
+outside audits is not part of a pack."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from audit_tool.errors import ValidationError
@@ -30,6 +34,7 @@ from audit_tool.models import (
     ChangeLogEntry,
     Feedback,
     FeedbackAnswer,
+    FeedbackQuestion,
     GradingScale,
     LearningPoint,
     LearningTheme,
@@ -46,9 +51,10 @@ from audit_tool.models import (
 from audit_tool.resources import resource
 from audit_tool.services import changelog
 from audit_tool.services.actors import Actor, require
-from audit_tool.services.seed import template_items
+from audit_tool.services.seed import FEEDBACK_QUESTIONS, template_items
 
 FORMAT, VERSION = "qa-audit-pack", 1
+STANDARD_QUESTIONS = tuple(key for key, _ in FEEDBACK_QUESTIONS)
 
 
 @dataclass
@@ -123,6 +129,17 @@ def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
     def answers(rows: list[Any]) -> dict[str, Any]:
         return {a.item_key: a.value for a in rows}
 
+    keys: dict[int, str] = {}
+
+    def key(person_id: int | None) -> str | None:
+        if person_id is None:
+            return None
+        if person_id not in keys:
+            person = session.get(Person, person_id)
+            assert person is not None
+            keys[person_id] = person.key
+        return keys[person_id]
+
     def comments(rows: list[Any]) -> dict[str, str]:
         return {a.item_key: a.comment for a in rows if a.comment}
 
@@ -186,6 +203,7 @@ def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
                 "item": p.item_key,
                 "themes": sorted(t.theme for t in p.themes),
                 "in_briefing": p.in_briefing,
+                "author": key(p.author_id),
             }
             for p in points
         ],
@@ -193,11 +211,14 @@ def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
             {
                 "id": a.uuid,
                 "text": a.text,
-                "owner": session.get(Person, a.owner_id).key,  # type: ignore[union-attr]
+                "owner": key(a.owner_id),
                 "due_on": _iso(a.due_on),
                 "status": a.status,
                 "completed_on": _iso(a.completed_on),
                 "scope": a.scope,
+                "completed_by": key(a.completed_by_id),
+                "completion_note": a.completion_note,
+                "author": key(a.author_id),
             }
             for a in actions
         ],
@@ -211,6 +232,7 @@ def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
                 "answers": {a.question_key: a.answer for a in f.answers},
                 "comment": f.comment,
                 "shareable": f.shareable,
+                "author": key(f.author_id),
             }
             for f in feedback
         ],
@@ -218,6 +240,7 @@ def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
             "given_to_worker": bool(worker and worker.given_to_worker),
             "given_to_manager": bool(worker and worker.given_to_manager),
             "given_on": _iso(worker.given_on) if worker else None,
+            "how": worker.how if worker else "",
         },
         "revision": audit.revision,
         "updated_at": _iso(audit.updated_at),
@@ -231,8 +254,15 @@ def export_pack(
     programme_key: str | None = None,
     since: date | None = None,
     source: str = "",
+    withheld: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The pack of all audits (or a programme's, or those changed since a date)."""
+    """The pack of all audits (or a programme's, or those changed since a date).
+
+    Blind review holds in packs too: an audit the acting user is still auditing (not every
+    review is in) is left out, since the pack would show them the other auditors' work; its
+    case reference is added to `withheld` when a list is given."""
+    from audit_tool.services.audits import _blind_for
+
     require(actor, "pack.exchange")
     with db.transaction() as session:
         stmt = select(Audit).join(Programme, Audit.programme_id == Programme.id).order_by(Audit.id)
@@ -242,12 +272,22 @@ def export_pack(
             stmt = stmt.where(
                 Audit.updated_at >= datetime(since.year, since.month, since.day, tzinfo=UTC)
             )
-        audits = list(session.scalars(stmt))
+        audits = []
+        for audit in session.scalars(stmt):
+            if _blind_for(actor, audit):
+                if withheld is not None:
+                    withheld.append(audit.case.ref)
+            else:
+                audits.append(audit)
         audit_json = [_audit_json(a, session) for a in audits]
         people_keys: set[str] = set()
+        question_keys: set[str] = set()
         for a in audit_json:
             people_keys |= {r["reviewer"] for r in a["reviews"]}
             people_keys |= {x["owner"] for x in a["actions"]}
+            people_keys |= _authors(a)
+            for f in a["feedback"]:
+                question_keys |= set(f["answers"])
             if a["moderator"]:
                 people_keys.add(a["moderator"])
             if a["moderation"]:
@@ -351,6 +391,16 @@ def export_pack(
             ],
             "audits": audit_json,
         }
+        own = sorted(question_keys - set(STANDARD_QUESTIONS))
+        if own:
+            pack["feedback_questions"] = [
+                {"key": q.key, "text": q.text}
+                for q in session.scalars(
+                    select(FeedbackQuestion)
+                    .where(FeedbackQuestion.key.in_(own))
+                    .order_by(FeedbackQuestion.key)
+                )
+            ]
         changelog.record(
             session,
             actor,
@@ -361,6 +411,15 @@ def export_pack(
             summary=f"Audit pack exported with {len(audit_json)} audit(s)",
         )
         return pack
+
+
+def _authors(audit: dict[str, Any]) -> set[str]:
+    """The people an audit's learning, actions and feedback name besides action owners."""
+    found = {p.get("author") for p in audit["learning_points"]}
+    found |= {f.get("author") for f in audit["feedback"]}
+    for x in audit["actions"]:
+        found |= {x.get("author"), x.get("completed_by")}
+    return {k for k in found if k}
 
 
 def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
@@ -447,6 +506,8 @@ def _resolve(session: Session, pack: dict[str, Any]) -> dict[str, set[str]]:
         | set(session.scalars(select(Programme.key))),
         "template": {t["key"] for t in pack["templates"]}
         | set(session.scalars(select(AuditTemplate.key))),
+        "feedback question": {q["key"] for q in pack.get("feedback_questions", [])}
+        | set(session.scalars(select(FeedbackQuestion.key))),
     }
 
     def need(kind: str, key: str | None, where: str) -> None:
@@ -484,6 +545,11 @@ def _resolve(session: Session, pack: dict[str, Any]) -> dict[str, set[str]]:
             need("person", a["moderation"]["moderator"], where)
         for x in a["actions"]:
             need("person", x["owner"], where)
+        for person in sorted(_authors(a)):
+            need("person", person, where)
+        for f in a["feedback"]:
+            for question in f["answers"]:
+                need("feedback question", question, where)
     return have
 
 
@@ -511,6 +577,16 @@ def _reference_data(session: Session, pack: dict[str, Any], _keys: dict[str, set
             session.add(Agency(key=a["key"], name=a["name"]))
             created += 1
     session.flush()
+    # A question of the other partnership's own: kept with its answers, but not asked here
+    # until a QA lead here chooses to (Admin > Feedback questions).
+    for q in pack.get("feedback_questions", []):
+        if session.get(FeedbackQuestion, q["key"]) is None:
+            last = session.scalar(select(func.max(FeedbackQuestion.position))) or 0
+            session.add(
+                FeedbackQuestion(key=q["key"], text=q["text"], position=last + 1, active=False)
+            )
+            session.flush()
+            created += 1
     agency_id = dict(session.execute(select(Agency.key, Agency.id)).all())
     for t in pack["teams"]:
         if session.scalar(select(Team.id).where(Team.key == t["key"])) is None:
@@ -638,6 +714,9 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
     def person(key: str) -> int:
         return one(Person, Person.key, key)
 
+    def maybe(key: str | None) -> int | None:
+        return person(key) if key else None
+
     audit.case_id = one(Case, Case.ref, data["case"])
     audit.programme_id = one(Programme, Programme.key, data["programme"])
     template_id = session.scalar(
@@ -725,6 +804,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             text=p["text"],
             item_key=p["item"],
             in_briefing=p.get("in_briefing", True),
+            author_id=maybe(p.get("author")),
         )
         point.themes = [LearningTheme(theme=t) for t in dict.fromkeys(p["themes"])]
         session.add(point)
@@ -739,6 +819,9 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
                 status=x["status"],
                 completed_on=_date(x["completed_on"]),
                 scope=x.get("scope", "case"),
+                completed_by_id=maybe(x.get("completed_by")),
+                completion_note=x.get("completion_note", ""),
+                author_id=maybe(x.get("author")),
             )
         )
     for f in data["feedback"]:
@@ -752,19 +835,21 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             consent=f["consent"],
             comment=f["comment"],
             shareable=f["shareable"],
+            author_id=maybe(f.get("author")),
         )
         feedback.answers = [
             FeedbackAnswer(question_key=k, answer=v) for k, v in f["answers"].items()
         ]
         session.add(feedback)
     wf = data["worker_feedback"]
-    if wf["given_to_worker"] or wf["given_to_manager"] or wf["given_on"]:
+    if wf["given_to_worker"] or wf["given_to_manager"] or wf["given_on"] or wf.get("how"):
         session.add(
             WorkerFeedback(
                 audit_id=audit.id,
                 given_to_worker=wf["given_to_worker"],
                 given_to_manager=wf["given_to_manager"],
                 given_on=_date(wf["given_on"]),
+                how=wf.get("how", ""),
             )
         )
     session.flush()

@@ -1,4 +1,5 @@
-"""The Admin view: agencies, teams (with service areas) and people (with roles).
+"""The Admin view: agencies, teams (with service areas), people (with roles), audit templates
+and the questions families are asked.
 
 Each tab is the case register's pattern: a table of records beside a form for the selected one,
 with the service's validation messages shown next to the fields. The service refuses what the
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.errors import AuditToolError, ValidationError
-from audit_tool.services import reference
+from audit_tool.services import feedback, reference
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
@@ -46,11 +48,13 @@ class ReferenceTab(QWidget):
     noun = "record"
     prefix = "records"
     empty_hint = ""
+    edit_permission = "reference.edit"
+    read_only_text = "Only a QA lead can change reference data."
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.actor = db, actor
-        self.can_edit = actor.can("reference.edit")
+        self.can_edit = actor.can(self.edit_permission)
         self.current: Any = None  # the record in the form; None while adding a new one
         self.fieldform = FieldForm(f"{self.prefix}_", self.noun, f"{self.prefix}Message")
         self.fields, self.errors = self.fieldform.fields, self.fieldform.errors
@@ -99,7 +103,7 @@ class ReferenceTab(QWidget):
         self.build_form()
         right_layout.addStretch(1)
 
-        buttons = QHBoxLayout()
+        buttons = self.button_row = QHBoxLayout()
         self.new_button = QPushButton(f"&New {self.noun}")
         self.new_button.setObjectName(f"{self.prefix}New")
         self.new_button.clicked.connect(self.new_record)
@@ -115,7 +119,7 @@ class ReferenceTab(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.save_button)
         right_layout.addLayout(buttons)
-        self.read_only_note = QLabel("Only a QA lead can change reference data.")
+        self.read_only_note = QLabel(self.read_only_text)
         self.read_only_note.setObjectName(f"{self.prefix}ReadOnly")
         self.read_only_note.setStyleSheet("color: #555555;")
         right_layout.addWidget(self.read_only_note)
@@ -491,6 +495,131 @@ class PeopleTab(ReferenceTab):
         reference.delete_person(self.db, self.actor, key)
 
 
+class FeedbackQuestionsTab(ReferenceTab):
+    """The questions families are asked. A QA lead adds questions of the partnership's own,
+    rewords any, and deactivates or reactivates their own ones; the six standard questions
+    are always asked (the service refuses otherwise; here the control is disabled)."""
+
+    noun = "question"
+    prefix = "questions"
+    empty_hint = "No feedback questions."
+    edit_permission = "feedback.questions"
+    read_only_text = "Only a QA lead can change the feedback questions."
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(db, actor, parent)
+        self.new_button.setText("&New question")
+        # In the order families are asked them, standard ones first.
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setSortIndicatorShown(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Questions are never deleted (their answers stay in the figures): a custom one is
+        # deactivated instead.
+        self.delete_button.hide()
+        self.delete_button.setEnabled(False)
+        self.toggle_button = QPushButton("Deactivate")
+        self.toggle_button.setObjectName("questionsToggleActive")
+        self.toggle_button.setAccessibleName("Deactivate or reactivate the question")
+        self.toggle_button.clicked.connect(self.toggle_active)
+        self.toggle_button.setVisible(self.can_edit)
+        self.button_row.insertWidget(self.button_row.indexOf(self.save_button), self.toggle_button)
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("Key", lambda r: r.key),
+            Column("Standard", lambda r: r.standard),
+            Column("Active", lambda r: r.active),
+            Column("Question", lambda r: r.text),
+        ]
+
+    def build_form(self) -> None:
+        self.key = self.line("key", "Key", "e.g. felt_safe")
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(70)
+        self.text.setPlaceholderText("e.g. The child felt safe with the worker.")
+        self.add_field("text", "Question", self.text)
+        self.state = QLabel()
+        self.state.setObjectName("questionsState")
+        self.state.setWordWrap(True)
+        self.state.setStyleSheet("color: #555555;")
+        self.add_field("active", "", self.state)
+
+    def load(self) -> list[Any]:
+        return feedback.list_questions(self.db, self.actor, include_inactive=True)
+
+    def describe(self, row: Any) -> str:
+        return str(row.key)
+
+    def fill(self, row: Any) -> None:
+        self.key.setText(row.key)
+        self.key.setReadOnly(True)  # answers are stored under it
+        self.key.setToolTip("The key never changes: answers are kept under it")
+        self.text.setPlainText(row.text)
+        if row.standard:
+            self.state.setText(
+                "A standard question: always asked, reported quarter on quarter. You can "
+                "reword it, but not deactivate it."
+            )
+        elif row.active:
+            self.state.setText("The partnership's own question, asked in every conversation.")
+        else:
+            self.state.setText(
+                "Not asked at present. Its earlier answers stay in the records; reactivate it "
+                "to ask it again."
+            )
+        self.toggle_button.setText("Reactivate" if not row.active else "Deactivate")
+        self.toggle_button.setEnabled(self.can_edit and not row.standard)
+        self.toggle_button.setToolTip(
+            "The six standard questions are always asked"
+            if row.standard
+            else ("Stop asking this question" if row.active else "Ask this question again")
+        )
+
+    def clear_form(self) -> None:
+        self.key.clear()
+        self.key.setReadOnly(False)
+        self.key.setToolTip("")
+        self.text.clear()
+        self.state.setText("A new question is asked from now on.")
+        self.toggle_button.setText("Deactivate")
+        self.toggle_button.setEnabled(False)
+
+    def store(self, original_key: str | None) -> Any:
+        current = self.current
+        return feedback.save_question(
+            self.db,
+            self.actor,
+            key=self.key.text(),
+            text=self.text.toPlainText(),
+            active=current.active if current is not None else True,
+            new=original_key is None,
+        )
+
+    def remove(self, key: str) -> None:
+        raise NotImplementedError("feedback questions are deactivated, not deleted")
+
+    def toggle_active(self) -> None:
+        row = self.current
+        if not self.can_edit or row is None or row.standard:
+            return
+        try:
+            saved = feedback.save_question(
+                self.db, self.actor, key=row.key, text=row.text, active=not row.active
+            )
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return
+        except AuditToolError as exc:
+            show_error(self, "The question was not changed", exc)
+            return
+        self.current = saved
+        self.refresh(keep=saved.key)
+        state = "asked again" if saved.active else "no longer asked"
+        self.status_message.emit(f"Question {self.describe(saved)} {state}")
+        self.changed.emit()
+
+
 def _suggest_key(tab: Any, text: str) -> None:
     """While adding, propose a key from the name until the user types one of their own."""
     if tab.current is None and (not tab.key.text() or tab.key.property("suggested")):
@@ -513,8 +642,9 @@ class AdminView(QWidget):
         font.setBold(True)
         title.setFont(font)
         intro = QLabel(
-            "The partnership's agencies, their teams and service areas, and the people who "
-            "audit, moderate, lead or work on cases."
+            "The partnership's agencies, their teams and service areas, the people who "
+            "audit, moderate, lead or work on cases, the audit templates and the questions "
+            "families are asked."
         )
         intro.setWordWrap(True)
         self.tabs = QTabWidget()
@@ -538,6 +668,12 @@ class AdminView(QWidget):
             self.tabs.addTab(self.templates, "Te&mplates")
             self.templates.changed.connect(self.changed)
             self.templates.status_message.connect(self.status_message)
+        self.questions: FeedbackQuestionsTab | None = None
+        if actor.can("feedback.questions"):
+            self.questions = FeedbackQuestionsTab(db, actor)
+            self.tabs.addTab(self.questions, "&Feedback questions")
+            self.questions.changed.connect(self.changed)
+            self.questions.status_message.connect(self.status_message)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
@@ -556,3 +692,5 @@ class AdminView(QWidget):
             tab.refresh()
         if self.templates is not None:
             self.templates.refresh()
+        if self.questions is not None:
+            self.questions.refresh()

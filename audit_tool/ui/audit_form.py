@@ -35,6 +35,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.services.templates import TemplateItemRow, TemplateRow
 from audit_tool.store import Database
+from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import ERROR_STYLE, confirm
 
@@ -161,7 +162,13 @@ class AuditForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setObjectName("auditForm_scroll")
-        outer.addWidget(scroll, 1)
+        # The review is the first tab; family feedback, learning, actions and feedback to the
+        # worker follow in the same tab bar, so the buttons below stay in view on every tab.
+        self.extras = AuditExtrasPanel(db, actor, audit_uuid)
+        self.extras.insertTab(0, scroll, "Review")
+        self.extras.setCurrentIndex(0)
+        self.review_tab = scroll
+        outer.addWidget(self.extras, 1)
 
         buttons = QHBoxLayout()
         self.status = QLabel()
@@ -372,6 +379,7 @@ class AuditForm(QWidget):
 
     def _show_errors(self, exc: ValidationError) -> None:
         self._clear_errors()
+        self.extras.setCurrentWidget(self.review_tab)
         for key, text in exc.fields.items():
             label = self.overall_error if key == "overall" else self.item_errors.get(key)
             if label is not None:
@@ -422,6 +430,7 @@ class AuditForm(QWidget):
         )
         self.message.show()
         self.status.setText("Submitted: read only")
+        self.extras.refresh()  # with every review in, the other auditor's entries show
         self.submitted.emit(result.audit_status)
 
     def raise_concern(self) -> None:

@@ -170,6 +170,18 @@ class AuditsView(QWidget):
         else:
             self.open_moderation(row.uuid)
 
+    def open_audit(self, audit_uuid: str) -> QDialog | None:
+        """Open an audit named elsewhere (a learning point, an action, a family's feedback):
+        the acting user's own review if they have one, else the moderation screen."""
+        try:
+            view = audits.get_audit(self.db, self.actor, audit_uuid)
+        except AuditToolError as exc:
+            show_error(self, "Audit", exc)
+            return None
+        if view.my_review is not None:
+            return self.open_review(audit_uuid)
+        return self.open_moderation(audit_uuid)
+
     def open_review(self, audit_uuid: str) -> QDialog | None:
         from audit_tool.ui.audit_form import AuditForm
 

@@ -82,6 +82,9 @@ class MainWindow(QMainWindow):
         self._add_view("cases", "Cases", self._make_cases, "case.view")
         self._add_view("audits", "Audits", self._make_audits, "audit.view")
         self._add_view("programmes", "Programmes", self._make_programmes, "programme.view")
+        self._add_view("feedback", "Family feedback", self._make_feedback, "feedback.view")
+        self._add_view("learning", "Learning", self._make_learning, "learning.view")
+        self._add_view("actions", "Actions", self._make_actions, "action.view")
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         self._add_view("admin", "Admin", self._make_admin, "reference.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -89,12 +92,13 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._restore_layout()
-        # Concerns must be seen at once: checked now, then every minute, and after changes.
+        # Concerns must be seen at once: checked now, then every minute, and after changes;
+        # the count of overdue actions with them.
         self._concern_timer = QTimer(self)
         self._concern_timer.setInterval(60_000)
-        self._concern_timer.timeout.connect(self.update_concerns)
+        self._concern_timer.timeout.connect(self.update_badges)
         self._concern_timer.start()
-        QTimer.singleShot(0, self.update_concerns)
+        QTimer.singleShot(0, self.update_badges)
 
     # -- views
 
@@ -124,7 +128,7 @@ class MainWindow(QMainWindow):
         from audit_tool.ui.audits_view import AuditsView
 
         view = AuditsView(self.db, self.actor)
-        view.changed.connect(self.update_concerns)
+        view.changed.connect(self.update_badges)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
 
@@ -140,6 +144,59 @@ class MainWindow(QMainWindow):
         audits_view = self._views.get("audits")
         if audits_view is not None:
             audits_view.refresh()  # type: ignore[attr-defined]
+
+    def _make_feedback(self) -> QWidget:
+        from audit_tool.ui.feedback_view import FeedbackView
+
+        return self._wire(FeedbackView(self.db, self.actor))
+
+    def _make_learning(self) -> QWidget:
+        from audit_tool.ui.learning_view import LearningView
+
+        return self._wire(LearningView(self.db, self.actor))
+
+    def _make_actions(self) -> QWidget:
+        from audit_tool.ui.actions_view import ActionsView
+
+        return self._wire(ActionsView(self.db, self.actor))
+
+    def _wire(self, view: QWidget) -> QWidget:
+        """Connect a view's common signals: status line, changes, opening an audit."""
+        view.status_message.connect(  # type: ignore[attr-defined]
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
+        view.changed.connect(self.update_badges)  # type: ignore[attr-defined]
+        view.open_audit.connect(self.open_audit)  # type: ignore[attr-defined]
+        return view
+
+    def open_audit(self, audit_uuid: str) -> None:
+        """Open an audit from another view, as the Audits view would."""
+        if "audits" not in self._factories:
+            return
+        self.view("audits").open_audit(audit_uuid)  # type: ignore[attr-defined]
+
+    def update_badges(self) -> None:
+        self.update_concerns()
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        """The count of overdue actions beside "Actions"."""
+        if "actions" not in self._factories:
+            return
+        from audit_tool.errors import AuditToolError
+        from audit_tool.services import learning
+
+        try:
+            count = learning.overdue_count(self.db, self.actor)
+        except AuditToolError:
+            return
+        item = self.sidebar.item(self.view_keys().index("actions"))
+        item.setText(f"Actions ({count} overdue)" if count else "Actions")
+        item.setToolTip(
+            f"{count} open action{'s' if count != 1 else ''} past the due date"
+            if count
+            else "No overdue actions"
+        )
 
     def _make_concerns(self) -> QWidget:
         from audit_tool.ui.concerns_view import ConcernsView
@@ -298,12 +355,19 @@ class MainWindow(QMainWindow):
             )
             if not path:
                 return
+        withheld: list[str] = []
         try:
-            count = packs.write_pack(self.db, self.actor, path)
+            count = packs.write_pack(self.db, self.actor, path, withheld=withheld)
         except AuditToolError as exc:
             show_error(self, "Pack not exported", exc)
             return
-        self.statusBar().showMessage(f"{count} audit(s) exported to {path}", 8000)
+        message = f"{count} audit(s) exported to {path}"
+        if withheld:
+            message += (
+                f"; {len(withheld)} left out: you are one of their auditors and not every "
+                "review is in yet"
+            )
+        self.statusBar().showMessage(message, 12000)
 
     def import_pack(self, path: str | None = None) -> None:
         """Read an audit pack: all or nothing; conflicts are reported and left untouched."""

@@ -25,13 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.errors import AuditToolError, ValidationError
-from audit_tool.services import audits
+from audit_tool.services import audits, learning
 from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.store import Database
+from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import ERROR_STYLE
+from audit_tool.ui.forms import ERROR_STYLE, confirm
+
+WORKER_FEEDBACK_QUESTION = (
+    "Feedback to the worker or their manager is not recorded for this audit. "
+    "Confirm the final grades anyway?"
+)
 
 SPREAD_STYLE = {0: "", 1: "background: #fff4ce;", 2: "background: #f8d0d0; font-weight: bold;"}
 
@@ -169,7 +175,19 @@ class ModerationForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        # The grades, rationale and panel summary are the first tab; family feedback,
+        # learning, actions and feedback to the worker follow, with the buttons below in view.
+        self.moderation_tab = QWidget()
+        self.moderation_tab.setObjectName("moderation_tab")
+        page = QVBoxLayout(self.moderation_tab)
+        page.setContentsMargins(6, 6, 6, 6)
+        page.addWidget(scroll, 1)
+        self.extras = AuditExtrasPanel(db, actor, audit_uuid)
+        self.extras.insertTab(0, self.moderation_tab, "Moderation")
+        self.extras.setCurrentIndex(0)
+        self.extras.changed.connect(self._adopt_revision)
+        outer.addWidget(self.extras, 1)
+        self._worker_feedback_accepted = False
 
         self.rationale = _Text("Why the final grades are what they are", height=64)
         self.rationale.setObjectName("moderation_rationale")
@@ -179,9 +197,9 @@ class ModerationForm(QWidget):
         self.rationale_error.setStyleSheet(ERROR_STYLE)
         self.rationale_error.setWordWrap(True)
         self.rationale_error.hide()
-        outer.addWidget(QLabel("<b>Rationale</b> (required where the reviews differ)"))
-        outer.addWidget(self.rationale)
-        outer.addWidget(self.rationale_error)
+        page.addWidget(QLabel("<b>Rationale</b> (required where the reviews differ)"))
+        page.addWidget(self.rationale)
+        page.addWidget(self.rationale_error)
         self.panel = None
         if v.kind == "multi_agency":
             self.panel = _Text("Shared findings, learning and actions of the panel", height=64)
@@ -197,8 +215,8 @@ class ModerationForm(QWidget):
             self.panel_button.setVisible(can_record)
             self.panel.setReadOnly(not can_record)
             panel_row.addWidget(self.panel_button)
-            outer.addLayout(panel_row)
-            outer.addWidget(self.panel)
+            page.addLayout(panel_row)
+            page.addWidget(self.panel)
         if v.moderation is not None:
             self.rationale.setPlainText(v.moderation.rationale)
             if self.panel is not None:
@@ -260,6 +278,7 @@ class ModerationForm(QWidget):
         return answers, _value(self.finals["overall"])
 
     def _show_errors(self, exc: ValidationError) -> None:
+        self.extras.setCurrentWidget(self.moderation_tab)
         for label in [*self.errors.values(), self.rationale_error]:
             label.hide()
         for key, text in exc.fields.items():
@@ -278,6 +297,32 @@ class ModerationForm(QWidget):
 
     # -- actions
 
+    def _adopt_revision(self) -> None:
+        """Our own saves (the moderation draft, feedback, learning, actions) count in the
+        audit's revision, which confirming compares: take the new revision, unless the reviews
+        or the status changed meanwhile, which must still stop the confirmation."""
+        try:
+            fresh = audits.get_audit(self.db, self.actor, self.audit_uuid)
+        except AuditToolError:
+            return
+        if fresh.status == self.view.status and fresh.reviews == self.view.reviews:
+            self.view = fresh
+
+    def _worker_feedback_checked(self) -> bool:
+        """Before confirming, ask once if the worker or their manager had no feedback."""
+        if self._worker_feedback_accepted:
+            return True
+        try:
+            missing = learning.get_worker_feedback(self.db, self.actor, self.audit_uuid).missing
+        except AuditToolError:
+            return True  # confirming will say what is wrong
+        if missing:
+            if not confirm(self, "Feedback to the worker", WORKER_FEEDBACK_QUESTION):
+                self.extras.setCurrentWidget(self.extras.worker_tab)
+                return False
+            self._worker_feedback_accepted = True
+        return True
+
     def save(self) -> bool:
         answers, overall = self.final_answers()
         try:
@@ -295,12 +340,15 @@ class ModerationForm(QWidget):
         except AuditToolError as exc:
             show_error(self, "Moderation not saved", exc)
             return False
+        self._adopt_revision()
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText("Saved.")
         self.message.show()
         return True
 
     def confirm(self) -> None:
+        if not self._worker_feedback_checked():
+            return
         answers, overall = self.final_answers()
         try:
             self.view = audits.confirm(
@@ -332,6 +380,7 @@ class ModerationForm(QWidget):
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText("Final grades confirmed. The audit is final and locked.")
         self.message.show()
+        self.extras.refresh()
         self.confirmed.emit()
 
     def return_review(self) -> None:
@@ -353,6 +402,7 @@ class ModerationForm(QWidget):
             "Returned to the auditor. The audit comes back to your queue when they resubmit."
         )
         self.message.show()
+        self.extras.refresh()
         self.returned.emit()
 
     def save_panel(self) -> None:
@@ -386,6 +436,7 @@ class ModerationForm(QWidget):
             show_error(self, "Not reopened", exc)
             return
         self.reopen_button.setVisible(False)
+        self.extras.refresh()
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(
             "Reopened: the audit is back in its moderator's queue. The reason is in the change log."

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -35,8 +37,9 @@ from audit_tool.models import (
     TemplateItem,
     WorkerFeedback,
 )
-from audit_tool.services import cases, changelog, demo, reference
+from audit_tool.services import cases, changelog, demo, feedback, privacy, reference
 from audit_tool.services.actors import Actor
+from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.store import Database, open_database
 
 TODAY = date(2026, 3, 15)
@@ -229,8 +232,13 @@ def test_the_rules_users_rely_on_hold(db: Database, system: Actor) -> None:
 
 
 def _check_learning(db: Database, audits: dict, items: dict) -> None:
-    """Learning points, actions and family feedback hang off final audits and read right."""
+    """Learning points, actions and family feedback hang off final audits and read right;
+    each has its author: an auditor of the audit (actions: an auditor or the moderator)."""
     with db.session() as session:
+        reviewers = defaultdict(set)
+        for audit_id, person_id in session.execute(select(Review.audit_id, Review.reviewer_id)):
+            reviewers[audit_id].add(person_id)
+        cases = {c.id: c for c in session.scalars(select(Case))}
         points = session.scalars(select(LearningPoint)).all()
         themes = defaultdict(set)
         for point_id, theme in session.execute(
@@ -249,18 +257,36 @@ def _check_learning(db: Database, audits: dict, items: dict) -> None:
         audit = audits[point.audit_id]
         assert audit.status == "final" and point.kind in ("strength", "development")
         assert point.item_key in items[audit.template_id] and themes[point.id]
+        assert point.author_id in reviewers[audit.id]
     for action in actions:
-        assert audits[action.audit_id].status == "final"
+        audit = audits[action.audit_id]
+        assert audit.status == "final"
         assert action.status in ("open", "done", "cancelled") and action.scope in (
             "case",
             "service",
         )
-        assert (action.completed_on is not None) == (action.status == "done")
-        assert action.due_on > audits[action.audit_id].finalised_at.date()
+        assert action.author_id in reviewers[audit.id] | {audit.moderator_id}
+        # As the service records them: done or cancelled on a date, by someone, with a note.
+        closed = action.status != "open"
+        assert (action.completed_on is not None) == closed
+        assert (action.completed_by_id is not None) == closed
+        assert bool(action.completion_note) == closed
+        assert action.due_on > audit.finalised_at.date()
+    outside = [f for f in feedback if f.audit_id is None]
+    assert outside and len(outside) < 0.3 * len(feedback)
     for item in feedback:
-        audit = audits[item.audit_id]
-        assert audit.status == "final" and item.case_id == audit.case_id
-        assert item.collected_on <= audit.finalised_at.date()
+        assert item.author_id is not None
+        assert item.comment == "" or item.consent  # nothing kept without consent
+        assert item.collected_on <= TODAY
+        if item.audit_id is None:  # on a case open at the time
+            case = cases[item.case_id]
+            assert case.opened_on < item.collected_on
+            assert case.closed_on is None or item.collected_on <= case.closed_on
+        else:
+            audit = audits[item.audit_id]
+            assert audit.status == "final" and item.case_id == audit.case_id
+            assert item.collected_on <= audit.finalised_at.date()
+            assert item.author_id in reviewers[audit.id]
         assert set(answers[item.id]) == {
             "child_views",
             "right_agencies",
@@ -292,8 +318,17 @@ def test_same_seed_and_day_give_the_same_data(tmp_path: Path, system: Actor) -> 
     assert first[0] != other[0] and first[1] != other[1] and first[2] != other[2]
 
 
-def test_grades_carry_the_patterns_a_qa_lead_looks_for(sqlite_db: Database, system: Actor) -> None:
-    demo.generate(sqlite_db, system, audits=3000, seed=1, today=TODAY)
+@pytest.fixture(scope="module")
+def big_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """3,000 audits on SQLite, shared by the tests that only read the patterns in them."""
+    database = open_database(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    demo.generate(database, Actor.system("test set-up"), audits=3000, seed=1, today=TODAY)
+    yield database
+    database.close()
+
+
+def test_grades_carry_the_patterns_a_qa_lead_looks_for(big_demo: Database) -> None:
+    sqlite_db = big_demo
     moderated = aliased(Moderation)
     with sqlite_db.session() as session:
         rows = session.execute(
@@ -341,6 +376,58 @@ def test_grades_carry_the_patterns_a_qa_lead_looks_for(sqlite_db: Database, syst
     assert statuses["done"] > statuses["open"]
     given = sum(w.given_to_worker for w in worker_feedback) / len(worker_feedback)
     assert 0.65 < given < 0.85
+
+
+def _pct_yes(db: Database, **filters: Any) -> tuple[float, int]:
+    """% yes over every question (yes / (yes + partly + no)) and how many answers, as the
+    feedback service counts them."""
+    rows = feedback.summary(db, Actor.system(), FeedbackFilter(**filters))
+    yes, asked = sum(r.yes for r in rows), sum(r.asked for r in rows)
+    return 100 * yes / asked, asked
+
+
+def test_family_feedback_differs_by_team_and_improves(big_demo: Database) -> None:
+    db = big_demo
+    by_team = {}
+    for team in reference.list_teams(db, Actor.system()):
+        pct, asked = _pct_yes(db, team_key=team.key)
+        if asked >= 100:
+            by_team[team.key] = pct
+    assert len(by_team) >= 12
+    assert max(by_team.values()) - min(by_team.values()) > 12
+    assert by_team["early_help_north"] > by_team["assessment_south"] + 8
+    # Quarter on quarter the partnership gets better at it (the window starts 2024 Q2).
+    first_year = _pct_yes(db, date_from=date(2024, 4, 1), date_to=date(2025, 3, 31))
+    second_year = _pct_yes(db, date_from=date(2025, 4, 1), date_to=TODAY)
+    first_quarter = _pct_yes(db, date_from=date(2024, 4, 1), date_to=date(2024, 6, 30))
+    last_quarter = _pct_yes(db, date_from=date(2025, 10, 1), date_to=date(2025, 12, 31))
+    assert second_year[0] > first_year[0] + 5
+    assert last_quarter[0] > first_quarter[0] + 6
+    assert min(first_quarter[1], last_quarter[1]) > 300  # enough answers to mean something
+    # Some of it was gathered outside audits, on cases: a modest share.
+    everything = feedback.list_feedback(db, Actor.system())
+    outside = feedback.list_feedback(db, Actor.system(), FeedbackFilter(source="outside"))
+    assert 0.08 < len(outside) / len(everything) < 0.25
+    assert {r.channel for r in outside} == {"phone", "face_to_face", "online"}
+    assert all(r.programme_name is None and r.author_name for r in outside)
+
+
+def test_shareable_comments_name_nobody(big_demo: Database) -> None:
+    """What the app would quote passes the app's own privacy check; what names someone is
+    kept but not shareable."""
+    with big_demo.session() as session:
+        rows = session.execute(
+            select(Feedback.case_id, Feedback.comment, Feedback.shareable).where(
+                Feedback.comment != ""
+            )
+        ).all()
+        shared = [(c, text) for c, text, shareable in rows if shareable]
+        kept = [(c, text) for c, text, shareable in rows if not shareable]
+        assert len(shared) > 100 and len({text for _, text in shared}) >= 10
+        for case_id, text in shared:
+            assert privacy.find_hits(session, text, case_ids=[case_id]) == [], text
+        named = [t for c, t in kept if privacy.find_hits(session, t, case_ids=[c])]
+    assert named and all(any(w in t for w in ("rang back", "get hold of")) for t in named)
 
 
 def test_refuses_a_database_that_holds_cases(world, system: Actor) -> None:

@@ -1,11 +1,12 @@
-"""The Admin view driven as a user would: tables, forms, validation, delete, read-only."""
+"""The Admin view driven as a user would: tables, forms, validation, delete, read-only, and
+the questions families are asked."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
-from audit_tool.services import changelog, reference
+from audit_tool.services import changelog, feedback, reference
 from audit_tool.ui.admin_view import AdminView
 
 
@@ -127,3 +128,87 @@ def test_viewer_sees_a_read_only_admin(qtbot, sqlite_world, show_window):
         assert not tab.findChild(QPushButton, f"{tab.prefix}Save").isVisible()
         assert not tab.name.isEnabled()
     assert view.people.model.rowCount() > 0
+
+
+def _questions(view):
+    tab = view.questions
+    view.tabs.setCurrentWidget(tab)
+    return tab
+
+
+def test_a_lead_adds_a_feedback_question(qtbot, sqlite_world, show_window):
+    view = _view(sqlite_world, show_window)
+    tab = _questions(view)
+    assert _column(tab, 0)[:2] == ["child_views", "right_agencies"]  # in the order asked
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    assert not tab.key.isReadOnly() and not tab.toggle_button.isEnabled()
+    qtbot.keyClicks(tab.key, "felt_safe")
+    qtbot.keyClicks(tab.text, "The child felt safe with the worker.")
+    with qtbot.waitSignal(view.changed):
+        qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert _column(tab, 0)[-1] == "felt_safe" and tab.title.text() == "felt_safe"
+    assert tab.key.isReadOnly()  # answers are kept under the key
+    (added,) = [
+        q for q in feedback.list_questions(sqlite_world.db, sqlite_world.lead) if not q.standard
+    ]
+    assert (added.key, added.text, added.active) == (
+        "felt_safe",
+        "The child felt safe with the worker.",
+        True,
+    )
+    # A custom question can be deactivated and reactivated.
+    assert tab.toggle_button.isEnabled() and tab.toggle_button.text() == "Deactivate"
+    qtbot.mouseClick(tab.toggle_button, Qt.MouseButton.LeftButton)
+    keys = [q.key for q in feedback.list_questions(sqlite_world.db, sqlite_world.lead)]
+    assert "felt_safe" not in keys
+    row = _column(tab, 0).index("felt_safe")
+    assert tab.model.index(row, 2).data() == "No" and tab.toggle_button.text() == "Reactivate"
+    qtbot.mouseClick(tab.toggle_button, Qt.MouseButton.LeftButton)
+    assert "felt_safe" in [
+        q.key for q in feedback.list_questions(sqlite_world.db, sqlite_world.lead)
+    ]
+
+
+def test_a_bad_question_key_is_shown_beside_the_field(qtbot, sqlite_world, show_window):
+    view = _view(sqlite_world, show_window)
+    tab = _questions(view)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(tab.key, "Felt safe?")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    key_error = tab.findChild(QLabel, "questions_keyError")
+    text_error = tab.findChild(QLabel, "questions_textError")
+    assert key_error.isVisible() and "lower-case" in key_error.text()
+    assert text_error.isVisible() and text_error.text() == "Write the question"
+    assert len(feedback.list_questions(sqlite_world.db, sqlite_world.lead)) == 6
+
+
+def test_a_standard_question_is_reworded_but_cannot_be_deactivated(
+    qtbot, sqlite_world, show_window
+):
+    view = _view(sqlite_world, show_window)
+    tab = _questions(view)
+    tab.table.selectRow(_column(tab, 0).index("contactable"))
+    assert tab.title.text() == "contactable" and tab.model.index(4, 1).data() == "Yes"
+    assert not tab.toggle_button.isEnabled()  # the six standard questions are always asked
+    assert "always asked" in tab.toggle_button.toolTip()
+    tab.text.selectAll()
+    qtbot.keyClicks(tab.text, "I can reach my worker when I need to.")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    (question,) = [
+        q
+        for q in feedback.list_questions(sqlite_world.db, sqlite_world.lead)
+        if q.key == "contactable"
+    ]
+    assert question.text == "I can reach my worker when I need to." and question.active
+    assert not tab.toggle_button.isEnabled() and tab.title.text() == "contactable"
+    entry = changelog.entries(sqlite_world.db, sqlite_world.lead, entity="feedback_question")[0]
+    assert entry.actor_name == "Priya Lead"
+
+
+def test_only_a_lead_sees_the_questions_tab(qtbot, sqlite_world, show_window):
+    assert _view(sqlite_world, show_window).questions is not None
+    view = _view(sqlite_world, show_window, sqlite_world.auditor)
+    assert view.questions is None
+    assert "Feedback questions" not in [
+        view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())
+    ]

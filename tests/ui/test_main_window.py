@@ -15,7 +15,16 @@ def _window(qtbot, world, actor):
 
 def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    assert window.view_keys() == ["cases", "audits", "programmes", "concerns", "admin"]
+    assert window.view_keys() == [
+        "cases",
+        "audits",
+        "programmes",
+        "feedback",
+        "learning",
+        "actions",
+        "concerns",
+        "admin",
+    ]
     assert window.current_view_key() == "cases"
     assert str(sqlite_world.db.path) in window.database_label.text()
     assert "Priya Lead" in window.user_label.text() and "QA lead" in window.user_label.text()
@@ -30,7 +39,7 @@ def test_viewer_does_not_get_the_case_register(qtbot, sqlite_world):
 
 def test_keyboard_switches_views_and_layout_is_remembered(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view_key() == "admin"
     window.resize(1001, 655)
     window.close()
@@ -100,3 +109,32 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
     # An auditor does not exchange packs, so the menu does not offer it.
     auditor_window = _window(qtbot, sqlite_world, sqlite_world.auditor)
     assert auditor_window.findChild(QAction, "exportPack") is None
+
+
+def test_the_overdue_action_count_beside_actions(qtbot, sqlite_world):
+    from datetime import date, timedelta
+
+    from audit_tool.services import learning
+    from tests.factories import looped_audit
+
+    uuid = looped_audit(sqlite_world)
+    late = learning.add_action(
+        sqlite_world.db,
+        sqlite_world.lead,
+        uuid,
+        text="Update the chronology",
+        owner_key="tm1",
+        due_on=date.today() - timedelta(days=2),
+    )
+    window = _window(qtbot, sqlite_world, sqlite_world.lead)
+    item = window.sidebar.item(window.view_keys().index("actions"))
+    qtbot.waitUntil(lambda: item.text() == "Actions (1 overdue)")
+    learning.set_action_status(sqlite_world.db, sqlite_world.lead, late.uuid, "done", note="ok")
+    window.show_view("actions")
+    window.view("actions").changed.emit()  # what the view sends after its own changes
+    qtbot.waitUntil(lambda: item.text() == "Actions")
+
+
+def test_a_viewer_sees_none_of_the_audit_work(qtbot, sqlite_world):
+    window = _window(qtbot, sqlite_world, sqlite_world.viewer)
+    assert not {"feedback", "learning", "actions", "audits"} & set(window.view_keys())
