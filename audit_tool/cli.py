@@ -79,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp_pack = sub.add_parser("import-pack", help="import an audit pack (all or nothing)")
     imp_pack.add_argument("file", type=Path, metavar="FILE.json")
 
+    brief = sub.add_parser(
+        "briefing",
+        help="export a programme's 7-minute briefing as PDF (drafted from its audits if none)",
+    )
+    brief.add_argument("--programme", required=True, metavar="KEY")
+    brief.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    brief.add_argument(
+        "--text-only",
+        type=Path,
+        metavar="FILE.txt",
+        help="also write the accessible plain-text version (and a text-only PDF beside it)",
+    )
+
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
@@ -165,6 +178,28 @@ def run(argv: list[str]) -> int:
         return 70
 
 
+def _briefing(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.services import briefings
+
+    view = briefings.latest_for_programme(db, actor, args.programme)
+    drafted = view is None
+    if view is None:
+        view = briefings.new_briefing(db, actor, programme_key=args.programme)
+    accessible = None
+    if args.text_only is not None:
+        accessible = args.text_only.with_suffix(".pdf")
+        if accessible.resolve() == args.out.resolve():
+            accessible = args.text_only.with_name(args.text_only.stem + "-accessible.pdf")
+    result = briefings.export_briefing(
+        db, actor, view.uuid, args.out, accessible_pdf_path=accessible, text_path=args.text_only
+    )
+    what = "drafted from the audits and written" if drafted else "written"
+    print(f"{view.row.title} ({view.row.status_label}) {what} to {result.pdf}")
+    if result.text is not None:
+        print(f"Accessible versions: {result.text} and {result.accessible_pdf}")
+    return 0
+
+
 def _write_crash_log() -> Path:
     from audit_tool.config import data_dir
 
@@ -191,11 +226,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "export-pack":
             from audit_tool.services import packs
 
+            withheld: list[str] = []
             count = packs.write_pack(
-                db, actor, args.out, programme_key=args.programme, since=args.since
+                db,
+                actor,
+                args.out,
+                programme_key=args.programme,
+                since=args.since,
+                withheld=withheld,
             )
             print(f"{count} audit(s) written to {args.out}")
+            if withheld:
+                print(
+                    f"{len(withheld)} audit(s) left out (cases {', '.join(withheld[:10])}): you "
+                    "are one of their auditors and not every review is in yet"
+                )
             return 0
+        if args.command == "briefing":
+            return _briefing(db, actor, args)
         if args.command == "import-pack":
             from audit_tool.services import packs
 

@@ -115,3 +115,50 @@ def test_help_lists_only_working_commands():
         assert command in out
     for missing in ("report",):
         assert missing not in out
+
+
+def test_briefing_is_drafted_then_exported_again(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    path = tmp_path / "d.sqlite"
+    assert run(capsys, "--database", str(path), "demo", "--audits", "300", "--seed", "2")[0] == 0
+    with sqlite3.connect(path) as conn:
+        (key,) = conn.execute(
+            "SELECT p.key FROM programmes p JOIN audits a ON a.programme_id = p.id "
+            "WHERE a.status = 'final' AND p.kind = 'thematic' GROUP BY p.key "
+            "ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+    out_pdf, out_txt = tmp_path / "b.pdf", tmp_path / "b.txt"
+    code, out, err = run(
+        capsys,
+        "--database",
+        str(path),
+        "briefing",
+        "--programme",
+        key,
+        "--out",
+        str(out_pdf),
+        "--text-only",
+        str(out_txt),
+    )
+    assert (code, err) == (0, ""), err
+    assert "drafted from the audits" in out
+    reader = PdfReader(out_pdf)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    assert len(reader.pages) >= 3
+    text = out_txt.read_text(encoding="utf-8")
+    assert "What worked well" in text and "Voice of the child and family" in text
+    # The text-only PDF goes beside the text, not over the designed PDF of the same name.
+    accessible = PdfReader(tmp_path / "b-accessible.pdf")
+    box = accessible.pages[0].mediabox
+    assert float(box.width) < float(box.height) and accessible.metadata.title
+    # The second time the briefing exists: it is exported, not drafted again.
+    code, out, _err = run(
+        capsys, "--database", str(path), "briefing", "--programme", key, "--out", str(out_pdf)
+    )
+    assert code == 0 and "drafted from the audits" not in out
+    code, out, err = run(
+        capsys, "--database", str(path), "briefing", "--programme", "nope", "--out", str(out_pdf)
+    )
+    assert code == 1 and err.count("\n") == 1 and "No programme" in err

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         ReviewAnswer,
         UrgentConcern,
     )
-    from audit_tool.models.briefings import Briefing
+    from audit_tool.models.briefings import Briefing, BriefingDelivery
     from audit_tool.models.cases import Case
     from audit_tool.models.changelog import ChangeLogEntry
     from audit_tool.models.learning import (
@@ -54,6 +54,7 @@ _WHERE = {
         "audits",
     ),
     "Briefing": "briefings",
+    "BriefingDelivery": "briefings",
     "Case": "cases",
     "ChangeLogEntry": "changelog",
     **dict.fromkeys(
@@ -96,6 +97,7 @@ __all__ = [
     "AuditTemplate",
     "Base",
     "Briefing",
+    "BriefingDelivery",
     "Case",
     "ChangeLogEntry",
     "Feedback",

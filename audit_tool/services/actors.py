@@ -45,6 +45,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "action.view": frozenset({"auditor", "moderator", "lead"}),
     "action.record": frozenset({"auditor", "moderator", "lead"}),
     "learning.export": frozenset({"moderator", "lead"}),
+    "briefing.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
+    "briefing.edit": frozenset({"lead"}),
+    "briefing.publish": frozenset({"lead"}),
+    "briefing.override": frozenset({"lead"}),
 }
 
 OPERATION_LABELS = {
@@ -78,6 +82,10 @@ OPERATION_LABELS = {
     "action.view": "view actions",
     "action.record": "raise or update actions",
     "learning.export": "export feedback, learning and actions",
+    "briefing.view": "read briefings",
+    "briefing.edit": "draft and edit briefings",
+    "briefing.publish": "publish briefings",
+    "briefing.override": "allow a name or reference in a briefing",
 }
 
 

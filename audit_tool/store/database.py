@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0003_authors"
-SCHEMA_ORDER = ("0001_initial", "0002_change_log_chain", "0003_authors")
+SCHEMA_HEAD = "0004_briefings"
+SCHEMA_ORDER = ("0001_initial", "0002_change_log_chain", "0003_authors", "0004_briefings")
 
 
 def to_url(database: str | Path) -> URL:
