@@ -1893,9 +1893,8 @@ class _Builder:
                         "updated_at": stamp,
                     },
                 )
-                tags = list(themes)
-                if prog.theme and prog.theme not in tags:
-                    tags.append(prog.theme)
+                # Tags as the service keeps them: lower case, each once.
+                tags = list(dict.fromkeys(t.lower() for t in (*themes, prog.theme or "") if t))
                 rows.raw(LEARNING_THEME_T).extend(
                     (self._id(LEARNING_THEME_T), point_id, tag) for tag in tags
                 )

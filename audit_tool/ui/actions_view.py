@@ -13,15 +13,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
-    QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -33,7 +29,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.learning_view import ColumnFitter
+from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, view_title
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -142,14 +138,6 @@ def _embolden(button: QPushButton, checked: bool) -> None:
     button.setFont(font)
 
 
-def _combo(name: str, accessible: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    return combo
-
-
 class ActionsView(QWidget):
     status_message = Signal(str)
     changed = Signal()
@@ -212,14 +200,14 @@ class ActionsView(QWidget):
             lambda _b, checked: self.refresh() if checked else None
         )
 
-        self.programme_filter = _combo("actionsProgramme", "Programme")
+        self.programme_filter = filter_combo("actionsProgramme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         if actor.can("programme.view"):
             from audit_tool.services import programmes
 
             for programme in programmes.list_programmes(db, actor):
                 self.programme_filter.addItem(programme.name, programme.key)
-        self.team_filter = _combo("actionsTeam", "Team")
+        self.team_filter = filter_combo("actionsTeam", "Team")
         self.team_filter.addItem("All teams", None)
         if actor.can("reference.view"):
             for team in reference.list_teams(db, actor, with_case_counts=False):
@@ -229,21 +217,8 @@ class ActionsView(QWidget):
 
         # -- the list
         self.model = ActionTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("actionsTable")
-        self.table.setAccessibleName("Actions")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = list_table("actionsTable", "Actions", self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
         self.columns = ColumnFitter(
             self.table, TEXT_COLUMN, cap=MAX_COLUMN_WIDTH, fixed=(2, 3, 5, FLAG_COLUMN)
         )
@@ -277,12 +252,7 @@ class ActionsView(QWidget):
         self.count.setObjectName("actionsCount")
 
         # -- layout
-        title = QLabel("Actions")
-        title.setObjectName("viewTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
+        title = view_title("Actions")
         toolbar = QToolBar()
         toolbar.setObjectName("actionsToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

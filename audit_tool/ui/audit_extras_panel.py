@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +43,7 @@ from audit_tool.ui.extras_dialogs import (
     from_qdate,
     to_qdate,
 )
+from audit_tool.ui.filters import list_table
 from audit_tool.ui.forms import confirm, field_with_error
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -124,18 +123,8 @@ class _ListTab(QWidget):
         self.model = model
         # The free-text column takes the spare width; the others fit their contents.
         self.stretch = [c.title for c in columns].index(stretch)
-        self.table = QTableView()
-        self.table.setObjectName(f"extras_{name}Table")
-        self.table.setAccessibleName(name.capitalize())
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = list_table(f"extras_{name}Table", name.capitalize(), self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel(empty_text)
         self.empty.setObjectName(f"extras_{name}Empty")

@@ -16,13 +16,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -51,7 +50,18 @@ from audit_tool.services.feedback import (
 )
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.learning_view import PERIODS, period_range, plural, quarter_start
+from audit_tool.ui.filters import (
+    PERIODS,
+    filter_combo,
+    filter_date,
+    list_table,
+    period_range,
+    plural,
+    quarter_end,
+    quarter_label,
+    quarter_start,
+    view_title,
+)
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 # The list shows the newest conversations only; the figures above it count them all.
@@ -86,14 +96,6 @@ def summary_sentence(q: QuestionSummary) -> str:
         f"{q.text}: {q.pct_yes:.1f}% yes (n={q.asked:,}): {q.yes:,} yes, {q.partly:,} partly, "
         f"{q.no:,} no"
     )
-
-
-def quarter_label(start: date) -> str:
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-
-
-def quarter_end(start: date) -> date:
-    return quarter_start(start + timedelta(days=95)) - timedelta(days=1)
 
 
 class SummaryModel(RecordTableModel):
@@ -164,24 +166,6 @@ class FeedbackTableModel(RecordTableModel):
         return super().data(index, role)
 
 
-def _combo(name: str, accessible: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    return combo
-
-
-def _date_edit(name: str, accessible: str, value: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value.year, value.month, value.day))
-    return edit
-
-
 class FeedbackView(QWidget):
     status_message = Signal(str)
     changed = Signal()
@@ -217,7 +201,7 @@ class FeedbackView(QWidget):
         self.open_action.triggered.connect(self.open_selected_audit)
 
         # -- filters
-        self.programme_filter = _combo("feedbackProgramme", "Programme")
+        self.programme_filter = filter_combo("feedbackProgramme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         if actor.can("programme.view"):
             from audit_tool.services import programmes
@@ -228,7 +212,7 @@ class FeedbackView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.programme_filter.setMinimumContentsLength(14)
-        self.team_filter = _combo("feedbackTeam", "Team")
+        self.team_filter = filter_combo("feedbackTeam", "Team")
         self.team_filter.addItem("All teams", None)
         if actor.can("reference.view"):
             for team in reference.list_teams(db, actor, with_case_counts=False):
@@ -237,7 +221,7 @@ class FeedbackView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.team_filter.setMinimumContentsLength(14)
-        self.period = _combo("feedbackPeriod", "Period")
+        self.period = filter_combo("feedbackPeriod", "Period")
         self.period.setToolTip("When the conversation took place")
         for key, label in PERIODS.items():
             if key != "between":
@@ -248,11 +232,11 @@ class FeedbackView(QWidget):
             start = quarter_start(start - timedelta(days=1))
         self.period.addItem(PERIODS["between"], "between")
         this_quarter = quarter_start(self.today())
-        self.date_from = _date_edit("feedbackFrom", "From date", this_quarter)
-        self.date_to = _date_edit("feedbackTo", "To date", quarter_end(this_quarter))
+        self.date_from = filter_date("feedbackFrom", "From date", this_quarter)
+        self.date_to = filter_date("feedbackTo", "To date", quarter_end(this_quarter))
         self.date_from.setVisible(False)
         self.date_to.setVisible(False)
-        self.source = _combo("feedbackSource", "Where the feedback was gathered")
+        self.source = filter_combo("feedbackSource", "Where the feedback was gathered")
         for source, text in SOURCES.items():
             self.source.addItem(text, source)
         self.shareable_only = QCheckBox("Shareable only")
@@ -292,20 +276,8 @@ class FeedbackView(QWidget):
 
         # -- the list
         self.model = FeedbackTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("feedbackTable")
-        self.table.setAccessibleName("Feedback")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table = list_table("feedbackTable", "Feedback", self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.setSortingEnabled(True)
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
@@ -346,12 +318,7 @@ class FeedbackView(QWidget):
         detail_layout.addLayout(detail_buttons)
 
         # -- layout
-        title = QLabel("Feedback from families")
-        title.setObjectName("viewTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
+        title = view_title("Feedback from families")
         toolbar = QToolBar()
         toolbar.setObjectName("feedbackToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -25,19 +22,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QToolBar,
     QVBoxLayout,
@@ -52,52 +45,26 @@ from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter, LearningRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import (
+    PERIODS,
+    ColumnFitter,
+    filter_combo,
+    filter_date,
+    list_table,
+    period_range,
+    plural,
+    view_title,
+)
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 SEARCH_DELAY_MS = 300
 LIST_LIMIT = 20_000
-PERIODS = {
-    "any": "Any time",
-    "this_quarter": "This quarter",
-    "last_quarter": "Last quarter",
-    "last_12_months": "Last 12 months",
-    "this_year": "This year",
-    "between": "Between dates",
-}
 PERIOD_TIP = "The date the audit was finalised, or, for one not yet final, the point recorded"
 MAX_COLUMN_WIDTH = 170
 TEXT_COLUMN = 1
 SHORT_KIND_LABELS = {"strength": "Strength", "development": "For development"}
-
-
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def period_range(period: str, today: date) -> tuple[date | None, date | None]:
-    """The dates of a period preset ("any" and "between" give no dates of their own)."""
-    if period == "this_quarter":
-        start = quarter_start(today)
-        end = quarter_start(start + timedelta(days=95)) - timedelta(days=1)
-        return start, end
-    if period == "last_quarter":
-        end = quarter_start(today) - timedelta(days=1)
-        return quarter_start(end), end
-    if period == "last_12_months":
-        try:
-            start = today.replace(year=today.year - 1) + timedelta(days=1)
-        except ValueError:  # 29 February
-            start = date(today.year - 1, 3, 1)
-        return start, today
-    if period == "this_year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    return None, None
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def count_text(rows: list[LearningRow]) -> str:
@@ -196,84 +163,6 @@ class LearningTableModel(RecordTableModel):
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
-class ColumnFitter(QObject):
-    """Sizes a table's columns: each short one to its contents (capped), while one text column
-    stretches and keeps at least `share` of the width, the widest others (not `fixed`) giving
-    way, eliding, down to their heading's width. Refits when the table is resized."""
-
-    def __init__(
-        self,
-        table: QTableView,
-        stretch: int,
-        *,
-        cap: int,
-        share: float = 0.3,
-        fixed: tuple[int, ...] = (),
-    ) -> None:
-        super().__init__(table)
-        self.table, self.stretch, self.cap, self.share = table, stretch, cap, share
-        self.fixed = fixed  # short columns that keep their contents' width
-        self.natural: dict[int, int] = {}
-        self.floor: dict[int, int] = {}
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        table.viewport().installEventFilter(self)
-
-    def measure(self) -> None:
-        """Take the contents' widths (after the rows change), then fit."""
-        table, header = self.table, self.table.horizontalHeader()
-        model = table.model()
-        table.resizeColumnsToContents()
-        metrics = header.fontMetrics()
-        self.natural, self.floor = {}, {}
-        for column in range(model.columnCount()):
-            if column == self.stretch:
-                continue
-            title = str(model.headerData(column, Qt.Orientation.Horizontal))
-            natural = min(table.columnWidth(column), self.cap)
-            self.natural[column] = natural
-            self.floor[column] = (
-                natural
-                if column in self.fixed
-                else min(natural, metrics.horizontalAdvance(title) + 24)
-            )
-        self.fit()
-
-    def fit(self) -> None:
-        widths = dict(self.natural)
-        budget = self.table.viewport().width() * (1 - self.share)
-        while sum(widths.values()) > budget:
-            shrinkable = [c for c in widths if widths[c] > self.floor[c]]
-            if not shrinkable:
-                break
-            widest = max(shrinkable, key=lambda c: widths[c])
-            widths[widest] = max(self.floor[widest], widths[widest] - 8)
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Resize:
-            self.fit()
-        return False
-
-
-def _combo(name: str, accessible: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    return combo
-
-
-def _date_edit(name: str, accessible: str, value: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value.year, value.month, value.day))
-    return edit
-
-
 class LearningView(QWidget):
     status_message = Signal(str)
     changed = Signal()
@@ -318,33 +207,33 @@ class LearningView(QWidget):
         self.search.setAccessibleName("Search learning points")
         self.search.setPlaceholderText("Search the text (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.programme_filter = _combo("learningProgramme", "Programme")
+        self.programme_filter = filter_combo("learningProgramme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         if actor.can("programme.view"):
             from audit_tool.services import programmes
 
             for programme in programmes.list_programmes(db, actor):
                 self.programme_filter.addItem(programme.name, programme.key)
-        self.team_filter = _combo("learningTeam", "Team")
+        self.team_filter = filter_combo("learningTeam", "Team")
         self.team_filter.addItem("All teams", None)
         if actor.can("reference.view"):
             for team in reference.list_teams(db, actor, with_case_counts=False):
                 self.team_filter.addItem(team.name, team.key)
-        self.period = _combo("learningPeriod", "Period")
+        self.period = filter_combo("learningPeriod", "Period")
         for key, label in PERIODS.items():
             self.period.addItem(label, key)
         self.period.setToolTip(PERIOD_TIP)
         start, end = period_range("this_quarter", self.today())
         assert start is not None and end is not None
-        self.date_from = _date_edit("learningFrom", "From date", start)
-        self.date_to = _date_edit("learningTo", "To date", end)
+        self.date_from = filter_date("learningFrom", "From date", start)
+        self.date_to = filter_date("learningTo", "To date", end)
         self.date_from.setVisible(False)
         self.date_to.setVisible(False)
-        self.kind_filter = _combo("learningKind", "Kind")
+        self.kind_filter = filter_combo("learningKind", "Kind")
         self.kind_filter.addItem("Strengths and development", None)
         self.kind_filter.addItem("Strengths", "strength")
         self.kind_filter.addItem("Areas for development", "development")
-        self.area_filter = _combo("learningArea", "Practice area")
+        self.area_filter = filter_combo("learningArea", "Practice area")
         self.area_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -402,21 +291,8 @@ class LearningView(QWidget):
         self.model = LearningTableModel(self)
         if self.can_select:
             self.model.toggle = self._toggle_row
-        self.table = QTableView()
-        self.table.setObjectName("learningTable")
-        self.table.setAccessibleName("Learning points")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = list_table("learningTable", "Learning points", self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
         self.columns = ColumnFitter(
             self.table, TEXT_COLUMN, cap=MAX_COLUMN_WIDTH, fixed=(0, 4, 7, 8)
@@ -472,12 +348,7 @@ class LearningView(QWidget):
         detail_layout.addLayout(detail_buttons)
 
         # -- layout
-        title = QLabel("Learning")
-        title.setObjectName("viewTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
+        title = view_title("Learning")
         toolbar = QToolBar()
         toolbar.setObjectName("learningToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

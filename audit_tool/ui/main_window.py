@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("navSidebar")
         self.sidebar.setAccessibleName("Navigation")
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFixedWidth(205)
         self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setStyleSheet(
             "QListWidget { border: none; font-size: 11pt; }QListWidget::item { padding: 8px 10px; }"

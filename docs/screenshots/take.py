@@ -86,6 +86,12 @@ def main() -> None:
     settle()
     window.grab().save(str(HERE / "programmes.png"))
 
+    for key in ("feedback", "learning", "actions"):
+        window.show_view(key)
+        settle()
+        window.grab().save(str(HERE / f"{key}.png"))
+    briefing(db, lead, window, settle, tmp)
+
     window.show_view("admin")
     admin = window.view("admin")
     admin.tabs.setCurrentWidget(admin.templates)  # type: ignore[attr-defined]
@@ -154,6 +160,14 @@ def audit_form_and_moderation(db, lead, settle) -> None:  # type: ignore[no-unty
             settle()
             form.grab().save(str(HERE / "audit-form.png"))
             form.close()
+            family_feedback(db, actor, row.audit_uuid)
+            form = AuditForm(db, actor, row.audit_uuid)
+            form.resize(1150, 640)
+            form.extras.setCurrentIndex(1)  # Family feedback
+            form.show()
+            settle()
+            form.grab().save(str(HERE / "feedback-panel.png"))
+            form.close()
         audits.submit_review(db, actor, view.my_review)
     mod_actor = reference.actor_for(db, moderator.key)
     moderation = ModerationForm(db, mod_actor, row.audit_uuid)
@@ -162,6 +176,94 @@ def audit_form_and_moderation(db, lead, settle) -> None:  # type: ignore[no-unty
     settle()
     moderation.grab().save(str(HERE / "moderation.png"))
     moderation.close()
+
+
+def family_feedback(db, actor, audit_uuid) -> None:  # type: ignore[no-untyped-def]
+    """Two conversations, two learning points and an action in the auditor's review."""
+    from audit_tool.services import feedback, learning
+
+    for respondent, channel, answers, comment, shareable in (
+        (
+            "parent",
+            "phone",
+            {"child_views": "yes", "copy_of_plan": "no", "contactable": "partly"},
+            "They listened, but we never got a copy of the plan.",
+            True,
+        ),
+        (
+            "young_person",
+            "face_to_face",
+            {"child_views": "yes", "family_views": "yes", "positive_difference": "yes"},
+            "My worker actually asked me what I wanted to happen.",
+            True,
+        ),
+    ):
+        feedback.add_feedback(
+            db,
+            actor,
+            feedback.FeedbackInput(
+                respondent, channel, date(2026, 11, 12), True, answers, comment, shareable
+            ),
+            audit_uuid=audit_uuid,
+        )
+    learning.add_learning_point(
+        db,
+        actor,
+        audit_uuid,
+        kind="strength",
+        text="The child's wishes and feelings are recorded in their own words",
+        item_key="voice_of_child",
+        themes=["voice of the child"],
+    )
+    learning.add_learning_point(
+        db,
+        actor,
+        audit_uuid,
+        kind="development",
+        text="The plan was not shared with the family in a form they could use",
+        item_key="plans",
+        themes=["plans", "family involvement"],
+    )
+    learning.add_action(
+        db,
+        actor,
+        audit_uuid,
+        text="Share the updated plan with the family and record that it was shared",
+        owner_key=actor.key,
+        due_on=date(2026, 12, 11),
+    )
+
+
+def briefing(db, lead, window, settle, tmp) -> None:  # type: ignore[no-untyped-def]
+    """The Briefings view on a draft, and page one of its PDF as a picture."""
+    import shutil
+    import subprocess
+
+    from sqlalchemy import text
+
+    from audit_tool.services import briefings
+
+    with db.session() as session:
+        key = session.execute(
+            text(
+                "SELECT p.key FROM programmes p JOIN audits a ON a.programme_id = p.id "
+                "WHERE a.status = 'final' AND p.kind = 'thematic' GROUP BY p.key "
+                "ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar_one()
+    view = briefings.new_briefing(db, lead, programme_key=key)
+    if "briefings" in window.view_keys():
+        window.show_view("briefings")
+        settle()
+        window.grab().save(str(HERE / "briefings.png"))
+    pdf = tmp / "briefing.pdf"
+    briefings.export_briefing(db, lead, view.uuid, pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+             str(HERE / "briefing-page1")],
+            check=True,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

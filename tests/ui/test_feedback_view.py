@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from audit_tool.services import feedback
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.ui.feedback_view import FeedbackView
-from audit_tool.ui.learning_view import quarter_start
+from audit_tool.ui.filters import quarter_start
 from tests.factories import looped_audit
 
 LEFT = Qt.MouseButton.LeftButton

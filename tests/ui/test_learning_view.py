@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from audit_tool.services import learning, programmes
 from audit_tool.services.learning import LearningFilter
-from audit_tool.ui.learning_view import LearningTableModel, LearningView, period_range
+from audit_tool.ui.filters import period_range
+from audit_tool.ui.learning_view import LearningTableModel, LearningView
 from tests.factories import looped_audit
 from tests.ui.conftest import show_and_activate
 
