@@ -71,10 +71,20 @@ REFLECTION_QUESTIONS = (
     "How can we build the learning into team or service improvement plans?",
 )
 WORD_BUDGET = 80  # words a section on page one; about seven minutes in all
-MAX_POINTS = 6  # learning points drafted into a section
-MAX_QUOTES = 3
+MAX_POINTS = 4  # learning points drafted into a section (the most often found)
+MAX_QUOTES = 2
+MAX_ACTIONS = 3
+# The standard questions in a few words, so that section 6 fits its box on page one.
+SHORT_QUESTIONS = {
+    "child_views": "The child's wishes and views were gained",
+    "right_agencies": "The right agencies were spoken to",
+    "family_views": "The family could share their views",
+    "copy_of_plan": "The family has a copy of the assessment or plan",
+    "contactable": "The parent can reach the worker",
+    "positive_difference": "The service made a positive difference",
+}
 STATUS_LABELS = {"draft": "Draft", "published": "Published"}
-DEFAULT_AUDIENCE = "Practitioners and managers across the partnership"
+DEFAULT_AUDIENCE = "practitioners and managers across the partnership"
 
 
 # ---------------------------------------------------------------- what callers get
@@ -130,6 +140,9 @@ class BriefingView:
     audit_uuids: tuple[str, ...]
     pdf_sha256: str | None = None
     word_counts: dict[str, int] = field(default_factory=dict)
+    # Each section's text as last drafted from the audits (before the lead's edits), so an
+    # editor can tell whether a redraft would replace the lead's own words.
+    drafted: dict[str, str] = field(default_factory=dict)
 
     @property
     def uuid(self) -> str:
@@ -227,6 +240,7 @@ def _view(session: Session, b: Briefing) -> BriefingView:
         audit_uuids=tuple(uuids),
         pdf_sha256=b.pdf_sha256,
         word_counts={key: word_count(text) for key, text in sections.items()},
+        drafted={str(k): str(v) for k, v in (content.get("drafted") or {}).items()},
     )
 
 
@@ -508,15 +522,14 @@ def _draft_voice(session: Session, audits: list[Audit], case_ids: list[int]) -> 
     )
     if not conversations:
         return "No feedback from children or families was gathered in these audits."
-    lines = [
-        f"We spoke with {_plural(int(conversations), 'child or family', 'children and families')}:"
-    ]
+    lines = [f"{_plural(int(conversations), 'conversation')} with children and families:"]
     for q in questions:
         c = counts.get(q.key, Counter())
         answered = c["yes"] + c["partly"] + c["no"]
         if answered:
+            label = SHORT_QUESTIONS.get(q.key, q.text.rstrip("."))
             lines.append(
-                f"- {q.text} **{pct(c['yes'], answered):g}% yes** ({c['yes']} of {answered})"
+                f"- {label}: **{pct(c['yes'], answered):g}% yes** ({c['yes']} of {answered})"
             )
     quotes = session.execute(
         select(Feedback.comment, Feedback.respondent)
@@ -532,8 +545,7 @@ def _draft_voice(session: Session, audits: list[Audit], case_ids: list[int]) -> 
         text = " ".join(comment.split())
         if not text or privacy.find_hits(session, text, case_ids=case_ids):
             continue  # quoted only when it still names nobody
-        if chosen == 0:
-            lines.append("")
+        lines.append("")  # a paragraph each: an editor would run single lines together
         lines.append(f"*“{text}”* — a {RESPONDENT_LABELS.get(respondent, 'family member').lower()}")
         chosen += 1
         if chosen >= MAX_QUOTES:
@@ -575,7 +587,7 @@ def _draft_todo(session: Session, audits: list[Audit]) -> str:
             f"- {text} ({_owner_text(session, action.owner_id)}, by "
             f"{action.due_on.day} {action.due_on:%B %Y}){done}"
         )
-        if len(lines) >= MAX_POINTS:
+        if len(lines) >= MAX_ACTIONS:
             break
     if not lines:
         lines = ["- No service actions were raised; agree them at the next QA meeting."]
@@ -615,6 +627,7 @@ def _draft(
         else (briefing.theme or briefing.title)
     )
     sections = dict(content["sections"])
+    drafted = dict(content.get("drafted") or {})
     for key in keys:
         if key == "background":
             sections[key] = _draft_background(session, audits, subject, programme)
@@ -631,7 +644,9 @@ def _draft(
             sections[key] = _draft_voice(session, audits, case_ids)
         elif key == "todo":
             sections[key] = _draft_todo(session, audits)
+        drafted[key] = sections[key]
     content["sections"] = sections
+    content["drafted"] = drafted
     content["sample"] = _sample(session, audits)
     if not content["references"]:
         content["references"] = [
@@ -639,6 +654,26 @@ def _draft(
             "Partnership quality assurance and performance framework",
         ]
     return content
+
+
+def count_source_audits(
+    db: Any,
+    actor: Actor,
+    *,
+    programme_key: str | None = None,
+    theme: str | None = None,
+) -> int:
+    """How many final audits a briefing drafted from this programme or theme would cover."""
+    require(actor, "briefing.edit")
+    with db.session() as session:
+        programme = None
+        if programme_key:
+            programme = session.scalar(select(Programme).where(Programme.key == programme_key))
+            if programme is None:
+                raise NotFound(f"No programme with key '{programme_key}'")
+        elif not (theme or "").strip():
+            return 0
+        return len(_audits_for(session, programme, theme, None))
 
 
 def new_briefing(

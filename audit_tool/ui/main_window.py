@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self._add_view("feedback", "Family feedback", self._make_feedback, "feedback.view")
         self._add_view("learning", "Learning", self._make_learning, "learning.view")
         self._add_view("actions", "Actions", self._make_actions, "action.view")
+        self._add_view("briefings", "Briefings", self._make_briefings, "briefing.view")
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         self._add_view("admin", "Admin", self._make_admin, "reference.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -159,6 +160,11 @@ class MainWindow(QMainWindow):
         from audit_tool.ui.actions_view import ActionsView
 
         return self._wire(ActionsView(self.db, self.actor))
+
+    def _make_briefings(self) -> QWidget:
+        from audit_tool.ui.briefings_view import BriefingsView
+
+        return self._wire(BriefingsView(self.db, self.actor))
 
     def _wire(self, view: QWidget) -> QWidget:
         """Connect a view's common signals: status line, changes, opening an audit."""
