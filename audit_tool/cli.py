@@ -92,6 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the accessible plain-text version (and a text-only PDF beside it)",
     )
 
+    rep = sub.add_parser("report", help="the QA report for a period (JSON, PDF or Excel)")
+    rep.add_argument("--from", dest="date_from", type=_iso_date, required=True, metavar="DATE")
+    rep.add_argument("--to", dest="date_to", type=_iso_date, required=True, metavar="DATE")
+    rep.add_argument("--by", choices=("quarter", "month"), default="quarter")
+    rep.add_argument("--format", choices=("json", "pdf", "xlsx"), default="json")
+    rep.add_argument("--out", type=Path, required=True, metavar="FILE")
+    rep.add_argument("--team", metavar="KEY")
+    rep.add_argument("--agency", metavar="KEY")
+    rep.add_argument("--programme", metavar="KEY")
+    rep.add_argument("--theme", metavar="TEXT")
+
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
@@ -178,6 +189,26 @@ def run(argv: list[str]) -> int:
         return 70
 
 
+def _report(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.reporting import exports
+
+    path = exports.write_report(
+        db,
+        actor,
+        args.out,
+        fmt=args.format,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        by=args.by,
+        team=args.team,
+        agency=args.agency,
+        programme=args.programme,
+        theme=args.theme,
+    )
+    print(f"Report written to {path}")
+    return 0
+
+
 def _briefing(db: Any, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import briefings
 
@@ -244,6 +275,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return 0
         if args.command == "briefing":
             return _briefing(db, actor, args)
+        if args.command == "report":
+            return _report(db, actor, args)
         if args.command == "import-pack":
             from audit_tool.services import packs
 

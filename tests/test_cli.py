@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -162,3 +163,20 @@ def test_briefing_is_drafted_then_exported_again(tmp_path, capsys):
         capsys, "--database", str(path), "briefing", "--programme", "nope", "--out", str(out_pdf)
     )
     assert code == 1 and err.count("\n") == 1 and "No programme" in err
+
+
+def test_report_json_from_the_command_line(tmp_path, capsys):
+    path, out = tmp_path / "d.sqlite", tmp_path / "r.json"
+    assert run(capsys, "--database", str(path), "demo", "--audits", "200", "--seed", "4")[0] == 0
+    args = ["--database", str(path), "report", "--from", "2025-01-01", "--to", "2026-12-31"]
+    code, stdout, err = run(capsys, *args, "--format", "json", "--out", str(out))
+    assert (code, err) == (0, ""), err
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["format"] == "qa-report" and len(report["periods"]) == 8
+    assert report["total"]["audits_final"] == sum(p["audits_final"] for p in report["periods"])
+    assert report["total"]["audits_final"] > 0
+    with pytest.raises(SystemExit) as info:
+        run(capsys, *args, "--by", "week", "--out", str(out))
+    assert info.value.code == 2 and capsys.readouterr().err.count("\n") == 1
+    code, _out, err = run(capsys, *args, "--team", "nope", "--out", str(out))
+    assert code == 1 and "No team" in err and err.count("\n") == 1

@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "briefing.edit": frozenset({"lead"}),
     "briefing.publish": frozenset({"lead"}),
     "briefing.override": frozenset({"lead"}),
+    "report.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
 }
 
 OPERATION_LABELS = {
@@ -86,6 +87,7 @@ OPERATION_LABELS = {
     "briefing.edit": "draft and edit briefings",
     "briefing.publish": "publish briefings",
     "briefing.override": "allow a name or reference in a briefing",
+    "report.view": "read reports and the dashboard",
 }
 
 

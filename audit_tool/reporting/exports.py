@@ -1,0 +1,93 @@
+"""Writing the QA report to a file: JSON (validated against its schema), PDF or Excel.
+
+One computation (reporting/report.py) serves all three; the command line, the Reports view
+and the dashboard call this module. Files are written beside the target and renamed, so a
+failed or cancelled export never leaves half a file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from audit_tool.errors import ValidationError
+from audit_tool.models import Setting
+from audit_tool.reporting import report as reports
+from audit_tool.resources import resource
+from audit_tool.services.actors import Actor
+
+FORMATS = ("json", "pdf", "xlsx")
+
+
+def partnership_name(db: Any) -> str:
+    with db.session() as session:
+        row = session.get(Setting, "partnership_name")
+        return row.value if row is not None and row.value else "Safeguarding Children Partnership"
+
+
+def check_schema(report: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resource("schemas", "qa-report-v1.schema.json").read_text("utf-8"))
+    error = next(iter(Draft202012Validator(schema).iter_errors(report)), None)
+    if error is not None:  # a bug of ours, never the user's: say where
+        path = "/".join(str(p) for p in error.absolute_path)
+        raise ValueError(f"report JSON does not match its schema at {path}: {error.message}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_report(
+    db: Any,
+    actor: Actor,
+    out: str | Path,
+    *,
+    fmt: str,
+    date_from: date,
+    date_to: date,
+    by: str = "quarter",
+    team: str | None = None,
+    agency: str | None = None,
+    programme: str | None = None,
+    theme: str | None = None,
+    today: date | None = None,
+    progress: reports.Progress | None = None,
+) -> Path:
+    """Compute the report and write it in `fmt` ("json", "pdf" or "xlsx") to `out`."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"Write the report as json, pdf or xlsx, not '{fmt}'")
+    path = Path(out)
+    if not path.parent.is_dir():
+        raise ValidationError(f"No folder {path.parent} to write the report in")
+    filters = reports.Filters(team=team, agency=agency, programme=programme, theme=theme)
+    report = reports.compute(
+        db,
+        actor,
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        filters=filters,
+        today=today,
+        progress=progress,
+    )
+    if fmt == "json":
+        check_schema(report)
+        _write(path, json.dumps(report, indent=1, ensure_ascii=False).encode("utf-8"))
+    elif fmt == "pdf":
+        from audit_tool.reporting.report_pdf import render_report_pdf
+
+        _write(path, render_report_pdf(report, partnership=partnership_name(db)))
+    else:
+        from audit_tool.reporting.report_xlsx import write_report_xlsx
+
+        rows = reports.raw_rows(db, actor, date_from=date_from, date_to=date_to, filters=filters)
+        write_report_xlsx(report, rows, path, partnership=partnership_name(db))
+    return path

@@ -1,0 +1,720 @@
+"""The quarterly QA report (shared/INTERFACES.md, report JSON v1): one computation for the
+JSON, the PDF, the workbook and the dashboard.
+
+Only final audits count, each in the period of its completion (`Audit.finalised_at`: the
+moderation's `completed_at`, or the single review's `submitted_at`). The work is a handful of
+SQL GROUP BY queries over a common table of the audits in range, each grouped by period (a
+CASE over the period bounds, portable between SQLite and PostgreSQL); Python only merges the
+grouped counts into the report's shape, so the report costs little more than the queries a
+person would write by hand. The whole range (`total`) is the merge of its periods.
+
+Beyond the v1 keys, the report carries optional keys (resources/schemas/qa-report-v1):
+`generated_at`, `filters`, `labels`, and per period `audits_single`, `audits_planned`,
+`by_service_area`, `by_agency`, `by_theme`, `agreement.confusion`, `feedback_outside` and
+`compliance`."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from audit_tool.errors import Cancelled, ValidationError
+from audit_tool.models import (
+    Action,
+    Agency,
+    Audit,
+    Case,
+    Feedback,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    LearningPoint,
+    LearningTheme,
+    Moderation,
+    ModerationAnswer,
+    Person,
+    Programme,
+    Review,
+    ReviewAnswer,
+    ScaleLevel,
+    Team,
+    TemplateItem,
+    WorkerFeedback,
+)
+from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
+from audit_tool.services.actors import Actor, require
+
+FORMAT, VERSION = "qa-report", 1
+GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+RANK = {g: i + 1 for i, g in enumerate(GRADES)}
+ANSWERS = ("yes", "partly", "no")
+MODERATED = ("looped", "multi_agency", "send")
+Progress = Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
+class Filters:
+    team: str | None = None
+    agency: str | None = None
+    programme: str | None = None
+    theme: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "team": self.team,
+            "agency": self.agency,
+            "programme": self.programme,
+            "theme": self.theme,
+        }
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date  # first day
+    end: date  # last day
+
+    @property
+    def lower(self) -> datetime:
+        return datetime(self.start.year, self.start.month, self.start.day, tzinfo=UTC)
+
+    @property
+    def upper(self) -> datetime:  # exclusive
+        after = self.end + timedelta(days=1)
+        return datetime(after.year, after.month, after.day, tzinfo=UTC)
+
+
+def periods(date_from: date, date_to: date, by: str) -> list[Period]:
+    """Calendar quarters ("2022 Q1") or months ("2022-01") covering the range, the first and
+    last clipped to it."""
+    if by not in ("quarter", "month"):
+        raise ValidationError(f"Report by quarter or month, not '{by}'")
+    if date_to < date_from:
+        raise ValidationError("The report's end date is before its start date")
+    out = []
+    step = 3 if by == "quarter" else 1
+    month = ((date_from.month - 1) // step) * step + 1
+    start = date(date_from.year, month, 1)
+    while start <= date_to:
+        nxt_month = start.month + step
+        nxt = date(start.year + (nxt_month - 1) // 12, (nxt_month - 1) % 12 + 1, 1)
+        last = nxt - timedelta(days=1)
+        label = (
+            f"{start.year} Q{(start.month - 1) // 3 + 1}"
+            if by == "quarter"
+            else f"{start.year}-{start.month:02d}"
+        )
+        out.append(Period(label, max(start, date_from), min(last, date_to)))
+        start = nxt
+    return out
+
+
+# ---------------------------------------------------------------- accumulators
+
+
+@dataclass
+class _Acc:
+    """The grouped counts of one period, kept raw so that periods merge into the total."""
+
+    overall: Counter[str] = field(default_factory=Counter)
+    single: int = 0
+    groups: dict[str, dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )  # dimension -> key -> grade counts ("" counts audits without a graded overall)
+    items: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    numbers: dict[str, list[float]] = field(default_factory=dict)  # key -> [n, sum, min, max]
+    confusion: list[list[int]] = field(default_factory=lambda: [[0] * 4 for _ in range(4)])
+    moderation: Counter[str] = field(default_factory=Counter)
+    auditors: dict[str, list[int]] = field(default_factory=dict)  # key -> [reviews, sum diff]
+    feedback: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    outside: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    worker: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    compliance: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    planned: int = 0
+
+    def merge(self, other: _Acc) -> None:
+        self.overall.update(other.overall)
+        self.single += other.single
+        for dim, keys in other.groups.items():
+            for key, counts in keys.items():
+                self.groups[dim][key].update(counts)
+        for key, counts in other.items.items():
+            self.items[key].update(counts)
+        for key, (n, total, low, high) in other.numbers.items():
+            mine = self.numbers.get(key)
+            if mine is None:
+                self.numbers[key] = [n, total, low, high]
+            else:
+                mine[0] += n
+                mine[1] += total
+                mine[2] = min(mine[2], low)
+                mine[3] = max(mine[3], high)
+        for i in range(4):
+            for j in range(4):
+                self.confusion[i][j] += other.confusion[i][j]
+        self.moderation.update(other.moderation)
+        for key, (n, diff) in other.auditors.items():
+            mine_a = self.auditors.setdefault(key, [0, 0])
+            mine_a[0] += n
+            mine_a[1] += diff
+        for key, counts in other.feedback.items():
+            self.feedback[key].update(counts)
+        for key, counts in other.outside.items():
+            self.outside[key].update(counts)
+        self.worker += other.worker
+        self.actions.update(other.actions)
+        for key, counts in other.compliance.items():
+            self.compliance[key].update(counts)
+        self.planned += other.planned
+
+
+def _grades(counts: Counter[str]) -> dict[str, int]:
+    return {g: int(counts.get(g, 0)) for g in GRADES}
+
+
+def _good(counts: Counter[str]) -> float | None:
+    graded = sum(counts.get(g, 0) for g in GRADES)
+    return pct(counts.get("outstanding", 0) + counts.get("good", 0), graded)
+
+
+def _group(counts: Counter[str]) -> dict[str, Any]:
+    return {
+        "audits_final": int(sum(counts.values())),
+        "overall": _grades(counts),
+        "pct_good_or_better": _good(counts),
+    }
+
+
+def _feedback(counts: dict[str, Counter[str]], questions: list[str]) -> dict[str, Any]:
+    out = {}
+    for key in questions:
+        c = counts.get(key, Counter())
+        yes, partly, no = c["yes"], c["partly"], c["no"]
+        out[key] = {
+            "asked": yes + partly + no,
+            "yes": yes,
+            "partly": partly,
+            "no": no,
+            "pct_yes": pct(yes, yes + partly + no),
+        }
+    return out
+
+
+def _period_json(
+    period: Period, acc: _Acc, kinds: dict[str, str], questions: list[str]
+) -> dict[str, Any]:
+    audits_final = int(sum(acc.overall.values()))
+    items: dict[str, Any] = {}
+    for key in sorted(set(acc.items) | set(acc.numbers)):
+        kind = kinds.get(key)
+        if kind == "grade":
+            items[key] = {"kind": "grade", "counts": _grades(acc.items[key])}
+        elif kind == "yes_no":
+            yes, no = acc.items[key]["yes"], acc.items[key]["no"]
+            items[key] = {"kind": "yes_no", "yes": yes, "no": no, "pct_yes": pct(yes, yes + no)}
+        elif kind == "number":
+            n, total, low, high = acc.numbers.get(key, [0, 0.0, 0.0, 0.0])
+            items[key] = {
+                "kind": "number",
+                "n": int(n),
+                "min": low if n else None,
+                "mean": round_half_up(total / n, 2) if n else None,
+                "max": high if n else None,
+            }
+    agreement = agreement_from_confusion(acc.confusion)
+    return {
+        "label": period.label,
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "audits_final": audits_final,
+        "audits_single": acc.single,
+        "audits_planned": acc.planned,
+        "overall": _grades(acc.overall),
+        "pct_good_or_better": _good(acc.overall),
+        "items": items,
+        "by_team": {k: _group(v) for k, v in sorted(acc.groups["team"].items())},
+        "by_service_area": {k: _group(v) for k, v in sorted(acc.groups["service_area"].items())},
+        "by_agency": {k: _group(v) for k, v in sorted(acc.groups["agency"].items())},
+        "by_theme": {k: _group(v) for k, v in sorted(acc.groups["theme"].items())},
+        "agreement": {
+            "pairs": agreement.pairs,
+            "exact_pct": agreement.exact_pct,
+            "within_one_pct": agreement.within_one_pct,
+            "kappa_quadratic": agreement.kappa_quadratic,
+            "gwet_ac2": agreement.gwet_ac2,
+            "confusion": [list(row) for row in agreement.confusion],
+        },
+        "moderation": {
+            k: int(acc.moderation.get(k, 0)) for k in ("raised", "lowered", "unchanged")
+        },
+        "auditors": {
+            key: {"reviews": n, "mean_difference": round_half_up(diff / n, 2)}
+            for key, (n, diff) in sorted(acc.auditors.items())
+            if n
+        },
+        "feedback": _feedback(acc.feedback, questions),
+        "feedback_outside": _feedback(acc.outside, questions),
+        "worker_feedback_pct": pct(acc.worker, audits_final),
+        "actions": {k: int(acc.actions.get(k, 0)) for k in ("open", "overdue", "done")},
+        "compliance": {
+            key: {k: int(c.get(k, 0)) for k in ("due", "done", "overdue")}
+            for key, c in sorted(acc.compliance.items())
+        },
+    }
+
+
+# ---------------------------------------------------------------- the queries
+
+
+def _index(column: Any, spans: list[tuple[Any, Any]]) -> Any:
+    """The period number of a date or time column (NULL outside every period)."""
+    return case(
+        *[(and_(column >= low, column < high), i) for i, (low, high) in enumerate(spans)],
+        else_=None,
+    )
+
+
+def compute(
+    db: Any,
+    actor: Actor,
+    *,
+    date_from: date,
+    date_to: date,
+    by: str = "quarter",
+    filters: Filters | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The report as a JSON-ready dict (report JSON v1 plus optional keys)."""
+    require(actor, "report.view")
+    flt = filters or Filters()
+    today = today or date.today()
+    spans = periods(date_from, date_to, by)
+    accs = [_Acc() for _ in spans]
+    steps = 11
+
+    def step(n: int) -> None:
+        if progress is not None and progress(n, steps) is False:
+            raise Cancelled("The report was cancelled")
+
+    step(0)
+    times = [(p.lower, p.upper) for p in spans]
+    days = [(p.start, p.end + timedelta(days=1)) for p in spans]
+    with db.session() as session:
+        team_ids = agency_ids = None
+        if flt.team:
+            team_ids = list(session.scalars(select(Team.id).where(Team.key == flt.team)))
+            if not team_ids:
+                raise ValidationError(f"No team with key '{flt.team}'")
+        if flt.agency:
+            agency_ids = list(session.scalars(select(Agency.id).where(Agency.key == flt.agency)))
+            if not agency_ids:
+                raise ValidationError(f"No agency with key '{flt.agency}'")
+        programme_id = None
+        if flt.programme:
+            programme_id = session.scalar(
+                select(Programme.id).where(Programme.key == flt.programme)
+            )
+            if programme_id is None:
+                raise ValidationError(f"No programme with key '{flt.programme}'")
+
+        def case_filters(stmt: Any) -> Any:
+            """Team and agency narrow by the case's team."""
+            if team_ids is not None:
+                stmt = stmt.where(Case.team_id.in_(team_ids))
+            if agency_ids is not None:
+                stmt = stmt.where(
+                    Case.team_id.in_(select(Team.id).where(Team.agency_id.in_(agency_ids)))
+                )
+            return stmt
+
+        def audit_filters(stmt: Any) -> Any:
+            stmt = case_filters(stmt)
+            if programme_id is not None:
+                stmt = stmt.where(Audit.programme_id == programme_id)
+            if flt.theme:
+                tag = flt.theme.strip().lower()
+                tagged = (
+                    select(LearningPoint.audit_id)
+                    .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
+                    .where(func.lower(LearningTheme.theme) == tag)
+                )
+                stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
+            return stmt
+
+        period_of = _index(Audit.finalised_at, times)
+        base = (
+            audit_filters(
+                select(
+                    Audit.id.label("audit_id"),
+                    period_of.label("p"),
+                    Audit.kind.label("kind"),
+                    Audit.final_overall.label("overall"),
+                    Case.team_id.label("team_id"),
+                    Programme.theme.label("theme"),
+                )
+                .join(Case, Audit.case_id == Case.id)
+                .join(Programme, Audit.programme_id == Programme.id)
+                .where(
+                    Audit.status == "final",
+                    Audit.finalised_at >= spans[0].lower,
+                    Audit.finalised_at < spans[-1].upper,
+                )
+            )
+        ).cte("base")
+
+        # 1. Final grades by period, team, theme and kind.
+        teams = {
+            t.id: (t.key, t.service_area or "", t.agency.key) for t in session.scalars(select(Team))
+        }
+        rows = session.execute(
+            select(
+                base.c.p, base.c.team_id, base.c.theme, base.c.kind, base.c.overall, func.count()
+            ).group_by(base.c.p, base.c.team_id, base.c.theme, base.c.kind, base.c.overall)
+        )
+        for p, team_id, theme, kind, overall, n in rows:
+            acc = accs[p]
+            grade = overall if overall in RANK else ""
+            acc.overall[grade] += n
+            if kind == "single":
+                acc.single += n
+            team_key, area, agency_key = teams[team_id]
+            acc.groups["team"][team_key][grade] += n
+            acc.groups["service_area"][area or "(none)"][grade] += n
+            acc.groups["agency"][agency_key][grade] += n
+            acc.groups["theme"][theme or "(no theme)"][grade] += n
+        step(1)
+
+        # 2. Final answers per item: the moderation's, or the single review's.
+        kinds: dict[str, str] = {}
+        for key, kind in session.execute(
+            select(TemplateItem.key, TemplateItem.kind).order_by(TemplateItem.id)
+        ):
+            kinds[key] = kind  # the newest version's kind wins
+        counted = [k for k, kind in kinds.items() if kind in ("grade", "yes_no")]
+        numeric = [k for k, kind in kinds.items() if kind == "number"]
+        moderated_answers = (
+            select(base.c.p, ModerationAnswer.item_key.label("key"), ModerationAnswer.value)
+            .join(Moderation, Moderation.audit_id == base.c.audit_id)
+            .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
+            .where(base.c.kind != "single")
+        )
+        single_answers = (
+            select(base.c.p, ReviewAnswer.item_key.label("key"), ReviewAnswer.value)
+            .join(Review, Review.audit_id == base.c.audit_id)
+            .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
+            .where(base.c.kind == "single")
+        )
+        answers = moderated_answers.union_all(single_answers).subquery("answers")
+        rows = session.execute(
+            select(answers.c.p, answers.c.key, answers.c.value, func.count())
+            .where(answers.c.key.in_(counted), answers.c.value.is_not(None))
+            .group_by(answers.c.p, answers.c.key, answers.c.value)
+        )
+        for p, key, value, n in rows:
+            accs[p].items[key][value] += n
+        step(2)
+        if numeric:
+            number = cast(answers.c.value, Float)
+            rows = session.execute(
+                select(
+                    answers.c.p,
+                    answers.c.key,
+                    func.count(),
+                    func.sum(number),
+                    func.min(number),
+                    func.max(number),
+                )
+                .where(
+                    answers.c.key.in_(numeric),
+                    answers.c.value.is_not(None),
+                    answers.c.value != "",
+                )
+                .group_by(answers.c.p, answers.c.key)
+            )
+            for p, key, n, total, low, high in rows:
+                accs[p].numbers[key] = [n, float(total), float(low), float(high)]
+        step(3)
+
+        # 3. Agreement: looped audits with exactly two submitted reviews, both graded.
+        first, second = aliased(Review), aliased(Review)
+        two = select(Review.audit_id).group_by(Review.audit_id).having(func.count(Review.id) == 2)
+        rows = session.execute(
+            select(base.c.p, first.overall, second.overall, func.count())
+            .join(first, first.audit_id == base.c.audit_id)
+            .join(second, and_(second.audit_id == base.c.audit_id, second.id > first.id))
+            .where(
+                base.c.kind == "looped",
+                base.c.audit_id.in_(two),
+                first.status == "submitted",
+                second.status == "submitted",
+                first.overall.in_(GRADES),
+                second.overall.in_(GRADES),
+            )
+            .group_by(base.c.p, first.overall, second.overall)
+        )
+        for p, a, b, n in rows:
+            accs[p].confusion[RANK[a] - 1][RANK[b] - 1] += n
+        step(4)
+
+        # 4. Moderation moves and each auditor's difference from the final grade.
+        rows = session.execute(
+            select(base.c.p, Person.key, Review.overall, base.c.overall, func.count())
+            .join(Review, Review.audit_id == base.c.audit_id)
+            .join(Person, Review.reviewer_id == Person.id)
+            .where(
+                base.c.kind.in_(MODERATED),
+                Review.status == "submitted",
+                Review.overall.in_(GRADES),
+                base.c.overall.in_(GRADES),
+            )
+            .group_by(base.c.p, Person.key, Review.overall, base.c.overall)
+        )
+        for p, person, review_grade, final_grade, n in rows:
+            diff = RANK[final_grade] - RANK[review_grade]
+            move = "raised" if diff < 0 else ("lowered" if diff > 0 else "unchanged")
+            accs[p].moderation[move] += n
+            entry = accs[p].auditors.setdefault(person, [0, 0])
+            entry[0] += n
+            entry[1] += diff * n
+        step(5)
+
+        # 5. Family feedback in the audits, and outside audits by the date collected.
+        rows = session.execute(
+            select(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count())
+            .join(Feedback, Feedback.audit_id == base.c.audit_id)
+            .join(FeedbackAnswer, FeedbackAnswer.feedback_id == Feedback.id)
+            .where(FeedbackAnswer.answer.in_(ANSWERS))
+            .group_by(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer)
+        )
+        for p, key, answer, n in rows:
+            accs[p].feedback[key][answer] += n
+        if programme_id is None and not flt.theme:  # feedback outside audits has neither
+            collected = _index(Feedback.collected_on, days)
+            outside = case_filters(
+                select(collected, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count())
+                .join(Feedback, FeedbackAnswer.feedback_id == Feedback.id)
+                .join(Case, Feedback.case_id == Case.id)
+                .where(
+                    Feedback.audit_id.is_(None),
+                    Feedback.collected_on >= spans[0].start,
+                    Feedback.collected_on <= spans[-1].end,
+                    FeedbackAnswer.answer.in_(ANSWERS),
+                )
+            ).group_by(collected, FeedbackAnswer.question_key, FeedbackAnswer.answer)
+            for p, key, answer, n in session.execute(outside):
+                if p is not None:
+                    accs[p].outside[key][answer] += n
+        step(6)
+
+        # 6. Feedback to the worker.
+        rows = session.execute(
+            select(base.c.p, func.count())
+            .join(WorkerFeedback, WorkerFeedback.audit_id == base.c.audit_id)
+            .where(WorkerFeedback.given_to_worker.is_(True))
+            .group_by(base.c.p)
+        )
+        for p, n in rows:
+            accs[p].worker += n
+        step(7)
+
+        # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
+        late = case((and_(Action.status == "open", Action.due_on < date_to), 1), else_=0)
+        rows = session.execute(
+            select(base.c.p, Action.status, late, func.count())
+            .join(Action, Action.audit_id == base.c.audit_id)
+            .group_by(base.c.p, Action.status, late)
+        )
+        for p, status, overdue, n in rows:
+            accs[p].actions[status] += n
+            if overdue:
+                accs[p].actions["overdue"] += n
+        step(8)
+
+        # 8. Planned: audits (any state) due in the period; compliance: monthly audits per
+        # auditor due in the period, done (submitted) or overdue (not, and due before today).
+        due = _index(Audit.due_on, days)
+        planned = audit_filters(
+            select(due, func.count())
+            .join(Case, Audit.case_id == Case.id)
+            .join(Programme, Audit.programme_id == Programme.id)
+            .where(Audit.due_on >= spans[0].start, Audit.due_on <= spans[-1].end)
+        ).group_by(due)
+        for p, n in session.execute(planned):
+            if p is not None:
+                accs[p].planned += n
+        state = case(
+            (Review.status == "submitted", literal("done")),
+            (Audit.due_on < today, literal("overdue")),
+            else_=literal("open"),
+        )
+        monthly = audit_filters(
+            select(due, Person.key, state, func.count())
+            .join(Case, Audit.case_id == Case.id)
+            .join(Programme, Audit.programme_id == Programme.id)
+            .join(Review, Review.audit_id == Audit.id)
+            .join(Person, Review.reviewer_id == Person.id)
+            .where(
+                Programme.kind == "monthly",
+                Audit.due_on >= spans[0].start,
+                Audit.due_on <= spans[-1].end,
+            )
+        ).group_by(due, Person.key, state)
+        for p, person, status, n in session.execute(monthly):
+            if p is None:
+                continue
+            accs[p].compliance[person]["due"] += n
+            if status in ("done", "overdue"):
+                accs[p].compliance[person][status] += n
+        step(9)
+
+        # Labels for every key the report names.
+        questions = [
+            q.key
+            for q in session.scalars(
+                select(FeedbackQuestion)
+                .where(FeedbackQuestion.active.is_(True))
+                .order_by(FeedbackQuestion.position)
+            )
+        ]
+        people = {k for acc in accs for k in (*acc.auditors, *acc.compliance)}
+        labels = {
+            "grades": {
+                key: label
+                for key, label in session.execute(
+                    select(ScaleLevel.key, ScaleLevel.label).where(ScaleLevel.key.in_(GRADES))
+                )
+            },
+            "items": {
+                key: label
+                for key, label in session.execute(
+                    select(TemplateItem.key, TemplateItem.label).order_by(TemplateItem.id)
+                )
+            },
+            "teams": {t.key: t.name for t in session.scalars(select(Team))},
+            "agencies": {a.key: a.name for a in session.scalars(select(Agency))},
+            "people": {
+                key: name
+                for key, name in session.execute(
+                    select(Person.key, Person.name).where(Person.key.in_(sorted(people)))
+                )
+            }
+            if people
+            else {},
+            "questions": {
+                q.key: q.text
+                for q in session.scalars(
+                    select(FeedbackQuestion).order_by(FeedbackQuestion.position)
+                )
+            },
+        }
+    total = _Acc()
+    for acc in accs:
+        total.merge(acc)
+    step(10)
+    report = {
+        "format": FORMAT,
+        "version": VERSION,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "by": by,
+        "periods": [
+            _period_json(p, acc, kinds, questions) for p, acc in zip(spans, accs, strict=True)
+        ],
+        "total": _period_json(
+            Period(f"{date_from.isoformat()} to {date_to.isoformat()}", date_from, date_to),
+            total,
+            kinds,
+            questions,
+        ),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "filters": flt.as_json(),
+        "labels": labels,
+    }
+    step(11)
+    return report
+
+
+def raw_rows(
+    db: Any,
+    actor: Actor,
+    *,
+    date_from: date,
+    date_to: date,
+    filters: Filters | None = None,
+) -> list[dict[str, Any]]:
+    """One flat row per final audit in the range, with its final answers (for the workbook's
+    raw-data sheet): audit, case, team, programme, kind, finalised, overall, then each item."""
+    require(actor, "report.view")
+    flt = filters or Filters()
+    span = Period("", date_from, date_to)
+    stmt = (
+        select(
+            Audit.id,
+            Audit.uuid,
+            Case.ref,
+            Team.name,
+            Programme.name,
+            Audit.kind,
+            Audit.finalised_at,
+            Audit.final_overall,
+        )
+        .join(Case, Audit.case_id == Case.id)
+        .join(Team, Case.team_id == Team.id)
+        .join(Programme, Audit.programme_id == Programme.id)
+        .where(
+            Audit.status == "final",
+            Audit.finalised_at >= span.lower,
+            Audit.finalised_at < span.upper,
+        )
+        .order_by(Audit.finalised_at, Audit.id)
+    )
+    if flt.team:
+        stmt = stmt.where(Team.key == flt.team)
+    if flt.agency:
+        stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == flt.agency)))
+    if flt.programme:
+        stmt = stmt.where(Programme.key == flt.programme)
+    if flt.theme:
+        tag = flt.theme.strip().lower()
+        tagged = (
+            select(LearningPoint.audit_id)
+            .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
+            .where(func.lower(LearningTheme.theme) == tag)
+        )
+        stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
+    with db.session() as session:
+        rows: dict[int, dict[str, Any]] = {}
+        for audit_id, uuid, ref, team, programme, kind, finalised, overall in session.execute(stmt):
+            rows[audit_id] = {
+                "audit": uuid,
+                "case": ref,
+                "team": team,
+                "programme": programme,
+                "kind": kind,
+                "finalised": finalised.date() if finalised else None,
+                "overall": overall,
+            }
+        ids = list(rows)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            moderated = (
+                select(Moderation.audit_id, ModerationAnswer.item_key, ModerationAnswer.value)
+                .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
+                .where(Moderation.audit_id.in_(chunk))
+            )
+            single = (
+                select(Review.audit_id, ReviewAnswer.item_key, ReviewAnswer.value)
+                .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
+                .join(Audit, Review.audit_id == Audit.id)
+                .where(Review.audit_id.in_(chunk), Audit.kind == "single")
+            )
+            for audit_id, key, value in session.execute(moderated.union_all(single)):
+                rows[audit_id][key] = value
+    return list(rows.values())
