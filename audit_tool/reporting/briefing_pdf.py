@@ -59,6 +59,7 @@ class BriefingDoc:
     subject: str  # e.g. "7-minute briefing: exploitation thematic audit"
     status_label: str  # "Draft", or "Published, version 2"
     logo_path: str | None = None  # PNG/JPG from settings, optional
+    logo: bytes | None = None  # or the picture itself (the settings keep it in the database)
     language: str = "en-GB"
 
 
@@ -655,8 +656,11 @@ def _draw_band(canv: Any, doc: BriefingDoc, x: float, y: float, w: float, h: flo
     canv.setFillColor(st.PRIMARY)
     canv.rect(x, y, w, h, stroke=0, fill=1)
     left = x + 14
-    if doc.logo_path:
-        logo_w = _draw_logo(canv, doc.logo_path, left, y + 8, 118, h - 16)
+    if doc.logo_path or doc.logo:
+        from io import BytesIO
+
+        source: Any = doc.logo_path or BytesIO(doc.logo or b"")
+        logo_w = _draw_logo(canv, source, left, y + 8, 118, h - 16)
         if logo_w:
             left += logo_w + 14
     right = x + w - 14
@@ -703,7 +707,7 @@ def _draw_band(canv: Any, doc: BriefingDoc, x: float, y: float, w: float, h: flo
     canv.restoreState()
 
 
-def _draw_logo(canv: Any, path: str, x: float, y: float, max_w: float, max_h: float) -> float:
+def _draw_logo(canv: Any, path: Any, x: float, y: float, max_w: float, max_h: float) -> float:
     """The partnership's logo on a white panel; returns the width used (0 if unreadable)."""
     from reportlab.lib.utils import ImageReader
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from audit_tool.errors import ValidationError
-from audit_tool.models import Setting
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
 from audit_tool.services.actors import Actor
@@ -21,9 +20,9 @@ FORMATS = ("json", "pdf", "xlsx")
 
 
 def partnership_name(db: Any) -> str:
-    with db.session() as session:
-        row = session.get(Setting, "partnership_name")
-        return row.value if row is not None and row.value else "Safeguarding Children Partnership"
+    from audit_tool.services.settings import partnership
+
+    return partnership(db).name
 
 
 def check_schema(report: dict[str, Any]) -> None:

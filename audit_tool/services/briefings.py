@@ -42,7 +42,6 @@ from audit_tool.models import (
     Programme,
     Review,
     ReviewAnswer,
-    Setting,
     Team,
 )
 from audit_tool.models.audits import Moderation
@@ -882,25 +881,19 @@ def _refuse_hits(hits: list[privacy.Hit]) -> None:
 # ---------------------------------------------------------------- export and publication
 
 
-def _setting(session: Session, key: str, default: str = "") -> str:
-    row = session.get(Setting, key)
-    return row.value if row is not None and row.value else default
-
-
 def _doc(session: Session, b: Briefing) -> BriefingDoc:
     from audit_tool.reporting.briefing_pdf import BriefingDoc, SectionDoc
 
     content = _content(b)
     author = session.get(Person, b.author_id) if b.author_id else None
-    partnership = _setting(session, "partnership_name", "Safeguarding Children Partnership")
-    logo = _setting(session, "logo_path") or None
-    if logo and not Path(logo).is_file():
-        logo = None
+    from audit_tool.services import settings
+
+    own = settings.read(session)
     when = b.published_at or datetime.now(UTC)
     status = f"Published, version {b.version}" if b.status == "published" else f"Draft {b.version}"
     return BriefingDoc(
         title=b.title,
-        partnership=partnership,
+        partnership=own.name,
         date_text=f"{when.day} {when:%B %Y}",
         audience=b.audience,
         sections=tuple(
@@ -910,10 +903,10 @@ def _doc(session: Session, b: Briefing) -> BriefingDoc:
         grade_counts=tuple((str(label), int(n)) for label, n in content["chart"]),
         sample=str(content["sample"]),
         references=tuple(str(r) for r in content["references"]),
-        author=author.name if author else partnership,
+        author=author.name if author else own.name,
         subject=f"7-minute learning briefing: {b.title}",
         status_label=status,
-        logo_path=logo,
+        logo=own.logo,
     )
 
 

@@ -643,8 +643,8 @@ class AdminView(QWidget):
         title.setFont(font)
         intro = QLabel(
             "The partnership's agencies, their teams and service areas, the people who "
-            "audit, moderate, lead or work on cases, the audit templates and the questions "
-            "families are asked."
+            "audit, moderate, lead or work on cases, the audit templates, the questions "
+            "families are asked, and the partnership's name and logo."
         )
         intro.setWordWrap(True)
         self.tabs = QTabWidget()
@@ -674,6 +674,12 @@ class AdminView(QWidget):
             self.tabs.addTab(self.questions, "&Feedback questions")
             self.questions.changed.connect(self.changed)
             self.questions.status_message.connect(self.status_message)
+        from audit_tool.ui.partnership_tab import PartnershipTab
+
+        self.partnership = PartnershipTab(db, actor)
+        self.tabs.addTab(self.partnership, "Pa&rtnership")
+        self.partnership.changed.connect(self.changed)
+        self.partnership.status_message.connect(self.status_message)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
@@ -694,3 +700,4 @@ class AdminView(QWidget):
             self.templates.refresh()
         if self.questions is not None:
             self.questions.refresh()
+        self.partnership.refresh()

@@ -212,3 +212,36 @@ def test_only_a_lead_sees_the_questions_tab(qtbot, sqlite_world, show_window):
     assert "Feedback questions" not in [
         view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())
     ]
+
+
+def test_the_partnership_name_and_logo(qtbot, sqlite_world, show_window, tmp_path):
+    from audit_tool.services import settings
+    from tests.services.test_settings import png
+
+    view = _view(sqlite_world, show_window)
+    view.tabs.setCurrentWidget(view.partnership)
+    tab = view.partnership
+    assert tab.preview.text() == "No logo" and not tab.remove.isEnabled()
+    not_a_picture = tmp_path / "logo.png"
+    not_a_picture.write_text("hello", encoding="utf-8")
+    tab.choose_logo(str(not_a_picture))
+    assert tab.logo_error.isVisible() and "not a PNG or JPEG" in tab.logo_error.text()
+    good = tmp_path / "crest.png"
+    good.write_bytes(png(120, 40))
+    tab.choose_logo(str(good))
+    assert not tab.logo_error.isVisible() and not tab.preview.pixmap().isNull()
+    tab.name.clear()
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert tab.name_error.isVisible() and tab.status.text() == "Not saved"
+    qtbot.keyClicks(tab.name, "Northshire Safeguarding Children Partnership")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text() == "Saved"
+    saved = settings.partnership(sqlite_world.db)
+    assert saved.name == "Northshire Safeguarding Children Partnership"
+    assert saved.logo == png(120, 40)
+
+
+def test_the_partnership_settings_are_read_only_for_others(qtbot, sqlite_world, show_window):
+    view = _view(sqlite_world, show_window, sqlite_world.auditor)
+    assert not view.partnership.save_button.isEnabled()
+    assert not view.partnership.name.isEnabled()

@@ -1,0 +1,118 @@
+"""The partnership's own settings: its name and logo (on briefings and reports) and the name of
+this installation (in audit packs). The logo is kept in the database, not as a path, so that it
+travels with the database and every laptop prints the same."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from audit_tool.errors import ValidationError
+from audit_tool.models import Setting
+from audit_tool.services import changelog
+from audit_tool.services.actors import Actor, require
+
+MAX_LOGO_BYTES = 1_000_000
+_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+DEFAULT_PARTNERSHIP = "Safeguarding Children Partnership"
+
+
+@dataclass(frozen=True)
+class PartnershipSettings:
+    name: str
+    installation_name: str
+    logo: bytes | None  # PNG or JPEG
+
+
+def _value(session: Any, key: str) -> str:
+    row = session.get(Setting, key)
+    return row.value if row is not None else ""
+
+
+def read(session: Any) -> PartnershipSettings:
+    """The settings, inside a caller's session."""
+    encoded = _value(session, "logo_png")
+    return PartnershipSettings(
+        name=_value(session, "partnership_name") or DEFAULT_PARTNERSHIP,
+        installation_name=_value(session, "installation_name"),
+        logo=base64.b64decode(encoded) if encoded else None,
+    )
+
+
+def partnership(db: Any, actor: Actor | None = None) -> PartnershipSettings:
+    """The settings (anyone may read them: they are printed on every briefing)."""
+    with db.session() as session:
+        return read(session)
+
+
+def logo_kind(data: bytes) -> str | None:
+    return next((kind for sig, kind in _SIGNATURES.items() if data.startswith(sig)), None)
+
+
+def save_partnership(
+    db: Any,
+    actor: Actor,
+    *,
+    name: str,
+    installation_name: str,
+    logo: bytes | None,
+) -> PartnershipSettings:
+    """Save the name, the installation's name and the logo (None removes it)."""
+    require(actor, "reference.edit")
+    name, installation_name = " ".join(name.split()), " ".join(installation_name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the partnership's name, as it should appear on briefings"
+    elif len(name) > 200:
+        errors["name"] = "Use at most 200 characters"
+    if len(installation_name) > 200:
+        errors["installation_name"] = "Use at most 200 characters"
+    if logo is not None:
+        if len(logo) > MAX_LOGO_BYTES:
+            errors["logo"] = f"The logo is {len(logo) // 1024:,} KB; use one under 1,000 KB"
+        elif logo_kind(logo) is None:
+            errors["logo"] = "The logo must be a PNG or JPEG picture"
+        else:
+            try:
+                from reportlab.lib.utils import ImageReader
+
+                ImageReader(BytesIO(logo)).getSize()
+            except Exception:  # noqa: BLE001 - any failure means the file is unusable
+                errors["logo"] = "The logo file is damaged and cannot be read"
+    if errors:
+        raise ValidationError("The settings were not saved: " + "; ".join(errors.values()), errors)
+    with db.transaction() as session:
+        before = read(session)
+        values = {
+            "partnership_name": name,
+            "installation_name": installation_name,
+            "logo_png": base64.b64encode(logo).decode("ascii") if logo else "",
+        }
+        for key, value in values.items():
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+        session.flush()
+        after = read(session)
+        changelog.record_changes(
+            session,
+            actor,
+            "settings",
+            None,
+            _summary(before),
+            _summary(after),
+            summary="Partnership settings changed",
+        )
+        return after
+
+
+def _summary(s: PartnershipSettings) -> dict[str, Any]:
+    return {
+        "partnership_name": s.name,
+        "installation_name": s.installation_name,
+        "logo": f"<{len(s.logo)} bytes>" if s.logo else None,
+    }

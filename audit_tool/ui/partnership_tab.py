@@ -1,0 +1,183 @@
+"""Admin > Partnership: the name and logo printed on briefings and reports, and this
+installation's name (written into audit packs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.services import settings
+from audit_tool.services.actors import Actor
+from audit_tool.store import Database
+from audit_tool.ui.errors import show_error
+from audit_tool.ui.forms import field_with_error
+
+LOGO_BOX = (240, 90)
+
+
+class PartnershipTab(QWidget):
+    changed = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.setObjectName("partnershipTab")
+        self.logo: bytes | None = None
+        intro = QLabel(
+            "The partnership's name and logo appear on every 7-minute briefing and report. "
+            "The logo is kept in the database, so every laptop prints the same."
+        )
+        intro.setWordWrap(True)
+        self.name = QLineEdit()
+        name_box, self.name_error = field_with_error(self.name, "partnership_name", "Name")
+        self.installation = QLineEdit()
+        self.installation.setPlaceholderText("e.g. Northshire QA team laptop")
+        install_box, self.installation_error = field_with_error(
+            self.installation, "partnership_installation", "This installation's name"
+        )
+        self.preview = QLabel()
+        self.preview.setObjectName("partnership_logoPreview")
+        self.preview.setAccessibleName("Logo")
+        self.preview.setFixedSize(*LOGO_BOX)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: white; border: 1px solid #c8c8c8;")
+        self.logo_error = QLabel()
+        self.logo_error.setObjectName("partnership_logoError")
+        self.logo_error.setStyleSheet("color: #b00020;")
+        self.logo_error.setWordWrap(True)
+        self.logo_error.hide()
+        choose = QPushButton("Choose logo...")
+        choose.setObjectName("partnership_chooseLogo")
+        choose.clicked.connect(lambda: self.choose_logo())
+        self.remove = QPushButton("Remove logo")
+        self.remove.setObjectName("partnership_removeLogo")
+        self.remove.clicked.connect(self.remove_logo)
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(choose)
+        logo_buttons.addWidget(self.remove)
+        logo_buttons.addStretch(1)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.preview)
+        logo_row.addLayout(logo_buttons)
+        logo_row.addStretch(1)
+        logo_box = QWidget()
+        logo_layout = QVBoxLayout(logo_box)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        logo_layout.addLayout(logo_row)
+        logo_layout.addWidget(self.logo_error)
+        form = QFormLayout()
+        form.addRow("&Name:", name_box)
+        form.addRow("&Installation:", install_box)
+        form.addRow("Logo:", logo_box)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setObjectName("partnership_save")
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setObjectName("partnership_status")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        editable = actor.can("reference.edit")
+        for widget in (self.name, self.installation, choose, self.remove, self.save_button):
+            widget.setEnabled(editable)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = settings.partnership(self.db, self.actor)
+        self.name.setText(current.name)
+        self.installation.setText(current.installation_name)
+        self._show_logo(current.logo)
+
+    def _show_logo(self, data: bytes | None) -> None:
+        self.logo = data
+        self.remove.setEnabled(bool(data) and self.actor.can("reference.edit"))
+        if not data:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText("No logo")
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(data)
+        self.preview.setPixmap(
+            pixmap.scaled(
+                LOGO_BOX[0] - 10,
+                LOGO_BOX[1] - 10,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def choose_logo(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Choose the partnership's logo", "", "Pictures (*.png *.jpg *.jpeg)"
+            )
+            if not path:
+                return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self._logo_problem(f"{Path(path).name} cannot be read: {exc.strerror}")
+            return
+        if settings.logo_kind(data) is None:
+            self._logo_problem(f"{Path(path).name} is not a PNG or JPEG picture")
+            return
+        self.logo_error.hide()
+        self._show_logo(data)
+        self.status.setText("Logo chosen: save to keep it")
+
+    def _logo_problem(self, text: str) -> None:
+        self.logo_error.setText(text)
+        self.logo_error.show()
+
+    def remove_logo(self) -> None:
+        self._show_logo(None)
+        self.status.setText("Logo removed: save to keep the change")
+
+    def save(self) -> None:
+        for label in (self.name_error, self.installation_error, self.logo_error):
+            label.hide()
+        try:
+            saved = settings.save_partnership(
+                self.db,
+                self.actor,
+                name=self.name.text(),
+                installation_name=self.installation.text(),
+                logo=self.logo,
+            )
+        except ValidationError as exc:
+            for key, label in (
+                ("name", self.name_error),
+                ("installation_name", self.installation_error),
+                ("logo", self.logo_error),
+            ):
+                if key in exc.fields:
+                    label.setText(exc.fields[key])
+                    label.show()
+            self.status.setText("Not saved")
+            return
+        except AuditToolError as exc:
+            show_error(self, "Settings not saved", exc)
+            return
+        self.name.setText(saved.name)
+        self.status.setText("Saved")
+        self.status_message.emit("Partnership settings saved")
+        self.changed.emit()
