@@ -99,7 +99,9 @@ class MainWindow(QMainWindow):
         self._concern_timer.setInterval(60_000)
         self._concern_timer.timeout.connect(self.update_badges)
         self._concern_timer.start()
-        QTimer.singleShot(0, self.update_badges)
+        # A moment after the window is up, so that start-up does not wait for the counts (they
+        # load the learning models, which the first view does not need).
+        QTimer.singleShot(250, self.update_badges)
 
     # -- views
 
