@@ -1,4 +1,7 @@
-"""Export of the filtered case register to CSV or Excel."""
+"""Export of the filtered case register to CSV or Excel.
+
+No text can become a formula (formula injection): in Excel every string is stored as text, in
+CSV a value starting with "=", "+", "-", "@", tab or carriage return gets a leading "'"."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tool.errors import Cancelled, ValidationError
+from audit_tool.reporting import xlsx_common
 from audit_tool.services import cases
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.cases import CaseQuery, CaseRow
@@ -80,7 +84,10 @@ def export_cases(
                 writer = csv.writer(fh)
                 writer.writerow(HEADERS)
                 for rows in batches():
-                    writer.writerows(["" if v is None else v for v in _values(r)] for r in rows)
+                    writer.writerows(
+                        ["" if v is None else xlsx_common.csv_value(v) for v in _values(r)]
+                        for r in rows
+                    )
         else:
             from openpyxl import Workbook
 
@@ -92,7 +99,7 @@ def export_cases(
             sheet.append(list(HEADERS))
             for rows in batches():
                 for r in rows:
-                    sheet.append(_values(r))
+                    sheet.append(xlsx_common.row(sheet, _values(r)))
             book.save(tmp)
         tmp.replace(path)
     except OSError as exc:

