@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._add_view("learning", "Learning", self._make_learning, "learning.view")
         self._add_view("actions", "Actions", self._make_actions, "action.view")
         self._add_view("briefings", "Briefings", self._make_briefings, "briefing.view")
+        self._add_view("dashboard", "Dashboard", self._make_dashboard, "report.view")
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         self._add_view("admin", "Admin", self._make_admin, "reference.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -167,6 +168,11 @@ class MainWindow(QMainWindow):
         from audit_tool.ui.briefings_view import BriefingsView
 
         return self._wire(BriefingsView(self.db, self.actor))
+
+    def _make_dashboard(self) -> QWidget:
+        from audit_tool.ui.dashboard_view import DashboardView
+
+        return self._wire(DashboardView(self.db, self.actor))
 
     def _wire(self, view: QWidget) -> QWidget:
         """Connect a view's common signals: status line, changes, opening an audit."""
@@ -332,7 +338,7 @@ class MainWindow(QMainWindow):
                 self._action(
                     f"&{label}",
                     lambda _checked=False, k=key: self.show_view(k),
-                    f"Ctrl+{i + 1}",
+                    f"Ctrl+{i + 1}" if i < 9 else None,  # Ctrl+1 to Ctrl+9: the first nine
                     f"show_{key}",
                 )
             )

@@ -92,6 +92,13 @@ def main() -> None:
         window.grab().save(str(HERE / f"{key}.png"))
     briefing(db, lead, window, settle, tmp)
 
+    window.show_view("dashboard")
+    dashboard = window.view("dashboard")
+    while dashboard.is_busy():  # type: ignore[attr-defined]
+        app.processEvents()
+    settle()
+    window.grab().save(str(HERE / "dashboard.png"))
+
     window.show_view("admin")
     admin = window.view("admin")
     admin.tabs.setCurrentWidget(admin.templates)  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
         "learning",
         "actions",
         "briefings",
+        "dashboard",
         "concerns",
         "admin",
     ]
@@ -40,12 +41,12 @@ def test_viewer_does_not_get_the_case_register(qtbot, sqlite_world):
 
 def test_keyboard_switches_views_and_layout_is_remembered(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_view_key() == "admin"
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view_key() == "dashboard"
     window.resize(1001, 655)
     window.close()
     again = _window(qtbot, sqlite_world, sqlite_world.lead)
-    assert again.current_view_key() == "admin"
+    assert again.current_view_key() == "dashboard"
     # The offscreen screen is 800 pixels wide, so Qt narrows the restored window to its
     # minimum width; the height shows the geometry came back.
     assert again.height() == 655
@@ -139,4 +140,4 @@ def test_the_overdue_action_count_beside_actions(qtbot, sqlite_world):
 def test_a_viewer_sees_none_of_the_audit_work(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.viewer)
     assert not {"feedback", "learning", "actions", "audits"} & set(window.view_keys())
-    assert "briefings" in window.view_keys()  # published briefings are for viewers too
+    assert {"briefings", "dashboard"} <= set(window.view_keys())  # reports are for viewers

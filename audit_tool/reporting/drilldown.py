@@ -1,0 +1,160 @@
+"""The audits behind a figure of the QA report: the final audits one chart segment counts.
+
+The base set is the report's (reporting/report.py): final audits, each in the period of
+`Audit.finalised_at`, narrowed by the report's filters (the case's team or agency, the programme,
+a theme on the programme or in a learning point's tags). A segment narrows it further, to one
+period and to the group the segment stands for: a final overall grade, a team, an agency, a
+service area or a programme theme, with the report's keys ("(none)" for a team without a service
+area, "(no theme)" for a programme without one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from audit_tool.errors import ValidationError
+from audit_tool.models import Agency, Audit, Case, LearningPoint, LearningTheme, Programme, Team
+from audit_tool.reporting.report import Filters, Period
+from audit_tool.services.actors import Actor, require
+
+NO_SERVICE_AREA = "(none)"
+NO_THEME = "(no theme)"
+
+
+@dataclass(frozen=True)
+class AuditBehind:
+    """One final audit counted in a figure of the report."""
+
+    uuid: str
+    case_ref: str
+    team_name: str
+    programme_name: str
+    kind: str
+    finalised_on: date | None
+    final_overall: str | None
+
+
+def _day(value: datetime | None) -> date | None:
+    """The UTC date of a completion time (the report's periods are UTC days)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.date()
+
+
+def audits_behind(
+    db: Any,
+    actor: Actor,
+    *,
+    date_from: date,
+    date_to: date,
+    filters: Filters | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    grade: str | None = None,
+    team: str | None = None,
+    agency: str | None = None,
+    service_area: str | None = None,
+    theme: str | None = None,
+    limit: int = 5000,
+) -> list[AuditBehind]:
+    """The final audits of the report's range (or of one period inside it) that a segment
+    counts, oldest completion first, at most `limit` of them. `None` leaves a dimension open.
+
+    The list names cases, so it needs the right to view audits; a QA lead sees every audit
+    behind a figure, anyone else only those they review or moderate."""
+    require(actor, "report.view")
+    require(actor, "audit.view")
+    if date_to < date_from:
+        raise ValidationError("The report's end date is before its start date")
+    flt = filters or Filters()
+    start = max(date_from, period_from) if period_from else date_from
+    end = min(date_to, period_to) if period_to else date_to
+    if end < start:
+        return []
+    span = Period("", start, end)
+    stmt = (
+        select(
+            Audit.uuid,
+            Case.ref,
+            Team.name,
+            Programme.name,
+            Audit.kind,
+            Audit.finalised_at,
+            Audit.final_overall,
+        )
+        .join(Case, Audit.case_id == Case.id)
+        .join(Team, Case.team_id == Team.id)
+        .join(Programme, Audit.programme_id == Programme.id)
+        .where(
+            Audit.status == "final",
+            Audit.finalised_at >= span.lower,
+            Audit.finalised_at < span.upper,
+        )
+        .order_by(Audit.finalised_at, Audit.id)
+        .limit(max(limit, 0))
+    )
+    if "lead" not in actor.roles:
+        from audit_tool.models import Review
+
+        mine = select(Review.audit_id).where(Review.reviewer_id == actor.person_id)
+        stmt = stmt.where(or_(Audit.id.in_(mine), Audit.moderator_id == actor.person_id))
+    with db.session() as session:
+        # The report's filters, refused the same way when a key names nothing.
+        if flt.team:
+            if session.scalar(select(Team.id).where(Team.key == flt.team)) is None:
+                raise ValidationError(f"No team with key '{flt.team}'")
+            stmt = stmt.where(Team.key == flt.team)
+        if flt.agency:
+            if session.scalar(select(Agency.id).where(Agency.key == flt.agency)) is None:
+                raise ValidationError(f"No agency with key '{flt.agency}'")
+            stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == flt.agency)))
+        if flt.programme:
+            if session.scalar(select(Programme.id).where(Programme.key == flt.programme)) is None:
+                raise ValidationError(f"No programme with key '{flt.programme}'")
+            stmt = stmt.where(Programme.key == flt.programme)
+        if flt.theme:
+            tag = flt.theme.strip().lower()
+            tagged = (
+                select(LearningPoint.audit_id)
+                .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
+                .where(func.lower(LearningTheme.theme) == tag)
+            )
+            stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
+        # The segment.
+        if grade is not None:
+            stmt = stmt.where(Audit.final_overall == grade)
+        if team is not None:
+            stmt = stmt.where(Team.key == team)
+        if agency is not None:
+            stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == agency)))
+        if service_area is not None:
+            stmt = stmt.where(
+                or_(Team.service_area.is_(None), Team.service_area == "")
+                if service_area == NO_SERVICE_AREA
+                else Team.service_area == service_area
+            )
+        if theme is not None:
+            stmt = stmt.where(
+                or_(Programme.theme.is_(None), Programme.theme == "")
+                if theme == NO_THEME
+                else Programme.theme == theme
+            )
+        return [
+            AuditBehind(
+                uuid=uuid,
+                case_ref=ref,
+                team_name=team_name,
+                programme_name=programme_name,
+                kind=kind,
+                finalised_on=_day(finalised),
+                final_overall=overall,
+            )
+            for uuid, ref, team_name, programme_name, kind, finalised, overall in session.execute(
+                stmt
+            )
+        ]
