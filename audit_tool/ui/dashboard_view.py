@@ -579,6 +579,20 @@ class DashboardView(QWidget):
         self.refresh_button.setAccessibleName("Calculate the figures again")
         self.refresh_button.setToolTip("Calculate the figures again (F5)")
         self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("Export report...")
+        self.export_button.setObjectName("dashboard_exportButton")
+        self.export_button.setAccessibleName("Export the QA report")
+        self.export_button.setToolTip(
+            "Write the quarterly QA report for this period and these filters as a PDF, an "
+            "Excel workbook or JSON (Ctrl+E)"
+        )
+        self.export_button.clicked.connect(lambda: self.export_report())
+        export_action = QAction(self)
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        export_action.triggered.connect(lambda: self.export_report())
+        self.addAction(export_action)
+        self._export: Any = None  # the export running, if any
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_DELAY_MS)
@@ -679,6 +693,7 @@ class DashboardView(QWidget):
         top.addWidget(self.busy)
         top.addWidget(self.cancel_button)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.export_button)
         filters = QHBoxLayout()
         filters.addWidget(self.period)
         filters.addWidget(self.date_from)
@@ -861,6 +876,95 @@ class DashboardView(QWidget):
             show_error(
                 self, "Dashboard", outcome if isinstance(outcome, BaseException) else str(outcome)
             )
+
+    # -- exporting the report
+
+    EXPORT_FORMATS = (
+        ("PDF report (*.pdf)", "pdf"),
+        ("Excel workbook (*.xlsx)", "xlsx"),
+        ("Report JSON (*.json)", "json"),
+    )
+
+    def is_exporting(self) -> bool:
+        return self._export is not None
+
+    def export_report(self, path: str | None = None) -> None:
+        """Write the report for the current choice, in the background, to a file the user
+        names (its extension chooses PDF, Excel or JSON)."""
+        if self._export is not None:
+            self.status_message.emit("A report is already being written")
+            return
+        choice = self.choice()
+        if choice.date_to < choice.date_from:
+            self._say("The end date is before the start date: choose the dates again.")
+            return
+        if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            name = f"qa-report-{choice.date_from.isoformat()}-to-{choice.date_to.isoformat()}"
+            path, chosen = QFileDialog.getSaveFileName(
+                self,
+                "Export the QA report",
+                f"{name}.pdf",
+                ";;".join(label for label, _fmt in self.EXPORT_FORMATS),
+            )
+            if not path:
+                return
+        from pathlib import Path
+
+        suffix = Path(path).suffix.lower().lstrip(".")
+        if suffix not in {fmt for _label, fmt in self.EXPORT_FORMATS}:
+            show_error(
+                self,
+                "Report not exported",
+                f"{Path(path).name}: name the file .pdf, .xlsx or .json to choose the format",
+            )
+            return
+        from audit_tool.reporting import exports
+        from audit_tool.ui.workers import Worker
+
+        db, actor = self.db, self.actor
+
+        def work(progress: Callable[[int, int], bool]) -> object:
+            return exports.write_report(
+                db,
+                actor,
+                path,
+                fmt=suffix,
+                date_from=choice.date_from,
+                date_to=choice.date_to,
+                by=choice.by,
+                team=choice.filters.team,
+                agency=choice.filters.agency,
+                programme=choice.filters.programme,
+                theme=choice.filters.theme,
+                today=choice.today,
+                progress=progress,
+            )
+
+        worker = Worker(work)
+        worker.signals.finished.connect(self._exported)
+        worker.signals.failed.connect(self._export_failed)
+        self._export = worker
+        self.export_button.setEnabled(False)
+        self.export_button.setText("Writing the report...")
+        worker.start()
+
+    def _export_done(self) -> None:
+        self._export = None
+        self.export_button.setEnabled(True)
+        self.export_button.setText("Export report...")
+
+    def _exported(self, path: object) -> None:
+        self._export_done()
+        self._say(f"Report written to {path}")
+        self.status_message.emit(f"QA report written to {path}")
+
+    def _export_failed(self, exc: object) -> None:
+        self._export_done()
+        if isinstance(exc, Cancelled):
+            return
+        show_error(self, "Report not exported", exc if isinstance(exc, BaseException) else str(exc))
 
     # -- showing the figures
 

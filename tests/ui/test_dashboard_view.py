@@ -365,3 +365,50 @@ def test_presets_and_change_words():
     assert change_text(5, 5, "2026 Q2", points=False) == ("no change on 2026 Q2", "")
     assert change_text(None, 5, "2026 Q2", points=True)[1] == ""
     assert change_text(5, None, None, points=False)[0].startswith("no earlier period")
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "xlsx", "json"])
+def test_the_report_is_exported_for_the_period_and_filters_on_screen(
+    qtbot, world, tmp_path, monkeypatch, suffix
+):
+    import json
+
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    view = open_view(qtbot, world)
+    view.team_filter.setCurrentIndex(view.team_filter.findData("through_care"))
+    settled(qtbot, view)
+    out = tmp_path / f"report.{suffix}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert not view.export_button.isEnabled()  # one export at a time, while it runs
+    qtbot.waitUntil(lambda: not view.is_exporting(), timeout=30_000)
+    assert view.export_button.isEnabled() and f"Report written to {out}" in view.status.text()
+    if suffix == "json":
+        report = json.loads(out.read_text(encoding="utf-8"))
+        assert report["filters"]["team"] == "through_care"
+        assert (report["from"], report["to"]) == ("2026-01-01", "2026-06-30")
+        assert report["total"]["audits_final"] == 1  # a2, Through Care's only audit
+    elif suffix == "pdf":
+        text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "Quarterly quality assurance report" in text and "Through Care Team" in text
+    else:
+        from openpyxl import load_workbook
+
+        assert "Summary" in load_workbook(out, read_only=True).sheetnames
+
+
+def test_an_export_to_a_file_of_another_kind_is_refused(qtbot, world, tmp_path, on_modal):
+    view = open_view(qtbot, world)
+    seen = {}
+
+    def read(box):
+        seen["text"] = box.text()
+        box.accept()
+
+    on_modal(read)
+    view.export_report(str(tmp_path / "report.docx"))
+    qtbot.waitUntil(lambda: "text" in seen)
+    assert "name the file .pdf, .xlsx or .json" in seen["text"]
+    assert not (tmp_path / "report.docx").exists() and not view.is_exporting()
