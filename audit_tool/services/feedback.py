@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, Case, Feedback, FeedbackAnswer, FeedbackQuestion, Programme
@@ -417,34 +417,72 @@ def _filtered(actor: Actor, flt: FeedbackFilter) -> Any:
 def list_feedback(
     db: Any, actor: Actor, flt: FeedbackFilter | None = None, *, limit: int = 20_000
 ) -> list[FeedbackRow]:
-    """Feedback across audits and cases, newest first."""
+    """Feedback across audits and cases, newest first (plain columns in one query, the
+    answers in another: 1,000 rows in a few hundredths of a second)."""
+    from audit_tool.models import Person, Team
+
     require(actor, "feedback.view")
-    stmt = _filtered(actor, flt or FeedbackFilter())
-    stmt = stmt.order_by(Feedback.collected_on.desc(), Feedback.id.desc()).limit(limit)
+    author = aliased(Person)
+    ids = (
+        _filtered(actor, flt or FeedbackFilter())
+        .with_only_columns(Feedback.id)
+        .order_by(Feedback.collected_on.desc(), Feedback.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Feedback.id,
+            Feedback.uuid,
+            Audit.uuid,
+            Case.ref,
+            Team.name,
+            Programme.name,
+            Feedback.respondent,
+            Feedback.channel,
+            Feedback.collected_on,
+            Feedback.consent,
+            Feedback.comment,
+            Feedback.shareable,
+            author.name,
+        )
+        .where(Feedback.id.in_(select(ids.c.id)))
+        .join(Case, Feedback.case_id == Case.id)
+        .join(Team, Case.team_id == Team.id)
+        .outerjoin(Audit, Feedback.audit_id == Audit.id)
+        .outerjoin(Programme, Audit.programme_id == Programme.id)
+        .outerjoin(author, Feedback.author_id == author.id)
+        .order_by(Feedback.collected_on.desc(), Feedback.id.desc())
+    )
     with db.session() as session:
-        found = list(session.scalars(stmt))
-        held = _preload(session, found)
-        rows = [_row(session, fb) for fb in found]
-        del held  # kept alive until here: the session holds loaded objects only weakly
-        return rows
-
-
-def _preload(session: Session, found: list[Feedback]) -> list[Any]:
-    """Load the cases, audits and authors of many rows in a few queries, so that _row finds
-    them in the session instead of asking for each (1,000 rows: 3 s before, a tenth after).
-    The caller keeps the returned list: the session holds loaded objects only weakly."""
-    from audit_tool.models import Person
-
-    held: list[Any] = []
-    for model, ids in (
-        (Case, {fb.case_id for fb in found}),
-        (Audit, {fb.audit_id for fb in found if fb.audit_id}),
-        (Person, {fb.author_id for fb in found if fb.author_id}),
-    ):
-        ordered = sorted(ids)
-        for i in range(0, len(ordered), 500):
-            held += session.scalars(select(model).where(model.id.in_(ordered[i : i + 500])))
-    return held
+        found = session.execute(stmt).all()
+        answers: dict[int, dict[str, str]] = {}
+        keys = [r[0] for r in found]
+        for i in range(0, len(keys), 900):
+            for feedback_id, question, answer in session.execute(
+                select(
+                    FeedbackAnswer.feedback_id, FeedbackAnswer.question_key, FeedbackAnswer.answer
+                ).where(FeedbackAnswer.feedback_id.in_(keys[i : i + 900]))
+            ):
+                answers.setdefault(feedback_id, {})[question] = answer
+        return [
+            FeedbackRow(
+                uuid=r[1],
+                audit_uuid=r[2],
+                case_ref=r[3],
+                team_name=r[4],
+                programme_name=r[5],
+                respondent=r[6],
+                channel=r[7],
+                collected_on=r[8],
+                consent=r[9],
+                answers=answers.get(r[0], {}),
+                comment=r[10],
+                shareable=r[11],
+                author_name=r[12],
+            )
+            for r in found
+        ]
 
 
 @dataclass(frozen=True)
