@@ -20,8 +20,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from audit_tool.errors import Cancelled, ValidationError
@@ -272,6 +287,21 @@ def _period_json(
 # ---------------------------------------------------------------- the queries
 
 
+def _base_table() -> Table:
+    """A temporary table of the report's audits, with a name of its own for each report."""
+    return Table(
+        f"report_base_{uuid4().hex[:12]}",
+        MetaData(),
+        Column("audit_id", Integer, primary_key=True),
+        Column("p", Integer),
+        Column("kind", String(20)),
+        Column("overall", String(40)),
+        Column("team_id", Integer),
+        Column("theme", String(200)),
+        prefixes=["TEMPORARY"],
+    )
+
+
 def _index(column: Any, spans: list[tuple[Any, Any]]) -> Any:
     """The period number of a date or time column (NULL outside every period)."""
     return case(
@@ -349,230 +379,253 @@ def compute(
             return stmt
 
         period_of = _index(Audit.finalised_at, times)
-        base = (
-            audit_filters(
-                select(
-                    Audit.id.label("audit_id"),
-                    period_of.label("p"),
-                    Audit.kind.label("kind"),
-                    Audit.final_overall.label("overall"),
-                    Case.team_id.label("team_id"),
-                    Programme.theme.label("theme"),
-                )
-                .join(Case, Audit.case_id == Case.id)
-                .join(Programme, Audit.programme_id == Programme.id)
-                .where(
-                    Audit.status == "final",
-                    Audit.finalised_at >= spans[0].lower,
-                    Audit.finalised_at < spans[-1].upper,
+        chosen = audit_filters(
+            select(
+                Audit.id.label("audit_id"),
+                period_of.label("p"),
+                Audit.kind.label("kind"),
+                Audit.final_overall.label("overall"),
+                Case.team_id.label("team_id"),
+                Programme.theme.label("theme"),
+            )
+            .join(Case, Audit.case_id == Case.id)
+            .join(Programme, Audit.programme_id == Programme.id)
+            .where(
+                Audit.status == "final",
+                Audit.finalised_at >= spans[0].lower,
+                Audit.finalised_at < spans[-1].upper,
+            )
+        )
+        # The audits in range, their period and what the groupings need, computed once into
+        # a temporary table that every query below joins (a CTE would be computed again by
+        # each query: on 200,000 audits that was most of the report's time).
+        base = _base_table()
+        connection = session.connection()
+        base.create(connection)
+        try:
+            session.execute(
+                base.insert().from_select(
+                    ["audit_id", "p", "kind", "overall", "team_id", "theme"], chosen
                 )
             )
-        ).cte("base")
 
-        # 1. Final grades by period, team, theme and kind.
-        teams = {
-            t.id: (t.key, t.service_area or "", t.agency.key) for t in session.scalars(select(Team))
-        }
-        rows = session.execute(
-            select(
-                base.c.p, base.c.team_id, base.c.theme, base.c.kind, base.c.overall, func.count()
-            ).group_by(base.c.p, base.c.team_id, base.c.theme, base.c.kind, base.c.overall)
-        )
-        for p, team_id, theme, kind, overall, n in rows:
-            acc = accs[p]
-            grade = overall if overall in RANK else ""
-            acc.overall[grade] += n
-            if kind == "single":
-                acc.single += n
-            team_key, area, agency_key = teams[team_id]
-            acc.groups["team"][team_key][grade] += n
-            acc.groups["service_area"][area or "(none)"][grade] += n
-            acc.groups["agency"][agency_key][grade] += n
-            acc.groups["theme"][theme or "(no theme)"][grade] += n
-        step(1)
-
-        # 2. Final answers per item: the moderation's, or the single review's.
-        kinds: dict[str, str] = {}
-        for key, kind in session.execute(
-            select(TemplateItem.key, TemplateItem.kind).order_by(TemplateItem.id)
-        ):
-            kinds[key] = kind  # the newest version's kind wins
-        counted = [k for k, kind in kinds.items() if kind in ("grade", "yes_no")]
-        numeric = [k for k, kind in kinds.items() if kind == "number"]
-        moderated_answers = (
-            select(base.c.p, ModerationAnswer.item_key.label("key"), ModerationAnswer.value)
-            .join(Moderation, Moderation.audit_id == base.c.audit_id)
-            .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
-            .where(base.c.kind != "single")
-        )
-        single_answers = (
-            select(base.c.p, ReviewAnswer.item_key.label("key"), ReviewAnswer.value)
-            .join(Review, Review.audit_id == base.c.audit_id)
-            .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
-            .where(base.c.kind == "single")
-        )
-        answers = moderated_answers.union_all(single_answers).subquery("answers")
-        rows = session.execute(
-            select(answers.c.p, answers.c.key, answers.c.value, func.count())
-            .where(answers.c.key.in_(counted), answers.c.value.is_not(None))
-            .group_by(answers.c.p, answers.c.key, answers.c.value)
-        )
-        for p, key, value, n in rows:
-            accs[p].items[key][value] += n
-        step(2)
-        if numeric:
-            number = cast(answers.c.value, Float)
+            # 1. Final grades by period, team, theme and kind.
+            teams = {
+                t.id: (t.key, t.service_area or "", t.agency.key)
+                for t in session.scalars(select(Team))
+            }
             rows = session.execute(
                 select(
-                    answers.c.p,
-                    answers.c.key,
+                    base.c.p,
+                    base.c.team_id,
+                    base.c.theme,
+                    base.c.kind,
+                    base.c.overall,
                     func.count(),
-                    func.sum(number),
-                    func.min(number),
-                    func.max(number),
+                ).group_by(base.c.p, base.c.team_id, base.c.theme, base.c.kind, base.c.overall)
+            )
+            for p, team_id, theme, kind, overall, n in rows:
+                acc = accs[p]
+                grade = overall if overall in RANK else ""
+                acc.overall[grade] += n
+                if kind == "single":
+                    acc.single += n
+                team_key, area, agency_key = teams[team_id]
+                acc.groups["team"][team_key][grade] += n
+                acc.groups["service_area"][area or "(none)"][grade] += n
+                acc.groups["agency"][agency_key][grade] += n
+                acc.groups["theme"][theme or "(no theme)"][grade] += n
+            step(1)
+
+            # 2. Final answers per item: the moderation's, or the single review's.
+            kinds: dict[str, str] = {}
+            for key, kind in session.execute(
+                select(TemplateItem.key, TemplateItem.kind).order_by(TemplateItem.id)
+            ):
+                kinds[key] = kind  # the newest version's kind wins
+            counted = [k for k, kind in kinds.items() if kind in ("grade", "yes_no")]
+            numeric = [k for k, kind in kinds.items() if kind == "number"]
+            moderated_answers = (
+                select(base.c.p, ModerationAnswer.item_key.label("key"), ModerationAnswer.value)
+                .join(Moderation, Moderation.audit_id == base.c.audit_id)
+                .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
+                .where(base.c.kind != "single")
+            )
+            single_answers = (
+                select(base.c.p, ReviewAnswer.item_key.label("key"), ReviewAnswer.value)
+                .join(Review, Review.audit_id == base.c.audit_id)
+                .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
+                .where(base.c.kind == "single")
+            )
+            answers = moderated_answers.union_all(single_answers).subquery("answers")
+            rows = session.execute(
+                select(answers.c.p, answers.c.key, answers.c.value, func.count())
+                .where(answers.c.key.in_(counted), answers.c.value.is_not(None))
+                .group_by(answers.c.p, answers.c.key, answers.c.value)
+            )
+            for p, key, value, n in rows:
+                accs[p].items[key][value] += n
+            step(2)
+            if numeric:
+                number = cast(answers.c.value, Float)
+                rows = session.execute(
+                    select(
+                        answers.c.p,
+                        answers.c.key,
+                        func.count(),
+                        func.sum(number),
+                        func.min(number),
+                        func.max(number),
+                    )
+                    .where(
+                        answers.c.key.in_(numeric),
+                        answers.c.value.is_not(None),
+                        answers.c.value != "",
+                    )
+                    .group_by(answers.c.p, answers.c.key)
                 )
+                for p, key, n, total, low, high in rows:
+                    accs[p].numbers[key] = [n, float(total), float(low), float(high)]
+            step(3)
+
+            # 3. Agreement: looped audits with exactly two submitted reviews, both graded.
+            first, second = aliased(Review), aliased(Review)
+            two = (
+                select(Review.audit_id).group_by(Review.audit_id).having(func.count(Review.id) == 2)
+            )
+            rows = session.execute(
+                select(base.c.p, first.overall, second.overall, func.count())
+                .join(first, first.audit_id == base.c.audit_id)
+                .join(second, and_(second.audit_id == base.c.audit_id, second.id > first.id))
                 .where(
-                    answers.c.key.in_(numeric),
-                    answers.c.value.is_not(None),
-                    answers.c.value != "",
+                    base.c.kind == "looped",
+                    base.c.audit_id.in_(two),
+                    first.status == "submitted",
+                    second.status == "submitted",
+                    first.overall.in_(GRADES),
+                    second.overall.in_(GRADES),
                 )
-                .group_by(answers.c.p, answers.c.key)
+                .group_by(base.c.p, first.overall, second.overall)
             )
-            for p, key, n, total, low, high in rows:
-                accs[p].numbers[key] = [n, float(total), float(low), float(high)]
-        step(3)
+            for p, a, b, n in rows:
+                accs[p].confusion[RANK[a] - 1][RANK[b] - 1] += n
+            step(4)
 
-        # 3. Agreement: looped audits with exactly two submitted reviews, both graded.
-        first, second = aliased(Review), aliased(Review)
-        two = select(Review.audit_id).group_by(Review.audit_id).having(func.count(Review.id) == 2)
-        rows = session.execute(
-            select(base.c.p, first.overall, second.overall, func.count())
-            .join(first, first.audit_id == base.c.audit_id)
-            .join(second, and_(second.audit_id == base.c.audit_id, second.id > first.id))
-            .where(
-                base.c.kind == "looped",
-                base.c.audit_id.in_(two),
-                first.status == "submitted",
-                second.status == "submitted",
-                first.overall.in_(GRADES),
-                second.overall.in_(GRADES),
-            )
-            .group_by(base.c.p, first.overall, second.overall)
-        )
-        for p, a, b, n in rows:
-            accs[p].confusion[RANK[a] - 1][RANK[b] - 1] += n
-        step(4)
-
-        # 4. Moderation moves and each auditor's difference from the final grade.
-        rows = session.execute(
-            select(base.c.p, Person.key, Review.overall, base.c.overall, func.count())
-            .join(Review, Review.audit_id == base.c.audit_id)
-            .join(Person, Review.reviewer_id == Person.id)
-            .where(
-                base.c.kind.in_(MODERATED),
-                Review.status == "submitted",
-                Review.overall.in_(GRADES),
-                base.c.overall.in_(GRADES),
-            )
-            .group_by(base.c.p, Person.key, Review.overall, base.c.overall)
-        )
-        for p, person, review_grade, final_grade, n in rows:
-            diff = RANK[final_grade] - RANK[review_grade]
-            move = "raised" if diff < 0 else ("lowered" if diff > 0 else "unchanged")
-            accs[p].moderation[move] += n
-            entry = accs[p].auditors.setdefault(person, [0, 0])
-            entry[0] += n
-            entry[1] += diff * n
-        step(5)
-
-        # 5. Family feedback in the audits, and outside audits by the date collected.
-        rows = session.execute(
-            select(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count())
-            .join(Feedback, Feedback.audit_id == base.c.audit_id)
-            .join(FeedbackAnswer, FeedbackAnswer.feedback_id == Feedback.id)
-            .where(FeedbackAnswer.answer.in_(ANSWERS))
-            .group_by(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer)
-        )
-        for p, key, answer, n in rows:
-            accs[p].feedback[key][answer] += n
-        if programme_id is None and not flt.theme:  # feedback outside audits has neither
-            collected = _index(Feedback.collected_on, days)
-            outside = case_filters(
-                select(collected, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count())
-                .join(Feedback, FeedbackAnswer.feedback_id == Feedback.id)
-                .join(Case, Feedback.case_id == Case.id)
+            # 4. Moderation moves and each auditor's difference from the final grade.
+            rows = session.execute(
+                select(base.c.p, Person.key, Review.overall, base.c.overall, func.count())
+                .join(Review, Review.audit_id == base.c.audit_id)
+                .join(Person, Review.reviewer_id == Person.id)
                 .where(
-                    Feedback.audit_id.is_(None),
-                    Feedback.collected_on >= spans[0].start,
-                    Feedback.collected_on <= spans[-1].end,
-                    FeedbackAnswer.answer.in_(ANSWERS),
+                    base.c.kind.in_(MODERATED),
+                    Review.status == "submitted",
+                    Review.overall.in_(GRADES),
+                    base.c.overall.in_(GRADES),
                 )
-            ).group_by(collected, FeedbackAnswer.question_key, FeedbackAnswer.answer)
-            for p, key, answer, n in session.execute(outside):
+                .group_by(base.c.p, Person.key, Review.overall, base.c.overall)
+            )
+            for p, person, review_grade, final_grade, n in rows:
+                diff = RANK[final_grade] - RANK[review_grade]
+                move = "raised" if diff < 0 else ("lowered" if diff > 0 else "unchanged")
+                accs[p].moderation[move] += n
+                entry = accs[p].auditors.setdefault(person, [0, 0])
+                entry[0] += n
+                entry[1] += diff * n
+            step(5)
+
+            # 5. Family feedback in the audits, and outside audits by the date collected.
+            rows = session.execute(
+                select(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count())
+                .join(Feedback, Feedback.audit_id == base.c.audit_id)
+                .join(FeedbackAnswer, FeedbackAnswer.feedback_id == Feedback.id)
+                .where(FeedbackAnswer.answer.in_(ANSWERS))
+                .group_by(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer)
+            )
+            for p, key, answer, n in rows:
+                accs[p].feedback[key][answer] += n
+            if programme_id is None and not flt.theme:  # feedback outside audits has neither
+                collected = _index(Feedback.collected_on, days)
+                outside = case_filters(
+                    select(
+                        collected, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count()
+                    )
+                    .join(Feedback, FeedbackAnswer.feedback_id == Feedback.id)
+                    .join(Case, Feedback.case_id == Case.id)
+                    .where(
+                        Feedback.audit_id.is_(None),
+                        Feedback.collected_on >= spans[0].start,
+                        Feedback.collected_on <= spans[-1].end,
+                        FeedbackAnswer.answer.in_(ANSWERS),
+                    )
+                ).group_by(collected, FeedbackAnswer.question_key, FeedbackAnswer.answer)
+                for p, key, answer, n in session.execute(outside):
+                    if p is not None:
+                        accs[p].outside[key][answer] += n
+            step(6)
+
+            # 6. Feedback to the worker.
+            rows = session.execute(
+                select(base.c.p, func.count())
+                .join(WorkerFeedback, WorkerFeedback.audit_id == base.c.audit_id)
+                .where(WorkerFeedback.given_to_worker.is_(True))
+                .group_by(base.c.p)
+            )
+            for p, n in rows:
+                accs[p].worker += n
+            step(7)
+
+            # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
+            late = case((and_(Action.status == "open", Action.due_on < date_to), 1), else_=0)
+            rows = session.execute(
+                select(base.c.p, Action.status, late, func.count())
+                .join(Action, Action.audit_id == base.c.audit_id)
+                .group_by(base.c.p, Action.status, late)
+            )
+            for p, status, overdue, n in rows:
+                accs[p].actions[status] += n
+                if overdue:
+                    accs[p].actions["overdue"] += n
+            step(8)
+
+            # 8. Planned: audits (any state) due in the period; compliance: monthly audits per
+            # auditor due in the period, done (submitted) or overdue (not, and due before today).
+            due = _index(Audit.due_on, days)
+            planned = audit_filters(
+                select(due, func.count())
+                .join(Case, Audit.case_id == Case.id)
+                .join(Programme, Audit.programme_id == Programme.id)
+                .where(Audit.due_on >= spans[0].start, Audit.due_on <= spans[-1].end)
+            ).group_by(due)
+            for p, n in session.execute(planned):
                 if p is not None:
-                    accs[p].outside[key][answer] += n
-        step(6)
-
-        # 6. Feedback to the worker.
-        rows = session.execute(
-            select(base.c.p, func.count())
-            .join(WorkerFeedback, WorkerFeedback.audit_id == base.c.audit_id)
-            .where(WorkerFeedback.given_to_worker.is_(True))
-            .group_by(base.c.p)
-        )
-        for p, n in rows:
-            accs[p].worker += n
-        step(7)
-
-        # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
-        late = case((and_(Action.status == "open", Action.due_on < date_to), 1), else_=0)
-        rows = session.execute(
-            select(base.c.p, Action.status, late, func.count())
-            .join(Action, Action.audit_id == base.c.audit_id)
-            .group_by(base.c.p, Action.status, late)
-        )
-        for p, status, overdue, n in rows:
-            accs[p].actions[status] += n
-            if overdue:
-                accs[p].actions["overdue"] += n
-        step(8)
-
-        # 8. Planned: audits (any state) due in the period; compliance: monthly audits per
-        # auditor due in the period, done (submitted) or overdue (not, and due before today).
-        due = _index(Audit.due_on, days)
-        planned = audit_filters(
-            select(due, func.count())
-            .join(Case, Audit.case_id == Case.id)
-            .join(Programme, Audit.programme_id == Programme.id)
-            .where(Audit.due_on >= spans[0].start, Audit.due_on <= spans[-1].end)
-        ).group_by(due)
-        for p, n in session.execute(planned):
-            if p is not None:
-                accs[p].planned += n
-        state = case(
-            (Review.status == "submitted", literal("done")),
-            (Audit.due_on < today, literal("overdue")),
-            else_=literal("open"),
-        )
-        monthly = audit_filters(
-            select(due, Person.key, state, func.count())
-            .join(Case, Audit.case_id == Case.id)
-            .join(Programme, Audit.programme_id == Programme.id)
-            .join(Review, Review.audit_id == Audit.id)
-            .join(Person, Review.reviewer_id == Person.id)
-            .where(
-                Programme.kind == "monthly",
-                Audit.due_on >= spans[0].start,
-                Audit.due_on <= spans[-1].end,
+                    accs[p].planned += n
+            state = case(
+                (Review.status == "submitted", literal("done")),
+                (Audit.due_on < today, literal("overdue")),
+                else_=literal("open"),
             )
-        ).group_by(due, Person.key, state)
-        for p, person, status, n in session.execute(monthly):
-            if p is None:
-                continue
-            accs[p].compliance[person]["due"] += n
-            if status in ("done", "overdue"):
-                accs[p].compliance[person][status] += n
-        step(9)
+            monthly = audit_filters(
+                select(due, Person.key, state, func.count())
+                .join(Case, Audit.case_id == Case.id)
+                .join(Programme, Audit.programme_id == Programme.id)
+                .join(Review, Review.audit_id == Audit.id)
+                .join(Person, Review.reviewer_id == Person.id)
+                .where(
+                    Programme.kind == "monthly",
+                    Audit.due_on >= spans[0].start,
+                    Audit.due_on <= spans[-1].end,
+                )
+            ).group_by(due, Person.key, state)
+            for p, person, status, n in session.execute(monthly):
+                if p is None:
+                    continue
+                accs[p].compliance[person]["due"] += n
+                if status in ("done", "overdue"):
+                    accs[p].compliance[person][status] += n
+            step(9)
+
+        finally:
+            base.drop(connection, checkfirst=True)
 
         # Labels for every key the report names.
         questions = [
