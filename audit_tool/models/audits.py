@@ -53,12 +53,14 @@ class Audit(HasUuid, Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    due_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Final overall grade and its date, copied from the moderation (or single review) when the
     # audit becomes final, so lists and reports need not join through the moderation.
     final_overall: Mapped[str | None] = mapped_column(String(40))
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when retention removed the audit's free text (its grades stay for statistics).
+    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     case: Mapped[Case] = relationship(lazy="joined")
     programme: Mapped[Programme] = relationship(lazy="joined")

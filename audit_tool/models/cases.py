@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_tool.models.base import Base, HasUuid, Timestamped
@@ -34,6 +34,8 @@ class Case(HasUuid, Timestamped, Base):
     opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when retention replaced the reference and initials (every audit of it had expired).
+    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     team: Mapped[Team] = relationship(lazy="joined")
     worker: Mapped[Person | None] = relationship(foreign_keys=[worker_id], lazy="joined")

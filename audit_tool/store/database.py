@@ -20,8 +20,14 @@ log = logging.getLogger(__name__)
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0004_briefings"
-SCHEMA_ORDER = ("0001_initial", "0002_change_log_chain", "0003_authors", "0004_briefings")
+SCHEMA_HEAD = "0005_accounts"
+SCHEMA_ORDER = (
+    "0001_initial",
+    "0002_change_log_chain",
+    "0003_authors",
+    "0004_briefings",
+    "0005_accounts",
+)
 
 
 def to_url(database: str | Path) -> URL:
