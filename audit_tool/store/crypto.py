@@ -1,0 +1,460 @@
+"""Encryption at rest for SQLite files (SQLCipher 4): detect, open, convert, find the passphrase.
+
+Key derivation is SQLCipher's own: the passphrase is given as `PRAGMA key = '...'` and SQLCipher 4
+derives the page key with PBKDF2-HMAC-SHA512 (256,000 iterations) and a random 16-byte salt kept
+in the first bytes of the file; pages are AES-256-CBC with an HMAC-SHA512 each. So any SQLCipher 4
+tool opens our files with the same passphrase, and nothing but the passphrase is needed.
+
+Converting (`encrypt_file` / `decrypt_file`) writes the new file beside the original with
+`sqlcipher_export`, checks it (integrity check, cipher integrity check, the same row count in
+every table) and only then swaps it in with an atomic rename. Encrypting does not keep the plain
+original (a plain copy left beside the encrypted file would defeat the point); decrypting keeps
+the encrypted original as `<stem>.bak-<stamp><suffix>`, which is harmless to keep.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from audit_tool.errors import DatabaseError, EncryptionKeyError, ValidationError
+
+log = logging.getLogger(__name__)
+
+ENV_PASSPHRASE = "AUDIT_TOOL_DB_PASSPHRASE"
+KEYRING_SERVICE = "audit-tool"
+MIN_PASSPHRASE_LENGTH = 10
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# SQLite and SQLCipher page sizes are powers of two from 512 up: an encrypted file is whole pages.
+_MIN_PAGE = 512
+
+_dbapi_module: ModuleType | None = None
+
+
+def dbapi() -> ModuleType:
+    """The SQLCipher DB-API module, loaded on first use (start-up of a plain database skips it)."""
+    global _dbapi_module
+    if _dbapi_module is None:
+        try:
+            from sqlcipher3 import dbapi2
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise DatabaseError(
+                "Encrypted databases need the sqlcipher3 package, which is not installed"
+            ) from exc
+        # SQLCipher writes every failed decryption to stderr; the CLI promises one line only.
+        quiet = dbapi2.connect(":memory:")
+        quiet.execute("PRAGMA cipher_log_level = NONE")
+        quiet.close()
+        _dbapi_module = dbapi2
+    return _dbapi_module
+
+
+def _header(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(len(SQLITE_MAGIC))
+
+
+def is_plain_sqlite(path: str | Path) -> bool:
+    path = Path(path)
+    return path.is_file() and path.stat().st_size > 0 and _header(path) == SQLITE_MAGIC
+
+
+def is_encrypted(path: str | Path) -> bool:
+    """True if the file looks like an SQLCipher database: whole pages, no plain SQLite header.
+
+    Encrypted pages look like random bytes, so this cannot tell an encrypted file from random
+    junk of the right size; opening it with the key tells for sure.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return False
+    size = path.stat().st_size
+    return size >= _MIN_PAGE and size % _MIN_PAGE == 0 and _header(path) != SQLITE_MAGIC
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect(path: str | Path, key: str | None, *, timeout: float = 5.0) -> Any:
+    """A SQLCipher DB-API connection with the key set (no key: a plain SQLite file)."""
+    conn = dbapi().connect(str(path), timeout=timeout, check_same_thread=False)
+    if key is not None:
+        conn.execute(f"PRAGMA key = {_literal(key)}")
+    return conn
+
+
+def needs_key_message(label: str | Path) -> str:
+    return f"{label} is encrypted: give its passphrase"
+
+
+def wrong_key_message(label: str | Path) -> str:
+    return f"Wrong passphrase for {label} (or it is not an Audit Tool database)"
+
+
+def check_key(path: str | Path, key: str, *, label: str | Path | None = None) -> None:
+    """Raise EncryptionKeyError unless `key` opens the encrypted file at `path`."""
+    conn = connect(path, key, timeout=0)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except dbapi().DatabaseError as exc:
+        raise EncryptionKeyError(wrong_key_message(label or path)) from exc
+    finally:
+        conn.close()
+
+
+def validate_new_passphrase(passphrase: str, confirm: str | None = None) -> None:
+    """Rules for a passphrase chosen for a new or newly encrypted database."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValidationError(
+            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long "
+            "(three or four unrelated words are easy to remember)",
+            {"passphrase": "too short"},
+        )
+    if passphrase != passphrase.strip():
+        raise ValidationError(
+            "The passphrase must not start or end with a space", {"passphrase": "spaces"}
+        )
+    if re.fullmatch(r"[xX]'[0-9A-Fa-f]*'", passphrase):
+        # SQLCipher would read this as a raw key, not a passphrase.
+        raise ValidationError("Choose another passphrase", {"passphrase": "raw key"})
+    if confirm is not None and confirm != passphrase:
+        raise ValidationError("The two passphrases are not the same", {"confirm": "differs"})
+
+
+# --- converting a file -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    path: Path
+    kept: Path | None
+    tables: dict[str, int] = field(default_factory=dict)
+
+
+def table_counts(conn: Any, schema: str = "main") -> dict[str, int]:
+    names = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {
+        name: conn.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0]
+        for name in names
+    }
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        candidate.unlink(missing_ok=True)
+
+
+def take_exclusive(conn: Any, path: Path) -> None:
+    """Fail unless no other connection has the file open (leaving WAL needs it alone)."""
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except dbapi().OperationalError as exc:
+        raise DatabaseError(
+            f"{path} is in use (is Audit Tool open on it?): close it and try again"
+        ) from exc
+    if str(mode).lower() != "delete":
+        raise DatabaseError(f"{path} is in use (is Audit Tool open on it?): close it and try again")
+
+
+def _check_not_open_here(path: Path) -> None:
+    from audit_tool.store.database import is_open_here
+
+    if is_open_here(path):
+        raise DatabaseError(f"{path} is open in this program: close it first")
+
+
+def verify_copy(path: Path, key: str | None, expected: Mapping[str, int]) -> None:
+    """The checks a converted or restored file must pass before it replaces anything."""
+    conn = connect(path, key)
+    try:
+        check = conn.execute("PRAGMA integrity_check").fetchall()
+        if check != [("ok",)]:
+            raise DatabaseError(f"The new file failed its integrity check: {check[0][0]}")
+        if key is not None:
+            problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+            if problems:
+                raise DatabaseError(f"The new file failed its cipher check: {problems[0][0]}")
+        counts = table_counts(conn)
+    finally:
+        conn.close()
+    if counts != dict(expected):
+        differ = sorted(set(counts.items()) ^ set(expected.items()))
+        raise DatabaseError(f"The new file does not hold the same rows ({differ[:3]})")
+
+
+def _convert(path: str | Path, *, source_key: str | None, target_key: str | None) -> Any:
+    path = Path(path).expanduser().resolve()
+    _check_not_open_here(path)
+    module = dbapi()
+    tmp = path.with_name(f".{path.name}.converting-{_stamp()}")
+    _remove_with_sidecars(tmp)
+    conn = connect(path, source_key, timeout=0)
+    try:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except module.DatabaseError as exc:
+            raise EncryptionKeyError(wrong_key_message(path)) from exc
+        take_exclusive(conn, path)
+        expected = table_counts(conn)
+        user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(
+            f"ATTACH DATABASE {_literal(str(tmp))} AS converted KEY {_literal(target_key or '')}"
+        )
+        conn.execute("SELECT sqlcipher_export('converted')")
+        conn.execute(f"PRAGMA converted.user_version = {user_version}")
+        conn.execute("DETACH DATABASE converted")
+    except BaseException:
+        conn.close()
+        _remove_with_sidecars(tmp)
+        raise
+    return conn, tmp, expected
+
+
+def require_plain(path: str | Path) -> Path:
+    """The resolved path of a plain SQLite file, or a clear error (checked before asking)."""
+    path = Path(path).expanduser().resolve()
+    if not path.exists():
+        raise DatabaseError(f"No database at {path}")
+    if not is_plain_sqlite(path):
+        if is_encrypted(path):
+            raise DatabaseError(f"{path} is already encrypted")
+        raise DatabaseError(f"{path} is not an Audit Tool database (not an SQLite file)")
+    return path
+
+
+def require_encrypted(path: str | Path) -> Path:
+    path = Path(path).expanduser().resolve()
+    if not path.exists():
+        raise DatabaseError(f"No database at {path}")
+    if is_plain_sqlite(path):
+        raise DatabaseError(f"{path} is not encrypted")
+    if not is_encrypted(path):
+        raise DatabaseError(f"{path} is not an Audit Tool database (not an SQLite file)")
+    return path
+
+
+def encrypt_file(path: str | Path, key: str) -> ConversionResult:
+    """Encrypt a plain database in place. The plain original is gone once the copy checks out."""
+    path = require_plain(path)
+    validate_new_passphrase(key)
+    conn, tmp, expected = _convert(path, source_key=None, target_key=key)
+    try:
+        verify_copy(tmp, key, expected)
+        if not is_encrypted(tmp):
+            raise DatabaseError("The new file is not encrypted")
+        os.replace(tmp, path)
+    except BaseException:
+        _remove_with_sidecars(tmp)
+        raise
+    finally:
+        conn.close()
+    return ConversionResult(path, None, expected)
+
+
+def decrypt_file(path: str | Path, key: str) -> ConversionResult:
+    """Decrypt in place; the encrypted original is kept as <stem>.bak-<stamp><suffix>."""
+    path = require_encrypted(path)
+    conn, tmp, expected = _convert(path, source_key=key, target_key=None)
+    kept = path.with_name(f"{path.stem}.bak-{_stamp()}{path.suffix}")
+    try:
+        verify_copy(tmp, None, expected)
+        if not is_plain_sqlite(tmp):
+            raise DatabaseError("The new file is not a plain SQLite file")
+        try:
+            os.link(path, kept)
+        except OSError:
+            import shutil
+
+            shutil.copy2(path, kept)
+        os.replace(tmp, path)
+    except BaseException:
+        _remove_with_sidecars(tmp)
+        raise
+    finally:
+        conn.close()
+    return ConversionResult(path, kept, expected)
+
+
+# --- where the passphrase comes from ------------------------------------------------------
+
+
+def keyring_username(path: str | Path) -> str:
+    return str(Path(path).expanduser().resolve())
+
+
+def _keyring() -> Any:
+    import keyring
+
+    return keyring
+
+
+def keyring_available() -> bool:
+    try:
+        backend = _keyring().get_keyring()
+        return float(backend.priority) > 0
+    except Exception:  # noqa: BLE001 - no usable keyring is an ordinary situation
+        return False
+
+
+def keyring_get(path: str | Path) -> str | None:
+    try:
+        value = _keyring().get_password(KEYRING_SERVICE, keyring_username(path))
+    except Exception as exc:  # noqa: BLE001 - a broken keyring must not stop the app
+        log.info("No passphrase from the keyring: %s", exc)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def keyring_set(path: str | Path, passphrase: str) -> bool:
+    try:
+        _keyring().set_password(KEYRING_SERVICE, keyring_username(path), passphrase)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("Could not keep the passphrase in the keyring: %s", exc)
+        return False
+    return True
+
+
+def keyring_delete(path: str | Path) -> bool:
+    try:
+        _keyring().delete_password(KEYRING_SERVICE, keyring_username(path))
+    except Exception:  # noqa: BLE001 - nothing stored is fine
+        return False
+    return True
+
+
+Prompt = Callable[[str], str]
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _getpass(prompt: str) -> str:
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def passphrase_for_file(
+    path: str | Path,
+    *,
+    keyring_path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    prompt: Prompt | None = None,
+    interactive: bool | None = None,
+) -> str:
+    """The passphrase of an existing encrypted file, for the command line.
+
+    Order: AUDIT_TOOL_DB_PASSPHRASE, then the keyring (service "audit-tool", user = the resolved
+    database path), then a prompt when standard input is a terminal; otherwise a clear error.
+    """
+    env = os.environ if environ is None else environ
+    value = env.get(ENV_PASSPHRASE)
+    if value:
+        return value
+    value = keyring_get(keyring_path or path)
+    if value:
+        return value
+    if interactive if interactive is not None else _stdin_is_tty():
+        value = (prompt or _getpass)(f"Passphrase for {path}: ")
+        if value:
+            return value
+    raise EncryptionKeyError(
+        f"{path} is encrypted: give its passphrase in {ENV_PASSPHRASE}, keep it in the "
+        "keyring, or run from a terminal to be asked"
+    )
+
+
+def new_passphrase(
+    *,
+    environ: Mapping[str, str] | None = None,
+    prompt: Prompt | None = None,
+    interactive: bool | None = None,
+) -> str:
+    """A passphrase for a database about to be encrypted: the variable, or asked twice."""
+    env = os.environ if environ is None else environ
+    value = env.get(ENV_PASSPHRASE)
+    if value:
+        validate_new_passphrase(value)
+        return value
+    if not (interactive if interactive is not None else _stdin_is_tty()):
+        raise EncryptionKeyError(
+            f"Give the new passphrase in {ENV_PASSPHRASE} or run from a terminal to be asked"
+        )
+    ask = prompt or _getpass
+    value = ask("New passphrase: ")
+    validate_new_passphrase(value, ask("The same passphrase again: "))
+    return value
+
+
+def cli_key(
+    database: str, *, creating: bool, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The key the command line opens `database` with: None for plain files and servers.
+
+    A database the command is about to create is encrypted only when AUDIT_TOOL_DB_PASSPHRASE
+    is set, so scripted set-ups (such as the demo database) stay plain unless asked.
+    """
+    from audit_tool.store.database import to_url
+
+    url = to_url(database)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    path = Path(url.database)
+    if is_encrypted(path):
+        return passphrase_for_file(path, environ=environ)
+    env = os.environ if environ is None else environ
+    if creating and (not path.exists() or path.stat().st_size == 0) and env.get(ENV_PASSPHRASE):
+        value = env[ENV_PASSPHRASE]
+        validate_new_passphrase(value)
+        return value
+    return None
+
+
+def sqlite_path(database: str) -> Path:
+    """The file behind a database argument; encryption and restore are for SQLite files."""
+    from audit_tool.store.database import to_url
+
+    url = to_url(database)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise DatabaseError(
+            "This is for SQLite files; a PostgreSQL server uses its own storage encryption, "
+            "TLS (sslmode in the URL) and pg_dump"
+        )
+    return Path(url.database).expanduser().resolve()
+
+
+def plain_backups(path: Path) -> list[Path]:
+    """Plain copies of a database left by earlier backups (to mention after encrypting it)."""
+    import glob
+
+    from audit_tool.store.backup import backup_settings, list_backups
+
+    try:
+        found = list_backups(backup_settings().folder, path.stem)
+    except DatabaseError:
+        found = []
+    found += sorted(path.parent.glob(f"{glob.escape(path.stem)}.before-*-upgrade-*.sqlite"))
+    return [candidate for candidate in found if is_plain_sqlite(candidate)]
