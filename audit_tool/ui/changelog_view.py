@@ -1,0 +1,423 @@
+"""Admin > Change log: who changed or viewed which record, when, from what to what.
+
+Leads filter the log by record type, person, action (including "view": who opened which case's
+audit), dates and words in the summary; the newest entries come first and the filtering happens
+in SQL, so a log of hundreds of thousands of entries stays quick. The detail pane shows the
+selected entry's before and after field by field. "Verify chain" checks in the background that
+no entry was altered or removed since it was written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from audit_tool.errors import AuditToolError
+from audit_tool.services import changelog
+from audit_tool.services.actors import Actor
+from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
+from audit_tool.store import Database
+from audit_tool.ui.errors import show_error
+from audit_tool.ui.workers import Worker
+
+_Index = QModelIndex | QPersistentModelIndex
+LIMIT = 500
+_NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "Any"
+
+ACTION_LABELS = {
+    "create": "Created",
+    "update": "Changed",
+    "delete": "Deleted",
+    "view": "Viewed",
+    "submit": "Submitted",
+    "return": "Returned",
+    "confirm": "Confirmed",
+    "reopen": "Reopened",
+    "status": "Status",
+    "panel": "Panel summary",
+    "respond": "Responded",
+    "retention": "Retention run",
+}
+
+
+def _when(row: LogRow) -> str:
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _entity_label(entity: str) -> str:
+    return entity.replace("_", " ").capitalize()
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return repr(value) if value == "" else value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def describe(row: LogRow) -> str:
+    """The entry as readable text: what, who, when, and each field as old -> new."""
+    lines = [
+        f"Entry {row.id}: {row.summary or ACTION_LABELS.get(row.action, row.action)}",
+        f"{ACTION_LABELS.get(row.action, row.action)} by {row.actor_name} at {_when(row)}",
+        f"Record: {_entity_label(row.entity)} {row.entity_uuid or ''}".rstrip(),
+    ]
+    if row.reason:
+        lines.append(f"Reason: {row.reason}")
+    before, after = row.before or {}, row.after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    if keys:
+        lines.append("")
+        lines.append("Fields (old -> new):")
+        for key in keys:
+            if row.before is None:
+                lines.append(f"  {key}: {_value_text(after.get(key))}")
+            elif row.after is None:
+                lines.append(f"  {key}: {_value_text(before.get(key))} -> (deleted)")
+            else:
+                old, new = _value_text(before.get(key)), _value_text(after.get(key))
+                lines.append(f"  {key}: {old} -> {new}")
+    return "\n".join(lines)
+
+
+class ChangeLogModel(QAbstractTableModel):
+    COLUMNS = ("When", "Who", "Action", "Record type", "Record", "Summary")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[LogRow] = []
+
+    def set_rows(self, rows: list[LogRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                _when(row),
+                row.actor_name,
+                ACTION_LABELS.get(row.action, row.action),
+                _entity_label(row.entity),
+                (row.entity_uuid or "")[:8],
+                row.summary,
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.entity_uuid if column == 4 else row.summary if column == 5 else None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+
+class ChangeLogView(QWidget):
+    """The Admin tab. `show_audit_history(uuid)` narrows it to one audit and its parts."""
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.setObjectName("changelogView")
+        self.audit_uuids: tuple[str, ...] | None = None
+        self._worker: Worker | None = None
+        self._shown = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
+
+        self.entity = self._combo("changelogEntity", "Record type", "Any record type")
+        self.person = self._combo("changelogPerson", "Person", "Anyone")
+        self.action = self._combo("changelogAction", "Action", "Any action")
+        self.date_from = self._date("changelogFrom", "From date")
+        self.date_to = self._date("changelogTo", "To date")
+        self.text = QLineEdit()
+        self.text.setObjectName("changelogText")
+        self.text.setAccessibleName("Words in the summary")
+        self.text.setPlaceholderText("Words in the summary or reason")
+        self.text.setClearButtonEnabled(True)
+        self.text.textChanged.connect(lambda _t: self._debounce.start())
+        self.text.returnPressed.connect(self.refresh)
+
+        filters = QHBoxLayout()
+        for widget in (self.entity, self.person, self.action):
+            filters.addWidget(widget)
+        filters.addWidget(QLabel("From"))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.text, 1)
+
+        self.scope = QLabel()
+        self.scope.setObjectName("changelogScope")
+        self.scope.hide()
+        self.show_all = QPushButton("Show the &whole log")
+        self.show_all.setObjectName("changelogShowAll")
+        self.show_all.clicked.connect(self.clear_audit_history)
+        self.show_all.hide()
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope, 1)
+        scope_row.addWidget(self.show_all)
+
+        self.model = ChangeLogModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("changelogTable")
+        self.table.setAccessibleName("Change log entries")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("changelogDetail")
+        self.detail.setAccessibleName("Selected entry: before and after")
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText("Select an entry to see what changed.")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        self.count = QLabel()
+        self.count.setObjectName("changelogCount")
+        self.verify_button = QPushButton("&Verify chain")
+        self.verify_button.setObjectName("changelogVerify")
+        self.verify_button.setToolTip(
+            "Check that no entry was altered or removed since it was written"
+        )
+        self.verify_button.clicked.connect(self.verify)
+        self.verify_result = QLabel()
+        self.verify_result.setObjectName("changelogVerifyResult")
+        self.verify_result.setWordWrap(True)
+        self.verify_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count)
+        bottom.addStretch(1)
+        bottom.addWidget(self.verify_result, 2)
+        bottom.addWidget(self.verify_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(filters)
+        layout.addLayout(scope_row)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self.reload_choices()
+        for combo in (self.entity, self.person, self.action):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _d: self.refresh())
+        self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        # Entries arrive from every other view; show the latest whenever the tab comes up.
+        if self._shown:
+            self.reload_choices()
+            self.refresh()
+        self._shown = True
+        super().showEvent(event)
+
+    # -- building blocks
+
+    def _combo(self, name: str, accessible: str, anything: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.addItem(anything, None)
+        return combo
+
+    def _date(self, name: str, accessible: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(_NO_DATE)
+        edit.setSpecialValueText("Any")
+        edit.setDate(_NO_DATE)
+        return edit
+
+    @staticmethod
+    def _day(edit: QDateEdit) -> date | None:
+        value = edit.date()
+        if value == _NO_DATE:
+            return None
+        return date(value.year(), value.month(), value.day())
+
+    def reload_choices(self) -> None:
+        """Fill the filter lists with what occurs in the log (and "view", always)."""
+        try:
+            options = changelog.choices(self.db, self.actor)
+        except AuditToolError as exc:
+            show_error(self, "Change log", exc)
+            return
+        actions = sorted({*options.actions, "view"})
+        lists: tuple[tuple[QComboBox, Sequence[str], Callable[[str], str]], ...] = (
+            (self.entity, options.entities, _entity_label),
+            (self.person, options.people, str),
+            (self.action, actions, lambda a: ACTION_LABELS.get(a, a)),
+        )
+        for combo, values, label in lists:
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values:
+                combo.addItem(label(value), value)
+            index = combo.findData(keep)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    # -- what the user does
+
+    def current_filter(self) -> LogFilter:
+        return LogFilter(
+            entity=self.entity.currentData(),
+            entity_uuids=self.audit_uuids,
+            person=self.person.currentData(),
+            action=self.action.currentData(),
+            date_from=self._day(self.date_from),
+            date_to=self._day(self.date_to),
+            text=self.text.text().strip() or None,
+        )
+
+    def refresh(self) -> None:
+        self._debounce.stop()
+        flt = self.current_filter()
+        try:
+            rows = changelog.entries(self.db, self.actor, flt=flt, limit=LIMIT)
+            total = changelog.count_matching(self.db, self.actor, flt)
+        except AuditToolError as exc:
+            show_error(self, "Change log", exc)
+            return
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        noun = "entry" if total == 1 else "entries"
+        if total > len(rows):
+            self.count.setText(f"Showing the newest {len(rows):,} of {total:,} {noun}")
+        else:
+            self.count.setText(f"{total:,} {noun}")
+        if rows:
+            self.table.selectRow(0)
+        else:
+            self.detail.setPlainText("")
+
+    def selected(self) -> LogRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.rows[indexes[0].row()] if indexes else None
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.setPlainText("")
+            return
+        self.detail.setPlainText(describe(self.model.rows[current.row()]))
+
+    def show_audit_history(self, audit_uuid: str, case_ref: str = "") -> None:
+        """Only the entries about one audit: the audit, its reviews, moderation, learning
+        points, actions, feedback and concerns, and every time someone viewed it."""
+        try:
+            self.audit_uuids = changelog.audit_record_uuids(self.db, self.actor, audit_uuid)
+        except AuditToolError as exc:
+            show_error(self, "Change log", exc)
+            return
+        what = f"case {case_ref}" if case_ref else f"audit {audit_uuid[:8]}"
+        self.scope.setText(f"History of the audit of {what}")
+        self.scope.show()
+        self.show_all.show()
+        self.refresh()
+
+    def clear_audit_history(self) -> None:
+        self.audit_uuids = None
+        self.scope.hide()
+        self.show_all.hide()
+        self.refresh()
+
+    def verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.verify_result.setStyleSheet("")
+        self.verify_result.setText("Checking the chain...")
+        db = self.db
+        worker = Worker(lambda _progress: changelog.check_chain(db))
+        worker.signals.finished.connect(self._verified)
+        worker.signals.failed.connect(self._verify_failed)
+        self._worker = worker
+        worker.start()
+
+    def _verified(self, result: ChainCheck) -> None:
+        self.verify_button.setEnabled(True)
+        if result.ok:
+            self.verify_result.setStyleSheet("color: #1b5e20;")
+            self.verify_result.setText(f"OK: {result.message}")
+        else:
+            self.verify_result.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.verify_result.setText(f"Broken: {result.message}")
+
+    def _verify_failed(self, exc: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_result.setText("The check could not run")
+        show_error(self, "Verify chain", exc)
+
+
+def show_audit_history(
+    parent: QWidget, db: Database, actor: Actor, audit_uuid: str, case_ref: str = ""
+) -> QDialog:
+    """A window with one audit's history, for a "History..." command on an audit."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("auditHistoryWindow")
+    dialog.setWindowTitle(f"History: case {case_ref}" if case_ref else "Audit history")
+    dialog.resize(1000, 640)
+    view = ChangeLogView(db, actor)
+    view.show_audit_history(audit_uuid, case_ref)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
