@@ -15,6 +15,8 @@ Beyond the v1 keys, the report carries optional keys (resources/schemas/qa-repor
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,20 +26,20 @@ from uuid import uuid4
 
 from sqlalchemy import (
     Column,
-    Float,
     Integer,
     MetaData,
     String,
     Table,
     and_,
+    bindparam,
     case,
-    cast,
     func,
     literal,
     or_,
     select,
+    text,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import (
@@ -62,6 +64,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
+from audit_tool.services import scope
 from audit_tool.services.actors import Actor, require
 
 FORMAT, VERSION = "qa-report", 1
@@ -70,6 +73,7 @@ RANK = {g: i + 1 for i, g in enumerate(GRADES)}
 ANSWERS = ("yes", "partly", "no")
 MODERATED = ("looped", "multi_agency", "send")
 Progress = Callable[[int, int], bool]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,135 @@ def _base_table() -> Table:
     )
 
 
+def _fill_base(session: Session, base: Table, chosen: Any) -> None:
+    base.create(session.connection())
+    session.execute(
+        base.insert().from_select(["audit_id", "p", "kind", "overall", "team_id", "theme"], chosen)
+    )
+
+
+class _AnswerCounts:
+    """The final answers to the counted and number items as (period, item key, value, count):
+    the moderation's answers, or the single review's for a single-auditor audit.
+
+    They are most of the report's rows (about 15 per audit), so they are counted on a
+    connection of their own, in a thread, while the report's other queries run on the other
+    core (both drivers release the GIL while a query runs). SQLite has no hash aggregate: its
+    GROUP BY sorts every answer (3 million for 200,000 audits), so there each answer is
+    counted into a small keyed table instead (an upsert per answer: half the time), joined from
+    the report's audits through the answers' (moderation or review, item) index. PostgreSQL
+    groups them. The thread reads in a transaction of its own: an audit finalised while a
+    report runs may be counted in one part and not the other (the next report has both)."""
+
+    def __init__(self, db: Any, chosen: Any, keys: list[str]) -> None:
+        self._db = db
+        self._raw: Any = None
+        self._stopped = False
+        self._rows: list[tuple[int, str, str, int]] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(chosen, keys), name="report-answers", daemon=True
+        )
+        self._thread.start()
+
+    def result(self) -> list[tuple[int, str, str, int]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._rows
+
+    def stop(self) -> None:
+        """Stop counting (the report failed or was cancelled) and wait for the thread."""
+        if not self._thread.is_alive():
+            return
+        self._stopped = True
+        stop = getattr(self._raw, "interrupt", None) or getattr(self._raw, "cancel", None)
+        if stop is not None:
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - the thread ends either way
+                log.debug("could not interrupt the answers query", exc_info=True)
+        self._thread.join()
+
+    def _run(self, chosen: Any, keys: list[str]) -> None:
+        try:
+            if keys:
+                self._rows = self._count(chosen, keys)
+        except BaseException as exc:  # noqa: BLE001 - handed to the report's thread
+            self._error = exc
+
+    def _count(self, chosen: Any, keys: list[str]) -> list[tuple[int, str, str, int]]:
+        with self._db.session() as session:
+            connection = session.connection()
+            self._raw = connection.connection.driver_connection
+            if self._stopped:
+                return []
+            base = _base_table()
+            try:
+                _fill_base(session, base, chosen)
+                if connection.dialect.name == "sqlite":
+                    return self._upsert(session, base.name, keys)
+                return self._group(session, base, keys)
+            finally:
+                base.drop(connection, checkfirst=True)
+
+    @staticmethod
+    def _upsert(session: Session, base: str, keys: list[str]) -> list[tuple[int, str, str, int]]:
+        acc = f"report_answers_{uuid4().hex[:12]}"
+        session.execute(
+            text(
+                f"CREATE TEMPORARY TABLE {acc} (p INTEGER NOT NULL, k TEXT NOT NULL, "
+                "v TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (p, k, v)) WITHOUT ROWID"
+            )
+        )
+        try:
+            # CROSS JOIN fixes the order (audits, then their moderation or review, then its
+            # answers); the unary + keeps SQLite from searching the index once per item key.
+            for parent, answers, fk, kind in (
+                ("moderations", "moderation_answers", "moderation_id", "b.kind <> 'single'"),
+                ("reviews", "review_answers", "review_id", "b.kind = 'single'"),
+            ):
+                session.execute(
+                    text(
+                        f"INSERT INTO {acc} (p, k, v, n) "
+                        f"SELECT b.p, x.item_key, x.value, 1 FROM {base} AS b "
+                        f"CROSS JOIN {parent} AS m CROSS JOIN {answers} AS x "
+                        f"WHERE m.audit_id = b.audit_id AND x.{fk} = m.id AND {kind} "
+                        "AND +x.item_key IN :keys AND x.value IS NOT NULL "
+                        "ON CONFLICT (p, k, v) DO UPDATE SET n = n + 1"
+                    ).bindparams(bindparam("keys", expanding=True)),
+                    {"keys": keys},
+                )
+            return [
+                (int(p), k, v, int(n))
+                for p, k, v, n in session.execute(text(f"SELECT p, k, v, n FROM {acc}"))
+            ]
+        finally:
+            session.execute(text(f"DROP TABLE IF EXISTS {acc}"))
+
+    @staticmethod
+    def _group(session: Session, base: Table, keys: list[str]) -> list[tuple[int, str, str, int]]:
+        moderated = (
+            select(base.c.p, ModerationAnswer.item_key.label("key"), ModerationAnswer.value)
+            .join(Moderation, Moderation.audit_id == base.c.audit_id)
+            .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
+            .where(base.c.kind != "single")
+        )
+        single = (
+            select(base.c.p, ReviewAnswer.item_key.label("key"), ReviewAnswer.value)
+            .join(Review, Review.audit_id == base.c.audit_id)
+            .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
+            .where(base.c.kind == "single")
+        )
+        answers = moderated.union_all(single).subquery("answers")
+        rows = session.execute(
+            select(answers.c.p, answers.c.key, answers.c.value, func.count())
+            .where(answers.c.key.in_(keys), answers.c.value.is_not(None))
+            .group_by(answers.c.p, answers.c.key, answers.c.value)
+        )
+        return [(int(p), k, v, int(n)) for p, k, v, n in rows]
+
+
 def _index(column: Any, spans: list[tuple[Any, Any]]) -> Any:
     """The period number of a date or time column (NULL outside every period)."""
     return case(
@@ -378,6 +511,14 @@ def compute(
                 stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
             return stmt
 
+        def joined(stmt: Any) -> Any:
+            """Join the audits' cases and programmes where the filters need them."""
+            if team_ids is not None or agency_ids is not None:
+                stmt = stmt.join(Case, Audit.case_id == Case.id)
+            if flt.theme:
+                stmt = stmt.join(Programme, Audit.programme_id == Programme.id)
+            return stmt
+
         period_of = _index(Audit.finalised_at, times)
         chosen = audit_filters(
             select(
@@ -396,18 +537,21 @@ def compute(
                 Audit.finalised_at < spans[-1].upper,
             )
         )
+        kinds: dict[str, str] = {}
+        for key, kind in session.execute(
+            select(TemplateItem.key, TemplateItem.kind).order_by(TemplateItem.id)
+        ):
+            kinds[key] = kind  # the newest version's kind wins
+        counted = {k for k, kind in kinds.items() if kind in ("grade", "yes_no")}
+        numeric = {k for k, kind in kinds.items() if kind == "number"}
+        answers = _AnswerCounts(db, chosen, sorted(counted | numeric))
         # The audits in range, their period and what the groupings need, computed once into
         # a temporary table that every query below joins (a CTE would be computed again by
         # each query: on 200,000 audits that was most of the report's time).
         base = _base_table()
         connection = session.connection()
-        base.create(connection)
         try:
-            session.execute(
-                base.insert().from_select(
-                    ["audit_id", "p", "kind", "overall", "team_id", "theme"], chosen
-                )
-            )
+            _fill_base(session, base, chosen)
 
             # 1. Final grades by period, team, theme and kind.
             teams = {
@@ -437,55 +581,8 @@ def compute(
                 acc.groups["theme"][theme or "(no theme)"][grade] += n
             step(1)
 
-            # 2. Final answers per item: the moderation's, or the single review's.
-            kinds: dict[str, str] = {}
-            for key, kind in session.execute(
-                select(TemplateItem.key, TemplateItem.kind).order_by(TemplateItem.id)
-            ):
-                kinds[key] = kind  # the newest version's kind wins
-            counted = [k for k, kind in kinds.items() if kind in ("grade", "yes_no")]
-            numeric = [k for k, kind in kinds.items() if kind == "number"]
-            moderated_answers = (
-                select(base.c.p, ModerationAnswer.item_key.label("key"), ModerationAnswer.value)
-                .join(Moderation, Moderation.audit_id == base.c.audit_id)
-                .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
-                .where(base.c.kind != "single")
-            )
-            single_answers = (
-                select(base.c.p, ReviewAnswer.item_key.label("key"), ReviewAnswer.value)
-                .join(Review, Review.audit_id == base.c.audit_id)
-                .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
-                .where(base.c.kind == "single")
-            )
-            answers = moderated_answers.union_all(single_answers).subquery("answers")
-            rows = session.execute(
-                select(answers.c.p, answers.c.key, answers.c.value, func.count())
-                .where(answers.c.key.in_(counted), answers.c.value.is_not(None))
-                .group_by(answers.c.p, answers.c.key, answers.c.value)
-            )
-            for p, key, value, n in rows:
-                accs[p].items[key][value] += n
+            # 2. Final answers per item: counted in a thread (_AnswerCounts) meanwhile.
             step(2)
-            if numeric:
-                number = cast(answers.c.value, Float)
-                rows = session.execute(
-                    select(
-                        answers.c.p,
-                        answers.c.key,
-                        func.count(),
-                        func.sum(number),
-                        func.min(number),
-                        func.max(number),
-                    )
-                    .where(
-                        answers.c.key.in_(numeric),
-                        answers.c.value.is_not(None),
-                        answers.c.value != "",
-                    )
-                    .group_by(answers.c.p, answers.c.key)
-                )
-                for p, key, n, total, low, high in rows:
-                    accs[p].numbers[key] = [n, float(total), float(low), float(high)]
             step(3)
 
             # 3. Agreement: looped audits with exactly two submitted reviews, both graded.
@@ -512,19 +609,20 @@ def compute(
             step(4)
 
             # 4. Moderation moves and each auditor's difference from the final grade.
+            person_keys = dict(session.execute(select(Person.id, Person.key)).all())
             rows = session.execute(
-                select(base.c.p, Person.key, Review.overall, base.c.overall, func.count())
+                select(base.c.p, Review.reviewer_id, Review.overall, base.c.overall, func.count())
                 .join(Review, Review.audit_id == base.c.audit_id)
-                .join(Person, Review.reviewer_id == Person.id)
                 .where(
                     base.c.kind.in_(MODERATED),
                     Review.status == "submitted",
                     Review.overall.in_(GRADES),
                     base.c.overall.in_(GRADES),
                 )
-                .group_by(base.c.p, Person.key, Review.overall, base.c.overall)
+                .group_by(base.c.p, Review.reviewer_id, Review.overall, base.c.overall)
             )
-            for p, person, review_grade, final_grade, n in rows:
+            for p, reviewer_id, review_grade, final_grade, n in rows:
+                person = person_keys[reviewer_id]
                 diff = RANK[final_grade] - RANK[review_grade]
                 move = "raised" if diff < 0 else ("lowered" if diff > 0 else "unchanged")
                 accs[p].moderation[move] += n
@@ -591,10 +689,11 @@ def compute(
             # auditor due in the period, done (submitted) or overdue (not, and due before today).
             due = _index(Audit.due_on, days)
             planned = audit_filters(
-                select(due, func.count())
-                .join(Case, Audit.case_id == Case.id)
-                .join(Programme, Audit.programme_id == Programme.id)
-                .where(Audit.due_on >= spans[0].start, Audit.due_on <= spans[-1].end)
+                joined(
+                    select(due, func.count()).where(
+                        Audit.due_on >= spans[0].start, Audit.due_on <= spans[-1].end
+                    )
+                )
             ).group_by(due)
             for p, n in session.execute(planned):
                 if p is not None:
@@ -605,26 +704,46 @@ def compute(
                 else_=literal("open"),
             )
             monthly = audit_filters(
-                select(due, Person.key, state, func.count())
-                .join(Case, Audit.case_id == Case.id)
-                .join(Programme, Audit.programme_id == Programme.id)
-                .join(Review, Review.audit_id == Audit.id)
-                .join(Person, Review.reviewer_id == Person.id)
-                .where(
-                    Programme.kind == "monthly",
-                    Audit.due_on >= spans[0].start,
-                    Audit.due_on <= spans[-1].end,
+                joined(
+                    select(due, Review.reviewer_id, state, func.count())
+                    .join(Review, Review.audit_id == Audit.id)
+                    .where(
+                        Audit.programme_id.in_(
+                            select(Programme.id).where(Programme.kind == "monthly")
+                        ),
+                        Audit.due_on >= spans[0].start,
+                        Audit.due_on <= spans[-1].end,
+                    )
                 )
-            ).group_by(due, Person.key, state)
-            for p, person, status, n in session.execute(monthly):
+            ).group_by(due, Review.reviewer_id, state)
+            for p, reviewer_id, status, n in session.execute(monthly):
                 if p is None:
                     continue
+                person = person_keys[reviewer_id]
                 accs[p].compliance[person]["due"] += n
                 if status in ("done", "overdue"):
                     accs[p].compliance[person][status] += n
             step(9)
 
+            # 2 (continued). The final answers counted in the other thread.
+            numbers: dict[tuple[int, str], list[float]] = {}
+            for p, key, value, n in answers.result():
+                if key in counted:
+                    accs[p].items[key][value] += n
+                    continue
+                try:
+                    number = float(value)
+                except ValueError:
+                    continue  # not a number: left out, as an unanswered item
+                entry = numbers.setdefault((p, key), [0, 0.0, number, number])
+                entry[0] += n
+                entry[1] += number * n
+                entry[2] = min(entry[2], number)
+                entry[3] = max(entry[3], number)
+            for (p, key), entry in numbers.items():
+                accs[p].numbers[key] = entry
         finally:
+            answers.stop()
             base.drop(connection, checkfirst=True)
 
         # Labels for every key the report names.
@@ -727,6 +846,8 @@ def raw_rows(
             Audit.finalised_at < span.upper,
         )
         .order_by(Audit.finalised_at, Audit.id)
+        # The rows name cases: only those the actor may see (none for a viewer).
+        .where(scope.audit_in_scope(actor, Audit.id))
     )
     if flt.team:
         stmt = stmt.where(Team.key == flt.team)
