@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--user",
         metavar="KEY",
-        help="act as this person (their key); the window asks when not given",
+        help="commands: act as this person (their key), with their password from "
+        "AUDIT_TOOL_PASSWORD or asked; the window: fill in the login's user name",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -107,14 +108,50 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
     db_sub.add_parser("upgrade", help="migrate the database schema to this version")
+    encrypt = db_sub.add_parser(
+        "encrypt",
+        help="encrypt an SQLite database with a passphrase (from AUDIT_TOOL_DB_PASSPHRASE "
+        "or asked twice)",
+    )
+    encrypt.add_argument(
+        "--remember", action="store_true", help="keep the passphrase in this computer's keyring"
+    )
+    db_sub.add_parser("decrypt", help="turn an encrypted SQLite database back into a plain file")
 
-    backup = sub.add_parser("backup", help="write a consistent copy of an SQLite database")
-    backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup = sub.add_parser(
+        "backup",
+        help="write a consistent copy of an SQLite database (encrypted if the database is)",
+    )
+    backup.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="default: a new file in the backups folder, keeping the newest "
+        "(AUDIT_TOOL_BACKUP_DIR, AUDIT_TOOL_BACKUP_KEEP)",
+    )
+    restore = sub.add_parser(
+        "restore",
+        help="replace an SQLite database with a backup, once the backup checks out "
+        "(the replaced file is kept)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
 
     log_cmd = sub.add_parser("log", help="the change log")
     log_sub = log_cmd.add_subparsers(dest="log_command", metavar="ACTION", parser_class=_Parser)
     log_sub.required = True
     log_sub.add_parser("verify", help="check that no change-log entry was altered or removed")
+
+    retention = sub.add_parser(
+        "retention",
+        help="remove case identifiers and free text of audits final longer than the retention "
+        "period (grades are kept)",
+    )
+    retention.add_argument(
+        "--dry-run", action="store_true", help="list what would be removed; change nothing"
+    )
+    retention.add_argument(
+        "--today", type=_iso_date, default=None, metavar="DATE", help=argparse.SUPPRESS
+    )
     return parser
 
 
@@ -148,7 +185,30 @@ def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from audit_tool.services.actors import Actor
 
     if args.user:
-        return reference.actor_for(db, args.user)
+        import os
+
+        from audit_tool.services import accounts
+
+        username = accounts.username_for_key(db, args.user)
+        if username is None:  # a person without a password (a database from before accounts)
+            return reference.actor_for(db, args.user)
+        password = os.environ.get("AUDIT_TOOL_PASSWORD")
+        if password is None:
+            if sys.stdin is None or not sys.stdin.isatty():
+                raise AuditToolError(
+                    f"--user {args.user} needs the password of {username}: set "
+                    "AUDIT_TOOL_PASSWORD, or run the command in a terminal to be asked"
+                )
+            try:
+                password = getpass.getpass(f"Password for {username}: ")
+            except EOFError as exc:
+                raise AuditToolError(f"no password given for {username}") from exc
+        login = accounts.authenticate(db, username, password)
+        if login.must_change_password:
+            raise AuditToolError(
+                f"the password of {username} was reset: log in to the app once to choose a new one"
+            )
+        return login.actor
     try:
         who = getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name on some systems
@@ -243,11 +303,19 @@ def _write_crash_log() -> Path:
 
 def _dispatch(args: argparse.Namespace) -> int:
     from audit_tool.store import open_database
+    from audit_tool.store.crypto import cli_key
 
     target = database_argument(args)
     if args.command == "db":
+        if args.db_command == "encrypt":
+            return _db_encrypt(target, remember=args.remember)
+        if args.db_command == "decrypt":
+            return _db_decrypt(target)
         return _db_upgrade(target)
-    db = open_database(target, create=args.command in ("demo", "import-cases"))
+    if args.command == "restore":
+        return _restore(target, args.file)
+    creating = args.command in ("demo", "import-cases")
+    db = open_database(target, create=creating, key=cli_key(target, creating=creating))
     try:
         actor = _actor(db, args)
         if args.command == "demo":
@@ -290,10 +358,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             )
             return 0
         if args.command == "backup":
-            from audit_tool.store.backup import backup_sqlite
+            from audit_tool.store import backup as backups
 
-            path = backup_sqlite(db.engine, args.out)
-            print(f"Backup written to {path}")
+            if args.out is None:
+                path = backups.automatic_backup(db)
+            else:
+                path = backups.backup_database(db, args.out)
+            print(f"Backup written to {path}" + (" (encrypted)" if db.key else ""))
             return 0
         if args.command == "log":
             from audit_tool.services import changelog
@@ -303,6 +374,18 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"{PROG}: error: {message}", file=sys.stderr)
                 return 1
             print(message)
+            head = changelog.newest(db)
+            if head is not None:
+                print(f"newest entry {head[0]}, hash {head[1]}")
+            return 0
+        if args.command == "retention":
+            from audit_tool.services import retention
+
+            if args.dry_run:
+                lines = retention.plan(db, actor, args.today).lines()
+            else:
+                lines = retention.apply(db, actor, args.today).lines()
+            print("\n".join(lines))
             return 0
     finally:
         db.close()
@@ -310,15 +393,60 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(target: str) -> int:
+    from audit_tool.store.crypto import cli_key
     from audit_tool.store.upgrade import upgrade_database
 
-    result = upgrade_database(target)
+    result = upgrade_database(target, key=cli_key(target, creating=True))
     if result.before == result.after:
         print(f"{result.database} is up to date (schema {result.after})")
     else:
         print(f"{result.database}: schema {result.before or 'none'} -> {result.after}")
     if result.backup is not None:
         print(f"Backup of the old database: {result.backup}")
+    return 0
+
+
+def _db_encrypt(target: str, *, remember: bool) -> int:
+    from audit_tool.store import crypto
+
+    path = crypto.require_plain(crypto.sqlite_path(target))
+    key = crypto.new_passphrase()
+    result = crypto.encrypt_file(path, key)
+    print(f"{path} is now encrypted ({sum(result.tables.values())} rows checked)")
+    if remember:
+        kept = crypto.keyring_set(path, key)
+        print("Passphrase kept in this computer's keyring" if kept else "No keyring: not kept")
+    plain = crypto.plain_backups(path)
+    if plain:
+        print(
+            f"{len(plain)} older backup(s) of it are not encrypted, e.g. {plain[0]}: delete "
+            "them once a new backup is taken"
+        )
+    return 0
+
+
+def _db_decrypt(target: str) -> int:
+    from audit_tool.store import crypto
+
+    path = crypto.require_encrypted(crypto.sqlite_path(target))
+    result = crypto.decrypt_file(path, crypto.passphrase_for_file(path))
+    crypto.keyring_delete(path)
+    print(f"{path} is now a plain file; the encrypted original is kept as {result.kept}")
+    return 0
+
+
+def _restore(target: str, backup_file: Path) -> int:
+    from audit_tool.store import backup as backups
+    from audit_tool.store import crypto
+
+    path = crypto.sqlite_path(target)
+    key = None
+    if crypto.is_encrypted(backup_file):
+        key = crypto.passphrase_for_file(backup_file, keyring_path=path)
+    result = backups.restore_backup(path, backup_file, key)
+    print(f"Restored {result.database} from {result.backup} (schema {result.revision})")
+    if result.replaced is not None:
+        print(f"The replaced database is kept as {result.replaced}")
     return 0
 
 

@@ -33,3 +33,7 @@ class DatabaseError(AuditToolError):
 
 class Cancelled(AuditToolError):
     """The user (or a progress callback) asked a long job to stop; nothing was written."""
+
+
+class EncryptionKeyError(DatabaseError):
+    """An encrypted database was opened without its passphrase, or with a wrong one."""

@@ -320,6 +320,8 @@ def in_process(path: Path, key: str, lead: str, runs: int) -> dict[str, list[flo
 
 
 def command_line(source: Path, key: str, lead: str, runs: int) -> list[float]:
+    from audit_tool.services.demo import DEMO_PASSWORD
+
     exe = Path(sys.executable).with_name("audit-tool")
     seconds = []
     for run in range(runs):
@@ -327,8 +329,12 @@ def command_line(source: Path, key: str, lead: str, runs: int) -> list[float]:
         pdf = OUT / f"cli-{run}.pdf"
         argv = [str(exe), "--database", str(path), "--user", lead, "briefing"]
         argv += ["--programme", key, "--out", str(pdf)]
+        # --user needs that person's password (the demo's): from the environment, as a script.
+        env = dict(os.environ, AUDIT_TOOL_PASSWORD=DEMO_PASSWORD)
         started = time.perf_counter()
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+        out = subprocess.run(
+            argv, capture_output=True, text=True, timeout=120, check=False, env=env
+        )
         seconds.append(time.perf_counter() - started)
         if out.returncode != 0 or "drafted from the audits" not in out.stdout:
             raise RuntimeError(f"audit-tool failed: {out.stdout!r} {out.stderr!r}")

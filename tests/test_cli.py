@@ -68,6 +68,13 @@ def test_db_upgrade_reports_the_backup(tmp_path, capsys):
 def test_log_verify_passes_then_fails_with_one_line_after_tampering(tmp_path, capsys):
     path = tmp_path / "log.sqlite"
     run(capsys, "--database", str(path), "demo", "--audits", "5")
+    code, out, _ = run(capsys, "--database", str(path), "log", "verify")
+    with sqlite3.connect(path) as conn:
+        newest_id, newest_hash = conn.execute(
+            "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert code == 0 and "change log entries verified" in out
+    assert f"newest entry {newest_id}, hash {newest_hash}" in out
     with sqlite3.connect(path) as conn:
         conn.execute(
             "INSERT INTO change_log (at, actor_name, action, entity, summary, reason) "
@@ -112,11 +119,9 @@ def test_help_lists_only_working_commands():
     out = subprocess.run(
         [sys.executable, "-m", "audit_tool", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    working = ("demo", "import-cases", "export-pack", "import-pack", "db", "backup", "log")
-    for command in (*working, "briefing", "report"):
+    working = ("demo", "import-cases", "export-pack", "import-pack", "db", "backup", "restore")
+    for command in (*working, "log", "retention", "briefing", "report"):
         assert command in out
-    for missing in ("restore",):  # not built yet: not offered
-        assert missing not in out
 
 
 def test_briefing_is_drafted_then_exported_again(tmp_path, capsys):

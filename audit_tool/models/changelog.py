@@ -27,19 +27,66 @@ class ChangeLogEntry(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
-    # Each entry's hash covers its content and the previous entry's hash, so an edited or
-    # deleted row breaks the chain (checked by `audit-tool log verify`).
+    # Chain format 2: `digest` commits to the content (summary, before, after, reason) under a
+    # random `nonce`; `hash` covers the entry's id, time, actor, action, record, digest and the
+    # previous entry's hash. An edited or deleted row breaks the chain (checked by `audit-tool
+    # log verify`), yet retention can replace an entry's content (and drop its nonce, so the
+    # digest no longer confirms a guess at the text) and mark it `redacted_at`, keeping the
+    # chain intact. A redacted entry must be listed by a later retention run's entry.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    nonce: Mapped[str | None] = mapped_column(String(32))
+    digest: Mapped[str | None] = mapped_column(String(64))
+    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-def chain_hash(prev_hash: str | None, fields: dict[str, Any]) -> str:
-    """SHA-256 of an entry's content and the previous entry's hash (a stable format)."""
-    at = fields["at"]
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def _utc_text(at: Any) -> Any:
     if isinstance(at, datetime):
         if at.tzinfo is not None:
             at = at.astimezone(UTC).replace(tzinfo=None)
-        at = at.isoformat(timespec="microseconds")
+        return at.isoformat(timespec="microseconds")
+    return at
+
+
+def content_digest(nonce: str, fields: dict[str, Any]) -> str:
+    """SHA-256 of an entry's content under its nonce (chain format 2)."""
+    content = {
+        "nonce": nonce,
+        "summary": fields["summary"],
+        "before": fields["before"],
+        "after": fields["after"],
+        "reason": fields["reason"],
+    }
+    return hashlib.sha256(_canonical(content)).hexdigest()
+
+
+def link_hash(prev_hash: str | None, fields: dict[str, Any], digest: str) -> str:
+    """SHA-256 of an entry's header, its content digest and the previous hash (format 2)."""
+    header = {
+        "v": 2,
+        "id": fields["id"],
+        "at": _utc_text(fields["at"]),
+        "actor_id": fields["actor_id"],
+        "actor": fields["actor_name"],
+        "action": fields["action"],
+        "entity": fields["entity"],
+        "entity_uuid": fields["entity_uuid"],
+        "digest": digest,
+        "prev": prev_hash or "",
+    }
+    return hashlib.sha256(_canonical(header)).hexdigest()
+
+
+def chain_hash(prev_hash: str | None, fields: dict[str, Any]) -> str:
+    """Chain format 1 (before migration 0006): SHA-256 of an entry's content and the previous
+    entry's hash. Kept unchanged for migration 0002, which chains entries in this format."""
+    at = _utc_text(fields["at"])
     content = {
         "id": fields["id"],
         "at": at,

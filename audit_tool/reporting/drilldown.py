@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from audit_tool.errors import ValidationError
 from audit_tool.models import Agency, Audit, Case, LearningPoint, LearningTheme, Programme, Team
 from audit_tool.reporting.report import Filters, Period
+from audit_tool.services import scope
 from audit_tool.services.actors import Actor, require
 
 NO_SERVICE_AREA = "(none)"
@@ -66,7 +67,7 @@ def audits_behind(
     counts, oldest completion first, at most `limit` of them. `None` leaves a dimension open.
 
     The list names cases, so it needs the right to view audits; a QA lead sees every audit
-    behind a figure, anyone else only those they review or moderate."""
+    behind a figure, anyone else those of their agency and those they review or moderate."""
     require(actor, "report.view")
     require(actor, "audit.view")
     if date_to < date_from:
@@ -98,11 +99,7 @@ def audits_behind(
         .order_by(Audit.finalised_at, Audit.id)
         .limit(max(limit, 0))
     )
-    if "lead" not in actor.roles:
-        from audit_tool.models import Review
-
-        mine = select(Review.audit_id).where(Review.reviewer_id == actor.person_id)
-        stmt = stmt.where(or_(Audit.id.in_(mine), Audit.moderator_id == actor.person_id))
+    stmt = stmt.where(scope.audit_in_scope(actor, Audit.id))
     with db.session() as session:
         # The report's filters, refused the same way when a key names nothing.
         if flt.team:

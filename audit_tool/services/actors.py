@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "template.view": frozenset({"auditor", "moderator", "lead"}),
     "template.edit": frozenset({"lead"}),
     "changelog.view": frozenset({"lead"}),
+    "retention.run": frozenset({"lead"}),
     "demo.generate": frozenset({"lead"}),
     "programme.view": frozenset({"auditor", "moderator", "lead"}),
     "programme.edit": frozenset({"lead"}),
@@ -50,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "briefing.publish": frozenset({"lead"}),
     "briefing.override": frozenset({"lead"}),
     "report.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
+    "account.manage": frozenset({"lead"}),
 }
 
 OPERATION_LABELS = {
@@ -62,6 +64,7 @@ OPERATION_LABELS = {
     "template.view": "view audit templates",
     "template.edit": "change audit templates",
     "changelog.view": "read the change log",
+    "retention.run": "set the retention period or remove expired audits' text",
     "demo.generate": "generate demo data",
     "programme.view": "view audit programmes",
     "programme.edit": "create or change audit programmes",
@@ -88,6 +91,7 @@ OPERATION_LABELS = {
     "briefing.publish": "publish briefings",
     "briefing.override": "allow a name or reference in a briefing",
     "report.view": "read reports and the dashboard",
+    "account.manage": "create, deactivate or reset accounts",
 }
 
 

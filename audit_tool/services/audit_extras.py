@@ -1,10 +1,10 @@
 """Who may read and write what an audit holds beside its reviews: feedback, learning, actions.
 
-The same people as the audit itself: its auditors, its moderator and QA leads. While an audit is
-blind for an auditor (not every review is in), they see only what they recorded themselves, as
-with the reviews. Once the audit is final its record is locked, except that actions still move
-on (completed, cancelled). Every saved change counts in the audit's revision, which packs
-compare."""
+Whoever may see the audit reads them (services.scope); the people of the audit change them:
+its auditors, its moderator and QA leads. While an audit is blind for an auditor (not every
+review is in), they see only what they recorded themselves, as with the reviews. Once the
+audit is final its record is locked, except that actions still move on (completed, cancelled).
+Every saved change counts in the audit's revision, which packs compare."""
 
 from __future__ import annotations
 
@@ -15,8 +15,15 @@ from sqlalchemy.orm import Session
 
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Review
+from audit_tool.services import scope
 from audit_tool.services.actors import Actor, require
-from audit_tool.services.audits import _audit, _blind_for, _bump, _check_can_view
+from audit_tool.services.audits import (
+    _audit,
+    _blind_for,
+    _bump,
+    _check_can_view,
+    _check_takes_part,
+)
 
 
 def audit_for(
@@ -31,7 +38,10 @@ def audit_for(
     """The audit, once the acting user may `operation` on it."""
     require(actor, operation)
     audit = _audit(session, audit_uuid)
-    _check_can_view(actor, audit)
+    if write:
+        _check_takes_part(actor, audit)
+    else:
+        _check_can_view(actor, audit)
     if write and audit.status == "final" and not locked_ok:
         raise ValidationError(
             f"The audit of case {audit.case.ref} is final and locked; a QA lead can reopen it"
@@ -69,12 +79,11 @@ def blind_filter(actor: Actor, audit_col: Any, author_col: Any) -> ColumnElement
 
 
 def scope_filter(actor: Actor, audit_col: Any) -> ColumnElement[bool]:
-    """Non-leads see the entries of audits they review or moderate (and those of no audit)."""
-    if "lead" in actor.roles:
+    """Entries of the audits the actor may see (services.scope: a lead all, anyone else their
+    agency's and those they review or moderate), and those of no audit."""
+    if scope.sees_all(actor):
         return true()
-    mine = select(Review.audit_id).where(Review.reviewer_id == actor.person_id)
-    moderated = select(Audit.id).where(Audit.moderator_id == actor.person_id)
-    return audit_col.is_(None) | audit_col.in_(mine) | audit_col.in_(moderated)
+    return audit_col.is_(None) | scope.audit_in_scope(actor, audit_col)
 
 
 def not_found(what: str, uuid: str) -> NotFound:

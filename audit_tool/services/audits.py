@@ -37,7 +37,7 @@ from audit_tool.models import (
     UrgentConcern,
 )
 from audit_tool.models.templates import AuditTemplate
-from audit_tool.services import changelog
+from audit_tool.services import changelog, scope
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.templates import TemplateRow
 from audit_tool.services.templates import _row as template_row
@@ -211,7 +211,15 @@ def _is_moderator(actor: Actor, audit: Audit) -> bool:
 
 
 def _check_can_view(actor: Actor, audit: Audit) -> None:
+    """Refuse an audit outside the actor's agency scope as if it did not exist."""
     require(actor, "audit.view")
+    if not scope.can_see_audit(actor, audit):
+        raise NotFound(f"No audit {audit.uuid}")
+
+
+def _check_takes_part(actor: Actor, audit: Audit) -> None:
+    """Changing what an audit holds is for its auditors, its moderator and QA leads."""
+    _check_can_view(actor, audit)
     if "lead" in actor.roles or _is_reviewer(actor, audit) or _is_moderator(actor, audit):
         return
     raise PermissionDenied(
@@ -271,7 +279,9 @@ def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
             hidden = True
         reviews.append(_review_view(review, hidden=hidden))
     moderation = None
-    if audit.moderation is not None and not blind:
+    # Someone who only sees the audit (same agency, not on it) sees no moderation in progress.
+    takes_part = "lead" in actor.roles or _is_reviewer(actor, audit) or _is_moderator(actor, audit)
+    if audit.moderation is not None and not blind and (takes_part or audit.status == "final"):
         m = audit.moderation
         moderator = session.get(Person, m.moderator_id)
         assert moderator is not None
@@ -309,8 +319,25 @@ def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
     )
 
 
-def get_audit(db: Any, actor: Actor, audit_uuid: str) -> AuditView:
-    """An audit as the acting user may see it (blind where the rules say so)."""
+def get_audit(db: Any, actor: Actor, audit_uuid: str, *, log_view: bool = False) -> AuditView:
+    """An audit as the acting user may see it (blind where the rules say so).
+
+    `log_view`: a screen is opening the audit's full text for a person to read, so the change
+    log records who viewed which case's audit (once per opening, not on reloads or autosave)."""
+    if log_view:
+        with db.transaction() as session:
+            audit = _audit(session, audit_uuid)
+            _check_can_view(actor, audit)
+            view = _view(session, actor, audit)
+            changelog.record(
+                session,
+                actor,
+                "view",
+                "audit",
+                audit.uuid,
+                summary=f"Viewed the audit of case {audit.case.ref}",
+            )
+            return view
     with db.session() as session:
         audit = _audit(session, audit_uuid)
         _check_can_view(actor, audit)
@@ -327,8 +354,9 @@ def list_audits(
     limit: int = 5000,
 ) -> list[AuditListRow]:
     """Audits the acting user may see. `mine`: "assigned" (my reviews), "moderation" (audits
-    waiting for my moderation). Non-leads see only audits they review or moderate. No grade
-    of an unfinished audit is listed, so the list cannot break blindness."""
+    waiting for my moderation). Non-leads see the audits of their agency's cases and those they
+    review or moderate (services.scope). No grade of an unfinished audit is listed, so the list
+    cannot break blindness."""
     require(actor, "audit.view")
     stmt = select(Audit).join(Programme, Audit.programme_id == Programme.id)
     mine_reviews = select(Review.audit_id).where(Review.reviewer_id == actor.person_id)
@@ -336,8 +364,8 @@ def list_audits(
         stmt = stmt.where(Audit.id.in_(mine_reviews))
     elif mine == "moderation":
         stmt = stmt.where(Audit.moderator_id == actor.person_id, Audit.status == "in_moderation")
-    elif "lead" not in actor.roles:
-        stmt = stmt.where(or_(Audit.id.in_(mine_reviews), Audit.moderator_id == actor.person_id))
+    else:
+        stmt = stmt.where(scope.audit_in_scope(actor, Audit.id))
     if status:
         stmt = stmt.where(Audit.status == status)
     if programme_key:
@@ -973,7 +1001,7 @@ def raise_concern(
     what = what.strip()
     with db.transaction() as session:
         audit = _audit(session, audit_uuid)
-        _check_can_view(actor, audit)
+        _check_takes_part(actor, audit)
         if not what:
             raise ValidationError("Say what the concern is", {"what": "Describe the concern"})
         assert actor.person_id is not None
@@ -1042,6 +1070,7 @@ def list_concerns(db: Any, actor: Actor, *, open_only: bool = True) -> list[Conc
 
 def open_concern_count(db: Any, actor: Actor) -> int:
     """Open concerns this person must act on: all for a lead, their cases' for a manager."""
+    require(actor, "concern.raise")
     if "lead" in actor.roles:
         where: Any = True
     else:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from audit_tool.errors import ValidationError
 from audit_tool.models import Case
-from audit_tool.services import changelog
+from audit_tool.services import changelog, untrusted
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.cases import (
     CaseInput,
@@ -166,6 +166,9 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
         raise ValidationError(f"{name}: import a .csv or .xlsx file, not '{suffix or name}'")
     if not path.is_file():
         raise ValidationError(f"{name}: no such file")
+    untrusted.check_size(path, untrusted.CASE_EXTRACT_LIMIT, "case extract")
+    if suffix == ".xlsx":
+        untrusted.check_workbook(path)
     try:
         if suffix == ".csv":
             frame = None

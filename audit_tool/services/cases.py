@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from audit_tool.errors import ConflictError, NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, Team
 from audit_tool.models.cases import CASE_TYPE_LABELS, CASE_TYPES
-from audit_tool.services import changelog
+from audit_tool.services import changelog, scope
 from audit_tool.services.actors import Actor, require
 
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-_.]{0,39}$")
@@ -343,7 +343,9 @@ def _filters(query: CaseQuery, *, sqlite: bool = False) -> list[Any]:
 
 def count_cases(db: Any, actor: Actor, query: CaseQuery) -> int:
     require(actor, "case.view")
-    stmt = select(func.count(Case.id)).where(*_filters(query, sqlite=db.is_sqlite))
+    stmt = select(func.count(Case.id)).where(
+        *_filters(query, sqlite=db.is_sqlite), _in_scope(actor)
+    )
     with db.session() as session:
         return int(session.scalar(stmt) or 0)
 
@@ -353,7 +355,7 @@ def list_cases(
 ) -> list[CaseRow]:
     require(actor, "case.view")
     column: Any = _SORT_COLUMNS.get(query.sort, Case.ref)
-    filters = _filters(query, sqlite=db.is_sqlite)
+    filters = [*_filters(query, sqlite=db.is_sqlite), _in_scope(actor)]
     id_order = Case.id.desc() if query.descending else Case.id.asc()
     order = column.desc() if query.descending else column.asc()
     with db.session() as session:
@@ -390,10 +392,15 @@ def _sparse_search(session: Session, query: CaseQuery, *, sqlite: bool) -> bool:
     return session.scalar(select(Team.id).where(name).limit(1)) is None
 
 
+def _in_scope(actor: Actor) -> Any:
+    """Cases outside the actor's agency scope (services.scope) are not there for them."""
+    return scope.case_in_scope(actor, Case.id, Case.team_id)
+
+
 def get_case(db: Any, actor: Actor, ref: str) -> CaseRow:
     require(actor, "case.view")
     with db.session() as session:
-        row = session.execute(_row_select().where(Case.ref == ref)).first()
+        row = session.execute(_row_select().where(Case.ref == ref, _in_scope(actor))).first()
     if row is None:
         raise NotFound(f"No case with reference '{ref}'")
     return CaseRow(*row)
@@ -411,7 +418,7 @@ def case_audit_count(db: Any, actor: Actor, ref: str) -> int:
             session.scalar(
                 select(func.count(_audits.c.id))
                 .join(Case, _audits.c.case_id == Case.id)
-                .where(Case.ref == ref)
+                .where(Case.ref == ref, _in_scope(actor))
             )
             or 0
         )

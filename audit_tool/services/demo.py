@@ -43,7 +43,7 @@ from audit_tool.models import (
     TemplateItem,
     WorkerFeedback,
 )
-from audit_tool.services import changelog
+from audit_tool.services import accounts, changelog
 from audit_tool.services.actors import Actor, require
 
 
@@ -57,6 +57,9 @@ class DemoSummary:
     audits: int
     seconds: float
 
+
+# Every demo person with a role has an account: user name = their key, this password.
+DEMO_PASSWORD = "demo-password-2026"
 
 # ---------------------------------------------------------------- the partnership
 
@@ -1068,7 +1071,11 @@ class _Builder:
 
         used_keys = set(session.scalars(select(Person.key)))
         used_names: set[str] = set(session.scalars(select(Person.name)))
+        used_usernames = {u for u in session.scalars(select(Person.username)) if u}
         self.people: list[_Person] = []
+        # Everyone with a role logs in with their key and the one documented demo password
+        # (docs/user-guide.md, "Demo accounts"); hashed once, as argon2 is slow by design.
+        demo_hash = accounts.hash_password(DEMO_PASSWORD)
 
         def person(agency: str, team: int | None, title: str, roles: tuple[str, ...]) -> int:
             for _ in range(50):
@@ -1094,6 +1101,10 @@ class _Builder:
                     "agency_id": self.agency_id[agency],
                     "team_id": None if team is None else self.team_id[team],
                     "job_title": title,
+                    "username": key if roles and key not in used_usernames else None,
+                    "password_hash": demo_hash if roles and key not in used_usernames else None,
+                    "must_change_password": False,
+                    "failed_logins": 0,
                     **common,
                 },
             )

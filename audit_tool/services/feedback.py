@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, Case, Feedback, FeedbackAnswer, FeedbackQuestion, Programme
 from audit_tool.models.learning import CHANNELS, FEEDBACK_ANSWERS, RESPONDENTS
-from audit_tool.services import changelog, privacy
+from audit_tool.services import changelog, privacy, scope
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.audit_extras import (
     audit_for,
@@ -276,7 +276,7 @@ def add_feedback(
         else:
             require(actor, "feedback.record")
             found = session.scalar(select(Case).where(Case.ref == (case_ref or "").strip()))
-            if found is None:
+            if found is None or not scope.can_see_case(session, actor, found.id):
                 raise ValidationError(
                     f"No case with reference '{case_ref}'", {"case": "Unknown case reference"}
                 )
@@ -391,6 +391,7 @@ def _filtered(actor: Actor, flt: FeedbackFilter) -> Any:
         .join(Case, Feedback.case_id == Case.id)
         .outerjoin(Audit, Feedback.audit_id == Audit.id)
         .where(scope_filter(actor, Feedback.audit_id))
+        .where(scope.case_in_scope(actor, Feedback.case_id, Case.team_id))
         .where(blind_filter(actor, Feedback.audit_id, Feedback.author_id))
     )
     if flt.programme_key:

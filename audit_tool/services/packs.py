@@ -49,7 +49,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.resources import resource
-from audit_tool.services import changelog
+from audit_tool.services import changelog, scope, untrusted
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.seed import FEEDBACK_QUESTIONS, template_items
 
@@ -265,7 +265,12 @@ def export_pack(
 
     require(actor, "pack.exchange")
     with db.transaction() as session:
-        stmt = select(Audit).join(Programme, Audit.programme_id == Programme.id).order_by(Audit.id)
+        stmt = (
+            select(Audit)
+            .join(Programme, Audit.programme_id == Programme.id)
+            .where(scope.audit_in_scope(actor, Audit.id))
+            .order_by(Audit.id)
+        )
         if programme_key:
             stmt = stmt.where(Programme.key == programme_key)
         if since:
@@ -434,6 +439,7 @@ def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
 
 def read_pack(path: str | Path) -> dict[str, Any]:
     path = Path(path)
+    untrusted.check_size(path, untrusted.PACK_LIMIT, "audit pack")
     try:
         pack = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

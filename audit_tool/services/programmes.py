@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
-from audit_tool.services import changelog
+from audit_tool.services import changelog, scope
 from audit_tool.services.actors import Actor, require
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,59}$")
@@ -251,8 +251,15 @@ def save_programme(
 # ---------------------------------------------------------------- sampling
 
 
-def _candidates(session: Session, filters: SampleFilters, programme: Programme | None) -> list[str]:
+def _candidates(
+    session: Session,
+    filters: SampleFilters,
+    programme: Programme | None,
+    actor: Actor | None = None,
+) -> list[str]:
     stmt = select(Case.ref).join(Team, Case.team_id == Team.id)
+    if actor is not None:
+        stmt = stmt.where(scope.case_in_scope(actor, Case.id, Case.team_id))
     if filters.team_keys:
         stmt = stmt.where(Team.key.in_(filters.team_keys))
     if filters.case_types:
@@ -277,7 +284,7 @@ def candidate_cases(
     require(actor, "programme.view")
     with db.session() as session:
         programme = _programme(session, programme_key) if programme_key else None
-        return _candidates(session, filters, programme)
+        return _candidates(session, filters, programme, actor)
 
 
 def draw_sample(
@@ -513,7 +520,7 @@ def list_assignments(db: Any, actor: Actor, programme_key: str) -> list[Assignme
         stmt = (
             select(Audit)
             .join(Case, Audit.case_id == Case.id)
-            .where(Audit.programme_id == programme.id)
+            .where(Audit.programme_id == programme.id, scope.audit_in_scope(actor, Audit.id))
             .order_by(Case.ref)
         )
         return [_assignment(a) for a in session.scalars(stmt)]

@@ -310,6 +310,13 @@ class PersonRow:
     id: int = field(default=0, compare=False)
 
 
+def _person_snapshot(person: Person) -> dict[str, Any]:
+    """A person for the change log, without the password hash (never logged)."""
+    snap = changelog.snapshot(person)
+    snap.pop("password_hash", None)
+    return snap
+
+
 def _person_row(p: Person) -> PersonRow:
     return PersonRow(
         p.uuid,
@@ -432,14 +439,14 @@ def save_person(
                 "create",
                 "person",
                 person.uuid,
-                after={**changelog.snapshot(person), "roles": sorted(set(roles))},
+                after={**_person_snapshot(person), "roles": sorted(set(roles))},
                 summary=f"Person {name} added",
             )
         else:
             person = session.scalar(select(Person).where(Person.key == original_key))
             if person is None:
                 raise NotFound(f"No person with key '{original_key}'")
-            before = {**changelog.snapshot(person), "roles": person.roles}
+            before = {**_person_snapshot(person), "roles": person.roles}
             person.key, person.name, person.agency_id = key, name, agency.id
             person.team_id = team.id if team else None
             person.job_title, person.active = job_title, active
@@ -458,7 +465,7 @@ def save_person(
                 "person",
                 person.uuid,
                 before,
-                {**changelog.snapshot(person), "roles": wanted},
+                {**_person_snapshot(person), "roles": wanted},
                 summary=f"Person {name} changed",
             )
         session.flush()
@@ -496,7 +503,7 @@ def delete_person(db: Any, actor: Actor, key: str) -> None:
             "delete",
             "person",
             person.uuid,
-            before={**changelog.snapshot(person), "roles": person.roles},
+            before={**_person_snapshot(person), "roles": person.roles},
             summary=f"Person {person.name} deleted",
         )
         session.delete(person)

@@ -43,6 +43,8 @@ def read(session: Any) -> PartnershipSettings:
 
 def partnership(db: Any, actor: Actor | None = None) -> PartnershipSettings:
     """The settings (anyone may read them: they are printed on every briefing)."""
+    if actor is not None:
+        require(actor, "reference.view")
     with db.session() as session:
         return read(session)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,20 +15,33 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audit_tool.errors import DatabaseError
+from audit_tool.errors import DatabaseError, EncryptionKeyError
 
 log = logging.getLogger(__name__)
 
+# SQLite files open in this process (resolved path -> count): restore and encrypt refuse them,
+# since swapping a file under an open connection loses data.
+_OPEN_FILES: Counter[Path] = Counter()
+
+
+def is_open_here(path: str | Path) -> bool:
+    return _OPEN_FILES[Path(path).expanduser().resolve()] > 0
+
+
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0005_accounts"
+SCHEMA_HEAD = "0006_change_log_digest"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
     "0003_authors",
     "0004_briefings",
     "0005_accounts",
+    "0006_change_log_digest",
 )
+
+# libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 
 def to_url(database: str | Path) -> URL:
@@ -45,6 +59,10 @@ def to_url(database: str | Path) -> URL:
                 f"Unsupported database '{url.get_backend_name()}': use a file path, "
                 "sqlite:///... or postgresql+psycopg://..."
             )
+        sslmode = url.query.get("sslmode")
+        # Passed through to libpq; checked here for a clear message instead of its own.
+        if url.get_backend_name() == "postgresql" and sslmode not in (None, *SSL_MODES):
+            raise DatabaseError(f"Unknown sslmode '{sslmode}': use one of {', '.join(SSL_MODES)}")
         return url
     path = Path(text_value).expanduser().resolve()
     return URL.create("sqlite", database=str(path))
@@ -62,10 +80,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """An open database: the engine, the session factory and what we know about the schema."""
 
-    def __init__(self, url: URL, engine: Engine) -> None:
+    def __init__(self, url: URL, engine: Engine, key: str | None = None) -> None:
         self.url = url
         self.engine = engine
+        # The SQLCipher passphrase of an encrypted SQLite file; None for plain files and servers.
+        self.key = key
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
+        self._registered = self.path.resolve() if self.path is not None else None
+        if self._registered is not None:
+            _OPEN_FILES[self._registered] += 1
+
+    @property
+    def is_encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,9 +128,25 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._registered is not None:
+            _OPEN_FILES[self._registered] -= 1
+            if _OPEN_FILES[self._registered] <= 0:
+                del _OPEN_FILES[self._registered]
+            self._registered = None
 
 
-def _make_engine(url: URL) -> Engine:
+def _make_engine(url: URL, key: str | None = None) -> Engine:
+    if url.get_backend_name() == "sqlite" and key is not None and url.database:
+        from audit_tool.store import crypto
+
+        path = url.database
+        # The plain "sqlite" URL (no passphrase in it) with SQLCipher's DB-API module: the key
+        # is set first thing on every new connection, before the pragmas below read the file.
+        engine = create_engine(
+            url, module=crypto.dbapi(), creator=lambda: crypto.connect(path, key, timeout=5)
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -117,23 +160,20 @@ def open_database(
     create: bool = True,
     upgrade: bool = True,
     backup_folder: Path | None = None,
+    key: str | None = None,
 ) -> Database:
-    """Open (and if need be create or upgrade) a database. Raises DatabaseError with a reason."""
+    """Open (and if need be create or upgrade) a database. Raises DatabaseError with a reason.
+
+    `key` is the passphrase of an encrypted SQLite file; a new file is created encrypted with
+    it. A plain existing file opens as it is (the key is not used); an encrypted one without
+    the key, or with a wrong one, raises EncryptionKeyError.
+    """
     url = to_url(database)
     if url.get_backend_name() == "sqlite" and url.database:
-        path = Path(url.database)
-        if not path.exists() and not create:
-            raise DatabaseError(f"No database at {path}")
-        if not path.parent.exists():
-            raise DatabaseError(f"The folder {path.parent} does not exist")
-        if path.exists() and path.stat().st_size > 0:
-            with open(path, "rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise DatabaseError(
-                        f"{path} is not an Audit Tool database (not an SQLite file, "
-                        "or it is encrypted)"
-                    )
-    db = Database(url, _make_engine(url))
+        key = check_sqlite_file(Path(url.database), key=key, create=create)
+    else:
+        key = None
+    db = Database(url, _make_engine(url, key), key)
     try:
         ensure_schema(db, create=create, upgrade=upgrade, backup_folder=backup_folder)
     except OperationalError as exc:
@@ -143,6 +183,26 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def check_sqlite_file(path: Path, *, key: str | None, create: bool = True) -> str | None:
+    """Check an SQLite file before opening it; returns the key to open it with (None: plain)."""
+    if not path.exists() and not create:
+        raise DatabaseError(f"No database at {path}")
+    if not path.parent.exists():
+        raise DatabaseError(f"The folder {path.parent} does not exist")
+    if not path.exists() or path.stat().st_size == 0:
+        return key or None
+    from audit_tool.store import crypto
+
+    if crypto.is_plain_sqlite(path):
+        return None
+    if not crypto.is_encrypted(path):
+        raise DatabaseError(f"{path} is not an Audit Tool database (not an SQLite file)")
+    if not key:
+        raise EncryptionKeyError(crypto.needs_key_message(path))
+    crypto.check_key(path, key)
+    return key
 
 
 def _first_line(exc: SQLAlchemyError) -> str:
@@ -210,7 +270,7 @@ def upgrade_schema(db: Database, *, backup_folder: Path | None = None) -> Path |
         folder = backup_folder or db.path.parent
         revision = db.current_revision() or "empty"
         backup = folder / f"{db.path.stem}.before-{revision}-upgrade-{stamp}.sqlite"
-        backup_sqlite(db.engine, backup)
+        backup_sqlite(db.engine, backup, key=db.key)
         log.info("Backed up %s to %s before upgrade", db.path, backup)
     migrate.upgrade(db.engine, "head")
     return backup

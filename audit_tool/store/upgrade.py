@@ -19,9 +19,14 @@ class UpgradeResult:
     backup: Path | None
 
 
-def upgrade_database(target: str | Path) -> UpgradeResult:
+def upgrade_database(target: str | Path, *, key: str | None = None) -> UpgradeResult:
+    """`key`: the passphrase when the target is an encrypted SQLite file."""
     url = store_db.to_url(target)
-    db = store_db.Database(url, store_db._make_engine(url))
+    if url.get_backend_name() == "sqlite" and url.database:
+        key = store_db.check_sqlite_file(Path(url.database), key=key, create=True)
+    else:
+        key = None
+    db = store_db.Database(url, store_db._make_engine(url, key), key)
     try:
         before = db.current_revision()
         backup = None

@@ -680,11 +680,38 @@ class AdminView(QWidget):
         self.tabs.addTab(self.partnership, "Pa&rtnership")
         self.partnership.changed.connect(self.changed)
         self.partnership.status_message.connect(self.status_message)
+        self.changelog_tab: QWidget | None = None
+        if actor.can("changelog.view"):
+            from audit_tool.ui.changelog_view import ChangeLogView
+
+            self.changelog_tab = ChangeLogView(db, actor)
+            self.tabs.addTab(self.changelog_tab, "Change &log")
+        self.retention: QWidget | None = None
+        if actor.can("retention.run"):
+            from audit_tool.ui.retention_tab import RetentionTab
+
+            retention_tab = RetentionTab(db, actor)
+            retention_tab.status_message.connect(self.status_message)
+            self.retention = retention_tab
+            self.tabs.addTab(retention_tab, "R&etention")
+        self.accounts = None
+        if actor.can("account.manage"):
+            from audit_tool.ui.accounts_tab import AccountsTab
+
+            self.accounts = AccountsTab(db, actor)
+            self.tabs.addTab(self.accounts, "Acc&ounts")
+            self.accounts.status_message.connect(self.status_message)
+            # People get their roles in the People tab: list them when this tab is opened.
+            self.tabs.currentChanged.connect(self._accounts_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addWidget(self.tabs, 1)
         self.refresh()
+
+    def _accounts_shown(self) -> None:
+        if self.accounts is not None and self.tabs.currentWidget() is self.accounts:
+            self.accounts.refresh()
 
     def _tab_changed(self) -> None:
         # Agencies feed the team and people forms; teams feed the people form.

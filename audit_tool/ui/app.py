@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from audit_tool import APP_NAME, __version__
 from audit_tool.errors import AuditToolError
 from audit_tool.resources import resource
-from audit_tool.ui.settings import APP, ORG, app_settings, last_user_key
+from audit_tool.ui.settings import APP, ORG, app_settings
 
 # Loaded lazily, only when a feature needs them; start-up must not import them.
 HEAVY_MODULES = ("pandas", "numpy", "openpyxl", "reportlab", "alembic", "jsonschema")
@@ -29,41 +29,48 @@ class Application:
         self.window = None
 
     def open(self, database: str, user: str | None = None) -> bool:
-        from audit_tool.services import reference
-        from audit_tool.store import open_database
+        from audit_tool.ui.passphrase_dialog import open_database_interactively
 
         try:
-            db = open_database(database)
+            db = open_database_interactively(database, self.window)
         except AuditToolError as exc:
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.critical(self.window, APP_NAME, f"Cannot open the database.\n\n{exc}")
             return False
-        settings = app_settings()
-        key = last_user_key(db.display_name)
+        if db is None:  # the passphrase was not given
+            return False
         try:
-            if user is None:
-                user = self._pick_user(db, settings.value(key))
-                if user is None:
-                    db.close()
-                    return False
-            actor = reference.actor_for(db, user)
+            actor = self._log_in(db, user)
         except AuditToolError as exc:
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.critical(self.window, APP_NAME, str(exc))
             db.close()
             return False
-        settings.setValue(key, user)
-        settings.setValue("lastDatabase", database)
+        if actor is None:
+            db.close()
+            return False
+        app_settings().setValue("lastDatabase", database)
         self._show(db, actor)
         return True
 
-    def _pick_user(self, db, last: object) -> str | None:  # type: ignore[no-untyped-def]
-        from audit_tool.ui.user_picker import UserPickerDialog
+    def _log_in(self, db, user: str | None):  # type: ignore[no-untyped-def]
+        """The first start of a new database sets up its first QA lead; otherwise log in.
 
-        dialog = UserPickerDialog(db, str(last) if last else None, self.window)
-        return dialog.selected_key() if dialog.exec() else None
+        `user` (--user KEY) only fills in the user name: the password is always asked."""
+        from audit_tool.services import accounts
+
+        if accounts.needs_first_setup(db):
+            from audit_tool.ui.account_dialogs import FirstLeadSetupDialog
+
+            setup = FirstLeadSetupDialog(db, self.window)
+            return setup.actor if setup.exec() else None
+        from audit_tool.ui.login_dialog import LoginDialog
+
+        username = (accounts.username_for_key(db, user) or user) if user else None
+        dialog = LoginDialog(db, username, self.window)
+        return dialog.actor if dialog.exec() else None
 
     def _show(self, db, actor) -> None:  # type: ignore[no-untyped-def]
         from audit_tool.ui.main_window import MainWindow
@@ -107,23 +114,32 @@ def run_gui(database: str | None, user: str | None) -> int:
         from audit_tool.config import default_database_path
 
         database = str(default_database_path())
-    app = Application(qt_app)  # type: ignore[arg-type]
-    if not app.open(database, user):
-        return 1
-    # Start-up objects live as long as the app: keep them out of every later collection,
-    # then collect as usual (the entry point disabled collection while starting).
-    QTimer.singleShot(0, _collect_after_start_up)
-    if os.environ.get("AUDIT_TOOL_STARTUP_PROBE"):
-        # Benchmarks: report when the first window has painted its data, then quit.
+    probing = bool(os.environ.get("AUDIT_TOOL_STARTUP_PROBE"))
+    if probing:
+        # Benchmarks: the first window a user sees is the login dialog (or the passphrase or
+        # first set-up dialog); report when it has painted, then close it.
         def probe() -> None:
             qt_app.processEvents()
+            first = QApplication.activeModalWidget()
             heavy = [m for m in HEAVY_MODULES if m in sys.modules]
             print(
                 f"startup-seconds {time.perf_counter() - started:.4f} wall {time.time():.4f} "
-                f"heavy={','.join(heavy) or 'none'}",
+                f"heavy={','.join(heavy) or 'none'} "
+                f"window={first.objectName() if first is not None else 'none'}",
                 flush=True,
             )
-            qt_app.quit()
+            if first is not None:
+                first.close()
 
         QTimer.singleShot(0, probe)
-    return int(qt_app.exec())
+    app = Application(qt_app)  # type: ignore[arg-type]
+    if not app.open(database, user):
+        return 0 if probing else 1
+    # Start-up objects live as long as the app: keep them out of every later collection,
+    # then collect as usual (the entry point disabled collection while starting).
+    QTimer.singleShot(0, _collect_after_start_up)
+    code = int(qt_app.exec())
+    from audit_tool.store.backup import backup_on_exit
+
+    backup_on_exit(app.db)  # logs a failure, never raises
+    return code

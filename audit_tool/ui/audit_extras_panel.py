@@ -351,12 +351,24 @@ class AuditExtrasPanel(QTabWidget):
     def final(self) -> bool:
         return self.view.status == "final"
 
+    @property
+    def takes_part(self) -> bool:
+        """Whether the acting user is one of this audit's auditors, its moderator or a lead:
+        others who may see the audit (their agency's) may not change it (the services refuse;
+        this only hides what they would refuse)."""
+        return (
+            "lead" in self.actor.roles
+            or self.view.my_review is not None
+            or (self.actor.key is not None and self.view.moderator_key == self.actor.key)
+        )
+
     def _enable(self) -> None:
         if not self._built:
             return
-        may_feedback = self.actor.can("feedback.record") and not self.final
-        may_learning = self.actor.can("learning.record") and not self.final
-        may_act = self.actor.can("action.record")
+        part = self.takes_part
+        may_feedback = part and self.actor.can("feedback.record") and not self.final
+        may_learning = part and self.actor.can("learning.record") and not self.final
+        may_act = part and self.actor.can("action.record")
         fb, lp, action = (
             self.feedback_tab.selected(),
             self.learning_tab.selected(),
@@ -373,7 +385,7 @@ class AuditExtrasPanel(QTabWidget):
         is_open = action is not None and action.status == "open"
         self.action_complete.setEnabled(may_act and is_open)
         self.action_cancel.setEnabled(may_act and is_open)
-        self.worker_save.setEnabled(self.actor.can("learning.record"))
+        self.worker_save.setEnabled(part and self.actor.can("learning.record"))
         self._worker_inputs()
 
     # -- family feedback
@@ -525,7 +537,7 @@ class AuditExtrasPanel(QTabWidget):
 
     def _worker_inputs(self) -> None:
         given = self.to_worker.isChecked() or self.to_manager.isChecked()
-        may = self.actor.can("learning.record")
+        may = self.takes_part and self.actor.can("learning.record")
         self.to_worker.setEnabled(may)
         self.to_manager.setEnabled(may)
         self.given_on.setEnabled(may and given)

@@ -86,7 +86,7 @@ class AuditForm(QWidget):
         super().__init__(parent)
         self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
         self.setObjectName("auditForm")
-        self.view: AuditView = audits.get_audit(db, actor, audit_uuid)
+        self.view: AuditView = audits.get_audit(db, actor, audit_uuid, log_view=True)
         if self.view.my_review is None:
             raise AuditToolError(f"{actor.name} has no review in this audit")
         self.review_uuid = self.view.my_review

@@ -6,6 +6,7 @@ unfinished audit appears here: the list is as blind as the service makes it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -121,6 +123,21 @@ class AuditsView(QWidget):
         filters.addWidget(self.status_filter)
         filters.addWidget(self.programme_filter)
         filters.addStretch(1)
+        self.history_action: QAction | None = None
+        if actor.can("changelog.view"):
+            # A lead reads one audit's history: every change and who opened it, when.
+            self.history_action = QAction("&History...", self)
+            self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+            self.history_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.history_action.triggered.connect(self.show_history)
+            self.addAction(self.history_action)
+            self.table.addAction(self.history_action)
+            self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            history = QToolButton()
+            history.setObjectName("auditHistoryButton")
+            history.setDefaultAction(self.history_action)
+            history.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            filters.addWidget(history)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(filters)
@@ -158,6 +175,15 @@ class AuditsView(QWidget):
     def selected(self) -> AuditListRow | None:
         indexes = self.table.selectionModel().selectedRows()
         return self.model.rows[indexes[0].row()] if indexes else None
+
+    def show_history(self) -> QDialog | None:
+        """The selected audit's change history, in a window of its own (leads)."""
+        row = self.selected()
+        if row is None:
+            return None
+        from audit_tool.ui.changelog_view import show_audit_history
+
+        return show_audit_history(self, self.db, self.actor, row.uuid, row.case_ref)
 
     def open_selected(self) -> None:
         """Open what the acting user does with this audit: their review, the moderation, or

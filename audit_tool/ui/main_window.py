@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
         self._add_view("briefings", "Briefings", self._make_briefings, "briefing.view")
         self._add_view("dashboard", "Dashboard", self._make_dashboard, "report.view")
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
-        self._add_view("admin", "Admin", self._make_admin, "reference.view")
+        # Viewers read reference data inside reports, but reports and briefings are all they get.
+        self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
 
         self._build_menus()
@@ -311,6 +312,18 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.switch_user_action)
+        # Accounts: the idle lock covers the window after some minutes without input.
+        from audit_tool.ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self, self.db, self.actor)
+        self.idle_lock.switch_user_requested.connect(self.switch_user_requested.emit)
+        self.change_password_action = self._action(
+            "C&hange password...", self.change_password, None, "changePassword"
+        )
+        self.lock_action = self._action("&Lock", self.idle_lock.lock, "Ctrl+L", "lock")
+        for action in (self.change_password_action, self.lock_action):
+            action.setEnabled(self.idle_lock.available)  # only for a user with a password
+            file_menu.addAction(action)
         if self.actor.can("pack.exchange"):
             file_menu.addSeparator()
             self.export_pack_action = self._action(
@@ -418,6 +431,12 @@ class MainWindow(QMainWindow):
             view = self._views.get(key)
             if view is not None and hasattr(view, "refresh"):
                 view.refresh()
+
+    def change_password(self) -> None:
+        from audit_tool.ui.account_dialogs import ChangePasswordDialog
+
+        if ChangePasswordDialog(self.db, self.actor, self).exec():
+            self.statusBar().showMessage("Your password was changed", 8000)
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # dialogs load when first used

@@ -56,7 +56,7 @@ class ModerationForm(QWidget):
         super().__init__(parent)
         self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
         self.setObjectName("moderationForm")
-        self.view: AuditView = audits.get_audit(db, actor, audit_uuid)
+        self.view: AuditView = audits.get_audit(db, actor, audit_uuid, log_view=True)
         self.template = self.view.template
         self.editable = self.view.status == "in_moderation" and self.view.moderator_key == actor.key
         self.finals: dict[str, QWidget] = {}

@@ -214,7 +214,12 @@ def test_only_the_audits_a_person_may_open_are_listed(world):
     assert [r.uuid for r in audits_behind(world.db, world.auditor, **args)] == [uuid]  # reviewed
     from audit_tool.services import reference
 
-    manager = reference.actor_for(world.db, "tm1")  # an auditor, but not on this audit
-    assert audits_behind(world.db, manager, **args) == []
+    manager = reference.actor_for(world.db, "tm1")  # an auditor of the case's agency
+    assert [r.uuid for r in audits_behind(world.db, manager, **args)] == [uuid]
+    reference.save_person(
+        world.db, world.lead, key="pol1", name="Pat Police", agency_key="police", roles=["auditor"]
+    )
+    police = reference.actor_for(world.db, "pol1")  # another agency's, not on this audit
+    assert audits_behind(world.db, police, **args) == []
     with pytest.raises(PermissionDenied):  # case references are not for viewers
         audits_behind(world.db, world.viewer, **args)

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
+from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit
 from audit_tool.services import audits, changelog, reference, templates
 from audit_tool.services.audits import Answer
@@ -124,10 +124,17 @@ def test_who_may_do_what(world):
         audits.save_review(db, world.auditor2, review1, overall=GOOD)
     with pytest.raises(PermissionDenied):
         audits.get_audit(db, world.viewer, uuid)
-    tm1 = reference.actor_for(db, "tm1")  # an auditor, but not on this audit
+    tm1 = reference.actor_for(db, "tm1")  # an auditor of the case's agency, not on this audit
+    assert audits.get_audit(db, tm1, uuid).reviews[0].hidden  # sees it, not the reviews
     with pytest.raises(PermissionDenied, match="not an auditor or the moderator"):
-        audits.get_audit(db, tm1, uuid)
-    assert audits.list_audits(db, tm1) == []
+        audits.raise_concern(db, tm1, uuid, what="Not theirs to raise from here")
+    reference.save_person(
+        db, world.lead, key="pol1", name="Pat Police", agency_key="police", roles=["auditor"]
+    )
+    police = reference.actor_for(db, "pol1")  # another agency's auditor: not even there
+    with pytest.raises(NotFound, match=f"No audit {uuid}"):
+        audits.get_audit(db, police, uuid)
+    assert audits.list_audits(db, police) == []
     complete(world, world.auditor, uuid)
     complete(world, world.auditor2, uuid)
     with pytest.raises(PermissionDenied):  # an auditor cannot moderate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from datetime import UTC, date, datetime
@@ -10,16 +11,18 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from audit_tool.errors import DatabaseError
 from audit_tool.models import load_all
+from audit_tool.models.changelog import chain_hash
 from audit_tool.services import cases, changelog
 from audit_tool.services.actors import Actor
 from audit_tool.store import migrate, open_database
 from audit_tool.store.database import SCHEMA_HEAD, to_url
 
 FIRST = "0001_initial"
+ACCOUNTS = "0005_accounts"  # the last revision with chain format 1
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
 
 
@@ -204,3 +207,147 @@ def test_new_database_is_created_at_head(tmp_path: Path):
     finally:
         db.close()
     assert _schema_diffs(str(tmp_path / "fresh.sqlite")) == []
+
+
+def _database_at_accounts(url: str) -> list[tuple]:
+    """A database at 0005 whose change log is chained in format 1: the entries 0002 chained,
+    then more as the 0005 application wrote them (JSON values, non-ASCII text, microseconds).
+    Returns the entries' content."""
+    _old_database(url)
+    engine = create_engine(to_url(url))
+    migrate.upgrade(engine, ACCOUNTS)
+    with engine.begin() as conn:
+        prev = conn.execute(text("SELECT hash FROM change_log ORDER BY id DESC LIMIT 1")).scalar()
+        for i in range(4, 8):
+            fields = {
+                "id": i,
+                "at": datetime(2025, 6, 2, 10, i, 5, 123456, tzinfo=UTC),
+                "actor_name": "Lena Lead",
+                "action": "update",
+                "entity": "case",
+                "entity_uuid": str(uuid.uuid4()),
+                "summary": f"Case OLD{i:03d} changed: Zoë’s plan",
+                "before": {"initials": "AB", "level_of_need": i},
+                "after": {"initials": "ÁB", "level_of_need": i + 1},
+                "reason": "" if i % 2 else "typo",
+            }
+            new_hash = chain_hash(prev, fields)
+            conn.execute(
+                text(
+                    "INSERT INTO change_log (id, at, actor_id, actor_name, action, entity, "
+                    "entity_uuid, summary, before, after, reason, prev_hash, hash) VALUES (:id, "
+                    ":at, 1, :actor_name, :action, :entity, :entity_uuid, :summary, :before, "
+                    ":after, :reason, :prev, :hash)"
+                ),
+                {
+                    **fields,
+                    "before": json.dumps(fields["before"]),
+                    "after": json.dumps(fields["after"]),
+                    "prev": prev,
+                    "hash": new_hash,
+                },
+            )
+            prev = new_hash
+        if engine.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('change_log', 'id'), max(id)) "
+                    "FROM change_log"
+                )
+            )
+        content = conn.execute(
+            text("SELECT id, actor_name, action, summary, reason FROM change_log ORDER BY id")
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in content]
+
+
+def _check_rechained(db, content: list[tuple]) -> None:
+    assert db.current_revision() == SCHEMA_HEAD
+    ok, message = changelog.verify(db)
+    assert ok and message == "7 change log entries verified", message
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, actor_name, action, summary, reason, nonce, digest, redacted_at "
+                "FROM change_log ORDER BY id"
+            )
+        ).all()
+    assert [tuple(r[:5]) for r in rows] == content  # the content is kept as it was
+    assert all(len(r.nonce) == 32 and len(r.digest) == 64 and r.redacted_at is None for r in rows)
+    # New entries chain on in format 2.
+    cases.create_case(
+        db,
+        Actor.system(),
+        cases.CaseInput(ref="NEW1", initials="CD", case_type="cp", team="north"),
+    )
+    assert changelog.verify(db) == (True, "8 change log entries verified")
+
+
+def test_sqlite_database_with_the_old_chain_format_is_rechained_on_upgrade(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    content = _database_at_accounts(str(path))
+    db = open_database(path)
+    try:
+        _check_rechained(db, content)
+    finally:
+        db.close()
+    assert len(list(tmp_path.glob(f"v1.before-{ACCOUNTS}-upgrade-*.sqlite"))) == 1
+
+
+def test_postgresql_database_with_the_old_chain_format_is_rechained_on_upgrade(pg_url):
+    content = _database_at_accounts(pg_url)
+    db = open_database(pg_url)
+    try:
+        _check_rechained(db, content)
+    finally:
+        db.close()
+
+
+def _dump(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE change_log SET summary = 'Case OLD005 changed' WHERE id = 5",
+        "UPDATE change_log SET reason = 'no reason' WHERE id = 5",
+        "DELETE FROM change_log WHERE id = 4",
+    ],
+)
+def test_a_tampered_old_chain_refuses_the_upgrade_and_changes_nothing(tmp_path, sql):
+    """Re-chaining an edited log would hide the edit: the upgrade stops instead, naming the
+    entry, and leaves the file as it was (with the backup taken before it)."""
+    path = tmp_path / "v1.sqlite"
+    _database_at_accounts(str(path))
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+    before = _dump(path)
+    with pytest.raises(DatabaseError) as refused:
+        open_database(path)
+    message = str(refused.value)
+    assert "upgrade was refused: change log entry 5 (update case by Lena Lead)" in message
+    assert "does not match the chain" in message and "left unchanged" in message
+    assert _dump(path) == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (ACCOUNTS,)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(change_log)")}
+    assert "digest" not in columns and "redacted_at" not in columns
+    (backup,) = tmp_path.glob(f"v1.before-{ACCOUNTS}-upgrade-*.sqlite")
+    assert _dump(backup) == before
+
+
+def test_a_tampered_old_chain_refuses_the_upgrade_on_postgresql(pg_url):
+    _database_at_accounts(pg_url)
+    engine = create_engine(to_url(pg_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE change_log SET actor_name = 'Someone' WHERE id = 6"))
+    with pytest.raises(DatabaseError, match=r"change log entry 6 \(update case by Someone\)"):
+        open_database(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == ACCOUNTS
+        columns = {c["name"] for c in inspect(conn).get_columns("change_log")}
+    engine.dispose()
+    assert "digest" not in columns

@@ -153,8 +153,12 @@ def test_an_auditor_sees_their_own_and_their_audits_actions(qtbot, sqlite_world)
     assert view.which() == "mine"
     assert texts(view) == ["Update the chronology"]
     click(qtbot, view.which_buttons["all"])
-    # Not the action of C1002, an audit Alex has no part in.
-    assert texts(view) == ["Update the chronology", "Book the review meeting"]
+    # All of his agency's audits (issue #7's scoping), C1002's too though Alex has no part in it.
+    assert texts(view) == [
+        "Update the chronology",
+        "Reissue supervision guidance",
+        "Book the review meeting",
+    ]
     click(qtbot, view.which_buttons["overdue"])
     assert texts(view) == ["Update the chronology"]
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool.services import audits, feedback, learning
+from audit_tool.services import audits, feedback, learning, reference
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.extras_dialogs import FeedbackDialog
@@ -414,6 +414,24 @@ def test_a_final_audit_keeps_its_learning_but_actions_move_on(qtbot, sqlite_worl
     assert not panel.feedback_add.isEnabled() and not panel.learning_add.isEnabled()
     assert "final" in panel.learning_tab.note.text()
     assert panel.action_add.isEnabled() and panel.worker_save.isEnabled()
+
+
+def test_a_colleague_who_only_sees_the_audit_gets_no_buttons_to_change_it(
+    qtbot, sqlite_world, show_window
+):
+    """tm1 audits in the same agency, so sees this audit, but is not one of its auditors or
+    its moderator: the panel offers nothing the services would refuse."""
+    world = sqlite_world
+    uuid = final_audit(world)
+    colleague = reference.actor_for(world.db, "tm1")
+    form = show_window(ModerationForm(world.db, colleague, uuid))
+    panel = form.extras
+    assert not panel.takes_part
+    for button in (panel.feedback_add, panel.learning_add, panel.action_add, panel.worker_save):
+        assert not button.isEnabled(), button.text()
+    assert not panel.to_worker.isEnabled()
+    lead_form = show_window(ModerationForm(world.db, world.lead, uuid))
+    assert lead_form.extras.takes_part and lead_form.extras.action_add.isEnabled()
 
 
 def test_a_blind_auditor_sees_only_their_own_learning(qtbot, sqlite_world, show_window):

@@ -273,20 +273,38 @@ def test_double_click_changes_feedback_outside_an_audit_or_opens_the_audit(
     assert _figures(view, "child_views")["% yes"] == "50.0%"
 
 
-def test_an_auditor_sees_only_the_feedback_of_their_own_audits(
+def test_an_auditor_sees_the_feedback_of_their_agencys_audits_only(
     qtbot, sqlite_world, show_window, monkeypatch
 ):
+    """Issue #7's scoping: Alex (children's social care) sees his agency's audits, his own or
+    not, but not the police's; the figures are of the same rows."""
+    from audit_tool.services import cases, reference
+
     world = sqlite_world
     mine = looped_audit(world)
-    other = looped_audit(world, ref="C1001", reviewers=["aud2", "lead1"], programme="p-other")
+    colleagues = looped_audit(world, ref="C1001", reviewers=["aud2", "lead1"], programme="p-o")
+    reference.save_person(
+        world.db,
+        world.lead,
+        key="pol1",
+        name="Pat Police",
+        agency_key="police",
+        team_key="ppu",
+        roles=["auditor"],
+    )
+    cases.create_case(
+        world.db, world.lead, cases.CaseInput(ref="P1", initials="GH", case_type="cp", team="ppu")
+    )
+    police = looped_audit(world, ref="P1", reviewers=["pol1", "lead1"], programme="p-o")
     _record(world, world.auditor, {"child_views": "yes"}, audit_uuid=mine)
-    _record(world, world.lead, {"child_views": "no"}, audit_uuid=other)
+    _record(world, world.lead, {"child_views": "no"}, audit_uuid=colleagues)
+    _record(world, world.lead, {"child_views": "no"}, audit_uuid=police)
     view = _view(world, show_window, world.auditor)
-    assert _cells(view, "Case") == ["C1000"]
-    assert _figures(view, "child_views")["% yes"] == "100.0%"  # the other audit's "no" is out
+    assert sorted(_cells(view, "Case")) == ["C1000", "C1001"]
+    assert _figures(view, "child_views")["% yes"] == "50.0%"  # the police audit's "no" is out
     lead_view = _view(world, show_window)
-    assert sorted(_cells(lead_view, "Case")) == ["C1000", "C1001"]
-    assert _figures(lead_view, "child_views")["% yes"] == "50.0%"
+    assert sorted(_cells(lead_view, "Case")) == ["C1000", "C1001", "P1"]
+    assert _figures(lead_view, "child_views")["% yes"] == "33.3%"
 
 
 def test_empty_state_and_a_viewer(qtbot, sqlite_world, show_window, monkeypatch):
