@@ -36,6 +36,7 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_briefing.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from audit_tool.models.briefings import Briefing, BriefingDelivery
     from audit_tool.models.cases import Case
     from audit_tool.models.changelog import ChangeLogEntry
+    from audit_tool.models.coordination import Checkout, Claim
     from audit_tool.models.learning import (
         Action,
         Feedback,
@@ -38,7 +39,16 @@ if TYPE_CHECKING:
     from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
     from audit_tool.models.templates import AuditTemplate, GradingScale, ScaleLevel, TemplateItem
 
-_MODULES = ("reference", "cases", "templates", "audits", "learning", "briefings", "changelog")
+_MODULES = (
+    "reference",
+    "cases",
+    "templates",
+    "audits",
+    "learning",
+    "briefings",
+    "changelog",
+    "coordination",
+)
 
 _WHERE = {
     **dict.fromkeys(
@@ -57,6 +67,8 @@ _WHERE = {
     "BriefingDelivery": "briefings",
     "Case": "cases",
     "ChangeLogEntry": "changelog",
+    "Checkout": "coordination",
+    "Claim": "coordination",
     **dict.fromkeys(
         (
             "Action",
@@ -100,6 +112,8 @@ __all__ = [
     "BriefingDelivery",
     "Case",
     "ChangeLogEntry",
+    "Checkout",
+    "Claim",
     "Feedback",
     "FeedbackAnswer",
     "FeedbackQuestion",

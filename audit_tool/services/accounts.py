@@ -90,9 +90,17 @@ COMMON_PASSWORDS = frozenset(
 )
 
 _hasher = PasswordHasher()
-# Checked against when the user name is unknown, so that a wrong name takes as long as a
-# wrong password and the timing does not tell which user names exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+_dummy: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Checked against when the user name is unknown, so that a wrong name takes as long as a
+    wrong password and the timing does not tell which user names exist. Made on first use
+    (hashing takes about 100 ms: not at start-up), with the hasher's current settings."""
+    key = f"{_hasher.time_cost}:{_hasher.memory_cost}:{_hasher.parallelism}"
+    if key not in _dummy:
+        _dummy[key] = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+    return _dummy[key]
 
 
 class LoginFailed(AuditToolError):
@@ -114,7 +122,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
-        _safe_verify(_DUMMY_HASH, password)
+        _safe_verify(_dummy_hash(), password)
         return False
     return _safe_verify(password_hash, password)
 

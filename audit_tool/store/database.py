@@ -30,7 +30,7 @@ def is_open_here(path: str | Path) -> bool:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0006_change_log_digest"
+SCHEMA_HEAD = "0007_team_server"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -38,6 +38,7 @@ SCHEMA_ORDER = (
     "0004_briefings",
     "0005_accounts",
     "0006_change_log_digest",
+    "0007_team_server",
 )
 
 # libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
