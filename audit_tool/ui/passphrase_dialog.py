@@ -154,6 +154,12 @@ class NewDatabasePassphraseDialog(QDialog):
         self.plain_button.clicked.connect(self._plain)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # Enter after typing the passphrase creates the encrypted database: only that button
+        # may be the default (the box would otherwise make Cancel the default).
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        self.encrypt_button.setAutoDefault(True)
+        self.encrypt_button.setDefault(True)
         self.edit.setFocus()
 
     def _encrypt(self) -> None:

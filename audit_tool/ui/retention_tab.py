@@ -28,6 +28,10 @@ from audit_tool.ui.table_model import Column, RecordTableModel
 from audit_tool.ui.workers import Worker
 
 
+def _ago(years: int) -> str:
+    return f"{years} year{'s' if years != 1 else ''} ago"
+
+
 class RetentionTab(QWidget):
     """For QA leads: the retention period, the audits past it, and removing their text."""
 
@@ -50,7 +54,7 @@ class RetentionTab(QWidget):
         self.years = QSpinBox()
         self.years.setObjectName("retentionYears")
         self.years.setRange(retention.MIN_YEARS, retention.MAX_YEARS)
-        self.years.setSuffix(" years after the audit is final")
+        self.years.valueChanged.connect(self._suffix)
         self.years.setAccessibleName("Retention period in years")
         self.save_button = QPushButton("&Save period")
         self.save_button.setObjectName("retentionSave")
@@ -108,8 +112,14 @@ class RetentionTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        self.filler = QWidget()  # takes the room of the table when there is nothing to list
+        layout.addWidget(self.filler, 1)
         self.years.setValue(retention.retention_years(db))
+        self._suffix(self.years.value())
         self.refresh()
+
+    def _suffix(self, years: int) -> None:
+        self.years.setSuffix(f" year{'s' if years != 1 else ''} after the audit is final")
 
     def refresh(self) -> None:
         """List the audits whose text the next run would remove (a dry run)."""
@@ -125,16 +135,17 @@ class RetentionTab(QWidget):
         if n == 0:
             self.summary.setText(
                 f"No audit is past the retention period: none became final before "
-                f"{plan.cutoff:%d %B %Y} ({plan.years} years ago)."
+                f"{plan.cutoff:%d %B %Y} ({_ago(plan.years)})."
             )
         else:
             self.summary.setText(
                 f"{n:,} audit{'s' if n != 1 else ''} became final before "
-                f"{plan.cutoff:%d %B %Y} ({plan.years} years ago): their text would be "
+                f"{plan.cutoff:%d %B %Y} ({_ago(plan.years)}): their text would be "
                 f"removed, and {plan.cases:,} case{'s' if plan.cases != 1 else ''} would lose "
                 "reference and initials."
             )
         self.table.setVisible(n > 0)
+        self.filler.setVisible(n == 0)
         self.run_button.setEnabled(n > 0 and self.worker is None)
 
     def save_period(self) -> None:

@@ -108,6 +108,21 @@ def main() -> None:
     admin.people.table.selectRow(4)  # type: ignore[attr-defined]
     settle()
     window.grab().save(str(HERE / "admin.png"))
+    admin.tabs.setCurrentWidget(admin.changelog_tab)  # type: ignore[attr-defined]
+    settle()
+    window.grab().save(str(HERE / "changelog.png"))
+    from audit_tool.services import retention
+
+    retention.set_retention_years(db, lead, 1)  # the demo's audits are all recent
+    tab = admin.retention  # type: ignore[attr-defined]
+    tab.years.setValue(1)
+    tab.refresh()
+    admin.tabs.setCurrentWidget(tab)  # type: ignore[attr-defined]
+    settle()
+    window.grab().save(str(HERE / "retention.png"))
+    window.idle_lock.lock()
+    settle()
+    window.grab().save(str(HERE / "lock.png"))
     window.close()
     db.close()
     print(f"screenshots written to {HERE}")

@@ -127,6 +127,17 @@ def test_new_database_dialog_checks_the_passphrase(qtbot, show_window):
     assert not dialog.remember()
 
 
+def test_enter_in_the_second_box_creates_the_encrypted_database(qtbot, show_window):
+    """Found by hand under Xvfb: Enter after typing the passphrase twice cancelled the new
+    database (the button box had made Cancel the default)."""
+    dialog = show_window(NewDatabasePassphraseDialog("/data/new.sqlite"))
+    type_passphrase(qtbot, dialog, KEY)
+    type_passphrase(qtbot, dialog, KEY, "confirmEdit")
+    qtbot.keyClick(dialog.findChild(QWidget, "confirmEdit"), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.choice == NewDatabasePassphraseDialog.ENCRYPT and dialog.passphrase() == KEY
+
+
 def test_no_encryption_is_chosen_only_after_a_warning(qtbot, show_window, dialogs):
     dialog = show_window(NewDatabasePassphraseDialog("/data/new.sqlite"))
     texts: list[str] = []
