@@ -46,7 +46,7 @@ TODAY = date(2026, 11, 20)
 # ---------------------------------------------------------------- the database
 
 
-def build_demo(path: Path) -> None:
+def build_demo(path: Path, audits: int = AUDITS) -> None:
     from audit_tool.services import demo
     from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
@@ -61,10 +61,10 @@ def build_demo(path: Path) -> None:
             print(f"  demo data: {done:,} of {total:,} rows, {now - started:.0f} s", flush=True)
         return True
 
-    print(f"building a demo database of {AUDITS:,} audits (about 95 s) in {path}", flush=True)
+    print(f"building a demo database of {audits:,} audits (about 95 s) in {path}", flush=True)
     db = open_database(path)
     try:
-        demo.generate(db, Actor.system(), audits=AUDITS, seed=1, today=TODAY, progress=progress)
+        demo.generate(db, Actor.system(), audits=audits, seed=1, today=TODAY, progress=progress)
     finally:
         db.close()
     print(f"built in {time.perf_counter() - started:.1f} s", flush=True)

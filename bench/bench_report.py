@@ -213,30 +213,6 @@ def final_audits(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM audits WHERE status='final'").fetchone()[0])
 
 
-def build_demo(path: Path, audits: int) -> None:
-    from audit_tool.services import demo
-    from audit_tool.services.actors import Actor
-    from audit_tool.store import open_database
-
-    started = time.perf_counter()
-    shown = [0.0]
-
-    def progress(done: int, total: int) -> bool:
-        now = time.perf_counter()
-        if now - shown[0] >= 10 or done == total:
-            shown[0] = now
-            print(f"  demo data: {done:,} of {total:,} rows, {now - started:.0f} s", flush=True)
-        return True
-
-    print(f"building a demo database of {audits:,} audits (about 95 s) in {path}", flush=True)
-    db = open_database(path)
-    try:
-        demo.generate(db, Actor.system(), audits=audits, seed=1, today=TODAY, progress=progress)
-    finally:
-        db.close()
-    print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
-
-
 def prepare(rebuild: bool, audits: int) -> Path:
     """A database with at least 200,000 final audits: the briefing benchmark's if it has them,
     else our own (built under a temporary name, so a cached file is whole)."""
@@ -252,7 +228,7 @@ def prepare(rebuild: bool, audits: int) -> Path:
         building = path.with_name(path.name + ".building")
         for p in OUT.glob(building.name + "*"):
             p.unlink()
-        build_demo(building, audits)
+        bench_briefing.build_demo(building, audits)
         building.rename(path)
     return path
 

@@ -8,12 +8,9 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from audit_tool.services.accounts import AccountRow
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui.account_dialogs import AccountDialog
+from audit_tool.ui.filters import list_table
 from audit_tool.ui.forms import ERROR_STYLE, confirm
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -77,18 +75,9 @@ class AccountsTab(QWidget):
             ],
             self,
         )
-        self.table = QTableView()
-        self.table.setObjectName("accountsTable")
-        self.table.setAccessibleName("Accounts")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = list_table("accountsTable", "Accounts", self.model)
         self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self._default_action())
         self.message = QLabel()

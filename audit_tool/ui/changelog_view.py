@@ -14,10 +14,8 @@ from datetime import UTC, date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -44,9 +42,9 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.table_model import Column, RecordTableModel
 from audit_tool.ui.workers import Worker
 
-_Index = QModelIndex | QPersistentModelIndex
 LIMIT = 500
 _NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "Any"
 
@@ -108,48 +106,18 @@ def describe(row: LogRow) -> str:
     return "\n".join(lines)
 
 
-class ChangeLogModel(QAbstractTableModel):
-    COLUMNS = ("When", "Who", "Action", "Record type", "Record", "Summary")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[LogRow] = []
-
-    def set_rows(self, rows: list[LogRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                _when(row),
-                row.actor_name,
-                ACTION_LABELS.get(row.action, row.action),
-                _entity_label(row.entity),
-                (row.entity_uuid or "")[:8],
-                row.summary,
-            )[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.entity_uuid if column == 4 else row.summary if column == 5 else None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+def _log_model(parent: Any) -> RecordTableModel:
+    return RecordTableModel(
+        [
+            Column("When", _when),
+            Column("Who", lambda r: r.actor_name),
+            Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action)),
+            Column("Record type", lambda r: _entity_label(r.entity)),
+            Column("Record", lambda r: (r.entity_uuid or "")[:8], tip=lambda r: r.entity_uuid),
+            Column("Summary", lambda r: r.summary),
+        ],
+        parent,
+    )
 
 
 class ChangeLogView(QWidget):
@@ -200,7 +168,7 @@ class ChangeLogView(QWidget):
         scope_row.addWidget(self.scope, 1)
         scope_row.addWidget(self.show_all)
 
-        self.model = ChangeLogModel(self)
+        self.model = _log_model(self)
         self.table = QTableView()
         self.table.setObjectName("changelogTable")
         self.table.setAccessibleName("Change log entries")

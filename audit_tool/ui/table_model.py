@@ -15,6 +15,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class Column:
     title: str
     value: Callable[[Any], object]
+    tip: Callable[[Any], object] | None = None  # the tooltip, when it is not the value
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -40,7 +41,9 @@ class RecordTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.columns[index.column()].value(self.rows[index.row()])
+            column = self.columns[index.column()]
+            show = column.tip if role == Qt.ItemDataRole.ToolTipRole and column.tip else None
+            value = (show or column.value)(self.rows[index.row()])
             if isinstance(value, bool):
                 return "Yes" if value else "No"
             return "" if value is None else str(value)
