@@ -61,6 +61,11 @@ ACTION_LABELS = {
     "panel": "Panel summary",
     "respond": "Responded",
     "retention": "Retention run",
+    "checkout": "Checked out",
+    "checkin": "Checked in",
+    "export": "Exported",
+    "import": "Imported",
+    "publish": "Published",
 }
 
 
