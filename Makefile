@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demo.sqlite
 DEMO_AUDITS ?= 3000
 
-.PHONY: run test lint bench clean demo
+.PHONY: run test lint bench clean demo package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,6 +37,14 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_briefing.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_report.py
+
+# The one-folder desktop application in dist/audit-tool/ (packaging/audit-tool.spec), checked
+# by its own self-test. Run on each OS to build for it: PyInstaller does not cross-compile.
+PYINSTALLER ?= pyinstaller>=6.10,<7
+package: $(STAMP)
+	$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/python -m pip install --quiet '$(PYINSTALLER)'
+	$(BIN)/pyinstaller --noconfirm --clean packaging/audit-tool.spec --distpath dist --workpath build/pyinstaller
+	dist/audit-tool/audit-tool --self-test
 
 clean:
 	rm -rf $(VENV) .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
