@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demo.sqlite
 DEMO_AUDITS ?= 3000
 
-.PHONY: run test lint bench clean demo package
+.PHONY: run test lint bench bench-load clean demo package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_briefing.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_report.py
+
+bench-load: $(STAMP)  # needs PostgreSQL at 127.0.0.1:5432 (user postgres)
+	$(BIN)/python bench/bench_load.py
 
 # The one-folder desktop application in dist/audit-tool/ (packaging/audit-tool.spec), checked
 # by its own self-test. Run on each OS to build for it: PyInstaller does not cross-compile.

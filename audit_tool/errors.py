@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class AuditToolError(Exception):
     """Base for errors whose message is shown to a user as it is."""
@@ -24,7 +26,24 @@ class ValidationError(AuditToolError):
 
 
 class ConflictError(AuditToolError):
-    """A record changed since the caller read it."""
+    """A record changed since the caller read it. Where known, `changed_by` and `changed_at`
+    say who saved the newer version and when (from the record and its change log), so the
+    user can decide whether to reload or keep their own text aside."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
+        entity: str | None = None,
+        entity_uuid: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.entity = entity
+        self.entity_uuid = entity_uuid
 
 
 class DatabaseError(AuditToolError):

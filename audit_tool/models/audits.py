@@ -120,11 +120,14 @@ class Moderation(HasUuid, Timestamped, Base):
     overall: Mapped[str | None] = mapped_column(String(40))
     rationale: Mapped[str] = mapped_column(Text, default="")
     panel_summary: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     audit: Mapped[Audit] = relationship(back_populates="moderation")
     answers: Mapped[list[ModerationAnswer]] = relationship(
         cascade="all, delete-orphan", order_by="ModerationAnswer.id"
     )
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class ModerationAnswer(Base):

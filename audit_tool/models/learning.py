@@ -32,9 +32,12 @@ class LearningPoint(HasUuid, Timestamped, Base):
     in_briefing: Mapped[bool] = mapped_column(Boolean, default=True)
     # Who wrote it: an auditor sees only their own until every review is in (blindness).
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     themes: Mapped[list[LearningTheme]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class LearningTheme(Base):
@@ -61,6 +64,9 @@ class Action(HasUuid, Timestamped, Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     completion_note: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class FeedbackQuestion(Base):
@@ -88,9 +94,12 @@ class Feedback(HasUuid, Timestamped, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     shareable: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     answers: Mapped[list[FeedbackAnswer]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class FeedbackAnswer(Base):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, Case, Feedback, FeedbackAnswer, FeedbackQuestion, Programme
 from audit_tool.models.learning import CHANNELS, FEEDBACK_ANSWERS, RESPONDENTS
-from audit_tool.services import changelog, privacy, scope
+from audit_tool.services import changelog, conflicts, privacy, scope
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.audit_extras import (
     audit_for,
@@ -164,6 +164,7 @@ class FeedbackRow:
     comment: str
     shareable: bool
     author_name: str | None
+    revision: int = 0  # pass back as expected_revision when saving an edit
 
     @property
     def in_audit(self) -> bool:
@@ -256,6 +257,7 @@ def _row(session: Session, fb: Feedback) -> FeedbackRow:
         comment=fb.comment,
         shareable=fb.shareable,
         author_name=author.name if author else None,
+        revision=fb.revision,
     )
 
 
@@ -326,10 +328,19 @@ def _writable(session: Session, actor: Actor, fb: Feedback) -> Audit | None:
     return audit
 
 
-def update_feedback(db: Any, actor: Actor, uuid: str, data: FeedbackInput) -> FeedbackRow:
-    with db.transaction() as session:
+def update_feedback(
+    db: Any,
+    actor: Actor,
+    uuid: str,
+    data: FeedbackInput,
+    *,
+    expected_revision: int | None = None,
+) -> FeedbackRow:
+    what = "this feedback"
+    with conflicts.guard(db, actor, "feedback", uuid, what), db.transaction() as session:
         fb = _feedback(session, uuid)
         audit = _writable(session, actor, fb)
+        conflicts.check_revision(session, actor, fb, expected_revision, "feedback", what)
         case = session.get(Case, fb.case_id)
         assert case is not None
         _validate(session, data, case)
@@ -338,6 +349,7 @@ def update_feedback(db: Any, actor: Actor, uuid: str, data: FeedbackInput) -> Fe
         session.flush()
         after = _snapshot(fb)
         if after != before:
+            conflicts.touch(session, fb)
             if audit is not None:
                 changed(session, audit)
             changelog.record_changes(
@@ -347,7 +359,8 @@ def update_feedback(db: Any, actor: Actor, uuid: str, data: FeedbackInput) -> Fe
 
 
 def delete_feedback(db: Any, actor: Actor, uuid: str) -> None:
-    with db.transaction() as session:
+    what = "this feedback"
+    with conflicts.guard(db, actor, "feedback", uuid, what), db.transaction() as session:
         fb = _feedback(session, uuid)
         audit = _writable(session, actor, fb)
         before = _snapshot(fb)

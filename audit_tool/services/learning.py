@@ -36,7 +36,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.models.learning import ACTION_STATUSES
-from audit_tool.services import changelog
+from audit_tool.services import changelog, conflicts
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.audit_extras import (
     audit_for,
@@ -86,6 +86,7 @@ class LearningRow:
     recorded_on: date
     audit_status: str
     finalised_on: date | None = None  # the audit's; the period of list_learning uses it
+    revision: int = 0  # pass back as expected_revision when saving an edit
 
     @property
     def kind_label(self) -> str:
@@ -125,6 +126,7 @@ def _learning_row(
         recorded_on=lp.created_at.date(),
         audit_status=audit.status,
         finalised_on=audit.finalised_at.date() if audit.finalised_at else None,
+        revision=lp.revision,
     )
 
 
@@ -212,13 +214,16 @@ def update_learning_point(
     item_key: str | None,
     themes: list[str] | tuple[str, ...],
     in_briefing: bool,
+    expected_revision: int | None = None,
 ) -> LearningRow:
-    with db.transaction() as session:
+    what = "this learning point"
+    with conflicts.guard(db, actor, "learning_point", uuid, what), db.transaction() as session:
         lp = _point(session, uuid)
         audit = session.get(Audit, lp.audit_id)
         assert audit is not None
         audit_for(session, actor, audit.uuid, "learning.record", write=True)
         check_author(actor, audit, lp.author_id, "learning point")
+        conflicts.check_revision(session, actor, lp, expected_revision, "learning_point", what)
         _check_learning(session, audit, kind, text, item_key)
         before = _lp_snapshot(lp)
         lp.kind, lp.text, lp.item_key, lp.in_briefing = kind, text.strip(), item_key, in_briefing
@@ -226,6 +231,7 @@ def update_learning_point(
         session.flush()
         after = _lp_snapshot(lp)
         if after != before:
+            conflicts.touch(session, lp)
             changed(session, audit)
             changelog.record_changes(
                 session,
@@ -240,7 +246,8 @@ def update_learning_point(
 
 
 def delete_learning_point(db: Any, actor: Actor, uuid: str) -> None:
-    with db.transaction() as session:
+    what = "this learning point"
+    with conflicts.guard(db, actor, "learning_point", uuid, what), db.transaction() as session:
         lp = _point(session, uuid)
         audit = session.get(Audit, lp.audit_id)
         assert audit is not None
@@ -265,7 +272,8 @@ def set_in_briefing(db: Any, actor: Actor, uuid: str, in_briefing: bool) -> Lear
     """A QA lead's choice of whether a learning point may go into briefings (at any time:
     this is about publishing, not the audit's findings, so a final audit does not lock it)."""
     require(actor, "learning.select")
-    with db.transaction() as session:
+    what = "this learning point"
+    with conflicts.guard(db, actor, "learning_point", uuid, what), db.transaction() as session:
         lp = _point(session, uuid)
         audit = session.get(Audit, lp.audit_id)
         assert audit is not None
@@ -491,6 +499,7 @@ class ActionRow:
     from_inadequate: bool  # raised from an audit graded inadequate
     overdue: bool
     author_name: str | None
+    revision: int = 0  # pass back as expected_revision when saving an edit
 
     @property
     def status_label(self) -> str:
@@ -529,6 +538,7 @@ def _action_row(session: Session, action: Action, today: date) -> ActionRow:
         from_inadequate=_inadequate(audit),
         overdue=action.status == "open" and action.due_on < today,
         author_name=author.name if author else None,
+        revision=action.revision,
     )
 
 
@@ -627,10 +637,12 @@ def update_action(
     due_on: date | None,
     scope: str,
     today: date | None = None,
+    expected_revision: int | None = None,
 ) -> ActionRow:
-    with db.transaction() as session:
+    with conflicts.guard(db, actor, "action", uuid, "this action"), db.transaction() as session:
         action = _action(session, uuid)
         audit = _may_update(session, actor, action)
+        conflicts.check_revision(session, actor, action, expected_revision, "action", "this action")
         _check_action(text, scope, due_on)
         owner = _owner(session, owner_key)
         assert due_on is not None
@@ -666,7 +678,7 @@ def set_action_status(
     needs a note saying why."""
     if status not in ACTION_STATUSES:
         raise ValidationError(f"'{status}' is not an action status")
-    with db.transaction() as session:
+    with conflicts.guard(db, actor, "action", uuid, "this action"), db.transaction() as session:
         action = _action(session, uuid)
         audit = _may_update(session, actor, action)
         if status == action.status:

@@ -30,7 +30,7 @@ def is_open_here(path: str | Path) -> bool:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0007_team_server"
+SCHEMA_HEAD = "0008_revisions"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -39,6 +39,7 @@ SCHEMA_ORDER = (
     "0005_accounts",
     "0006_change_log_digest",
     "0007_team_server",
+    "0008_revisions",
 )
 
 # libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.

@@ -8,7 +8,10 @@ returns a review to its auditor or confirms the final grades. Without the right 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool.errors import AuditToolError, ValidationError
-from audit_tool.services import audits, learning
+from audit_tool.errors import AuditToolError, ConflictError, ValidationError
+from audit_tool.services import audits, claims, learning
 from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.store import Database
@@ -33,6 +36,9 @@ from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import ERROR_STYLE, confirm
+
+CLAIM_RENEW_MS = 30_000  # well inside claims.DEFAULT_TTL, so a live screen never lapses
+BANNER_STYLE = "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
 
 WORKER_FEEDBACK_QUESTION = (
     "Feedback to the worker or their manager is not recorded for this audit. "
@@ -90,6 +96,19 @@ class ModerationForm(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
+        # One moderator at a time: this window claims the moderation while it is open;
+        # anyone else opening it sees who has it and cannot confirm or return.
+        self.claim_token = claims.new_token()
+        self.claimed = False
+        self.claim_banner = QLabel()
+        self.claim_banner.setObjectName("moderation_claimBanner")
+        self.claim_banner.setWordWrap(True)
+        self.claim_banner.setStyleSheet(BANNER_STYLE)
+        self.claim_banner.hide()
+        outer.addWidget(self.claim_banner)
+        self.claim_timer = QTimer(self)
+        self.claim_timer.setInterval(CLAIM_RENEW_MS)
+        self.claim_timer.timeout.connect(self.renew_claim)
 
         body = QWidget()
         grid = QGridLayout(body)
@@ -246,6 +265,11 @@ class ModerationForm(QWidget):
             button.setVisible(self.editable)
             buttons.addWidget(button)
         outer.addLayout(buttons)
+        if self.editable:
+            self.renew_claim()
+            self.claim_timer.start()
+        else:
+            self._show_holder()
 
     # -- helpers
 
@@ -294,6 +318,78 @@ class ModerationForm(QWidget):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText(" ".join([str(exc), *unlabelled]))
         self.message.show()
+
+    # -- the claim
+
+    def renew_claim(self) -> None:
+        """Take or keep the moderation; if another window has it, say who and stand back."""
+        try:
+            result = claims.renew(
+                self.db, self.actor, "moderation", self.audit_uuid, self.claim_token
+            )
+        except AuditToolError:
+            self._set_actions_enabled(False)
+            return
+        self.claimed = isinstance(result, claims.Claimed)
+        if isinstance(result, claims.ClaimHeld):
+            self.claim_banner.setText(result.banner)
+            self.claim_banner.show()
+        else:
+            self.claim_banner.hide()
+        self._set_actions_enabled(self.claimed)
+
+    def _show_holder(self) -> None:
+        """Read only here (a lead, another person): still show who is moderating it now."""
+        holder = claims.current(self.db, "moderation", self.audit_uuid)
+        if holder is not None:
+            self.claim_banner.setText(
+                f"Being moderated by {holder.holder_name} since {holder.since.astimezone():%H:%M}"
+            )
+            self.claim_banner.show()
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for button in (self.return_button, self.save_button, self.confirm_button):
+            button.setEnabled(enabled)
+
+    def release_claim(self) -> None:
+        self.claim_timer.stop()
+        if self.claimed:
+            # If the server is away, the claim lapses on its own within claims.DEFAULT_TTL.
+            with contextlib.suppress(AuditToolError):
+                claims.release(self.db, self.actor, "moderation", self.audit_uuid, self.claim_token)
+            self.claimed = False
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.release_claim()
+        super().closeEvent(event)
+
+    def _lost_race(self, exc: ConflictError, extra: str = "") -> None:
+        """Confirm or return refused: someone changed the audit, or holds it. Say who and
+        when, let the moderator keep their rationale, and show the audit as it is now."""
+        from audit_tool.ui.conflict_dialog import ConflictDialog
+
+        mine = "\n\n".join(t for t in (self.rationale.toPlainText().strip(), extra.strip()) if t)
+        dialog = ConflictDialog(exc, mine, f"moderation of case {self.view.case_ref}", self)
+        self.conflict_dialog = dialog
+        dialog.exec()
+        try:
+            self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
+        except AuditToolError:
+            return
+        if self.view.status != "in_moderation":
+            self.release_claim()
+            self.editable = False
+            for button in (self.return_button, self.save_button, self.confirm_button):
+                button.setVisible(False)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(
+            f"Not done: {exc} The audit is now {audits.STATUS_LABELS[self.view.status].lower()}."
+        )
+        self.message.show()
+        if self.editable:
+            self.renew_claim()
+        else:
+            self._show_holder()
 
     # -- actions
 
@@ -359,13 +455,18 @@ class ModerationForm(QWidget):
                 overall=overall,
                 rationale=self.rationale.toPlainText(),
                 expected_revision=self.view.revision,
+                token=self.claim_token,
             )
         except ValidationError as exc:
             self._show_errors(exc)
             return
+        except ConflictError as exc:
+            self._lost_race(exc)
+            return
         except AuditToolError as exc:
             show_error(self, "Not confirmed", exc)
             return
+        self.release_claim()  # the work is done: nobody need be kept out any longer
         self.editable = False
         for widget in self.finals.values():
             widget.setEnabled(False)
@@ -389,11 +490,20 @@ class ModerationForm(QWidget):
             return
         try:
             self.view = audits.return_review(
-                self.db, self.actor, dialog.review_uuid(), dialog.comment.toPlainText()
+                self.db,
+                self.actor,
+                dialog.review_uuid(),
+                dialog.comment.toPlainText(),
+                token=self.claim_token,
+                expected_revision=self.view.revision,
             )
+        except ConflictError as exc:
+            self._lost_race(exc, dialog.comment.toPlainText())
+            return
         except AuditToolError as exc:
             show_error(self, "Not returned", exc)
             return
+        self.release_claim()  # back with the auditor: the next round claims it afresh
         self.editable = False
         for button in (self.return_button, self.save_button, self.confirm_button):
             button.setVisible(False)
