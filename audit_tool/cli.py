@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         "AUDIT_TOOL_PASSWORD or asked; the window: fill in the login's user name",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end in a temporary folder (no window, no server, "
+        "your own data untouched) and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="fill an empty database with realistic synthetic data")
@@ -152,6 +158,33 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument(
         "--today", type=_iso_date, default=None, metavar="DATE", help=argparse.SUPPRESS
     )
+
+    out = sub.add_parser(
+        "checkout",
+        help="check audits you review out of a team server into a new file to work offline "
+        "(needs --user)",
+    )
+    out.add_argument("--out", type=Path, required=True, metavar="FILE.sqlite")
+    out.add_argument("--programme", metavar="KEY", help="only this programme's audits")
+    out.add_argument(
+        "--audit", action="append", metavar="UUID", help="this audit (repeat for more)"
+    )
+    out.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="encrypt the file with a passphrase (from AUDIT_TOOL_DB_PASSPHRASE or asked twice)",
+    )
+    back = sub.add_parser(
+        "checkin",
+        help="check offline work back in to the team server; conflicts are reported and left "
+        "checked out (needs --user)",
+    )
+    back.add_argument("file", type=Path, metavar="FILE.sqlite")
+    back.add_argument(
+        "--discard-conflicts",
+        action="store_true",
+        help="close conflicting checkouts, keeping the server's version (the file keeps yours)",
+    )
     return parser
 
 
@@ -219,6 +252,11 @@ def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        gc.enable()
+        from audit_tool.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         # Load the database layer before Qt: once PySide6 is imported, its import hook reads
         # the source of every module imported after it, which costs about 70 ms at start-up.
@@ -241,12 +279,29 @@ def run(argv: list[str]) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a user must never see a traceback
+        refused = _refused_by_server(exc)
+        if refused is not None:
+            print(f"{PROG}: error: {refused}", file=sys.stderr)
+            return 1
         log_file = _write_crash_log()
         print(
             f"{PROG}: unexpected error: {type(exc).__name__}: {exc} (details in {log_file})",
             file=sys.stderr,
         )
         return 70
+
+
+def _refused_by_server(exc: Exception) -> str | None:
+    """A PostgreSQL refusal for want of a privilege (SQLSTATE 42501), as a sentence: the
+    database login lacks a grant (docs/deployment.md), not a bug."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else "permission denied"
+    return (
+        f"the team server refused: {detail}; this needs a login with more rights (the "
+        "owner role, for schema upgrades and retention: see docs/deployment.md)"
+    )
 
 
 def _report(db: Any, actor: Any, args: argparse.Namespace) -> int:
@@ -302,7 +357,7 @@ def _write_crash_log() -> Path:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from audit_tool.store import open_database
+    from audit_tool.store import open_database, server
     from audit_tool.store.crypto import cli_key
 
     target = database_argument(args)
@@ -311,11 +366,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _db_encrypt(target, remember=args.remember)
         if args.db_command == "decrypt":
             return _db_decrypt(target)
-        return _db_upgrade(target)
+        return _db_upgrade(server.cli_database(target))
     if args.command == "restore":
         return _restore(target, args.file)
+    # A team server: its password filled in, and a clear line if it cannot be reached.
+    target = server.cli_database(target)
     creating = args.command in ("demo", "import-cases")
-    db = open_database(target, create=creating, key=cli_key(target, creating=creating))
+    # A shared server's schema is upgraded only on purpose (db upgrade), never in passing.
+    upgrade = not server.is_server_url(target)
+    db = open_database(
+        target, create=creating, upgrade=upgrade, key=cli_key(target, creating=creating)
+    )
     try:
         actor = _actor(db, args)
         if args.command == "demo":
@@ -387,9 +448,34 @@ def _dispatch(args: argparse.Namespace) -> int:
                 lines = retention.apply(db, actor, args.today).lines()
             print("\n".join(lines))
             return 0
+        if args.command in ("checkout", "checkin"):
+            return _offline(db, actor, args)
     finally:
         db.close()
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.services import checkout
+    from audit_tool.store import crypto
+
+    if args.command == "checkout":
+        result = checkout.checkout(
+            db,
+            actor,
+            args.out,
+            audit_uuids=args.audit,
+            programme_key=args.programme,
+            passphrase=crypto.new_passphrase() if args.encrypt else None,
+        )
+        print("\n".join(result.lines()))
+        return 0
+    key = crypto.passphrase_for_file(args.file) if crypto.is_encrypted(args.file) else None
+    report = checkout.checkin(
+        db, actor, args.file, passphrase=key, discard_conflicts=args.discard_conflicts
+    )
+    print("\n".join(report.lines()))
+    return 0
 
 
 def _db_upgrade(target: str) -> int:

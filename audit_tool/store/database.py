@@ -153,7 +153,9 @@ def _make_engine(url: URL, key: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A server that does not answer fails a connection in 5 s, not the system's TCP timeout
+    # (minutes), so a save while the network is down cannot freeze the window for long.
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
 def open_database(

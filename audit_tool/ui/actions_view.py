@@ -8,6 +8,7 @@ Enter or double-click opens the audit the action came from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -318,21 +319,37 @@ class ActionsView(QWidget):
 
     # -- the list
 
-    def refresh(self) -> None:
-        keep = self.selected()
-        which = self.which()
-        try:
+    def _query(self) -> tuple[str, Any, Any]:
+        return (self.which(), self.programme_filter.currentData(), self.team_filter.currentData())
+
+    def live_loader(self) -> Callable[[], tuple[tuple[str, Any, Any], list[ActionRow], int]]:
+        """Read the filters now; the returned function only calls the services (any thread)."""
+        db, actor, query = self.db, self.actor, self._query()
+
+        def load() -> tuple[tuple[str, Any, Any], list[ActionRow], int]:
+            which, programme_key, team_key = query
             rows = learning.list_actions(
-                self.db,
-                self.actor,
-                which,
-                programme_key=self.programme_filter.currentData(),
-                team_key=self.team_filter.currentData(),
+                db, actor, which, programme_key=programme_key, team_key=team_key
             )
-            overdue = learning.overdue_count(self.db, self.actor)
+            return query, rows, learning.overdue_count(db, actor)
+
+        return load
+
+    def refresh(self) -> None:
+        try:
+            loaded = self.live_loader()()
         except AuditToolError as exc:
             show_error(self, "Actions", exc)
             return
+        self.show_loaded(loaded)
+
+    def show_loaded(self, loaded: tuple[tuple[str, Any, Any], list[ActionRow], int]) -> None:
+        """Show rows loaded for these filters (dropped if the filters changed since)."""
+        query, rows, overdue = loaded
+        if query != self._query():
+            return
+        which = query[0]
+        keep = self.selected()
         self.model.set_rows(rows)
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())

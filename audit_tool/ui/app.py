@@ -29,10 +29,19 @@ class Application:
         self.window = None
 
     def open(self, database: str, user: str | None = None) -> bool:
+        from audit_tool.store import server
         from audit_tool.ui.passphrase_dialog import open_database_interactively
 
         try:
-            db = open_database_interactively(database, self.window)
+            if server.is_server_url(database):
+                from audit_tool.ui.server_dialog import open_server_interactively
+
+                # The password comes from this run's hand-off, the environment or the keyring;
+                # the URL kept below never holds it.
+                db = open_server_interactively(database, self.window)
+                database = server.without_password(database)
+            else:
+                db = open_database_interactively(database, self.window)
         except AuditToolError as exc:
             from PySide6.QtWidgets import QMessageBox
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import audits
@@ -38,6 +39,7 @@ from audit_tool.store import Database
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import ERROR_STYLE, confirm
+from audit_tool.ui.local_drafts import FormDrafts
 
 AUTOSAVE_MS = 3000
 YES_NO_LABELS = (
@@ -205,6 +207,8 @@ class AuditForm(QWidget):
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
         self._fill()
         self._loading = False
+        # Typing that cannot reach the database is kept on this computer (local_drafts.py).
+        self.offline = FormDrafts(self)
 
     # -- building
 
@@ -340,6 +344,8 @@ class AuditForm(QWidget):
         self._timer.stop()
         if not self.editable or (not self._dirty and not explicit):
             return True
+        if self.offline.keep_if_lost():  # known to be away: no waiting for it while typing
+            return False
         try:
             review = audits.save_review(
                 self.db,
@@ -357,19 +363,96 @@ class AuditForm(QWidget):
             return False
         except ConflictError as exc:
             self.status.setText("Not saved")
-            show_error(self, "Review not saved", exc)
+            self.resolve_conflict(exc)
             return False
         except AuditToolError as exc:
             self.status.setText("Not saved")
             show_error(self, "Review not saved", exc)
             return False
+        except SQLAlchemyError as exc:
+            if not self.offline.keep_after(exc):  # not a lost connection: a real bug
+                raise
+            return False
         self.revision = review.revision
         self._dirty = False
+        self.offline.saved()
         self._clear_errors()
         text = f"Saved at {datetime.now():%H:%M:%S}"
         self.status.setText(text)
         self.saved.emit(text)
         return True
+
+    def unsaved_text(self) -> str:
+        """What the user typed, as plain text they can keep (a save lost a race)."""
+        parts = [f"Your review of case {self.view.case_ref} (not saved)"]
+        labels = {i.key: i.label for i in self.template.items}
+        for key, control in self.values.items():
+            value, comment = _value(control), self.comments[key].toPlainText().strip()
+            if value or comment:
+                shown = control.currentText() if isinstance(control, QComboBox) else value
+                parts.append(
+                    f"{labels[key]}: {shown or '-'}" + (f"\n  {comment}" if comment else "")
+                )
+        if self.overall.currentData():
+            parts.append(f"Overall grade: {self.overall.currentText()}")
+        for key, label in SUMMARY:
+            text = self.summary[key].toPlainText().strip()
+            if text:
+                parts.append(f"{label}\n{text}")
+        return "\n\n".join(parts) if len(parts) > 1 else ""
+
+    def resolve_conflict(self, exc: ConflictError) -> None:
+        """Someone saved a newer version: say who and when, let the user copy their text
+        aside, then show the newer version (nothing is saved over it)."""
+        from audit_tool.ui.conflict_dialog import ConflictDialog, plain_file_ok
+
+        # Nothing more is saved from this text: focus moving to the dialog must not retry.
+        self._dirty = False
+        self._timer.stop()
+        dialog = ConflictDialog(
+            exc,
+            self.unsaved_text(),
+            f"case {self.view.case_ref}",
+            self,
+            to_file=plain_file_ok(self.db),
+        )
+        self.conflict_dialog = dialog
+        dialog.exec()
+        self.reload_review()
+        self.offline.saved()  # the user chose: their text is set aside or discarded
+        self.status.setText(
+            "Your text was copied aside; showing the newer version"
+            if dialog.choice == "copy"
+            else "Reloaded: showing the newer version"
+        )
+
+    def reload_review(self) -> None:
+        """Show the review as it is saved now, dropping unsaved changes."""
+        self._timer.stop()
+        self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
+        review = self.view.review(self.review_uuid)
+        self._loading = True
+        try:
+            for key, control in self.values.items():
+                answer = review.answers.get(key, Answer(None))
+                _set_value(control, answer.value)
+                self.comments[key].setPlainText(answer.comment)
+            self.overall.setCurrentIndex(max(self.overall.findData(review.overall or ""), 0))
+            for key, box in self.summary.items():
+                box.setPlainText(getattr(review, key))
+        finally:
+            self._loading = False
+        self.revision = review.revision
+        self._dirty = False
+        self._clear_errors()
+        self._set_editable(review.status in ("draft", "returned") and self.view.status != "final")
+        if review.status == "returned" and review.return_comment:
+            self.return_note.setText(
+                f"<b>Returned by the moderator:</b> {_escape(review.return_comment)}"
+            )
+            self.return_note.show()
+        else:
+            self.return_note.hide()
 
     def _clear_errors(self) -> None:
         for label in [*self.item_errors.values(), self.overall_error]:
@@ -412,6 +495,9 @@ class AuditForm(QWidget):
             )
         except ValidationError as exc:
             self._show_errors(exc)
+            return
+        except ConflictError as exc:
+            self.resolve_conflict(exc)
             return
         except AuditToolError as exc:
             show_error(self, "Review not submitted", exc)

@@ -5,6 +5,8 @@ unfinished audit appears here: the list is as blind as the service makes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -106,6 +108,9 @@ class AuditsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        # A refresh keeps the user's sort; before they choose one, the service's order stands.
+        self._user_sorted = False
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted_by_user)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -146,20 +151,46 @@ class AuditsView(QWidget):
         layout.addWidget(self.count)
         self.refresh()
 
+    def _sorted_by_user(self, *_args: object) -> None:
+        self._user_sorted = True
+
+    def _query(self) -> dict[str, object]:
+        return {
+            "mine": self.scope.currentData(),
+            "status": self.status_filter.currentData(),
+            "programme_key": self.programme_filter.currentData(),
+        }
+
+    def live_loader(self) -> Callable[[], tuple[dict[str, object], list[AuditListRow]]]:
+        """Read the filters now; the returned function only calls the service (any thread)."""
+        db, actor, query = self.db, self.actor, self._query()
+        return lambda: (query, audits.list_audits(db, actor, **query))  # type: ignore[arg-type]
+
     def refresh(self) -> None:
         try:
-            rows = audits.list_audits(
-                self.db,
-                self.actor,
-                mine=self.scope.currentData(),
-                status=self.status_filter.currentData(),
-                programme_key=self.programme_filter.currentData(),
-            )
+            loaded = self.live_loader()()
         except AuditToolError as exc:
             show_error(self, "Audits", exc)
             return
+        self.show_loaded(loaded)
+
+    def show_loaded(self, loaded: tuple[dict[str, object], list[AuditListRow]]) -> None:
+        """Show rows loaded for these filters (rows for filters since changed are dropped),
+        keeping the selected audit and the user's sort."""
+        query, rows = loaded
+        if query != self._query():
+            return
+        keep = self.selected()
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        if self._user_sorted:
+            header = self.table.horizontalHeader()
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            rows = self.model.rows
+        if query != getattr(self, "_sized_for", None):
+            # Sizing the columns is most of the redraw (about 80 ms for 3,000 rows): once per
+            # choice of filters, not on every live refresh.
+            self.table.resizeColumnsToContents()
+            self._sized_for = query
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self.empty.setText(
@@ -169,7 +200,10 @@ class AuditsView(QWidget):
             }.get(self.scope.currentData() or "", "No audits match.")
         )
         self.count.setText(f"{len(rows):,} audit{'s' if len(rows) != 1 else ''}")
-        if rows:
+        uuids = [r.uuid for r in rows]
+        if keep is not None and keep.uuid in uuids:
+            self.table.selectRow(uuids.index(keep.uuid))
+        elif rows:
             self.table.selectRow(0)
 
     def selected(self) -> AuditListRow | None:

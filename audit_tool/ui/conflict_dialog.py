@@ -62,9 +62,18 @@ class ConflictDialog(QDialog):
     """Says who changed the record and when; "Reload" or "Copy my text aside" (then reload)."""
 
     def __init__(
-        self, exc: ConflictError, my_text: str, title: str, parent: QWidget | None = None
+        self,
+        exc: ConflictError,
+        my_text: str,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        to_file: bool = True,
     ) -> None:
+        """`to_file`: also keep the text in a file of the data folder. Off for an encrypted
+        database or a server: a plain file would leave their text readable on the laptop."""
         super().__init__(parent)
+        self.to_file = to_file
         self.setObjectName("conflictDialog")
         self.setWindowTitle("Changed by someone else")
         self.setMinimumWidth(460)
@@ -109,12 +118,15 @@ class ConflictDialog(QDialog):
 
     def copy_aside(self) -> None:
         QApplication.clipboard().setText(self.my_text)
+        self.aside_path = None
         try:
+            if not self.to_file:
+                raise OSError("not to a file")
             path = set_aside_folder() / f"unsaved-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"
             path.write_text(self.my_text, encoding="utf-8")
             self.aside_path = path
         except OSError:
-            self.aside_path = None  # the clipboard and the window still hold it
+            pass  # the clipboard and the window still hold it
         self.aside_window = SetAsideWindow(
             self.title, self.my_text, self.aside_path, self.parentWidget()
         )
@@ -133,3 +145,8 @@ class ConflictDialog(QDialog):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain_file_ok(db: object) -> bool:
+    """Whether unsaved text may be kept in a plain file: only beside a plain SQLite file."""
+    return bool(getattr(db, "is_sqlite", False)) and getattr(db, "key", None) is None

@@ -404,16 +404,31 @@ class FeedbackView(QWidget):
 
     # -- data
 
+    def live_loader(self) -> Callable[[], tuple[FeedbackFilter, Any, Any]]:
+        """Read the filters now; the returned function only calls the services (any thread)."""
+        db, actor, flt = self.db, self.actor, self.current_filter()
+
+        def load() -> tuple[FeedbackFilter, Any, Any]:
+            questions = feedback.summary(db, actor, flt)
+            return flt, questions, feedback.list_feedback(db, actor, flt, limit=LIST_LIMIT)
+
+        return load
+
     def refresh(self, keep: str | None = None) -> None:
-        current = self.selected()
-        keep = keep or (current.uuid if current is not None else None)
-        flt = self.current_filter()
         try:
-            questions = feedback.summary(self.db, self.actor, flt)
-            rows = feedback.list_feedback(self.db, self.actor, flt, limit=LIST_LIMIT)
+            loaded = self.live_loader()()
         except AuditToolError as exc:
             show_error(self, "Feedback", exc)
             return
+        self.show_loaded(loaded, keep)
+
+    def show_loaded(self, loaded: tuple[FeedbackFilter, Any, Any], keep: str | None = None) -> None:
+        """Show rows loaded for these filters (dropped if the filters changed since)."""
+        flt, questions, rows = loaded
+        if flt != self.current_filter():
+            return
+        current = self.selected()
+        keep = keep or (current.uuid if current is not None else None)
         self.questions, self.rows = questions, rows
         self.summary_model.set_rows(questions)
         self._fit_summary()
@@ -425,12 +440,16 @@ class FeedbackView(QWidget):
         self.model.set_rows(list(rows))
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            if column == FeedbackTableModel.COMMENT_COLUMN:
-                self.table.setColumnWidth(column, COMMENT_WIDTH)
-            elif self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
-                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
+        if flt != getattr(self, "_sized_for", None):
+            # Sizing the columns is most of the redraw: once per choice of filters, not on
+            # every live refresh.
+            self._sized_for = flt
+            self.table.resizeColumnsToContents()
+            for column in range(self.model.columnCount()):
+                if column == FeedbackTableModel.COMMENT_COLUMN:
+                    self.table.setColumnWidth(column, COMMENT_WIDTH)
+                elif self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                    self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self.detail.setVisible(bool(rows))

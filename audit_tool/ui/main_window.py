@@ -104,6 +104,29 @@ class MainWindow(QMainWindow):
         # A moment after the window is up, so that start-up does not wait for the counts (they
         # load the learning models, which the first view does not need).
         QTimer.singleShot(250, self.update_badges)
+        self._setup_live()
+
+    def _setup_live(self) -> None:
+        """A banner while the database cannot be reached; the visible list follows others'
+        changes (connection_banner.py, live_refresh.py); typing kept offline is offered back."""
+        from audit_tool.ui.connection_banner import (
+            ConnectionBanner,
+            ConnectionWatcher,
+            install_guard,
+        )
+        from audit_tool.ui.live_refresh import LiveRefresh
+        from audit_tool.ui.local_drafts import offer_pending
+
+        self.connection = ConnectionWatcher(self.db, self)
+        self.connection_banner = ConnectionBanner(self.connection)
+        layout = self.banner.parentWidget().layout()
+        layout.insertWidget(0, self.connection_banner)  # type: ignore[attr-defined]
+        self.connection.restored.connect(
+            lambda: self.statusBar().showMessage("Connected to the database again", 8000)
+        )
+        install_guard()
+        self.live_refresh = LiveRefresh(self, self.connection)
+        QTimer.singleShot(400, self, lambda: offer_pending(self))
 
     # -- views
 
@@ -191,6 +214,8 @@ class MainWindow(QMainWindow):
         self.view("audits").open_audit(audit_uuid)  # type: ignore[attr-defined]
 
     def update_badges(self) -> None:
+        if self.connection.is_lost:  # the banner says so; the counts wait for the server
+            return
         self.update_concerns()
         self.update_actions()
 
@@ -311,6 +336,10 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         file_menu.addAction(self.open_action)
+        self.connect_server_action = self._action(
+            "Connect to &team server...", self.connect_team_server, None, "connectServer"
+        )
+        file_menu.addAction(self.connect_server_action)
         file_menu.addAction(self.switch_user_action)
         # Accounts: the idle lock covers the window after some minutes without input.
         from audit_tool.ui.idle_lock import IdleLock
@@ -340,6 +369,16 @@ class MainWindow(QMainWindow):
             )
             file_menu.addAction(self.export_pack_action)
             file_menu.addAction(self.import_pack_action)
+        if self.actor.can("audit.review") and self.actor.person_id is not None:
+            file_menu.addSeparator()
+            self.checkout_action = self._action(
+                "Check &out audits for offline work...", self.check_out, None, "checkOut"
+            )
+            self.checkin_action = self._action(
+                "Check &in offline work...", self.check_in, None, "checkIn"
+            )
+            file_menu.addAction(self.checkout_action)
+            file_menu.addAction(self.checkin_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.cases_menu = bar.addMenu("&Cases")
@@ -432,6 +471,31 @@ class MainWindow(QMainWindow):
             if view is not None and hasattr(view, "refresh"):
                 view.refresh()
 
+    def check_out(self) -> None:
+        """Audits I review, to a new file to work on without the server (ui.checkout_dialog)."""
+        from audit_tool.errors import AuditToolError
+        from audit_tool.ui.checkout_dialog import CheckoutDialog
+        from audit_tool.ui.errors import show_error
+
+        try:
+            dialog = CheckoutDialog(self.db, self.actor, self)
+        except AuditToolError as exc:
+            show_error(self, "Nothing checked out", exc)
+            return
+        if dialog.exec() and dialog.result_ is not None:
+            self.statusBar().showMessage(dialog.result_.lines()[-1], 12000)
+
+    def check_in(self) -> None:
+        from audit_tool.ui.checkout_dialog import CheckinDialog
+
+        dialog = CheckinDialog(self.db, self.actor, self)
+        dialog.exec()
+        if dialog.report is not None:
+            for key in ("audits", "learning", "actions", "feedback"):
+                view = self._views.get(key)
+                if view is not None and hasattr(view, "refresh"):
+                    view.refresh()
+
     def change_password(self) -> None:
         from audit_tool.ui.account_dialogs import ChangePasswordDialog
 
@@ -449,6 +513,15 @@ class MainWindow(QMainWindow):
             "children's safeguarding partnerships.</p>"
             f"<p>Database: {self.db.display_name}<br>Acting as: {self.actor.name}</p>",
         )
+
+    def connect_team_server(self) -> None:
+        from audit_tool.ui.server_dialog import ServerDialog
+
+        current = None if self.db.is_sqlite else self.db.url  # None: the last server used
+        dialog = ServerDialog(current, parent=self)
+        if dialog.exec() and dialog.url is not None:
+            # Without the password: the dialog handed it over for this run (server_dialog).
+            self.open_database_requested.emit(dialog.url.render_as_string(hide_password=False))
 
     def choose_database(self) -> None:
         from PySide6.QtWidgets import QFileDialog

@@ -366,10 +366,16 @@ class ModerationForm(QWidget):
     def _lost_race(self, exc: ConflictError, extra: str = "") -> None:
         """Confirm or return refused: someone changed the audit, or holds it. Say who and
         when, let the moderator keep their rationale, and show the audit as it is now."""
-        from audit_tool.ui.conflict_dialog import ConflictDialog
+        from audit_tool.ui.conflict_dialog import ConflictDialog, plain_file_ok
 
         mine = "\n\n".join(t for t in (self.rationale.toPlainText().strip(), extra.strip()) if t)
-        dialog = ConflictDialog(exc, mine, f"moderation of case {self.view.case_ref}", self)
+        dialog = ConflictDialog(
+            exc,
+            mine,
+            f"moderation of case {self.view.case_ref}",
+            self,
+            to_file=plain_file_ok(self.db),
+        )
         self.conflict_dialog = dialog
         dialog.exec()
         try:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from audit_tool.services import audits
 from audit_tool.store import Database, open_database
@@ -108,3 +108,31 @@ def test_reload_discards_mine_and_saving_goes_on_from_the_newer_version(
     saved = audits.get_audit(world.db, world.auditor, uuid).review(form.review_uuid)
     assert saved.next_steps == "Review the plan with the family"
     assert saved.strengths == "Saved on the other laptop"
+
+
+def test_text_set_aside_from_an_encrypted_database_stays_off_the_disk(qtbot, tmp_path):
+    """A plain file beside an encrypted database (or a server) would leave the text readable
+    on the laptop: then the text goes to the clipboard and the window only."""
+    from audit_tool.errors import ConflictError
+    from audit_tool.ui.conflict_dialog import ConflictDialog, plain_file_ok
+
+    before = set(set_aside_folder().iterdir())
+    dialog = ConflictDialog(
+        ConflictError("Bea changed it"), "SECRET words", "case C1", None, to_file=False
+    )
+    qtbot.addWidget(dialog)
+    dialog.copy_aside()
+    assert dialog.aside_path is None
+    assert set(set_aside_folder().iterdir()) == before
+    assert QApplication.clipboard().text() == "SECRET words"
+    assert "Not saved to a file" in dialog.aside_window.findChild(QLabel, "setAside_note").text()
+    dialog.aside_window.close()
+
+    class Db:
+        is_sqlite, key = True, "passphrase"
+
+    assert not plain_file_ok(Db())
+    Db.key = None
+    assert plain_file_ok(Db())
+    Db.is_sqlite = False
+    assert not plain_file_ok(Db())
