@@ -74,7 +74,9 @@ def test_self_test_names_the_failing_step_on_one_line_and_keeps_the_evidence(
     assert os.environ["AUDIT_TOOL_HOME"] == home  # the run's own settings folder is undone
 
 
-def test_make_icons_renders_the_svg_for_every_platform(tmp_path: Path):
+def test_make_icons_renders_the_svg_for_every_platform(tmp_path: Path, qapp):
+    # qapp first: make_icons would otherwise start a QGuiApplication, and every later test
+    # that makes a widget would abort (a widget needs a QApplication).
     sys.path.insert(0, str(ROOT / "packaging"))
     try:
         import make_icons

@@ -37,7 +37,9 @@ def check_workbook(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ValidationError(f"{path.name}: not an Excel workbook (.xlsx)") from exc
+        raise ValidationError(
+            f"{path.name}: cannot be read as an Excel workbook (.xlsx): it is not one"
+        ) from exc
     packed = max(path.stat().st_size, 1)
     if unpacked > UNPACKED_LIMIT or unpacked > packed * UNPACK_RATIO + 10 * MB:
         raise ValidationError(

@@ -257,7 +257,10 @@ class ActionDialog(_ServiceDialog):
         }
         try:
             if self.existing is not None:
-                return learning.update_action(self.db, self.actor, self.existing.uuid, **args)
+                seen = self.existing.revision or None  # 0: a list row that did not read it
+                return learning.update_action(
+                    self.db, self.actor, self.existing.uuid, **args, expected_revision=seen
+                )
             if self.audit_uuid is None:
                 raise ValidationError("An action is raised from an audit: open the audit first")
             return learning.add_action(self.db, self.actor, self.audit_uuid, **args)
@@ -472,7 +475,13 @@ class FeedbackDialog(_ServiceDialog):
 
     def _save(self) -> FeedbackRow:
         if self.existing is not None:
-            return feedback.update_feedback(self.db, self.actor, self.existing.uuid, self.data())
+            return feedback.update_feedback(
+                self.db,
+                self.actor,
+                self.existing.uuid,
+                self.data(),
+                expected_revision=self.existing.revision or None,
+            )
         if self.audit_uuid is not None:
             return feedback.add_feedback(
                 self.db, self.actor, self.data(), audit_uuid=self.audit_uuid
@@ -565,5 +574,11 @@ class LearningPointDialog(_ServiceDialog):
             "in_briefing": self.in_briefing.isChecked(),
         }
         if self.existing is not None:
-            return learning.update_learning_point(self.db, self.actor, self.existing.uuid, **args)
+            return learning.update_learning_point(
+                self.db,
+                self.actor,
+                self.existing.uuid,
+                **args,
+                expected_revision=self.existing.revision or None,
+            )
         return learning.add_learning_point(self.db, self.actor, self.audit_uuid, **args)

@@ -237,12 +237,21 @@ def _closing_the_loop(world) -> str:
 
 
 def _everything(db, uuid: str) -> tuple:
-    """What the services show of an audit's feedback, learning, actions and worker feedback."""
+    """What the services show of an audit's feedback, learning, actions and worker feedback.
+
+    Without the rows' revision counters: they count saves in one database (for its conflict
+    checks), not content, so a copy arriving in one save starts again at 1."""
+    import dataclasses
+
     lead = Actor.system()
+
+    def plain(rows: list) -> list:
+        return [dataclasses.replace(r, revision=0) for r in rows]
+
     return (
-        feedback.audit_feedback(db, lead, uuid),
-        learning.audit_learning(db, lead, uuid),
-        learning.audit_actions(db, lead, uuid, today=date.today()),
+        plain(feedback.audit_feedback(db, lead, uuid)),
+        plain(learning.audit_learning(db, lead, uuid)),
+        plain(learning.audit_actions(db, lead, uuid, today=date.today())),
         learning.get_worker_feedback(db, lead, uuid),
     )
 

@@ -32,6 +32,8 @@ from audit_tool.services import (
     case_import,
     cases,
     changelog,
+    checkout,
+    claims,
     demo,
     feedback,
     learning,
@@ -80,6 +82,11 @@ NOT_OPERATIONS = {
     "scope.can_see_case": "the scoping helper",
     "accounts.reauthenticate": "the acting user's own password is the check",
     "accounts.change_own_password": "the acting user's own password is the check",
+    "claims.release": "the holding app's secret token is the check (the screen closing)",
+    "conflicts.check_revision": "a check inside the caller's transaction",
+    "conflicts.conflict": "builds the error inside the caller's transaction",
+    "conflicts.conflict_after_rollback": "builds the error after the caller's rollback",
+    "conflicts.guard": "wraps the caller's transaction",
 }
 REPORTING = (drilldown, reports, exports)
 TODAY = date.today()
@@ -404,6 +411,43 @@ OPS: list[Op] = [
         write=True,
     ),
     Op("retention.plan", retention.plan, lambda d, a, w, t: retention.plan(d, a), LEAD),
+    # Team server: check-out is the auditor's own; claims are the audit's moderator's.
+    Op(
+        "checkout.candidates",
+        checkout.candidates,
+        lambda d, a, w, t: checkout.candidates(d, a),
+        roles("audit.review"),
+    ),
+    Op(
+        "checkout.checkout",
+        checkout.checkout,
+        lambda d, a, w, t: checkout.checkout(d, a, t / "offline.sqlite"),
+        roles("audit.review"),
+        write=True,
+    ),
+    Op(
+        "checkout.checkin",
+        checkout.checkin,
+        lambda d, a, w, t: checkout.checkin(d, a, t / "no-such-file.sqlite"),
+        roles("audit.review"),
+        stopped_by=ValidationError,  # allowed; the file is not there
+    ),
+    Op(
+        "claims.claim",
+        claims.claim,
+        lambda d, a, w, t: claims.claim(d, a, "moderation", _a(w, "moderation"), "token-m"),
+        roles("audit.moderate"),
+        write=True,
+        logged=False,  # a claim is not a record of work
+    ),
+    Op(
+        "claims.renew",
+        claims.renew,
+        lambda d, a, w, t: claims.renew(d, a, "moderation", _a(w, "moderation"), "token-m"),
+        roles("audit.moderate"),
+        write=True,
+        logged=False,
+    ),
     Op(
         "retention.apply",
         retention.apply,

@@ -57,7 +57,7 @@ def test_a_zip_bomb_named_xlsx_is_refused(world, tmp_path):
 def test_a_file_named_xlsx_that_is_not_a_workbook(world, tmp_path):
     path = tmp_path / "cases.xlsx"
     path.write_text("Case reference,Initials\n")
-    with pytest.raises(ValidationError, match=r"cases.xlsx: not an Excel workbook"):
+    with pytest.raises(ValidationError, match=r"cases.xlsx: cannot be read as an Excel workbook"):
         case_import.import_cases(world.db, world.lead, path)
 
 

@@ -513,3 +513,43 @@ def test_worker_feedback_needs_a_date_in_the_past(qtbot, sqlite_world, show_wind
     assert panel.given_on_error.isVisible()
     assert panel.given_on_error.text() == "The date cannot be in the future"
     assert learning.get_worker_feedback(world.db, world.lead, uuid).missing
+
+
+def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
+    qtbot, sqlite_world, monkeypatch
+):
+    """The edit dialog saves against the revision it showed: a change made meanwhile elsewhere
+    is reported (who changed it) and kept."""
+    from audit_tool.ui.extras_dialogs import ActionDialog
+
+    world = sqlite_world
+    uuid = final_audit(world)
+    row = learning.add_action(
+        world.db,
+        world.lead,
+        uuid,
+        text="Update the chronology",
+        owner_key="tm1",
+        due_on=date.today() + timedelta(days=14),
+    )
+    dialog = ActionDialog(world.db, world.lead, audit_uuid=uuid, existing=row)
+    qtbot.addWidget(dialog)
+    learning.update_action(
+        world.db,
+        world.moderator,
+        row.uuid,
+        text="Update the chronology by Friday",
+        owner_key="tm1",
+        due_on=row.due_on,
+        scope=row.scope,
+    )
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "audit_tool.ui.extras_dialogs.show_error", lambda _p, _t, exc: shown.append(str(exc))
+    )
+    dialog.text.setPlainText("Update the chronology this week")
+    dialog.save()
+    assert shown and "Morgan Moderator changed this action" in shown[0], shown
+    assert dialog.result_row is None
+    (kept,) = [a for a in learning.audit_actions(world.db, world.lead, uuid)]
+    assert kept.text == "Update the chronology by Friday"
