@@ -39,9 +39,7 @@ from sqlalchemy.orm import Session
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
     Action,
-    Agency,
     Audit,
-    AuditTemplate,
     ChangeLogEntry,
     Feedback,
     FeedbackAnswer,
@@ -349,114 +347,14 @@ def _build_pack(
     session: Session, audits: list[Audit], audit_json: list[dict[str, Any]], source: str
 ) -> dict[str, Any]:
     """An audit pack (v1) of these audits with the reference data they name."""
-    people_keys: set[str] = set()
-    question_keys: set[str] = set()
-    for a in audit_json:
-        people_keys |= {r["reviewer"] for r in a["reviews"]}
-        people_keys |= {x["owner"] for x in a["actions"]}
-        people_keys |= packs._authors(a)
-        for f in a["feedback"]:
-            question_keys |= set(f["answers"])
-        if a["moderator"]:
-            people_keys.add(a["moderator"])
-    cases = {a.case.ref: a.case for a in audits}
-    for case in cases.values():
-        people_keys |= {p.key for p in (case.worker, case.manager) if p is not None}
-    people = list(
-        session.scalars(select(Person).where(Person.key.in_(people_keys)).order_by(Person.key))
+    pack = packs.build_pack(
+        session,
+        audits,
+        audit_json,
+        source,
+        "{names} use a scale other than Ofsted's, which the offline file cannot carry: work "
+        "on those audits online",
     )
-    teams = {c.team.key: c.team for c in cases.values()}
-    teams.update({p.team.key: p.team for p in people if p.team is not None})
-    agencies = {t.agency.key: t.agency for t in teams.values()}
-    agencies.update({p.agency.key: p.agency for p in people})
-    for a in audit_json:
-        for r in a["reviews"]:
-            if r["agency"] not in agencies:
-                agency = session.scalar(select(Agency).where(Agency.key == r["agency"]))
-                assert agency is not None
-                agencies[agency.key] = agency
-    programmes = {a.programme.key: a.programme for a in audits}
-    template_ids = {a.template_id for a in audits} | {p.template_id for p in programmes.values()}
-    templates = [t for t in (session.get(AuditTemplate, i) for i in sorted(template_ids)) if t]
-    other = sorted({t.name for t in templates if t.scale.key != "ofsted"})
-    if other:
-        raise ValidationError(
-            f"{', '.join(other)} use a scale other than Ofsted's, which the offline file "
-            "cannot carry: work on those audits online"
-        )
-    pack: dict[str, Any] = {
-        "format": packs.FORMAT,
-        "version": packs.VERSION,
-        "exported_at": packs._iso(datetime.now(UTC)),
-        "source": source,
-        "templates": [
-            {
-                "key": t.key,
-                "version": t.version,
-                "name": t.name,
-                "scale": "ofsted",
-                "items": [
-                    {"key": i.key, "label": i.label, "kind": i.kind}
-                    | ({"limiting": i.limiting} if i.kind == "grade" else {})
-                    for i in t.items
-                ],
-            }
-            for t in templates
-        ],
-        "agencies": [
-            {"key": a.key, "name": a.name} for a in sorted(agencies.values(), key=lambda a: a.key)
-        ],
-        "teams": [
-            {"key": t.key, "name": t.name, "agency": t.agency.key, "service_area": t.service_area}
-            for t in sorted(teams.values(), key=lambda t: t.key)
-        ],
-        "people": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "agency": p.agency.key,
-                "team": p.team.key if p.team else None,
-                "roles": sorted(p.roles),
-            }
-            for p in people
-        ],
-        "cases": [
-            {
-                "ref": c.ref,
-                "initials": c.initials,
-                "case_type": c.case_type,
-                "level_of_need": c.level_of_need,
-                "team": c.team.key,
-                "worker": c.worker.key if c.worker else None,
-                "manager": c.manager.key if c.manager else None,
-            }
-            for c in sorted(cases.values(), key=lambda c: c.ref)
-        ],
-        "programmes": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "kind": p.kind,
-                "theme": p.theme,
-                "template": p.template.key,
-                "starts_on": packs._iso(p.starts_on),
-                "due_on": packs._iso(p.due_on),
-                "sample_size": p.sample_size,
-            }
-            for p in sorted(programmes.values(), key=lambda p: p.key)
-        ],
-        "audits": audit_json,
-    }
-    own = sorted(question_keys - set(packs.STANDARD_QUESTIONS))
-    if own:
-        pack["feedback_questions"] = [
-            {"key": q.key, "text": q.text}
-            for q in session.scalars(
-                select(FeedbackQuestion)
-                .where(FeedbackQuestion.key.in_(own))
-                .order_by(FeedbackQuestion.key)
-            )
-        ]
     packs.check_schema(pack)
     return pack
 
