@@ -60,8 +60,8 @@ def is_busy(view: QWidget) -> bool:
     """True while a refresh would get in the user's way."""
     if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget():
         return True
-    if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
-        return True
+    if QApplication.mouseButtons() != Qt.MouseButton.NoButton and view.underMouse():
+        return True  # dragging or selecting in the view
     focus = QApplication.focusWidget()
     if focus is not None and view.isAncestorOf(focus) and _is_text_entry(focus):
         return True

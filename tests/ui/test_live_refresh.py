@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from audit_tool.services import reference
 from audit_tool.store import open_database
@@ -26,6 +27,10 @@ def other_user(world: factories.World) -> factories.World:
 def audits_window(qtbot, world: factories.World) -> MainWindow:  # type: ignore[no-untyped-def]
     window = MainWindow(world.db, world.lead)
     show_and_activate(qtbot, window)
+    # Live refresh waits while a mouse button is down; a press whose release an earlier test
+    # sent to a widget it had already closed leaves Qt believing the button is still held.
+    qtbot.mouseRelease(window, Qt.MouseButton.LeftButton)
+    assert QApplication.mouseButtons() == Qt.MouseButton.NoButton
     window.show_view("audits")
     view = window.view("audits")
     view.scope.setCurrentIndex(view.scope.findData(None))  # type: ignore[attr-defined]
