@@ -171,8 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument(
         "--encrypt",
-        action="store_true",
-        help="encrypt the file with a passphrase (from AUDIT_TOOL_DB_PASSPHRASE or asked twice)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="encrypt the file with a passphrase, from AUDIT_TOOL_DB_PASSPHRASE or asked twice "
+        "(the default: a laptop file is encrypted unless you say --no-encrypt)",
     )
     back = sub.add_parser(
         "checkin",
@@ -456,17 +458,27 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.errors import EncryptionKeyError
     from audit_tool.services import checkout
     from audit_tool.store import crypto
 
     if args.command == "checkout":
+        checkout.candidates(db, actor)  # who may check out at all, before asking anything
+        passphrase = None
+        if args.encrypt:
+            try:
+                passphrase = crypto.new_passphrase()
+            except EncryptionKeyError as exc:
+                raise EncryptionKeyError(
+                    f"{exc} (or check out without encryption: --no-encrypt)"
+                ) from exc
         result = checkout.checkout(
             db,
             actor,
             args.out,
             audit_uuids=args.audit,
             programme_key=args.programme,
-            passphrase=crypto.new_passphrase() if args.encrypt else None,
+            passphrase=passphrase,
         )
         print("\n".join(result.lines()))
         return 0

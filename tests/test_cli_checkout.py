@@ -56,6 +56,7 @@ def test_checkout_then_checkin_through_the_command_line(server, tmp_path, capsys
         str(offline),
         "--programme",
         "p-test",
+        "--no-encrypt",
     )
     assert (code, err) == (0, "")
     assert f"checked out: case C1000 ({first})" in out and "C1001" not in out
@@ -96,6 +97,7 @@ def test_errors_are_one_line(server, tmp_path, capsys):
         str(tmp_path / "x.sqlite"),
         "--audit",
         first,
+        "--no-encrypt",
     )
     assert code == 1 and err.count("\n") == 1 and "not an auditor" in err
     assert not (tmp_path / "x.sqlite").exists()
@@ -116,6 +118,12 @@ def test_errors_are_one_line(server, tmp_path, capsys):
 def test_an_encrypted_checkout_and_its_checkin(server, tmp_path, capsys, monkeypatch):
     path, first, _second = server
     offline = tmp_path / "laptop.sqlite"
+    # Encrypted by default: without a passphrase (and no terminal to ask) nothing is written.
+    code, out, err = run(
+        capsys, "--database", str(path), "--user", "aud1", "checkout", "--out", str(offline)
+    )
+    assert code == 1 and err.count("\n") == 1 and "--no-encrypt" in err
+    assert not offline.exists()
     monkeypatch.setenv(crypto.ENV_PASSPHRASE, PASSPHRASE)
     code, out, err = run(
         capsys,
