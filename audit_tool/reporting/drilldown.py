@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from audit_tool.errors import ValidationError
-from audit_tool.models import Agency, Audit, Case, LearningPoint, LearningTheme, Programme, Team
-from audit_tool.reporting.report import Filters, Period
-from audit_tool.services import scope
+from audit_tool.models import Agency, Audit, Case, Programme, Team
+from audit_tool.reporting.report import Filters, Period, final_audits_in
 from audit_tool.services.actors import Actor, require
 
 NO_SERVICE_AREA = "(none)"
@@ -78,8 +77,19 @@ def audits_behind(
     if end < start:
         return []
     span = Period("", start, end)
-    stmt = (
-        select(
+    with db.session() as session:
+        # The report's filters, refused the same way when a key names nothing.
+        for key, model, what in (
+            (flt.team, Team, "team"),
+            (flt.agency, Agency, "agency"),
+            (flt.programme, Programme, "programme"),
+        ):
+            if key and session.scalar(select(model.id).where(model.key == key)) is None:
+                raise ValidationError(f"No {what} with key '{key}'")
+        stmt = final_audits_in(
+            actor,
+            span,
+            flt,
             Audit.uuid,
             Case.ref,
             Team.name,
@@ -87,41 +97,7 @@ def audits_behind(
             Audit.kind,
             Audit.finalised_at,
             Audit.final_overall,
-        )
-        .join(Case, Audit.case_id == Case.id)
-        .join(Team, Case.team_id == Team.id)
-        .join(Programme, Audit.programme_id == Programme.id)
-        .where(
-            Audit.status == "final",
-            Audit.finalised_at >= span.lower,
-            Audit.finalised_at < span.upper,
-        )
-        .order_by(Audit.finalised_at, Audit.id)
-        .limit(max(limit, 0))
-    )
-    stmt = stmt.where(scope.audit_in_scope(actor, Audit.id))
-    with db.session() as session:
-        # The report's filters, refused the same way when a key names nothing.
-        if flt.team:
-            if session.scalar(select(Team.id).where(Team.key == flt.team)) is None:
-                raise ValidationError(f"No team with key '{flt.team}'")
-            stmt = stmt.where(Team.key == flt.team)
-        if flt.agency:
-            if session.scalar(select(Agency.id).where(Agency.key == flt.agency)) is None:
-                raise ValidationError(f"No agency with key '{flt.agency}'")
-            stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == flt.agency)))
-        if flt.programme:
-            if session.scalar(select(Programme.id).where(Programme.key == flt.programme)) is None:
-                raise ValidationError(f"No programme with key '{flt.programme}'")
-            stmt = stmt.where(Programme.key == flt.programme)
-        if flt.theme:
-            tag = flt.theme.strip().lower()
-            tagged = (
-                select(LearningPoint.audit_id)
-                .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
-                .where(func.lower(LearningTheme.theme) == tag)
-            )
-            stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
+        ).limit(max(limit, 0))
         # The segment.
         if grade is not None:
             stmt = stmt.where(Audit.final_overall == grade)

@@ -502,13 +502,7 @@ def compute(
             if programme_id is not None:
                 stmt = stmt.where(Audit.programme_id == programme_id)
             if flt.theme:
-                tag = flt.theme.strip().lower()
-                tagged = (
-                    select(LearningPoint.audit_id)
-                    .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
-                    .where(func.lower(LearningTheme.theme) == tag)
-                )
-                stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
+                stmt = stmt.where(theme_condition(flt.theme))
             return stmt
 
         def joined(stmt: Any) -> Any:
@@ -813,6 +807,46 @@ def compute(
     return report
 
 
+def theme_condition(theme: str) -> Any:
+    """The theme filter: the programme's theme, or a learning point of the audit tagged with
+    it (case ignored)."""
+    tag = theme.strip().lower()
+    tagged = (
+        select(LearningPoint.audit_id)
+        .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
+        .where(func.lower(LearningTheme.theme) == tag)
+    )
+    return or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged))
+
+
+def final_audits_in(actor: Actor, span: Period, flt: Filters, *columns: Any) -> Any:
+    """`columns` of the final audits of `span` that the actor may see (the rows name cases:
+    none for a viewer), narrowed by the report's filters, joined to their case, team and
+    programme, in the order they became final: the raw-data rows and the drill-down lists."""
+    stmt = (
+        select(*columns)
+        .join(Case, Audit.case_id == Case.id)
+        .join(Team, Case.team_id == Team.id)
+        .join(Programme, Audit.programme_id == Programme.id)
+        .where(
+            Audit.status == "final",
+            Audit.finalised_at >= span.lower,
+            Audit.finalised_at < span.upper,
+            scope.audit_in_scope(actor, Audit.id),
+        )
+        .order_by(Audit.finalised_at, Audit.id)
+    )
+    if flt.team:
+        stmt = stmt.where(Team.key == flt.team)
+    if flt.agency:
+        stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == flt.agency)))
+    if flt.programme:
+        stmt = stmt.where(Programme.key == flt.programme)
+    if flt.theme:
+        stmt = stmt.where(theme_condition(flt.theme))
+    return stmt
+
+
 def raw_rows(
     db: Any,
     actor: Actor,
@@ -824,45 +858,19 @@ def raw_rows(
     """One flat row per final audit in the range, with its final answers (for the workbook's
     raw-data sheet): audit, case, team, programme, kind, finalised, overall, then each item."""
     require(actor, "report.view")
-    flt = filters or Filters()
-    span = Period("", date_from, date_to)
-    stmt = (
-        select(
-            Audit.id,
-            Audit.uuid,
-            Case.ref,
-            Team.name,
-            Programme.name,
-            Audit.kind,
-            Audit.finalised_at,
-            Audit.final_overall,
-        )
-        .join(Case, Audit.case_id == Case.id)
-        .join(Team, Case.team_id == Team.id)
-        .join(Programme, Audit.programme_id == Programme.id)
-        .where(
-            Audit.status == "final",
-            Audit.finalised_at >= span.lower,
-            Audit.finalised_at < span.upper,
-        )
-        .order_by(Audit.finalised_at, Audit.id)
-        # The rows name cases: only those the actor may see (none for a viewer).
-        .where(scope.audit_in_scope(actor, Audit.id))
+    stmt = final_audits_in(
+        actor,
+        Period("", date_from, date_to),
+        filters or Filters(),
+        Audit.id,
+        Audit.uuid,
+        Case.ref,
+        Team.name,
+        Programme.name,
+        Audit.kind,
+        Audit.finalised_at,
+        Audit.final_overall,
     )
-    if flt.team:
-        stmt = stmt.where(Team.key == flt.team)
-    if flt.agency:
-        stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == flt.agency)))
-    if flt.programme:
-        stmt = stmt.where(Programme.key == flt.programme)
-    if flt.theme:
-        tag = flt.theme.strip().lower()
-        tagged = (
-            select(LearningPoint.audit_id)
-            .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
-            .where(func.lower(LearningTheme.theme) == tag)
-        )
-        stmt = stmt.where(or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged)))
     with db.session() as session:
         rows: dict[int, dict[str, Any]] = {}
         for audit_id, uuid, ref, team, programme, kind, finalised, overall in session.execute(stmt):

@@ -181,6 +181,26 @@ def _good(grades: dict[str, int]) -> int:
 # ---------------------------------------------------------------- the report, read
 
 
+def _percent_ticks(d: Any, left: float, width: float, y: float) -> None:
+    """0% to 100% in steps of 25 along a horizontal bar chart's top, `width` from `left`."""
+    from reportlab.graphics.shapes import String
+
+    from audit_tool.reporting import style as st
+
+    for t in (0, 25, 50, 75, 100):
+        d.add(
+            String(
+                left + width * t / 100,
+                y,
+                f"{t}%",
+                fontName=st.FONT,
+                fontSize=6.5,
+                fillColor=st.GREY_DARK,
+                textAnchor="middle",
+            )
+        )
+
+
 class _View:
     """The report dict read for print: periods, labels with fallbacks, the words around them."""
 
@@ -1508,19 +1528,7 @@ class _Document:
         fills = _grade_fills()
         top = height - 14
         # percentage ticks
-        for t in (0, 25, 50, 75, 100):
-            x = label_w + plot_w * t / 100
-            d.add(
-                String(
-                    x,
-                    top + 3,
-                    f"{t}%",
-                    fontName=st.FONT,
-                    fontSize=6.5,
-                    fillColor=st.GREY_DARK,
-                    textAnchor="middle",
-                )
-            )
+        _percent_ticks(d, label_w, plot_w, top + 3)
         for i, key in enumerate(keys):
             y = top - (i + 1) * (bar_h + gap) + gap / 2
             counts = (items.get(key) or {}).get("counts") or {}
@@ -2084,19 +2092,7 @@ class _Document:
         d = Drawing(self.width, height, initialFontName=st.FONT, initialFontSize=7)
         plot_w = self.width - label_w - value_w
         top = height - 12
-        for t in (0, 25, 50, 75, 100):
-            x = label_w + plot_w * t / 100
-            d.add(
-                String(
-                    x,
-                    top + 3,
-                    f"{t}%",
-                    fontName=st.FONT,
-                    fontSize=6.5,
-                    fillColor=st.GREY_DARK,
-                    textAnchor="middle",
-                )
-            )
+        _percent_ticks(d, label_w, plot_w, top + 3)
         for i, q in enumerate(questions):
             y = top - (i + 1) * (bar_h + gap) + gap / 2
             a = (period.get(dim) or {}).get(q) or {}

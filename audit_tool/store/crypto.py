@@ -26,6 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from audit_tool.errors import DatabaseError, EncryptionKeyError, ValidationError
+from audit_tool.store import keychain
 
 log = logging.getLogger(__name__)
 
@@ -301,44 +302,20 @@ def keyring_username(path: str | Path) -> str:
     return str(Path(path).expanduser().resolve())
 
 
-def _keyring() -> Any:
-    import keyring
-
-    return keyring
-
-
 def keyring_available() -> bool:
-    try:
-        backend = _keyring().get_keyring()
-        return float(backend.priority) > 0
-    except Exception:  # noqa: BLE001 - no usable keyring is an ordinary situation
-        return False
+    return keychain.available()
 
 
 def keyring_get(path: str | Path) -> str | None:
-    try:
-        value = _keyring().get_password(KEYRING_SERVICE, keyring_username(path))
-    except Exception as exc:  # noqa: BLE001 - a broken keyring must not stop the app
-        log.info("No passphrase from the keyring: %s", exc)
-        return None
-    return value if isinstance(value, str) else None
+    return keychain.get(KEYRING_SERVICE, keyring_username(path))
 
 
 def keyring_set(path: str | Path, passphrase: str) -> bool:
-    try:
-        _keyring().set_password(KEYRING_SERVICE, keyring_username(path), passphrase)
-    except Exception as exc:  # noqa: BLE001
-        log.warning("Could not keep the passphrase in the keyring: %s", exc)
-        return False
-    return True
+    return keychain.put(KEYRING_SERVICE, keyring_username(path), passphrase)
 
 
 def keyring_delete(path: str | Path) -> bool:
-    try:
-        _keyring().delete_password(KEYRING_SERVICE, keyring_username(path))
-    except Exception:  # noqa: BLE001 - nothing stored is fine
-        return False
-    return True
+    return keychain.forget(KEYRING_SERVICE, keyring_username(path))
 
 
 Prompt = Callable[[str], str]

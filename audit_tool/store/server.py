@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from audit_tool.errors import DatabaseError
+from audit_tool.store import keychain
 from audit_tool.store.database import SCHEMA_HEAD, SCHEMA_ORDER, SSL_MODES, to_url
 
 log = logging.getLogger(__name__)
@@ -400,36 +401,16 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 # --- where the password comes from ---------------------------------------------------------
 
 
-def _keyring() -> Any:
-    import keyring
-
-    return keyring
-
-
 def keyring_get(database: str | URL) -> str | None:
-    try:
-        value = _keyring().get_password(KEYRING_SERVICE, keyring_username(database))
-    except Exception as exc:  # noqa: BLE001 - a broken keyring must not stop the app
-        log.info("No server password from the keyring: %s", exc)
-        return None
-    return value if isinstance(value, str) and value else None
+    return keychain.get(KEYRING_SERVICE, keyring_username(database))
 
 
 def keyring_set(database: str | URL, password: str) -> bool:
-    try:
-        _keyring().set_password(KEYRING_SERVICE, keyring_username(database), password)
-    except Exception as exc:  # noqa: BLE001
-        log.warning("Could not keep the server password in the keyring: %s", exc)
-        return False
-    return True
+    return keychain.put(KEYRING_SERVICE, keyring_username(database), password)
 
 
 def keyring_delete(database: str | URL) -> bool:
-    try:
-        _keyring().delete_password(KEYRING_SERVICE, keyring_username(database))
-    except Exception:  # noqa: BLE001 - nothing stored is fine
-        return False
-    return True
+    return keychain.forget(KEYRING_SERVICE, keyring_username(database))
 
 
 def stored_password(database: str | URL, environ: Mapping[str, str] | None = None) -> str | None:

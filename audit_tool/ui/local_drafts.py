@@ -141,24 +141,15 @@ class LocalDrafts:
 
     def _keyring_key(self, *, create: bool) -> str | None:
         """The random key of server drafts, from the keyring; made on first use if asked."""
-        from audit_tool.store import crypto
+        from audit_tool.store import crypto, keychain
 
         if not crypto.keyring_available():
             return None
-        try:
-            import keyring
-
-            value = keyring.get_password(crypto.KEYRING_SERVICE, KEYRING_USER)
-            if isinstance(value, str) and value:
-                return value
-            if not create:
-                return None
-            value = secrets.token_hex(32)
-            keyring.set_password(crypto.KEYRING_SERVICE, KEYRING_USER, value)
+        value = keychain.get(crypto.KEYRING_SERVICE, KEYRING_USER)
+        if value is not None or not create:
             return value
-        except Exception as exc:  # noqa: BLE001 - a broken keyring means memory only
-            log.warning("No keyring for local drafts: %s", exc)
-            return None
+        value = secrets.token_hex(32)
+        return value if keychain.put(crypto.KEYRING_SERVICE, KEYRING_USER, value) else None
 
     def _sqlcipher_key(self) -> str:
         """A raw SQLCipher key (x'...'): the slow derivation is done once per run."""
