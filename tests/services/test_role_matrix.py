@@ -87,6 +87,7 @@ NOT_OPERATIONS = {
     "conflicts.conflict": "builds the error inside the caller's transaction",
     "conflicts.conflict_after_rollback": "builds the error after the caller's rollback",
     "conflicts.guard": "wraps the caller's transaction",
+    "report.final_audits_in": "a scoped query the reporting services run in their own session",
 }
 REPORTING = (drilldown, reports, exports)
 TODAY = date.today()
