@@ -28,6 +28,7 @@ import logging
 import os
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +47,9 @@ _KDF_ITERATIONS = 256_000
 
 # Drafts kept in memory (server database, no keyring): (database identity, review uuid) -> data.
 _MEMORY: dict[tuple[str, str], dict[str, Any]] = {}
+# When this run last kept each draft (time.monotonic()), so that the offer at start-up leaves
+# alone the typing a window of this run is keeping right now.
+_KEPT_THIS_RUN: dict[tuple[str, str], float] = {}
 # Raw SQLCipher keys derived in this run: (database identity, passphrase digest) -> key.
 _DERIVED: dict[tuple[str, str], str] = {}
 
@@ -179,6 +183,7 @@ class LocalDrafts:
     def save(self, draft: LocalDraft) -> Path | None:
         """Keep a draft (replacing any older one). Returns its file, or None if in memory."""
         data = draft.to_json()
+        _KEPT_THIS_RUN[(self.identity, draft.review_uuid)] = time.monotonic()
         if self.protection == "encrypted":
             try:
                 self._sqlcipher_key()
@@ -253,6 +258,11 @@ class LocalDrafts:
         _MEMORY.pop((self.identity, review_uuid), None)
         if self.protection != "memory":
             self.path(review_uuid).unlink(missing_ok=True)
+
+    def kept_since(self, review_uuid: str, moment: float) -> bool:
+        """Whether this run kept the review's draft at or after `moment` (time.monotonic())."""
+        kept = _KEPT_THIS_RUN.get((self.identity, review_uuid))
+        return kept is not None and kept >= moment
 
     def pending(self) -> list[LocalDraft]:
         """Every readable draft of this database, oldest first."""
@@ -408,14 +418,21 @@ def _ask_restore(parent: Any, draft: LocalDraft) -> str:
     return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
 
-def offer_pending(window: Any) -> int:
+def offer_pending(window: Any, opened_at: float) -> int:
     """At start: offer to open the reviews whose typing was kept on this computer (the app
-    closed or crashed while the database could not be reached). Returns how many opened."""
+    closed or crashed while the database could not be reached) before the window opened at
+    `opened_at` (time.monotonic()); typing its own forms keep since is theirs to save. Returns
+    how many opened."""
     from audit_tool.ui.connection_banner import watcher_for
     from audit_tool.ui.forms import confirm
 
     store = watcher_for(window.db, window).drafts
-    mine = [d for d in store.pending() if not d.person_key or d.person_key == window.actor.key]
+    mine = [
+        d
+        for d in store.pending()
+        if (not d.person_key or d.person_key == window.actor.key)
+        and not store.kept_since(d.review_uuid, opened_at)
+    ]
     if not mine:
         return 0
     refs = ", ".join(d.case_ref or d.audit_uuid[:8] for d in mine[:10])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,7 +127,8 @@ class MainWindow(QMainWindow):
         )
         install_guard()
         self.live_refresh = LiveRefresh(self, self.connection)
-        QTimer.singleShot(400, self, lambda: offer_pending(self))
+        opened_at = time.monotonic()
+        QTimer.singleShot(400, self, lambda: offer_pending(self, opened_at))
 
     # -- views
 

@@ -5,6 +5,7 @@ a restart. SQLite with an injected I/O failure for speed; PostgreSQL for real (C
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from audit_tool.services import audits
 from audit_tool.store import Database, open_database
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.connection_banner import is_connection_lost
-from audit_tool.ui.local_drafts import LocalDraft, LocalDrafts
+from audit_tool.ui.local_drafts import LocalDraft, LocalDrafts, offer_pending
 from audit_tool.ui.main_window import MainWindow
 from tests import factories
 from tests.conftest import _pg_admin_engine
@@ -157,6 +158,27 @@ def test_a_draft_left_by_a_crash_is_offered_at_the_next_start(
         audits.get_audit(sqlite_db, sqlite_world.auditor, audit_uuid).review(review_uuid).strengths
         == TYPED
     )
+
+
+def test_typing_a_window_keeps_after_it_opened_is_not_offered_as_left_by_a_crash(
+    qtbot, sqlite_db, sqlite_world, on_modal
+):
+    """The start-up offer came while this run's own form was keeping typing (the database
+    went away in the first moments) and asked about it, modally, over the form."""
+    before = time.monotonic()
+    window, form = open_form(qtbot, sqlite_db, sqlite_world)
+    type_text(qtbot, form)
+    asked: list[str] = []
+    on_modal(lambda box: (asked.append(box.windowTitle()), box.reject()))
+    with unreachable(sqlite_db):
+        form.save(explicit=True)
+        assert window.connection.drafts.path(form.review_uuid).exists()
+        assert offer_pending(window, before) == 0
+        assert asked == []
+        # Kept before the window opened (an earlier run): offered.
+        assert offer_pending(window, time.monotonic() + 1) == 0
+        assert asked == ["Unsaved typing on this computer"]
+    window.close()
 
 
 def test_connection_errors_are_told_from_refused_queries(sqlite_db):
