@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from audit_tool.models.base import Base, HasUuid
 
+# A setting that only a checked-out laptop file has: the server its audits came from.
+OFFLINE_SOURCE_SETTING = "offline.checked_out_from"
+
 
 class Claim(Base):
     """ "Being moderated by ... since ...": one running app holds it and renews it while the

@@ -35,8 +35,10 @@ from audit_tool.models import (
     Programme,
     Review,
     ReviewAnswer,
+    Setting,
     UrgentConcern,
 )
+from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.models.templates import AuditTemplate
 from audit_tool.services import changelog, claims, conflicts, scope
 from audit_tool.services.actors import Actor, require
@@ -130,6 +132,39 @@ class ModerationView:
 
 
 @dataclass(frozen=True)
+class CheckoutNote:
+    """The audit is checked out to work on offline (services.checkout): on the server, by whom
+    and to where; in the laptop file, from which server."""
+
+    person_key: str
+    person_name: str
+    since: datetime
+    label: str  # on the server: "file on laptop"; in the laptop file: the server
+    offline_copy: bool  # this database is the laptop file
+
+    def banner(self, actor: Actor) -> str:
+        when = _local_time(self.since)
+        if self.offline_copy:
+            return (
+                f"Offline copy, checked out from {self.label or 'the team server'} on {when}. "
+                "Check it in when you are back online (File > Check in...): what you change "
+                "here goes back then, unless it was changed on the server meanwhile."
+            )
+        who = "You" if self.person_key == actor.key else self.person_name
+        where = f" ({self.label})" if self.label else ""
+        return (
+            f"{who} checked this audit out on {when}{where} to work on it offline. A change "
+            "made here is kept, and the offline changes are then not applied at check-in: "
+            "they are reported as a conflict and stay in the offline file."
+        )
+
+
+def _local_time(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone().strftime("%d %b %Y %H:%M")
+
+
+@dataclass(frozen=True)
 class AuditView:
     uuid: str
     case_ref: str
@@ -150,6 +185,7 @@ class AuditView:
     reviews: tuple[ReviewView, ...]
     moderation: ModerationView | None
     my_review: str | None  # uuid of the acting user's own review, if any
+    checked_out: CheckoutNote | None = None
 
     @property
     def status_label(self) -> str:
@@ -317,6 +353,26 @@ def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
         reviews=tuple(reviews),
         moderation=moderation,
         my_review=mine,
+        checked_out=_checkout_note(session, audit),
+    )
+
+
+def _checkout_note(session: Session, audit: Audit) -> CheckoutNote | None:
+    row = session.scalars(
+        select(Checkout)
+        .where(Checkout.audit_id == audit.id, Checkout.checked_in_at.is_(None))
+        .order_by(Checkout.checked_out_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    person = session.get(Person, row.person_id)
+    return CheckoutNote(
+        person_key=person.key if person is not None else "",
+        person_name=person.name if person is not None else "someone",
+        since=row.checked_out_at,
+        label=row.label,
+        offline_copy=session.get(Setting, OFFLINE_SOURCE_SETTING) is not None,
     )
 
 

@@ -54,7 +54,7 @@ from audit_tool.models import (
     UrgentConcern,
     WorkerFeedback,
 )
-from audit_tool.models.coordination import Checkout
+from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.services import changelog, packs, scope
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.audits import (
@@ -68,7 +68,7 @@ from audit_tool.services.audits import (
     _validate_answers,
 )
 
-SOURCE_SETTING = "offline.checked_out_from"  # in the laptop file: where its audits came from
+SOURCE_SETTING = OFFLINE_SOURCE_SETTING  # in the laptop file: where its audits came from
 _EXTRAS = (("learning_points", "learning_point"), ("actions", "action"), ("feedback", "feedback"))
 _EXTRA_LABELS = {"learning_point": "Learning point", "action": "Action", "feedback": "Feedback"}
 

@@ -38,7 +38,7 @@ from audit_tool.services.templates import TemplateItemRow, TemplateRow
 from audit_tool.store import Database
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import ERROR_STYLE, confirm
+from audit_tool.ui.forms import ERROR_STYLE, banner, confirm, show_checkout_note
 from audit_tool.ui.local_drafts import FormDrafts
 
 AUTOSAVE_MS = 3000
@@ -106,14 +106,11 @@ class AuditForm(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
-        self.return_note = QLabel()
-        self.return_note.setObjectName("auditForm_returnComment")
-        self.return_note.setWordWrap(True)
-        self.return_note.setStyleSheet(
-            "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
-        )
-        self.return_note.hide()
+        self.return_note = banner("auditForm_returnComment")
         outer.addWidget(self.return_note)
+        self.checkout_note = banner("auditForm_checkoutNote")
+        outer.addWidget(self.checkout_note)
+        show_checkout_note(self.checkout_note, self.view, actor)
 
         body = QWidget()
         grid = QGridLayout(body)
@@ -430,6 +427,7 @@ class AuditForm(QWidget):
         """Show the review as it is saved now, dropping unsaved changes."""
         self._timer.stop()
         self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
+        show_checkout_note(self.checkout_note, self.view, self.actor)
         review = self.view.review(self.review_uuid)
         self._loading = True
         try:

@@ -82,7 +82,7 @@ from audit_tool.services.briefings import (
 )
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, field_with_error
+from audit_tool.ui.forms import BANNER_STYLE, ERROR_STYLE, FieldForm, confirm, field_with_error
 from audit_tool.ui.learning_view import ColumnFitter
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -95,7 +95,6 @@ WORDS_PER_MINUTE = 130
 OVER_STYLE = "color: #b00020; font-weight: bold;"
 MUTED_STYLE = "color: #555555;"
 OK_STYLE = "color: #1e6b30;"
-BANNER_STYLE = "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
 MAX_COLUMN_WIDTH = 260
 SECTION_MIN_LINES = 4
 EMPTY_LEAD = "No briefings yet. New briefing... drafts one from a programme's moderated audits."

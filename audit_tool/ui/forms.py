@@ -7,6 +7,28 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from audit_tool.errors import ValidationError
 
 ERROR_STYLE = "color: #b00020;"
+BANNER_STYLE = "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
+
+
+def banner(name: str) -> QLabel:
+    """A yellow notice line above a form's content, hidden until it has something to say."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(BANNER_STYLE)
+    label.hide()
+    return label
+
+
+def show_checkout_note(label: QLabel, view: object, actor: object) -> None:
+    """Show on `label` that the audit of `view` (services.audits.AuditView) is checked out to
+    work on offline, or hide it."""
+    from PySide6.QtCore import Qt
+
+    note = getattr(view, "checked_out", None)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names and file names, not markup
+    label.setText(note.banner(actor) if note is not None else "")
+    label.setVisible(note is not None)
 
 
 def field_with_error(widget: QWidget, name: str, label: str) -> tuple[QWidget, QLabel]:

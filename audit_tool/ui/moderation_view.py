@@ -35,10 +35,9 @@ from audit_tool.store import Database
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import ERROR_STYLE, confirm
+from audit_tool.ui.forms import ERROR_STYLE, banner, confirm, show_checkout_note
 
 CLAIM_RENEW_MS = 30_000  # well inside claims.DEFAULT_TTL, so a live screen never lapses
-BANNER_STYLE = "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
 
 WORKER_FEEDBACK_QUESTION = (
     "Feedback to the worker or their manager is not recorded for this audit. "
@@ -100,12 +99,11 @@ class ModerationForm(QWidget):
         # anyone else opening it sees who has it and cannot confirm or return.
         self.claim_token = claims.new_token()
         self.claimed = False
-        self.claim_banner = QLabel()
-        self.claim_banner.setObjectName("moderation_claimBanner")
-        self.claim_banner.setWordWrap(True)
-        self.claim_banner.setStyleSheet(BANNER_STYLE)
-        self.claim_banner.hide()
+        self.claim_banner = banner("moderation_claimBanner")
         outer.addWidget(self.claim_banner)
+        self.checkout_note = banner("moderation_checkoutNote")
+        outer.addWidget(self.checkout_note)
+        show_checkout_note(self.checkout_note, v, actor)
         self.claim_timer = QTimer(self)
         self.claim_timer.setInterval(CLAIM_RENEW_MS)
         self.claim_timer.timeout.connect(self.renew_claim)
@@ -382,6 +380,7 @@ class ModerationForm(QWidget):
             self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
         except AuditToolError:
             return
+        show_checkout_note(self.checkout_note, self.view, self.actor)
         if self.view.status != "in_moderation":
             self.release_claim()
             self.editable = False

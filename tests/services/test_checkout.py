@@ -3,6 +3,8 @@ the acceptance scenario, blindness in the offline file, refusals, and an encrypt
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -116,7 +118,9 @@ def test_checked_out_edited_offline_conflict_on_server_reported_rest_applied(wor
     again = checkout.checkin(world.db, world.auditor, path, discard_conflicts=True)
     assert [c.audit_uuid for c in again.discarded] == [a2] and not again.applied
     assert again.concerns == []  # brought in once
-    assert audits.get_audit(world.db, world.lead, a2) == server_a2
+    # The same audit, no longer checked out.
+    assert server_a2.checked_out is not None
+    assert audits.get_audit(world.db, world.lead, a2) == replace(server_a2, checked_out=None)
     assert _open_checkouts(world.db) == {a1: False, a2: False, a3: False}
     with pytest.raises(ValidationError, match="already checked in"):
         checkout.checkin(world.db, world.auditor, path)
@@ -232,3 +236,39 @@ def test_an_encrypted_offline_file(world, tmp_path):
     report = checkout.checkin(world.db, world.auditor, path, passphrase=PASSPHRASE)
     assert [a.case_ref for a in report.applied] == ["C1000"]
     assert _review(world.db, world.auditor, a1).worries == "Written on the train"
+
+
+def test_the_audit_says_it_is_checked_out_on_the_server_and_in_the_file(world, tmp_path):
+    """Whoever opens a checked-out audit on the server is told who took it offline and when
+    (their changes would stop the offline ones at check-in); the laptop file says where its
+    copy came from. Checking in clears both."""
+    a1 = looped_audit(world, ref="C1000")
+    path = tmp_path / "offline.sqlite"
+    assert audits.get_audit(world.db, world.auditor2, a1).checked_out is None
+    checkout.checkout(world.db, world.auditor, path, audit_uuids=[a1])
+
+    note = audits.get_audit(world.db, world.auditor2, a1).checked_out
+    assert note is not None and not note.offline_copy
+    assert note.person_name == "Alex Auditor" and "offline.sqlite" in note.label
+    text = note.banner(world.auditor2)
+    assert text.startswith("Alex Auditor checked this audit out on ")
+    assert "offline.sqlite" in text and "reported as a conflict" in text
+    assert (
+        audits.get_audit(world.db, world.auditor, a1)
+        .checked_out.banner(world.auditor)
+        .startswith("You checked this audit out on ")
+    )
+
+    local = open_database(path, create=False)
+    try:
+        offline = audits.get_audit(local, Actor.system("test"), a1).checked_out
+        assert offline is not None and offline.offline_copy
+        assert offline.label == world.db.display_name
+        assert offline.banner(world.auditor).startswith(
+            f"Offline copy, checked out from {world.db.display_name} on "
+        )
+    finally:
+        local.close()
+
+    checkout.checkin(world.db, world.auditor, path)
+    assert audits.get_audit(world.db, world.auditor2, a1).checked_out is None

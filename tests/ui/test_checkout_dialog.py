@@ -152,3 +152,28 @@ def test_check_in_of_an_encrypted_file_without_its_passphrase(qtbot, sqlite_worl
     qtbot.mouseClick(dialog.checkin_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
     assert "applied: case C1000" in dialog.result_text.toPlainText()
+
+
+def test_a_review_checked_out_by_someone_else_says_so_in_the_form(qtbot, sqlite_world, tmp_path):
+    from audit_tool.ui.audit_form import AuditForm
+    from tests.ui.conftest import show_and_activate
+
+    world = sqlite_world
+    a1 = looped_audit(world, ref="C1000")
+    path = tmp_path / "alex-laptop.sqlite"
+    checkout.checkout(world.db, world.auditor, path, audit_uuids=[a1])
+    window = MainWindow(world.db, world.auditor2)
+    show_and_activate(qtbot, window)
+    dialog = window.view("audits").open_review(a1)  # type: ignore[attr-defined]
+    form = dialog.findChild(AuditForm)
+    assert form is not None
+    note = form.checkout_note
+    assert note.isVisible()
+    assert note.text().startswith("Alex Auditor checked this audit out on ")
+    assert "alex-laptop.sqlite" in note.text() and "reported as a conflict" in note.text()
+    dialog.close()
+    checkout.checkin(world.db, world.auditor, path)
+    dialog = window.view("audits").open_review(a1)  # type: ignore[attr-defined]
+    assert not dialog.findChild(AuditForm).checkout_note.isVisible()
+    dialog.close()
+    window.close()
