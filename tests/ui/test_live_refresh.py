@@ -74,6 +74,9 @@ def test_interval_refresh_keeps_selection_and_leaves_an_open_form_alone(qtbot, s
     form = dialog.findChild(AuditForm)
     box = form.summary["worries"]
     show_and_activate(qtbot, dialog)
+    # Autosave after a minute, not 3 s: on a slow machine the steps below take longer than
+    # that, and an autosave would hide whether the refresh touched the form.
+    form._timer.setInterval(60_000)
     box.setFocus()
     qtbot.keyClicks(box, "Drift in the plan")
     elsewhere = other_user(sqlite_world)
