@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from audit_tool.services.actors import Actor  # noqa: E402
 from audit_tool.store import Database, open_database  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.keyrings import MemoryKeyring, memory_keyring_installed  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "AUDIT_TOOL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -28,6 +29,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("AUDIT_TOOL_HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     return home
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An in-memory keyring for the test, instead of the real one."""
+    with memory_keyring_installed() as backend:
+        yield backend
 
 
 def _pg_admin_engine():  # type: ignore[no-untyped-def]

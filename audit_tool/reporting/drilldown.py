@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from audit_tool.errors import ValidationError
-from audit_tool.models import Agency, Audit, Case, Programme, Team
-from audit_tool.reporting.report import Filters, Period, final_audits_in
+from audit_tool.models import Agency, Audit, Programme, Team
+from audit_tool.reporting.report import AUDIT_ROW_COLUMNS, Filters, Period, final_audits_in
 from audit_tool.services.actors import Actor, require
 
 NO_SERVICE_AREA = "(none)"
@@ -90,13 +90,7 @@ def audits_behind(
             actor,
             span,
             flt,
-            Audit.uuid,
-            Case.ref,
-            Team.name,
-            Programme.name,
-            Audit.kind,
-            Audit.finalised_at,
-            Audit.final_overall,
+            *AUDIT_ROW_COLUMNS,
         ).limit(max(limit, 0))
         # The segment.
         if grade is not None:

@@ -819,6 +819,18 @@ def theme_condition(theme: str) -> Any:
     return or_(func.lower(Programme.theme) == tag, Audit.id.in_(tagged))
 
 
+# What a list of final audits shows of each (the raw-data sheet, the drill-down), in this order.
+AUDIT_ROW_COLUMNS = (
+    Audit.uuid,
+    Case.ref,
+    Team.name,
+    Programme.name,
+    Audit.kind,
+    Audit.finalised_at,
+    Audit.final_overall,
+)
+
+
 def final_audits_in(actor: Actor, span: Period, flt: Filters, *columns: Any) -> Any:
     """`columns` of the final audits of `span` that the actor may see (the rows name cases:
     none for a viewer), narrowed by the report's filters, joined to their case, team and
@@ -863,13 +875,7 @@ def raw_rows(
         Period("", date_from, date_to),
         filters or Filters(),
         Audit.id,
-        Audit.uuid,
-        Case.ref,
-        Team.name,
-        Programme.name,
-        Audit.kind,
-        Audit.finalised_at,
-        Audit.final_overall,
+        *AUDIT_ROW_COLUMNS,
     )
     with db.session() as session:
         rows: dict[int, dict[str, Any]] = {}

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -26,22 +25,16 @@ from audit_tool.store.database import SCHEMA_HEAD, to_url
 from audit_tool.store.server import Status
 from tests import factories
 from tests.conftest import IN_CI, PG_ADMIN_URL
-from tests.store.test_crypto import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def memory_keyring(memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     """No test reads or writes the real keyring, nor takes a password from the environment."""
     monkeypatch.delenv(server.ENV_PASSWORD, raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+    return memory_keyring
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ from audit_tool.ui.local_drafts import LocalDraft, LocalDrafts, offer_pending
 from audit_tool.ui.main_window import MainWindow
 from tests import factories
 from tests.conftest import _pg_admin_engine
-from tests.store.test_crypto import MemoryKeyring
 from tests.ui.conftest import show_and_activate
 
 TYPED = "Chronology kept up to date by the social worker"
@@ -196,19 +195,6 @@ def test_connection_errors_are_told_from_refused_queries(sqlite_db):
     assert not is_connection_lost(busy.value)
     assert not is_connection_lost(IntegrityError("x", {}, Exception("unique")))
     assert not is_connection_lost(ValueError("not a database error"))
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.mark.postgres

@@ -27,7 +27,6 @@ from audit_tool.ui.passphrase_dialog import (
     open_database_interactively,
 )
 from tests import factories
-from tests.store.test_crypto import MemoryKeyring
 
 KEY = "correct horse battery staple"
 
@@ -38,19 +37,6 @@ Handler = Callable[[QWidget], None]
 def _fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(crypto.ENV_PASSPHRASE, raising=False)
     monkeypatch.setattr(passphrase_dialog, "_session_keys", {})
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 class Dialogs:

@@ -5,9 +5,7 @@ never in the settings or in the URL the window passes on."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QSpinBox, QWidget
@@ -20,21 +18,15 @@ from audit_tool.ui import server_dialog
 from audit_tool.ui.main_window import MainWindow
 from audit_tool.ui.server_dialog import SETTINGS_KEY, ServerDialog, open_server_interactively
 from audit_tool.ui.settings import app_settings
-from tests.store.test_crypto import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 from tests.ui.conftest import show_and_activate
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def memory_keyring(memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     monkeypatch.delenv(server.ENV_PASSWORD, raising=False)
     monkeypatch.setattr(server_dialog, "_session_passwords", {})
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+    return memory_keyring
 
 
 def password_of(url: str) -> str:
