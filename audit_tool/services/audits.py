@@ -147,8 +147,8 @@ class CheckoutNote:
         if self.offline_copy:
             return (
                 f"Offline copy, checked out from {self.label or 'the team server'} on {when}. "
-                "Check it in when you are back online (File > Check in...): what you change "
-                "here goes back then, unless it was changed on the server meanwhile."
+                "Check it in when you are back online (File > Check in offline work...): what "
+                "you change here goes back then, unless it was changed on the server meanwhile."
             )
         who = "You" if self.person_key == actor.key else self.person_name
         where = f" ({self.label})" if self.label else ""

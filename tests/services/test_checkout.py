@@ -267,6 +267,7 @@ def test_the_audit_says_it_is_checked_out_on_the_server_and_in_the_file(world, t
         assert offline.banner(world.auditor).startswith(
             f"Offline copy, checked out from {world.db.display_name} on "
         )
+        assert "(File > Check in offline work...)" in offline.banner(world.auditor)
     finally:
         local.close()
 
