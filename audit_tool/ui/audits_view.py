@@ -283,5 +283,11 @@ class AuditsView(QWidget):
         layout.addWidget(form)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
-        self._windows = [w for w in self._windows if w.isVisible()] + [window]
+        # A closed window is deleted by Qt (WA_DeleteOnClose): forget it when that happens, so
+        # the list never holds a wrapper whose C++ object is gone.
+        self._windows.append(window)
+        window.destroyed.connect(lambda _obj=None, w=window: self._forget(w))
         return window
+
+    def _forget(self, window: QDialog) -> None:
+        self._windows = [w for w in self._windows if w is not window]

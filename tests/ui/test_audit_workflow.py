@@ -293,3 +293,33 @@ def test_a_lead_records_the_panel_summary_on_the_moderation_screen(qtbot, sqlite
     assert form.message.text() == "Panel summary recorded."
     view = audits.get_audit(world.db, world.lead, uuid)
     assert view.moderation.panel_summary == "Agencies agreed the referral was late"
+
+
+def test_windows_open_close_and_open_again(qtbot, sqlite_world):
+    """Closing an audit window and opening another (of every kind) never shows an error:
+    the list of open windows used to touch the deleted window ("Internal C++ object already
+    deleted")."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from audit_tool.ui.audits_view import AuditsView
+
+    world = sqlite_world
+    first = looped_audit(world)
+    second = looped_audit(world, ref="C1001", programme="p-other")
+    view = show_and_activate(qtbot, AuditsView(world.db, world.auditor))
+    lead_view = show_and_activate(qtbot, AuditsView(world.db, world.lead))
+    openers = [
+        (view, lambda: view.open_review(first), AuditForm),
+        (lead_view, lambda: lead_view.open_moderation(first), ModerationForm),
+        (view, lambda: view.open_review(second), AuditForm),
+        (lead_view, lambda: lead_view.open_moderation(second), ModerationForm),
+        (view, lambda: view.open_audit(first), AuditForm),
+    ]
+    for owner, open_window, form_class in openers:
+        window = open_window()
+        assert window is not None and window.findChild(form_class) is not None
+        assert owner._windows[-1] is window
+        window.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert window not in owner._windows
+    assert view._windows == [] and lead_view._windows == []
