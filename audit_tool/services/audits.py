@@ -16,6 +16,7 @@ Every rule of PRODUCT.md section 2 lives here, for the GUI and the command line 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -504,10 +505,26 @@ def _check_value(template: TemplateRow, key: str, value: str | None) -> str | No
         if value not in YES_NO:
             return "Answer yes, no or not applicable"
     elif item.kind == "number":
-        try:
-            float(str(value))
-        except ValueError:
-            return f"'{value}' is not a number"
+        return _check_number(str(value))
+    return None
+
+
+# Number items count things (days, visits, weeks): never negative, never absurdly large.
+NUMBER_MIN, NUMBER_MAX = 0, 100_000
+
+
+def _check_number(value: str) -> str | None:
+    shown = value if len(value) <= 20 else value[:20] + "..."
+    try:
+        number = float(value)
+    except ValueError:
+        return f"'{shown}' is not a number"
+    if not math.isfinite(number):
+        return f"'{shown}' is not a number"
+    if number < NUMBER_MIN:
+        return f"The number cannot be below {NUMBER_MIN}"
+    if number > NUMBER_MAX:
+        return f"The number cannot be above {NUMBER_MAX:,}"
     return None
 
 

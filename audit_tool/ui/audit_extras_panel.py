@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,15 +33,13 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow, LearningRow, WorkerFeedbackRow
 from audit_tool.store import Database
+from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.extras_dialogs import (
     ActionDialog,
     ActionStatusDialog,
     FeedbackDialog,
     LearningPointDialog,
-    date_edit,
-    from_qdate,
-    to_qdate,
 )
 from audit_tool.ui.filters import list_table
 from audit_tool.ui.forms import confirm, field_with_error
@@ -271,8 +269,7 @@ class AuditExtrasPanel(QTabWidget):
         self.to_manager = QCheckBox("Feedback given to their manager")
         self.to_manager.setObjectName("extras_toManager")
         self.to_manager.setAccessibleName("Feedback given to their manager")
-        self.given_on = date_edit()
-        self.given_on.setMaximumDate(QDate.currentDate())
+        self.given_on = DateField(date.today())
         given_box, self.given_on_error = field_with_error(
             self.given_on, "extras_givenOn", "Date feedback was given"
         )
@@ -505,7 +502,7 @@ class AuditExtrasPanel(QTabWidget):
             checkbox.blockSignals(True)
             checkbox.setChecked(value)
             checkbox.blockSignals(False)
-        self.given_on.setDate(to_qdate(row.given_on or date.today()))
+        self.given_on.set_date(row.given_on or date.today())
         self.how.setCurrentIndex(-1)
         self.how.setEditText(row.how)
         for label in (self.given_on_error, self.how_error):
@@ -547,6 +544,7 @@ class AuditExtrasPanel(QTabWidget):
         for label in (self.given_on_error, self.how_error):
             label.hide()
         given = self.to_worker.isChecked() or self.to_manager.isChecked()
+        given_on, date_problem = self.given_on.value()
         try:
             row = learning.save_worker_feedback(
                 self.db,
@@ -554,10 +552,12 @@ class AuditExtrasPanel(QTabWidget):
                 self.audit_uuid,
                 given_to_worker=self.to_worker.isChecked(),
                 given_to_manager=self.to_manager.isChecked(),
-                given_on=from_qdate(self.given_on.date()) if given else None,
+                given_on=given_on if given else None,
                 how=self.how.currentText() if given else "",
             )
         except ValidationError as exc:
+            if date_problem and given:
+                exc.fields["given_on"] = date_problem
             for key, label in (("given_on", self.given_on_error), ("how", self.how_error)):
                 if key in exc.fields:
                     label.setText(exc.fields[key])

@@ -693,7 +693,6 @@ class RecordUseDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setDate(QDate.currentDate())
-        self.date.setMaximumDate(QDate.currentDate())
         self.form.add("delivered_on", "Date used", self.date)
         self.presenter = self.form.line("presenter", "Presented by", "e.g. Team manager")
         self.attendees = QSpinBox()

@@ -47,6 +47,7 @@ from audit_tool.services.learning import (
     LearningRow,
 )
 from audit_tool.store import Database
+from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, field_with_error, select_data
 
@@ -368,8 +369,7 @@ class FeedbackDialog(_ServiceDialog):
         self.add_row("respondent", "Respondent", self.respondent)
         self.channel = choice_combo(CHANNEL_LABELS, "(how was it gathered?)")
         self.add_row("channel", "How", self.channel)
-        self.collected_on = date_edit()
-        self.collected_on.setMaximumDate(QDate.currentDate())
+        self.collected_on = DateField(date.today())
         self.add_row("collected_on", "Date", self.collected_on, accessible="Date of the feedback")
         self.consent = QCheckBox("Consent to record their views was given")
         self.add_row("consent", "Consent", self.consent)
@@ -406,7 +406,7 @@ class FeedbackDialog(_ServiceDialog):
         if existing is not None:
             select_data(self.respondent, existing.respondent)
             select_data(self.channel, existing.channel)
-            self.collected_on.setDate(to_qdate(existing.collected_on))
+            self.collected_on.set_date(existing.collected_on)
             self.consent.setChecked(existing.consent)
             for key, combo in self.answers.items():
                 select_data(combo, existing.answers.get(key, "not_asked"))
@@ -455,7 +455,7 @@ class FeedbackDialog(_ServiceDialog):
         return FeedbackInput(
             respondent=self.respondent.currentData() or "",
             channel=self.channel.currentData() or "",
-            collected_on=from_qdate(self.collected_on.date()),
+            collected_on=self.collected_on.value()[0],
             consent=self.consent.isChecked(),
             answers={key: combo.currentData() for key, combo in self.answers.items()},
             comment=self.comment.toPlainText(),
@@ -474,6 +474,15 @@ class FeedbackDialog(_ServiceDialog):
         super().save()
 
     def _save(self) -> FeedbackRow:
+        try:
+            return self._save_data()
+        except ValidationError as exc:
+            _typed, problem = self.collected_on.value()
+            if problem:  # the service saw no date; say what is wrong with the typed one
+                exc.fields["collected_on"] = problem
+            raise
+
+    def _save_data(self) -> FeedbackRow:
         if self.existing is not None:
             return feedback.update_feedback(
                 self.db,

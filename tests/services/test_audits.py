@@ -311,3 +311,25 @@ def test_multi_agency_panel_summary_is_a_leads_and_comes_before_confirming(world
     single = looped_audit(world, ref="C1001", kind="single", reviewers=["aud1"], moderator=None)
     with pytest.raises(ValidationError, match="Only a multi-agency audit"):
         audits.record_panel_summary(db, world.lead, single, "x")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-5", "The number cannot be below 0"),
+        ("100001", "The number cannot be above 100,000"),
+        ("nan", "'nan' is not a number"),
+        ("inf", "'inf' is not a number"),
+        ("9" * 400, "'99999999999999999999...' is not a number"),
+    ],
+)
+def test_number_items_have_bounds(world, typed: str, message: str) -> None:
+    """A number item counts something (days since the last visit): -5 used to pass submit."""
+    uuid = looped_audit(world)
+    view = audits.get_audit(world.db, world.auditor, uuid)
+    assert view.my_review is not None
+    number = next(i.key for i in view.template.items if i.kind == "number")
+    with pytest.raises(ValidationError) as raised:
+        audits.save_review(world.db, world.auditor, view.my_review, answers={number: Answer(typed)})
+    assert raised.value.fields[number] == message
+    audits.save_review(world.db, world.auditor, view.my_review, answers={number: Answer("0")})

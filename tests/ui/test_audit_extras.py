@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from audit_tool.services import audits, feedback, learning, reference
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import AuditForm
+from audit_tool.ui.date_field import DateField
 from audit_tool.ui.extras_dialogs import FeedbackDialog
 from audit_tool.ui.moderation_view import ModerationForm
 from tests.factories import complete_review, final_audit, looped_audit
@@ -89,8 +90,9 @@ def _feedback_handler(qtbot, respondent: tuple[str, str], channel: tuple[str, st
     def handler(dialog: QWidget) -> None:
         _choose(qtbot, _child(dialog, QComboBox, "feedbackDialog_respondent"), *respondent)
         _choose(qtbot, _child(dialog, QComboBox, "feedbackDialog_channel"), *channel)
-        assert _child(dialog, QDateEdit, "feedbackDialog_collected_on").date().toPython() == (
-            date.today()
+        assert _child(dialog, DateField, "feedbackDialog_collected_on").value() == (
+            date.today(),
+            None,
         )
         _tick(qtbot, _child(dialog, QCheckBox, "feedbackDialog_consent"))
         for key, (typed, label) in answers.items():
@@ -507,12 +509,19 @@ def test_worker_feedback_needs_a_date_in_the_past(qtbot, sqlite_world, show_wind
     panel = form.extras
     _open_tab(qtbot, panel, panel.worker_tab)
     _tick(qtbot, panel.to_worker)
-    panel.given_on.setMaximumDate(panel.given_on.date().addDays(5))
-    panel.given_on.setDate(panel.given_on.date().addDays(3))
-    qtbot.mouseClick(panel.worker_save, LEFT)
-    assert panel.given_on_error.isVisible()
-    assert panel.given_on_error.text() == "The date cannot be in the future"
-    assert learning.get_worker_feedback(world.db, world.lead, uuid).missing
+    future = date.today() + timedelta(days=3)
+    for typed, message in [
+        (future.isoformat(), "The date cannot be in the future"),
+        ("2026-02-30", "There is no such date as 2026-02-30"),
+        ("30/01/2026", "Type the date as YYYY-MM-DD, for example 2026-03-01"),
+    ]:
+        panel.given_on.line.selectAll()
+        qtbot.keyClicks(panel.given_on.line, typed)
+        qtbot.mouseClick(panel.worker_save, LEFT)
+        assert panel.given_on.text() == typed  # kept as typed, never changed
+        assert panel.given_on_error.isVisible()
+        assert panel.given_on_error.text() == message
+        assert learning.get_worker_feedback(world.db, world.lead, uuid).missing
 
 
 def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
@@ -553,3 +562,32 @@ def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
     assert dialog.result_row is None
     (kept,) = [a for a in learning.audit_actions(world.db, world.lead, uuid)]
     assert kept.text == "Update the chronology by Friday"
+
+
+def test_a_typed_future_date_is_refused_not_changed(qtbot, sqlite_world, on_modal):
+    """Typing a date after today used to be clamped silently (2027-03-01 saved as 2026-03-01,
+    2026-12-25 as the 2nd): now the typed date stays as typed and the dialog says why not."""
+    world = sqlite_world
+    dialog = FeedbackDialog(world.db, world.lead, audit_uuid=None, case_ref="C1001")
+    qtbot.addWidget(dialog)
+    future = date.today() + timedelta(days=400)
+    seen: dict[str, object] = {}
+
+    def handler(d: QWidget) -> None:
+        _choose(qtbot, _child(d, QComboBox, "feedbackDialog_respondent"), "Y", "Young person")
+        _choose(qtbot, _child(d, QComboBox, "feedbackDialog_channel"), "O", "Online")
+        edit = _child(d, DateField, "feedbackDialog_collected_on")
+        edit.line.setFocus()
+        edit.line.selectAll()
+        qtbot.keyClicks(edit.line, future.isoformat())
+        seen["typed"] = edit.value()[0]
+        _ok(qtbot, d, "feedbackDialog_")
+        error = _child(d, QLabel, "feedbackDialog_collected_onError")
+        seen["error"] = error.text() if error.isVisible() else ""
+        seen["open"] = d.isVisible()
+        d.reject()
+
+    on_modal(_safely(qtbot, handler))
+    assert dialog.exec() == QDialog.DialogCode.Rejected
+    assert seen == {"typed": future, "error": "The date cannot be in the future", "open": True}
+    assert feedback.list_feedback(world.db, world.lead) == []  # nothing saved
