@@ -232,6 +232,10 @@ def validate_case(data: CaseInput, lookups: Lookups) -> tuple[CleanCase | None, 
         except ValueError as exc:
             errors[field_name] = str(exc)
             dates[field_name] = None
+        typed = dates[field_name]
+        if typed is not None and typed > date.today():
+            errors[field_name] = "The date cannot be in the future"
+            dates[field_name] = None
     if (
         dates.get("opened_on")
         and dates.get("closed_on")

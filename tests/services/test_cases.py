@@ -38,6 +38,8 @@ def test_create_case_writes_case_and_change_log(world):
         ("team", "Nowhere Team", "No team called"),
         ("worker", "Nobody Here", "No person called"),
         ("opened_on", "31/31/2024", "not a date"),
+        ("opened_on", "2999-05-01", "The date cannot be in the future"),
+        ("closed_on", "2999-05-01", "The date cannot be in the future"),
     ],
 )
 def test_invalid_case_is_refused_with_a_message_per_field(world, field, value, message):
