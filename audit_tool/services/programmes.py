@@ -343,6 +343,54 @@ def _assignment(audit: Audit) -> AssignmentRow:
     )
 
 
+@dataclass(frozen=True)
+class RefCheck:
+    """Case references typed for a programme, sorted into those that can be added and why
+    the others cannot (all found at once, not one kind at a time)."""
+
+    valid: tuple[str, ...]
+    unknown: tuple[str, ...]
+    duplicates: tuple[str, ...]  # already in the programme, or listed twice
+
+    def message(self, programme_name: str = "the programme") -> str:
+        parts = []
+        if self.unknown:
+            parts.append(f"No case with reference {_names(self.unknown)}")
+        if self.duplicates:
+            parts.append(
+                f"Already in {programme_name} (or listed twice): {_names(self.duplicates)}"
+            )
+        return ". ".join(parts)
+
+
+def _names(refs: tuple[str, ...], most: int = 12) -> str:
+    shown = [r if len(r) <= 30 else r[:30] + "..." for r in refs[:most]]
+    more = f" and {len(refs) - most} more" if len(refs) > most else ""
+    return ", ".join(shown) + more
+
+
+def _check_refs(session: Session, programme: Programme, refs: list[str]) -> RefCheck:
+    known = set(session.scalars(select(Case.ref).where(Case.ref.in_(refs))))
+    already = set(
+        session.scalars(
+            select(Case.ref)
+            .join(Audit, Audit.case_id == Case.id)
+            .where(Audit.programme_id == programme.id, Case.ref.in_(refs))
+        )
+    )
+    unknown = tuple(dict.fromkeys(r for r in refs if r not in known))
+    duplicates = tuple(sorted(already | {r for r in refs if refs.count(r) > 1}))
+    valid = tuple(dict.fromkeys(r for r in refs if r in known and r not in already))
+    return RefCheck(valid=valid, unknown=unknown, duplicates=duplicates)
+
+
+def check_refs(db: Any, actor: Actor, programme_key: str, refs: list[str]) -> RefCheck:
+    """Which of the typed references can become audits in the programme, and which not."""
+    require(actor, "audit.assign")
+    with db.session() as session:
+        return _check_refs(session, _programme(session, programme_key), refs)
+
+
 def add_audits(
     db: Any, actor: Actor, programme_key: str, refs: list[str], *, kind: str | None = None
 ) -> list[AssignmentRow]:
@@ -354,21 +402,9 @@ def add_audits(
         if kind not in AUDIT_KINDS:
             raise ValidationError(f"'{kind}' is not a kind of audit", {"kind": "Unknown kind"})
         cases = {c.ref: c for c in session.scalars(select(Case).where(Case.ref.in_(refs)))}
-        unknown = [r for r in refs if r not in cases]
-        if unknown:
-            raise ValidationError(f"No case with reference {', '.join(unknown)}")
-        already = set(
-            session.scalars(
-                select(Case.ref)
-                .join(Audit, Audit.case_id == Case.id)
-                .where(Audit.programme_id == programme.id, Case.ref.in_(refs))
-            )
-        )
-        duplicates = sorted(already | {r for r in refs if refs.count(r) > 1})
-        if duplicates:
-            raise ValidationError(
-                f"Already in {programme.name} (or listed twice): {', '.join(duplicates)}"
-            )
+        check = _check_refs(session, programme, refs)
+        if check.unknown or check.duplicates:
+            raise ValidationError(check.message(programme.name), {"refs": check.message()})
         created = []
         for ref in refs:
             audit = Audit(

@@ -38,7 +38,7 @@ from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import FieldForm, confirm, select_data
+from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
 
@@ -308,25 +308,13 @@ class ProgrammesView(QWidget):
 
     def pick_cases(self) -> None:
         """Add cases chosen by hand: their references, separated by commas or new lines."""
-        from PySide6.QtWidgets import QInputDialog
-
         if self.current is None:
             return
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            "Add cases by hand",
-            f"Case references to audit in {self.current.name} (one per line or comma-separated):",
-        )
-        refs = [r.strip() for r in text.replace(",", "\n").splitlines() if r.strip()]
-        if not ok or not refs:
-            return
-        try:
-            programmes.add_audits(self.db, self.actor, self.current.key, refs)
-        except AuditToolError as exc:
-            show_error(self, "Audits not added", exc)
+        dialog = PickCasesDialog(self.db, self.actor, self.current, self)
+        if not dialog.exec():
             return
         self.refresh(keep=self.current.key)
-        self.status_message.emit(f"{len(refs)} audit(s) added")
+        self.status_message.emit(f"{len(dialog.added)} audit(s) added")
         self.changed.emit()
 
     def assign_selected(self) -> None:
@@ -339,6 +327,96 @@ class ProgrammesView(QWidget):
             self._load_audits()
             self.status_message.emit(f"Auditors assigned to the audit of case {row.case_ref}")
             self.changed.emit()
+
+
+def typed_refs(text: str) -> list[str]:
+    return [r.strip() for r in text.replace(",", "\n").splitlines() if r.strip()]
+
+
+class PickCasesDialog(QDialog):
+    """Case references typed by hand. A reference that cannot be added is named, with every
+    other fault, and the typed list stays as it was; the valid ones can be added alone."""
+
+    def __init__(
+        self, db: Database, actor: Actor, programme: programmes.ProgrammeRow, parent: QWidget
+    ) -> None:
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        super().__init__(parent)
+        self.db, self.actor, self.programme = db, actor, programme
+        self.added: list[str] = []
+        self.setObjectName("pickCasesDialog")
+        self.setWindowTitle(f"Add cases by hand to {programme.name}")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        layout = QVBoxLayout(self)
+        intro = QLabel("Case references to audit, one per line or separated by commas:")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.refs = QPlainTextEdit()
+        self.refs.setObjectName("pickCases_refs")
+        self.refs.setAccessibleName("Case references")
+        self.refs.setTabChangesFocus(True)
+        intro.setBuddy(self.refs)
+        layout.addWidget(self.refs)
+        self.message = QLabel()
+        self.message.setObjectName("pickCases_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.hide()
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button = buttons.addButton("Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button.setObjectName("pickCases_add")
+        self.add_valid_button = buttons.addButton(
+            "Add the valid ones", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.add_valid_button.setObjectName("pickCases_addValid")
+        self.add_valid_button.hide()
+        self.add_button.clicked.connect(self.add_all)
+        self.add_valid_button.clicked.connect(self.add_valid)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.refs.textChanged.connect(self._edited)
+        self._valid: tuple[str, ...] = ()
+
+    def _edited(self) -> None:
+        self.message.hide()
+        self.add_valid_button.hide()
+
+    def add_all(self) -> None:
+        refs = typed_refs(self.refs.toPlainText())
+        if not refs:
+            self._say("Type at least one case reference.")
+            return
+        try:
+            check = programmes.check_refs(self.db, self.actor, self.programme.key, refs)
+        except AuditToolError as exc:
+            self._say(str(exc))
+            return
+        if check.unknown or check.duplicates:
+            self._valid = check.valid
+            self._say(check.message(self.programme.name) + ".")
+            if check.valid:
+                self.add_valid_button.setText(f"Add the {len(check.valid)} valid one(s)")
+                self.add_valid_button.show()
+            return
+        self._add(refs)
+
+    def add_valid(self) -> None:
+        self._add(list(self._valid))
+
+    def _add(self, refs: list[str]) -> None:
+        try:
+            programmes.add_audits(self.db, self.actor, self.programme.key, refs)
+        except AuditToolError as exc:
+            self._say(str(exc))
+            return
+        self.added = refs
+        self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
 
 
 class SampleDialog(QDialog):

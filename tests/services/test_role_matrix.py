@@ -526,6 +526,12 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
+        "programmes.check_refs",
+        programmes.check_refs,
+        lambda d, a, w, t: programmes.check_refs(d, a, PROGRAMME, ["CA5", "NOPE"]),
+        roles("audit.assign"),
+    ),
+    Op(
         "programmes.assign",
         programmes.assign,
         lambda d, a, w, t: programmes.assign(

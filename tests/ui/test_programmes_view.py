@@ -70,10 +70,12 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     assert "Alex Auditor: 1 due, 0 done" in view.compliance.text()
 
 
-def test_cases_picked_by_hand(qtbot, sqlite_world, monkeypatch):
+def test_cases_picked_by_hand(qtbot, sqlite_world, on_modal):
+    """A bad reference no longer throws the typed list away: every fault is named at once, the
+    text stays, and the valid references can be added on their own."""
     from datetime import date
 
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QPlainTextEdit
 
     db, lead = sqlite_world.db, sqlite_world.lead
     programmes.save_programme(
@@ -88,13 +90,49 @@ def test_cases_picked_by_hand(qtbot, sqlite_world, monkeypatch):
         due_on=date(2026, 1, 31),
     )
     view = show_and_activate(qtbot, ProgrammesView(db, lead))
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("C1002, C1000", True))
+
+    def type_and_add(text: str, seen: list[str]):
+        def handler(dialog):
+            box = dialog.findChild(QPlainTextEdit, "pickCases_refs")
+            for number, line in enumerate(text.split("\n")):
+                if number:
+                    qtbot.keyClick(box, Qt.Key.Key_Return)
+                qtbot.keyClicks(box, line)
+            qtbot.mouseClick(
+                dialog.findChild(QPushButton, "pickCases_add"), Qt.MouseButton.LeftButton
+            )
+            message = dialog.findChild(QLabel, "pickCases_message")
+            if dialog.isVisible():  # refused: what the user sees
+                seen.append(message.text())
+                seen.append(box.toPlainText())
+                valid = dialog.findChild(QPushButton, "pickCases_addValid")
+                seen.append(valid.text() if valid.isVisible() else "")
+                if valid.isVisible():
+                    qtbot.mouseClick(valid, Qt.MouseButton.LeftButton)
+                else:
+                    dialog.reject()
+
+        return handler
+
+    first: list[str] = []
+    on_modal(type_and_add("C1002, C1000", first))
     qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    assert first == []
     assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1002"]
-    shown = []
-    monkeypatch.setattr(
-        "audit_tool.ui.programmes_view.show_error", lambda p, t, e: shown.append(str(e))
-    )
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("C1000\nNOPE", True))
+
+    seen: list[str] = []
+    on_modal(type_and_add("C1000\nNOPE\nC1001\nALSO-BAD\nC1001", seen))
     qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
-    assert shown and "NOPE" in shown[0] and len(view.audit_model.rows) == 2
+    assert seen == [
+        "No case with reference NOPE, ALSO-BAD. "
+        "Already in Hand picked (or listed twice): C1000, C1001.",
+        "C1000\nNOPE\nC1001\nALSO-BAD\nC1001",  # the typed list is kept as typed
+        "Add the 1 valid one(s)",  # C1001, once
+    ]
+    assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1001", "C1002"]
+
+    seen.clear()
+    on_modal(type_and_add("C1001, NOPE", seen))
+    qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    assert seen[2] == ""  # nothing valid: the dialog was cancelled
+    assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1001", "C1002"]
