@@ -7,6 +7,7 @@ the rules and says why. Monthly programmes show each auditor's audits due, done 
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -512,6 +513,14 @@ class SampleDialog(QDialog):
         self.accept()
 
 
+AUDIT_KIND_WORDS = {
+    "looped": "a looped audit (two auditors, then moderation)",
+    "single": "a single-auditor audit",
+    "multi_agency": "a multi-agency audit (one auditor per agency)",
+    "send": "a SEND audit (education, health and social care)",
+}
+
+
 class AssignDialog(QDialog):
     """Who audits and who moderates one audit; the service checks the rules."""
 
@@ -524,6 +533,15 @@ class AssignDialog(QDialog):
         self.setWindowTitle(f"Assign: audit of case {row.case_ref}")
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
+        due = f", due {row.due_on:%d %b %Y}" if row.due_on else ""
+        kind = escape(AUDIT_KIND_WORDS.get(row.kind, row.kind))
+        heading = QLabel(
+            f"<b>Case {escape(row.case_ref)}</b>: {kind}{due}. The case's own worker and their manager cannot audit it, and the "
+            "moderator cannot be one of its auditors."
+        )
+        heading.setObjectName("assign_case")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         self.form = FieldForm("assign_", "assignment", "assign_message")
         layout.addWidget(self.form.message)
         people = reference.list_people(db, actor, include_inactive=False)

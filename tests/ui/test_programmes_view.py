@@ -48,6 +48,7 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     assert "seed 7" in view.audits_title.text()
 
     def assign_manager(dialog):  # tm1 manages the case: the service refuses, the dialog says why
+        seen["case"] = dialog.findChild(QLabel, "assign_case").text()
         _pick(dialog.findChild(QComboBox, "assign_reviewers"), "aud1")
         _pick(dialog.findChild(QComboBox, "assign_reviewer_B"), "tm1")
         _pick(dialog.findChild(QComboBox, "assign_moderator"), "mod1")
@@ -62,6 +63,7 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     on_modal(assign_manager)
     qtbot.mouseClick(view.assign_button, Qt.MouseButton.LeftButton)
     assert "case's worker or manager" in seen["error"]
+    assert seen["case"].startswith("<b>Case C1000</b>: a looped audit (two auditors")
     (first, _second) = programmes.list_assignments(db, lead, "jan")
     assert first.reviewers == (("aud1", None), ("aud2", None)) and first.moderator_key == "mod1"
     assert view.audit_model.index(0, 2).data() == "In review"
