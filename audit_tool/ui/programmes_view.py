@@ -536,8 +536,8 @@ class AssignDialog(QDialog):
         due = f", due {row.due_on:%d %b %Y}" if row.due_on else ""
         kind = escape(AUDIT_KIND_WORDS.get(row.kind, row.kind))
         heading = QLabel(
-            f"<b>Case {escape(row.case_ref)}</b>: {kind}{due}. The case's own worker and their manager cannot audit it, and the "
-            "moderator cannot be one of its auditors."
+            f"<b>Case {escape(row.case_ref)}</b>: {kind}{due}. The case's own worker and "
+            "their manager cannot audit it, and the moderator cannot be one of its auditors."
         )
         heading.setObjectName("assign_case")
         heading.setWordWrap(True)
