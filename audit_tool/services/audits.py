@@ -996,6 +996,47 @@ def needs_rationale(
     return len(overalls) > 1 or (bool(overalls) and overall not in overalls)
 
 
+def _confirm_errors(
+    session: Session, audit: Audit, answers: dict[str, Answer], overall: str | None, rationale: str
+) -> dict[str, str]:
+    """What stops these final grades being confirmed, by field (empty: nothing)."""
+    template = _template(session, audit)
+    reviews = [_review_view(r, hidden=False) for r in audit.reviews]
+    errors = _validate_answers(template, answers, overall)
+    for item in template.graded_items:
+        if answers.get(item.key, Answer(None)).value in (None, ""):
+            errors[item.key] = "Give the final grade, or mark it Not applicable"
+    if not overall:
+        errors["overall"] = "Give the final overall grade"
+    if audit.kind == "multi_agency" and not (
+        audit.moderation is not None and audit.moderation.panel_summary
+    ):
+        errors["panel_summary"] = (
+            "The panel's summary is not recorded yet: a QA lead records it first"
+        )
+    if needs_rationale(template, reviews, answers, overall) and not rationale.strip():
+        errors["rationale"] = (
+            "The auditors' grades differ, or the final grade differs from theirs: say why"
+        )
+    return errors
+
+
+def confirm_problems(
+    db: Any,
+    actor: Actor,
+    audit_uuid: str,
+    *,
+    answers: dict[str, Answer],
+    overall: str | None,
+    rationale: str = "",
+) -> dict[str, str]:
+    """What would stop `confirm` with these grades, by field, without confirming: the screen
+    asks its questions (feedback to the worker) only once the grades themselves can go."""
+    with db.session() as session:
+        audit = _moderated_audit(session, actor, audit_uuid, None)
+        return _confirm_errors(session, audit, answers, overall, rationale)
+
+
 def confirm(
     db: Any,
     actor: Actor,
@@ -1014,24 +1055,7 @@ def confirm(
         with db.transaction() as session:
             audit = _moderated_audit(session, actor, audit_uuid, expected_revision)
             _check_claim(session, actor, audit, token)
-            template = _template(session, audit)
-            reviews = [_review_view(r, hidden=False) for r in audit.reviews]
-            errors: dict[str, str] = {}
-            for item in template.graded_items:
-                if answers.get(item.key, Answer(None)).value in (None, ""):
-                    errors[item.key] = "Give the final grade, or mark it Not applicable"
-            if not overall:
-                errors["overall"] = "Give the final overall grade"
-            if audit.kind == "multi_agency" and not (
-                audit.moderation is not None and audit.moderation.panel_summary
-            ):
-                errors["panel_summary"] = (
-                    "The panel's summary is not recorded yet: a QA lead records it first"
-                )
-            if needs_rationale(template, reviews, answers, overall) and not rationale.strip():
-                errors["rationale"] = (
-                    "The auditors' grades differ, or the final grade differs from theirs: say why"
-                )
+            errors = _confirm_errors(session, audit, answers, overall, rationale)
             if errors:
                 raise ValidationError(
                     f"The audit cannot be confirmed: {len(errors)} thing(s) missing", errors

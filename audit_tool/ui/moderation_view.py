@@ -9,6 +9,7 @@ returns a review to its auditor or confirms the final grades. Without the right 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -49,6 +50,16 @@ SPREAD_STYLE = {0: "", 1: "background: #fff4ce;", 2: "background: #f8d0d0; font-
 
 def _spread_style(spread: int) -> str:
     return SPREAD_STYLE[min(spread, 2)]
+
+
+def _on_edit(control: QWidget, slot: Callable[[], None]) -> None:
+    """Call `slot` when the user changes a final answer's control, whatever its kind."""
+    if isinstance(control, QComboBox):
+        control.currentIndexChanged.connect(lambda _i: slot())
+    elif isinstance(control, QLineEdit):
+        control.textEdited.connect(lambda _t: slot())
+    elif isinstance(control, QPlainTextEdit):
+        control.textChanged.connect(slot)
 
 
 class ModerationForm(QWidget):
@@ -173,6 +184,7 @@ class ModerationForm(QWidget):
             grid.addWidget(box, row, final_col, Qt.AlignmentFlag.AlignTop)
             self.finals[key] = control
             self.errors[key] = error
+            _on_edit(control, error.hide)  # a message goes once its field is changed
             row += 1
 
         # What each auditor wrote.
@@ -217,6 +229,7 @@ class ModerationForm(QWidget):
         page.addWidget(QLabel("<b>Rationale</b> (required where the reviews differ)"))
         page.addWidget(self.rationale)
         page.addWidget(self.rationale_error)
+        self.rationale.textChanged.connect(self.rationale_error.hide)
         self.panel = None
         if v.kind == "multi_agency":
             self.panel = _Text("Shared findings, learning and actions of the panel", height=64)
@@ -299,10 +312,13 @@ class ModerationForm(QWidget):
         answers = {k: Answer(_value(c)) for k, c in self.finals.items() if k != "overall"}
         return answers, _value(self.finals["overall"])
 
-    def _show_errors(self, exc: ValidationError) -> None:
-        self.extras.setCurrentWidget(self.moderation_tab)
+    def _clear_errors(self) -> None:
         for label in [*self.errors.values(), self.rationale_error]:
             label.hide()
+
+    def _show_errors(self, exc: ValidationError) -> None:
+        self.extras.setCurrentWidget(self.moderation_tab)
+        self._clear_errors()
         for key, text in exc.fields.items():
             label = self.rationale_error if key == "rationale" else self.errors.get(key)
             if label is not None:
@@ -448,9 +464,28 @@ class ModerationForm(QWidget):
         return True
 
     def confirm(self) -> None:
+        answers, overall = self.final_answers()
+        # The grades first: ask about feedback to the worker only once they could be confirmed.
+        try:
+            problems = audits.confirm_problems(
+                self.db,
+                self.actor,
+                self.audit_uuid,
+                answers=answers,
+                overall=overall,
+                rationale=self.rationale.toPlainText(),
+            )
+        except AuditToolError:
+            problems = {}  # confirming says what is wrong
+        if problems:
+            self._show_errors(
+                ValidationError(
+                    f"The audit cannot be confirmed: {len(problems)} thing(s) missing", problems
+                )
+            )
+            return
         if not self._worker_feedback_checked():
             return
-        answers, overall = self.final_answers()
         try:
             self.view = audits.confirm(
                 self.db,
@@ -483,6 +518,7 @@ class ModerationForm(QWidget):
         ]:
             button.setVisible(False)
         self.rationale.setReadOnly(True)
+        self._clear_errors()
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText("Final grades confirmed. The audit is final and locked.")
         self.message.show()

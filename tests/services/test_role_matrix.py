@@ -603,6 +603,14 @@ OPS: list[Op] = [
         logged=False,
     ),
     Op(
+        "audits.confirm_problems",
+        audits.confirm_problems,
+        lambda d, a, w, t: audits.confirm_problems(
+            d, a, _a(w, "moderation"), answers=role_world.grades(d, w["lead"]), overall=GOOD
+        ),
+        roles("audit.moderate"),
+    ),
+    Op(
         "audits.confirm",
         audits.confirm,
         lambda d, a, w, t: audits.confirm(

@@ -591,3 +591,50 @@ def test_a_typed_future_date_is_refused_not_changed(qtbot, sqlite_world, on_moda
     assert dialog.exec() == QDialog.DialogCode.Rejected
     assert seen == {"typed": future, "error": "The date cannot be in the future", "open": True}
     assert feedback.list_feedback(world.db, world.lead) == []  # nothing saved
+
+
+def test_confirm_checks_the_grades_before_asking_about_worker_feedback(
+    qtbot, sqlite_world, on_modal, show_window
+):
+    """The rationale is missing: say so first (no question about feedback to the worker yet),
+    clear the message once it is typed, and leave no red message once the audit is locked."""
+    world = sqlite_world
+    uuid = looped_audit(world)
+    complete_review(world, world.auditor, uuid, overall="good")
+    complete_review(world, world.auditor2, uuid, overall="requires_improvement")
+    mod = show_window(ModerationForm(world.db, world.moderator, uuid))
+    mod.resize(1100, 760)
+    overall = mod.finals["overall"]
+    overall.setCurrentIndex(overall.findData("good"))
+
+    with _NoModal() as guard:
+        qtbot.mouseClick(mod.confirm_button, LEFT)
+    assert guard.seen == []  # not asked about worker feedback while the grades cannot go
+    assert mod.rationale_error.isVisible()
+    assert "say why" in mod.rationale_error.text()
+    graded = [item.key for item in mod.template.graded_items]
+    shown = [k for k, label in mod.errors.items() if label.isVisible()]
+    assert shown == graded  # every fault at once
+    assert audits.get_audit(world.db, world.lead, uuid).status == "in_moderation"
+
+    for key in graded:  # the auditors differ on every area: take A's grade
+        qtbot.mouseClick(mod.take_buttons[(key, 0)], LEFT)
+        assert not mod.errors[key].isVisible()
+
+    mod.rationale.setFocus()
+    qtbot.keyClicks(mod.rationale, "B's review missed the latest plan")
+    assert not mod.rationale_error.isVisible()  # cleared once fixed
+
+    asked: list[str] = []
+
+    def answer_yes(box: QWidget) -> None:
+        asked.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), LEFT)
+
+    on_modal(_safely(qtbot, answer_yes))
+    with qtbot.waitSignal(mod.confirmed):
+        qtbot.mouseClick(mod.confirm_button, LEFT)
+    assert len(asked) == 1  # now asked, once
+    assert audits.get_audit(world.db, world.lead, uuid).status == "final"
+    assert not any(label.isVisible() for label in [*mod.errors.values(), mod.rationale_error])
+    assert mod.message.text() == "Final grades confirmed. The audit is final and locked."

@@ -103,13 +103,14 @@ def test_a_looped_audit_through_the_gui(qtbot, sqlite_world, on_modal):
     take_a = mod.findChild(QPushButton, "moderation_take_overall_0")
     qtbot.mouseClick(take_a, Qt.MouseButton.LeftButton)
     assert mod.finals["overall"].currentData() == "good"
-    asked: list[str] = []  # no feedback to the worker is recorded: asked once, first
-    on_modal(_answer_yes(qtbot, asked))
+    # The grades first: the missing rationale is said before any question.
     qtbot.mouseClick(mod.confirm_button, Qt.MouseButton.LeftButton)
-    assert asked and "Feedback to the worker" in asked[0]
     assert mod.rationale_error.isVisible() and "say why" in mod.rationale_error.text()
     qtbot.keyClicks(mod.rationale, "Evidence supports Good; B's Outstanding is not evidenced")
+    asked: list[str] = []  # no feedback to the worker is recorded: asked once, then confirmed
+    on_modal(_answer_yes(qtbot, asked))
     qtbot.mouseClick(mod.confirm_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "Feedback to the worker" in asked[0]
     assert "confirmed" in mod.message.text()
 
     final = audits.get_audit(world.db, world.lead, uuid)
