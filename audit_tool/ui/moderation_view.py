@@ -122,8 +122,20 @@ class ModerationForm(QWidget):
         body = QWidget()
         grid = QGridLayout(body)
         grid.addWidget(QLabel("<b>Item</b>"), 0, 0)
+        self.take_all_values: list[dict[str, str]] = [{} for _ in letters]
+        self.take_all_buttons: list[QPushButton] = []
         for i, letter in enumerate(letters):
-            grid.addWidget(QLabel(f"<b>{letter}</b>"), 0, 1 + i)
+            head = QHBoxLayout()
+            head.addWidget(QLabel(f"<b>{letter}</b>"), 1)
+            if self.editable and not v.reviews[i].hidden:
+                take_all = QPushButton(f"Take all of {letter}")
+                take_all.setObjectName(f"moderation_takeAll_{i}")
+                take_all.setAccessibleName(f"Take every answer of {letter}")
+                take_all.setToolTip(f"Use {letter}'s answer for every item {letter} answered")
+                take_all.clicked.connect(lambda _c=False, n=i: self._take_all(n))
+                head.addWidget(take_all)
+                self.take_all_buttons.append(take_all)
+            grid.addLayout(head, 0, 1 + i)
         final_col = 1 + len(letters)
         grid.addWidget(QLabel("<b>Final</b>"), 0, final_col)
         grid.setColumnStretch(0, 3)
@@ -158,14 +170,27 @@ class ModerationForm(QWidget):
                 text.setToolTip(comment)
                 text.setStyleSheet(style)
                 text.setWordWrap(True)
-                cell_layout.addWidget(text, 1)
+                value_box = QVBoxLayout()
+                value_box.setSpacing(1)
+                value_box.addWidget(text)
+                if comment and not review.hidden:
+                    # The evidence, on screen beside the grade (not only on hover).
+                    evidence = QLabel(comment)
+                    evidence.setObjectName(f"moderation_evidence_{key}_{i}")
+                    evidence.setAccessibleName(f"{self.letters[i]}'s evidence for {label}")
+                    evidence.setWordWrap(True)
+                    evidence.setTextFormat(Qt.TextFormat.PlainText)
+                    evidence.setStyleSheet("font-style: italic;")
+                    value_box.addWidget(evidence)
+                cell_layout.addLayout(value_box, 1)
                 if self.editable and kind != "text" and value not in (None, ""):
                     take = QPushButton(f"Take {self.letters[i]}")
                     take.setObjectName(f"moderation_take_{key}_{i}")
                     take.setAccessibleName(f"Take {self.letters[i]}'s answer for {label}")
                     take.clicked.connect(lambda _c=False, k=key, val=value: self._take(k, val))
-                    cell_layout.addWidget(take)
+                    cell_layout.addWidget(take, 0, Qt.AlignmentFlag.AlignTop)
                     self.take_buttons[(key, i)] = take
+                    self.take_all_values[i][key] = value
                 grid.addWidget(cell, row, 1 + i, Qt.AlignmentFlag.AlignTop)
             control = self._control(kind)
             control.setObjectName(f"moderation_final_{key}")
@@ -307,6 +332,10 @@ class ModerationForm(QWidget):
 
     def _take(self, key: str, value: str | None) -> None:
         _set_value(self.finals[key], value)
+
+    def _take_all(self, index: int) -> None:
+        for key, value in self.take_all_values[index].items():
+            _set_value(self.finals[key], value)
 
     def final_answers(self) -> tuple[dict[str, Answer], str | None]:
         answers = {k: Answer(_value(c)) for k, c in self.finals.items() if k != "overall"}
@@ -512,6 +541,7 @@ class ModerationForm(QWidget):
             widget.setEnabled(False)
         for button in [
             *self.take_buttons.values(),
+            *self.take_all_buttons,
             self.return_button,
             self.save_button,
             self.confirm_button,

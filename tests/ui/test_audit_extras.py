@@ -638,3 +638,51 @@ def test_confirm_checks_the_grades_before_asking_about_worker_feedback(
     assert audits.get_audit(world.db, world.lead, uuid).status == "final"
     assert not any(label.isVisible() for label in [*mod.errors.values(), mod.rationale_error])
     assert mod.message.text() == "Final grades confirmed. The audit is final and locked."
+
+
+def test_moderating_reviews_that_mostly_agree_takes_at_most_8_clicks(
+    qtbot, sqlite_world, on_modal, show_window
+):
+    """The evidence is on screen beside each grade, and "Take all of A" settles the items the
+    auditors differ on: counted, confirming takes 4 clicks (at most 8 allowed)."""
+    from audit_tool.services import templates
+    from audit_tool.services.audits import Answer
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    tpl = templates.get_template(world.db, world.lead, "moderated_case_file")
+    for actor, plans in ((world.auditor, "good"), (world.auditor2, "requires_improvement")):
+        review = audits.get_audit(world.db, actor, uuid).my_review
+        answers = {i.key: Answer("good") for i in tpl.graded_items}
+        answers["plans"] = Answer(plans, f"{actor.name}: the plan is dated March")
+        audits.save_review(world.db, actor, review, answers=answers, overall="good")
+        audits.submit_review(world.db, actor, review)
+
+    mod = show_window(ModerationForm(world.db, world.moderator, uuid))
+    mod.resize(1100, 760)
+    evidence_b = mod.findChild(QLabel, "moderation_evidence_plans_1")
+    assert evidence_b is not None and evidence_b.isVisible()  # readable without hovering
+    assert evidence_b.text() == "Bea Auditor: the plan is dated March"
+
+    clicks = {"n": 0}
+
+    def click(widget: QWidget) -> None:
+        clicks["n"] += 1
+        qtbot.mouseClick(widget, LEFT)
+
+    click(mod.findChild(QPushButton, "moderation_takeAll_0"))
+    assert mod.finals["plans"].currentData() == "good"
+    click(mod.rationale)
+    qtbot.keyClicks(mod.rationale, "A's reading of the plan is right")
+
+    def answer_yes(box: QWidget) -> None:
+        click(box.button(QMessageBox.StandardButton.Yes))
+
+    on_modal(_safely(qtbot, answer_yes))
+    with qtbot.waitSignal(mod.confirmed):
+        click(mod.confirm_button)
+    final = audits.get_audit(world.db, world.lead, uuid)
+    assert (final.status, final.moderation.answers["plans"].value) == ("final", "good")
+    assert clicks["n"] <= 8
+    assert clicks["n"] == 4
+    assert not mod.findChild(QPushButton, "moderation_takeAll_0").isVisible()  # locked
