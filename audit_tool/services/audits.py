@@ -1194,6 +1194,9 @@ class ConcernRow:
     response: str
     responded_by: str | None
     responded_at: datetime | None
+    # Who sees it at once, with why: "Priya Lead (QA lead)", "Tom Manager (the case's
+    # manager)", "Morgan Moderator (moderator of the audit)", "Bea Auditor (auditor)".
+    informed: tuple[str, ...] = ()
 
 
 def raise_concern(
@@ -1230,6 +1233,35 @@ def raise_concern(
         return _concern_row(session, concern)
 
 
+def _informed(session: Session, concern: UrgentConcern, case: Case) -> tuple[str, ...]:
+    """Everyone who sees the concern at once (the raiser aside), each with their part."""
+    from audit_tool.models import PersonRole
+
+    told: dict[int, str] = {}
+    leads = session.scalars(
+        select(Person)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == "lead", Person.active.is_(True))
+        .order_by(Person.name)
+    )
+    for person in leads:
+        told.setdefault(person.id, f"{person.name} (QA lead)")
+    if case.manager_id is not None:
+        manager = session.get(Person, case.manager_id)
+        if manager is not None:
+            told.setdefault(manager.id, f"{manager.name} (the case's manager)")
+    audit = session.get(Audit, concern.audit_id) if concern.audit_id else None
+    if audit is not None:
+        if audit.moderator is not None:
+            told.setdefault(audit.moderator.id, f"{audit.moderator.name} (moderator of the audit)")
+        for review in audit.reviews:
+            reviewer = session.get(Person, review.reviewer_id)
+            if reviewer is not None:
+                told.setdefault(reviewer.id, f"{reviewer.name} (auditor)")
+    told.pop(concern.raised_by_id, None)
+    return tuple(told.values())
+
+
 def _concern_row(session: Session, concern: UrgentConcern) -> ConcernRow:
     case = session.get(Case, concern.case_id)
     raised = session.get(Person, concern.raised_by_id)
@@ -1248,15 +1280,38 @@ def _concern_row(session: Session, concern: UrgentConcern) -> ConcernRow:
         concern.response,
         responder.name if responder else None,
         concern.responded_at,
+        _informed(session, concern, case),
     )
 
 
 def _concern_filter(actor: Actor) -> Any:
-    """Who sees a concern: leads all; a case's manager theirs; anyone the ones they raised."""
+    """Who sees a concern: leads all; a case's manager theirs; the audit's auditors and
+    moderator those raised on it; anyone the ones they raised."""
     if "lead" in actor.roles:
         return True
     managed = select(Case.id).where(Case.manager_id == actor.person_id)
-    return or_(UrgentConcern.case_id.in_(managed), UrgentConcern.raised_by_id == actor.person_id)
+    reviewing = select(Review.audit_id).where(Review.reviewer_id == actor.person_id)
+    moderating = select(Audit.id).where(Audit.moderator_id == actor.person_id)
+    return or_(
+        UrgentConcern.case_id.in_(managed),
+        UrgentConcern.raised_by_id == actor.person_id,
+        UrgentConcern.audit_id.in_(reviewing),
+        UrgentConcern.audit_id.in_(moderating),
+    )
+
+
+def audit_concerns(db: Any, actor: Actor, audit_uuid: str) -> list[ConcernRow]:
+    """The urgent concerns raised on one audit, newest first, for the audit's screens."""
+    require(actor, "concern.raise")
+    with db.session() as session:
+        audit = _audit(session, audit_uuid)
+        _check_can_view(actor, audit)
+        stmt = (
+            select(UrgentConcern)
+            .where(UrgentConcern.audit_id == audit.id, _concern_filter(actor))
+            .order_by(UrgentConcern.raised_at.desc())
+        )
+        return [_concern_row(session, c) for c in session.scalars(stmt)]
 
 
 def list_concerns(db: Any, actor: Actor, *, open_only: bool = True) -> list[ConcernRow]:

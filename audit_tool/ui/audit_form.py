@@ -38,7 +38,13 @@ from audit_tool.services.templates import TemplateItemRow, TemplateRow
 from audit_tool.store import Database
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import ERROR_STYLE, banner, confirm, show_checkout_note
+from audit_tool.ui.forms import (
+    ERROR_STYLE,
+    banner,
+    confirm,
+    show_checkout_note,
+    show_concerns,
+)
 from audit_tool.ui.local_drafts import FormDrafts
 
 AUTOSAVE_MS = 3000
@@ -111,6 +117,9 @@ class AuditForm(QWidget):
         self.checkout_note = banner("auditForm_checkoutNote")
         outer.addWidget(self.checkout_note)
         show_checkout_note(self.checkout_note, self.view, actor)
+        self.concern_note = banner("auditForm_concerns")
+        outer.addWidget(self.concern_note)
+        self.show_concerns()
 
         body = QWidget()
         grid = QGridLayout(body)
@@ -522,7 +531,16 @@ class AuditForm(QWidget):
 
         self.save()
         if ConcernDialog(self.db, self.actor, self.audit_uuid, self).exec():
+            self.show_concerns()
             self.concern_raised.emit()
+
+    def show_concerns(self) -> None:
+        """The audit's urgent concerns in full above the form (who raised, why, who knows)."""
+        try:
+            concerns = audits.audit_concerns(self.db, self.actor, self.audit_uuid)
+        except AuditToolError:
+            concerns = []
+        show_concerns(self.concern_note, concerns)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.save()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,7 +24,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import ConcernRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import FieldForm
+from audit_tool.ui.forms import FieldForm, concern_text
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 
@@ -101,6 +101,12 @@ class ConcernsView(QWidget):
             return
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        for column in (3, 4, 6):  # the texts wrap at a readable width, never cut off
+            self.table.setColumnWidth(
+                column,
+                min(self.table.columnWidth(column), self.fontMetrics().averageCharWidth() * 45),
+            )
+        self.table.resizeRowsToContents()
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         if rows:
@@ -131,7 +137,9 @@ class RespondDialog(QDialog):
         self.setWindowTitle(f"Respond: concern on case {concern.case_ref}")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        what = QLabel(f"<b>{concern.raised_by}</b> raised: {_escape(concern.what)}")
+        what = QLabel(concern_text(concern))
+        what.setObjectName("respond_concern")
+        what.setTextFormat(Qt.TextFormat.PlainText)
         what.setWordWrap(True)
         layout.addWidget(what)
         self.form = FieldForm("respond_", "response", "respond_message")
@@ -159,7 +167,3 @@ class RespondDialog(QDialog):
             show_error(self, "Not recorded", exc)
             return
         self.accept()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

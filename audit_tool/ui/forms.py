@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from audit_tool.errors import ValidationError
+from audit_tool.services.audits import ConcernRow
 
 ERROR_STYLE = "color: #b00020;"
 BANNER_STYLE = "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
@@ -29,6 +30,32 @@ def show_checkout_note(label: QLabel, view: object, actor: object) -> None:
     label.setTextFormat(Qt.TextFormat.PlainText)  # names and file names, not markup
     label.setText(note.banner(actor) if note is not None else "")
     label.setVisible(note is not None)
+
+
+def concern_text(c: ConcernRow) -> str:
+    """An urgent concern in words, whole, for an audit's screen."""
+    lines = [
+        f"Urgent safeguarding concern raised by {c.raised_by} "
+        f"on {c.raised_at.astimezone():%d %b %Y at %H:%M}: {c.what}"
+    ]
+    if c.why_urgent:
+        lines.append(f"Why urgent: {c.why_urgent}")
+    if c.informed:
+        lines.append("Seen at once by: " + ", ".join(c.informed))
+    if c.status == "open":
+        lines.append("Open until a QA lead or the case's manager records what was done.")
+    else:
+        lines.append(f"Closed by {c.responded_by}: {c.response}")
+    return "\n".join(lines)
+
+
+def show_concerns(label: QLabel, concerns: list[ConcernRow]) -> None:
+    """Show the audit's urgent concerns, each in full, on `label`, or hide it."""
+    from PySide6.QtCore import Qt
+
+    label.setTextFormat(Qt.TextFormat.PlainText)  # what people typed, never markup
+    label.setText("\n\n".join(concern_text(c) for c in concerns))
+    label.setVisible(bool(concerns))
 
 
 def field_with_error(widget: QWidget, name: str, label: str) -> tuple[QWidget, QLabel]:

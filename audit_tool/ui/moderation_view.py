@@ -36,7 +36,13 @@ from audit_tool.store import Database
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import ERROR_STYLE, banner, confirm, show_checkout_note
+from audit_tool.ui.forms import (
+    ERROR_STYLE,
+    banner,
+    confirm,
+    show_checkout_note,
+    show_concerns,
+)
 
 CLAIM_RENEW_MS = 30_000  # well inside claims.DEFAULT_TTL, so a live screen never lapses
 
@@ -115,6 +121,12 @@ class ModerationForm(QWidget):
         self.checkout_note = banner("moderation_checkoutNote")
         outer.addWidget(self.checkout_note)
         show_checkout_note(self.checkout_note, v, actor)
+        self.concern_note = banner("moderation_concerns")
+        outer.addWidget(self.concern_note)
+        try:
+            show_concerns(self.concern_note, audits.audit_concerns(db, actor, audit_uuid))
+        except AuditToolError:
+            self.concern_note.hide()
         self.claim_timer = QTimer(self)
         self.claim_timer.setInterval(CLAIM_RENEW_MS)
         self.claim_timer.timeout.connect(self.renew_claim)

@@ -272,6 +272,30 @@ def test_urgent_concern_needs_a_response_from_a_lead_or_the_manager(world):
         audits.respond_to_concern(db, world.lead, concern.uuid, "again")
 
 
+def test_an_urgent_concern_says_who_was_told_and_reaches_everyone_on_the_audit(world):
+    """The raiser sees who was told; the audit's moderator and other auditor see it too."""
+    db = world.db
+    uuid = looped_audit(world)
+    concern = audits.raise_concern(
+        db, world.auditor, uuid, what="Child seen with bruising", why_urgent="No visit since"
+    )
+    assert concern.informed == (
+        "Priya Lead (QA lead)",
+        "Terry Manager (the case's manager)",
+        "Morgan Moderator (moderator of the audit)",
+        "Bea Auditor (auditor)",
+    )
+    for actor in (world.moderator, world.auditor2, world.auditor, world.lead):
+        assert [c.uuid for c in audits.list_concerns(db, actor)] == [concern.uuid]
+        (on_audit,) = audits.audit_concerns(db, actor, uuid)
+        assert (on_audit.what, on_audit.why_urgent) == (
+            "Child seen with bruising",
+            "No visit since",
+        )
+    other = looped_audit(world, ref="C1001", programme="p-other")
+    assert audits.audit_concerns(db, world.lead, other) == []
+
+
 def test_every_saved_change_counts_in_the_audit_revision(world):
     """Packs compare audits by revision: a review saved or submitted is a change of the audit."""
     uuid = looped_audit(world)

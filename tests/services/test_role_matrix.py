@@ -656,6 +656,12 @@ OPS: list[Op] = [
         roles("concern.raise"),
     ),
     Op(
+        "audits.audit_concerns",
+        audits.audit_concerns,
+        lambda d, a, w, t: audits.audit_concerns(d, a, _a(w, "review")),
+        roles("concern.raise"),
+    ),
+    Op(
         "audits.open_concern_count",
         audits.open_concern_count,
         lambda d, a, w, t: audits.open_concern_count(d, a),

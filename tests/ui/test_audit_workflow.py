@@ -324,3 +324,43 @@ def test_windows_open_close_and_open_again(qtbot, sqlite_world):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert window not in owner._windows
     assert view._windows == [] and lead_view._windows == []
+
+
+def test_an_urgent_concern_shows_on_the_audit_and_moderation_screens(qtbot, sqlite_world, on_modal):
+    """Raised from the form: the raiser sees who was told; the other auditor's form and the
+    moderation screen show it with its full text."""
+    from PySide6.QtWidgets import QPushButton as Button
+
+    from tests.factories import complete_review
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    why = "The child said at school today that " + "they are frightened to go home " * 6
+    form = show_and_activate(qtbot, AuditForm(world.db, world.auditor, uuid))
+    assert not form.concern_note.isVisible()
+
+    def raise_it(dialog):
+        boxes = dialog.findChildren(QPlainTextEdit)
+        qtbot.keyClicks(boxes[0], "Bruising on the arm, not explained")
+        qtbot.keyClicks(boxes[1], why)
+        qtbot.mouseClick(dialog.findChild(Button, "concern_raise"), Qt.MouseButton.LeftButton)
+
+    on_modal(raise_it)
+    with qtbot.waitSignal(form.concern_raised):
+        form.raise_concern()
+    shown = form.concern_note.text()
+    assert form.concern_note.isVisible()
+    assert "Bruising on the arm, not explained" in shown
+    assert f"Why urgent: {why.strip()}" in shown  # whole, not cut off
+    assert (
+        "Seen at once by: Priya Lead (QA lead), Terry Manager (the case's manager), "
+        "Morgan Moderator (moderator of the audit), Bea Auditor (auditor)"
+    ) in shown
+
+    other = show_and_activate(qtbot, AuditForm(world.db, world.auditor2, uuid))
+    assert other.concern_note.isVisible() and "Bruising on the arm" in other.concern_note.text()
+    complete_review(world, world.auditor, uuid)
+    complete_review(world, world.auditor2, uuid)
+    mod = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    assert mod.concern_note.isVisible()
+    assert f"Why urgent: {why.strip()}" in mod.concern_note.text()

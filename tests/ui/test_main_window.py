@@ -75,6 +75,10 @@ def test_an_urgent_concern_shows_at_once_until_answered(qtbot, sqlite_world, on_
     assert view.model.rowCount() == 1 and view.model.index(0, 3).data() == "Bruising seen"
 
     def respond(dialog):
+        from PySide6.QtWidgets import QLabel
+
+        shown = dialog.findChild(QLabel, "respond_concern").text()
+        assert "Bruising seen" in shown and "Why urgent: Today" in shown
         qtbot.keyClicks(dialog.findChild(QPlainTextEdit), "Strategy discussion held")
         qtbot.mouseClick(dialog.findChild(QPushButton, "respond_ok"), Qt.MouseButton.LeftButton)
 
