@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -298,6 +299,18 @@ class AuditExtrasPanel(QTabWidget):
         self.worker_status.setObjectName("extras_workerStatus")
         self.worker_status.setWordWrap(True)
         outer.addWidget(self.worker_status)
+        sheet_note = QLabel(
+            "Once the audit is confirmed: its findings on one page for the worker and their "
+            "manager (final grades, what works, what to improve, actions, the rationale). "
+            "Saving it records the feedback as given today."
+        )
+        sheet_note.setWordWrap(True)
+        outer.addWidget(sheet_note)
+        self.worker_sheet_button = QPushButton("Feedback &sheet for the worker (PDF)...")
+        self.worker_sheet_button.setObjectName("extras_workerSheet")
+        self.worker_sheet_button.clicked.connect(self.export_worker_sheet)
+        outer.addWidget(self.worker_sheet_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._sheet_worker: Any = None
         return page
 
     # -- state
@@ -383,6 +396,9 @@ class AuditExtrasPanel(QTabWidget):
         self.action_complete.setEnabled(may_act and is_open)
         self.action_cancel.setEnabled(may_act and is_open)
         self.worker_save.setEnabled(part and self.actor.can("learning.record"))
+        self.worker_sheet_button.setEnabled(
+            part and self.actor.can("learning.record") and self.final and self._sheet_worker is None
+        )
         self._worker_inputs()
 
     # -- family feedback
@@ -539,6 +555,57 @@ class AuditExtrasPanel(QTabWidget):
         self.to_manager.setEnabled(may)
         self.given_on.setEnabled(may and given)
         self.how.setEnabled(may and given)
+
+    def export_worker_sheet(self) -> None:
+        """Save the one-page sheet (off the GUI thread), then record the feedback as given."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from audit_tool.services import worker_sheet
+        from audit_tool.ui.workers import Worker
+
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Save the feedback sheet",
+            str(Path.home() / f"feedback-{self.view.case_ref}.pdf"),
+            "PDF files (*.pdf)",
+        )
+        if not path:
+            return
+        db, actor, uuid = self.db, self.actor, self.audit_uuid
+        worker = Worker(lambda _progress: worker_sheet.export_sheet(db, actor, uuid, path))
+        self._sheet_worker = worker
+        worker.signals.finished.connect(self._sheet_saved)
+        worker.signals.failed.connect(self._sheet_failed)
+        self.worker_status.setText("Making the feedback sheet...")
+        self._enable()
+        worker.start()
+
+    def _sheet_saved(self, path: object) -> None:
+        from audit_tool.services import worker_sheet
+
+        self._sheet_worker = None
+        try:
+            row = worker_sheet.record_sheet_given(self.db, self.actor, self.audit_uuid)
+        except AuditToolError as exc:
+            show_error(self, "Feedback to the worker not recorded", exc)
+            self._enable()
+            return
+        self._fill_worker(row)
+        name = Path(str(path)).name
+        self.worker_status.setText(f"Saved {name}. " + self.worker_status.text())
+        self._enable()
+        self.changed.emit()
+
+    def _sheet_failed(self, exc: object) -> None:
+        self._sheet_worker = None
+        self._enable()
+        if isinstance(exc, AuditToolError):
+            show_error(self, "Feedback sheet not saved", exc)
+        elif isinstance(exc, OSError):
+            problem = AuditToolError(f"Could not write the file: {exc.strerror or exc}")
+            show_error(self, "Feedback sheet not saved", problem)
+        else:
+            raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
 
     def save_worker_feedback(self) -> None:
         for label in (self.given_on_error, self.how_error):

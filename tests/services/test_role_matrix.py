@@ -44,6 +44,7 @@ from audit_tool.services import (
     retention,
     settings,
     templates,
+    worker_sheet,
 )
 from audit_tool.services.actors import PERMISSIONS, Actor
 from audit_tool.services.cases import CaseInput, CaseQuery
@@ -891,6 +892,27 @@ OPS: list[Op] = [
             given_to_manager=False,
             given_on=TODAY - timedelta(days=1),
         ),
+        roles("learning.record"),
+        write=True,
+    ),
+    Op(
+        "worker_sheet.worker_sheet",
+        worker_sheet.worker_sheet,
+        lambda d, a, w, t: worker_sheet.worker_sheet(d, a, _a(w, "final")),
+        roles("learning.record"),
+        write=True,
+    ),
+    Op(
+        "worker_sheet.export_sheet",
+        worker_sheet.export_sheet,
+        lambda d, a, w, t: worker_sheet.export_sheet(d, a, _a(w, "final"), t / "sheet.pdf"),
+        roles("learning.record"),
+        write=True,
+    ),
+    Op(
+        "worker_sheet.record_sheet_given",
+        worker_sheet.record_sheet_given,
+        lambda d, a, w, t: worker_sheet.record_sheet_given(d, a, _a(w, "final")),
         roles("learning.record"),
         write=True,
     ),

@@ -686,3 +686,43 @@ def test_moderating_reviews_that_mostly_agree_takes_at_most_8_clicks(
     assert clicks["n"] <= 8
     assert clicks["n"] == 4
     assert not mod.findChild(QPushButton, "moderation_takeAll_0").isVisible()  # locked
+
+
+def test_the_feedback_sheet_is_saved_and_records_feedback_given(
+    qtbot, sqlite_world, show_window, monkeypatch, tmp_path
+):
+    """From a confirmed audit: one click (and a file name) gives the worker's one-page sheet,
+    and the audit then shows feedback given to the worker and their manager today."""
+    import io
+
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+
+    from tests.factories import final_audit
+
+    world = sqlite_world
+    open_audit = looped_audit(world, ref="C1001", programme="p-other")
+    uuid = final_audit(world)
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+
+    not_final = show_window(AuditForm(world.db, world.auditor, open_audit))
+    _open_tab(qtbot, not_final.extras, not_final.extras.worker_tab)
+    assert not not_final.extras.worker_sheet_button.isEnabled()  # not confirmed yet
+
+    mod = show_window(ModerationForm(world.db, world.moderator, uuid))
+    panel = mod.extras
+    _open_tab(qtbot, panel, panel.worker_tab)
+    assert panel.worker_sheet_button.isEnabled()
+    with qtbot.waitSignal(panel.changed, timeout=20000):
+        qtbot.mouseClick(panel.worker_sheet_button, LEFT)
+    assert panel.worker_status.text().startswith("Saved sheet.pdf. ")
+    stored = learning.get_worker_feedback(world.db, world.lead, uuid)
+    assert (stored.given_to_worker, stored.given_to_manager, stored.given_on) == (
+        True,
+        True,
+        date.today(),
+    )
+    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    assert len(reader.pages) == 1
+    assert "Feedback on the audit of case C1000" in reader.pages[0].extract_text()
