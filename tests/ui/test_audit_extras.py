@@ -695,8 +695,8 @@ def test_the_feedback_sheet_is_saved_and_records_feedback_given(
     and the audit then shows feedback given to the worker and their manager today."""
     import io
 
-    from PySide6.QtWidgets import QFileDialog
     from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
 
     from tests.factories import final_audit
 
