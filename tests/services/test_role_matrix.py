@@ -38,6 +38,7 @@ from audit_tool.services import (
     feedback,
     learning,
     learning_export,
+    my_work,
     packs,
     programmes,
     reference,
@@ -894,6 +895,12 @@ OPS: list[Op] = [
         ),
         roles("learning.record"),
         write=True,
+    ),
+    Op(
+        "my_work.my_work",
+        my_work.my_work,
+        lambda d, a, w, t: my_work.my_work(d, a),
+        ALL,
     ),
     Op(
         "worker_sheet.worker_sheet",
