@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         row.addWidget(right, 1)
         self.setCentralWidget(central)
 
+        self._add_view("mywork", "My work", self._make_my_work, "audit.view")
         self._add_view("cases", "Cases", self._make_cases, "case.view")
         self._add_view("audits", "Audits", self._make_audits, "audit.view")
         self._add_view("programmes", "Programmes", self._make_programmes, "programme.view")
@@ -142,6 +143,57 @@ class MainWindow(QMainWindow):
         item.setSizeHint(QSize(150, 38))
         self.sidebar.addItem(item)
         self._factories[key] = (label, factory)
+
+    def _make_my_work(self) -> QWidget:
+        from audit_tool.ui.my_work_view import MyWorkView
+
+        view = MyWorkView(self.db, self.actor)
+        view.counted.connect(self._show_work_count)
+        view.open_item.connect(self.open_work_item)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._show_work_count(view.work.count)
+        return view
+
+    def _show_work_count(self, count: int) -> None:
+        if "mywork" not in self._factories:
+            return
+        item = self.sidebar.item(self.view_keys().index("mywork"))
+        item.setText(f"My work ({count})" if count else "My work")
+
+    def update_my_work(self) -> None:
+        """The count beside "My work" (refreshing the view if it was built)."""
+        if "mywork" not in self._factories:
+            return
+        view = self._views.get("mywork")
+        if view is not None:
+            view.refresh()  # type: ignore[attr-defined]
+            return
+        from audit_tool.errors import AuditToolError
+        from audit_tool.services import my_work
+
+        try:
+            self._show_work_count(my_work.my_work(self.db, self.actor).count)
+        except AuditToolError:
+            return
+
+    def open_work_item(self, item: object) -> None:
+        """Open what a My work item names: the review or moderation window, else its view."""
+        kind, uuid = getattr(item, "kind", ""), getattr(item, "uuid", "")
+        if kind in ("review", "moderation") and "audits" in self._factories:
+            audits_view = self.view("audits")
+            if kind == "review":
+                audits_view.open_review(uuid)  # type: ignore[attr-defined]
+            else:
+                audits_view.open_moderation(uuid)  # type: ignore[attr-defined]
+            return
+        target = {
+            "concern": "concerns",
+            "action": "actions",
+            "programme": "programmes",
+            "briefing": "briefings",
+        }.get(kind)
+        if target is not None:
+            self.show_view(target)
 
     def _make_cases(self) -> QWidget:
         from audit_tool.ui.case_register import CaseRegisterView
@@ -220,6 +272,7 @@ class MainWindow(QMainWindow):
             return
         self.update_concerns()
         self.update_actions()
+        self.update_my_work()
 
     def update_actions(self) -> None:
         """The count of overdue actions beside "Actions"."""
@@ -549,6 +602,8 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(state))
         last = settings.value("window/lastView")
         keys = self.view_keys()
+        if "mywork" in keys:  # the day starts with what is waiting
+            last = "mywork"
         self.show_view(str(last) if last in keys else (keys[0] if keys else ""))
 
     def save_layout(self) -> None:

@@ -16,6 +16,7 @@ def _window(qtbot, world, actor):
 def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
     assert window.view_keys() == [
+        "mywork",
         "cases",
         "audits",
         "programmes",
@@ -27,7 +28,7 @@ def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
         "concerns",
         "admin",
     ]
-    assert window.current_view_key() == "cases"
+    assert window.current_view_key() == "mywork"  # the day starts with what is waiting
     assert str(sqlite_world.db.path) in window.database_label.text()
     assert "Priya Lead" in window.user_label.text() and "QA lead" in window.user_label.text()
     assert window.view("cases").model.rowCount() == 3
@@ -41,12 +42,12 @@ def test_viewer_does_not_get_the_case_register(qtbot, sqlite_world):
 
 def test_keyboard_switches_views_and_layout_is_remembered(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
-    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view_key() == "dashboard"
     window.resize(1001, 655)
     window.close()
     again = _window(qtbot, sqlite_world, sqlite_world.lead)
-    assert again.current_view_key() == "dashboard"
+    assert again.current_view_key() == "mywork"  # My work first after login, whatever was last
     # The offscreen screen is 800 pixels wide, so Qt narrows the restored window to its
     # minimum width; the height shows the geometry came back.
     assert again.height() == 655
@@ -145,3 +146,51 @@ def test_a_viewer_sees_none_of_the_audit_work(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.viewer)
     assert not {"feedback", "learning", "actions", "audits"} & set(window.view_keys())
     assert {"briefings", "dashboard"} <= set(window.view_keys())  # reports are for viewers
+
+
+def test_my_work_is_first_counts_in_the_sidebar_and_opens_the_review(qtbot, sqlite_world):
+    """After a return, the auditor's day starts on My work: the returned review is first,
+    says whose turn it is with the moderator's comment, and one double-click opens it."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from audit_tool.services import audits
+    from audit_tool.ui.audit_form import AuditForm
+    from tests.factories import complete_review, looped_audit
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    looped_audit(world, ref="C1001", programme="p-other")
+    complete_review(world, world.auditor, uuid)
+    complete_review(world, world.auditor2, uuid)
+    review_b = audits.get_audit(world.db, world.moderator, uuid).reviews[1].uuid
+    audits.return_review(world.db, world.moderator, review_b, "Look at the March plan")
+
+    window = _window(qtbot, world, world.auditor2)
+    assert window.current_view_key() == "mywork"
+    view = window.view("mywork")
+    item = window.sidebar.item(window.view_keys().index("mywork"))
+    assert item.text() == "My work (2)"
+    first_group = view.tree.topLevelItem(0)
+    assert first_group.text(0) == "Returned to me (1)"
+    returned = first_group.child(0)
+    assert returned.text(0).startswith("Case C1000")
+    assert returned.text(1).startswith("Your turn: returned to you: Look at the March plan")
+
+    rect = view.tree.visualItemRect(returned)
+    # A double-click as the mouse sends it: a click, then the second press.
+    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    audits_view = window.view("audits")
+    qtbot.waitUntil(lambda: bool(audits_view._windows))
+    opened = audits_view._windows[-1]
+    assert opened.findChild(AuditForm).review_uuid == review_b
+    opened.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_moderator_with_nothing_waiting_is_told_so(qtbot, sqlite_world):
+    window = _window(qtbot, sqlite_world, sqlite_world.moderator)
+    view = window.view("mywork")
+    assert view.tree.topLevelItemCount() == 0
+    assert view.summary.text().startswith("Nothing is waiting for you.")
+    assert window.sidebar.item(0).text() == "My work"

@@ -13,6 +13,7 @@ from tests.ui.conftest import show_and_activate
 
 # Each view and the permission it needs (main_window._add_view).
 VIEWS = {
+    "mywork": "audit.view",
     "cases": "case.view",
     "audits": "audit.view",
     "programmes": "programme.view",
