@@ -7,7 +7,6 @@ import gc
 import getpass
 import logging
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -285,11 +284,11 @@ def run(argv: list[str]) -> int:
         if refused is not None:
             print(f"{PROG}: error: {refused}", file=sys.stderr)
             return 1
-        log_file = _write_crash_log()
-        print(
-            f"{PROG}: unexpected error: {type(exc).__name__}: {exc} (details in {log_file})",
-            file=sys.stderr,
-        )
+        # Never the exception's message: a database error's carries the statement's values.
+        from audit_tool import crash
+
+        report = crash.write_report(exc)
+        print(f"{PROG}: unexpected error ({report.kind}): {report.where()}", file=sys.stderr)
         return 70
 
 
@@ -346,16 +345,6 @@ def _briefing(db: Any, actor: Any, args: argparse.Namespace) -> int:
     if result.text is not None:
         print(f"Accessible versions: {result.text} and {result.accessible_pdf}")
     return 0
-
-
-def _write_crash_log() -> Path:
-    from audit_tool.config import data_dir
-
-    path = data_dir() / "crash.log"
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc())
-        fh.write("\n")
-    return path
 
 
 def _dispatch(args: argparse.Namespace) -> int:
