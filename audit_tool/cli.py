@@ -6,6 +6,7 @@ import argparse
 import gc
 import getpass
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -218,8 +219,6 @@ def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from audit_tool.services.actors import Actor
 
     if args.user:
-        import os
-
         from audit_tool.services import accounts
 
         username = accounts.username_for_key(db, args.user)
@@ -255,7 +254,35 @@ def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Actor.system(f"command line ({who})")
 
 
+# What a shell reports for a program stopped by SIGPIPE (128 + 13): `... | head -1` closed the
+# pipe it was writing to. Used on every platform, so scripts see one code.
+EXIT_OUTPUT_CLOSED = 141
+
+
 def run(argv: list[str]) -> int:
+    """Run the command line; a reader that stops reading (`| head -1`) ends it quietly."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            if sys.stdout is not None:  # None in a windowed build with no console
+                sys.stdout.flush()  # a closed pipe shows here, not as a message at exit
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _output_closed() -> int:
+    """Stop without a word: point stdout at the null device so that Python's own flush at
+    exit does not report the broken pipe either (the recipe in the signal module's docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (embedded, captured)
+        pass
+    return EXIT_OUTPUT_CLOSED
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -284,6 +311,8 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # our reader went away: run() ends quietly
     except Exception as exc:  # noqa: BLE001 - a user must never see a traceback
         refused = _refused_by_server(exc)
         if refused is not None:
