@@ -303,6 +303,9 @@ def _run(argv: list[str]) -> int:
         return run_gui(args.database, args.user)
     gc.enable()  # see __main__: only start-up runs without the garbage collector
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    from audit_tool import crash
+
+    crash.install_warning_hook()  # a warning's text may quote record text: never shown
     try:
         return _dispatch(args)
     except AuditToolError as exc:
@@ -319,8 +322,6 @@ def _run(argv: list[str]) -> int:
             print(f"{PROG}: error: {refused}", file=sys.stderr)
             return 1
         # Never the exception's message: a database error's carries the statement's values.
-        from audit_tool import crash
-
         report = crash.write_report(exc)
         print(f"{PROG}: unexpected error ({report.kind}): {report.where()}", file=sys.stderr)
         return 70

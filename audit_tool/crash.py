@@ -11,13 +11,17 @@ one line per library. The user sees one line naming the id and the file.
 from __future__ import annotations
 
 import errno
+import logging
 import platform
+import re
 import secrets
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 REPORT_FILE = "crash.log"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding audit_tool/
@@ -174,3 +178,33 @@ def _library(filename: str) -> str:
         return "python"
     top = parts[0]
     return top.removesuffix(".py") if len(parts) > 1 or top.endswith(".py") else top
+
+
+def redact(message: str, limit: int = 200) -> str:
+    """A library's diagnostic without the values it quotes: Qt and most libraries put what
+    they were given between quotes ('...' or "..."), and that may be record text."""
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", " ".join(message.split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def install_warning_hook() -> None:
+    """Python warnings are logged as their category and the code location only: a warning's
+    message may quote a value (a bind parameter, a cell) from a record."""
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    where = _ours(filename) or _library_path(filename)
+    logging.getLogger("audit_tool.warnings").warning(
+        "%s at %s:%s (its text is not shown: it may quote record text)",
+        category.__name__,
+        where,
+        lineno,
+    )

@@ -9,6 +9,7 @@ import re
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from audit_tool import cli, crash
@@ -141,3 +142,39 @@ def test_a_report_that_cannot_be_written_still_gives_an_id(tmp_path):
     report = crash.write_report(RuntimeError(SECRET), folder=blocked)
     assert report.path is None and "could not be written" in report.where()
     assert re.fullmatch(r"[0-9A-F]{8}", report.id)
+
+
+def test_a_warning_quoting_record_text_is_not_echoed(tmp_path, capsys, caplog, monkeypatch):
+    import warnings
+
+    path = tmp_path / "plain.sqlite"
+    open_database(path).close()
+
+    def warning_verify(database: Database) -> tuple[bool, str]:
+        warnings.warn(f"Unicode bind param {SECRET!r}", UserWarning, stacklevel=1)
+        return True, "0 entries verified"
+
+    monkeypatch.setattr("audit_tool.services.changelog.verify", warning_verify)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        code = cli.run(["--database", str(path), "log", "verify"])
+    out, err = capsys.readouterr()
+    assert code == 0 and SECRET not in out + err + caplog.text
+    # (Under pytest the log goes to caplog; on a terminal, to stderr.)
+    assert "UserWarning at tests/test_crash_reports.py:" in caplog.text
+
+
+def test_database_errors_do_not_carry_the_statement_values(db):
+    """Defence in depth: the engines hide bind parameters from error text (SQLAlchemy's
+    hide_parameters). PostgreSQL's own DETAIL line may still name a duplicate key's value,
+    which is why crash reports never hold an error's message at all."""
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError) as caught, db.session() as session:
+        session.execute(text("CREATE TEMP TABLE leak_probe (v VARCHAR(200) UNIQUE, w TEXT)"))
+        for _ in range(2):
+            session.execute(
+                text("INSERT INTO leak_probe (v, w) VALUES (:v, :w)"), {"v": "k", "w": SECRET}
+            )
+    assert SECRET not in str(caught.value)
+    assert "parameters hidden" in str(caught.value)

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
     from PySide6.QtWidgets import QWidget
 
 from audit_tool import crash
@@ -58,7 +59,8 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> 
 
 
 def install_excepthook() -> None:
-    """Unexpected errors in slots get a crash report and a dialog naming it."""
+    """Unexpected errors in slots get a crash report and a dialog naming it; Qt's messages and
+    Python's warnings are logged without the values they quote (see qt_message)."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if exc.__traceback__ is None and tb is not None:
@@ -66,3 +68,21 @@ def install_excepthook() -> None:
         show_error(None, "Audit Tool", exc)
 
     sys.excepthook = hook
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(qt_message)
+    crash.install_warning_hook()
+
+
+def qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's diagnostics, into the log with what they quote taken out: Qt names a bad input
+    between quotes (an invalid pattern, a file name), and that may be record text."""
+    from PySide6.QtCore import QtMsgType
+
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
+    where = f" ({context.file}:{context.line})" if context.file else ""
+    logging.getLogger("audit_tool.qt").log(level, "Qt: %s%s", crash.redact(message), where)
