@@ -44,6 +44,12 @@ def report_unexpected(exc: BaseException) -> crash.CrashReport:
     return report
 
 
+def unexpected_line(exc: BaseException) -> str:
+    """One line for a form's message label about an unexpected error: its kind and report."""
+    report = report_unexpected(exc)
+    return f"Something went wrong ({report.kind}); {report.where()}"
+
+
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
     if isinstance(exc, AuditToolError | str):
         message = str(exc)

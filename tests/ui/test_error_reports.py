@@ -128,3 +128,25 @@ def test_the_window_logs_python_warnings_without_their_text(qtbot, caplog, monke
     (record,) = [r for r in caplog.records if r.name == "audit_tool.warnings"]
     assert SECRET not in record.getMessage()
     assert record.getMessage().startswith("RuntimeWarning at tests/ui/test_error_reports.py:")
+
+
+def test_a_form_message_about_an_unexpected_failure_names_the_report(sqlite_db, qtbot):
+    """The offline check-out dialog's background call failing with a database error: its
+    message line names the report, not the error's text."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+
+    from audit_tool.ui.checkout_dialog import _Busy
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    buttons, message = QDialogButtonBox(dialog), QLabel(dialog)
+    busy = _Busy(dialog, buttons, message)
+
+    def raise_it() -> None:
+        raise _real_integrity_error(sqlite_db)
+
+    busy.run("Checking out...", raise_it, print)
+    qtbot.waitUntil(lambda: "report" in message.text(), timeout=10000)
+    assert message.text().startswith("Something went wrong (IntegrityError); report ")
+    assert SECRET not in message.text() and SECRET not in _crash_log()
+    assert buttons.isEnabled()
