@@ -6,6 +6,9 @@ references), and a message of our own may name a case. What it keeps is the exce
 (and its cause's), safe error codes (SQLSTATE, SQLite's error name, errno), and the code
 locations: every frame of audit_tool as file:line in function, library frames folded into
 one line per library. The user sees one line naming the id and the file.
+
+It also owns the two other ways diagnostics could echo record text: Python warnings (logged
+as category and location only) and library messages (redact() takes out what they quote).
 """
 
 from __future__ import annotations
