@@ -6,8 +6,8 @@ import argparse
 import gc
 import getpass
 import logging
+import os
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -216,17 +216,20 @@ def database_argument(args: argparse.Namespace) -> str:
 
 
 def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from audit_tool.services import reference
     from audit_tool.services.actors import Actor
 
     if args.user:
-        import os
-
         from audit_tool.services import accounts
 
         username = accounts.username_for_key(db, args.user)
-        if username is None:  # a person without a password (a database from before accounts)
-            return reference.actor_for(db, args.user)
+        if username is None:
+            # No password, no acting as them: the command line checks who you are as the
+            # login does. Unknown keys get the same line, so it does not say who exists.
+            raise AuditToolError(
+                f"--user {args.user}: no one with that key has an account with a password "
+                "here (a QA lead gives them one in Admin > Accounts); leave out --user to act "
+                "as the file's administrator"
+            )
         password = os.environ.get("AUDIT_TOOL_PASSWORD")
         if password is None:
             if sys.stdin is None or not sys.stdin.isatty():
@@ -251,7 +254,35 @@ def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Actor.system(f"command line ({who})")
 
 
+# What a shell reports for a program stopped by SIGPIPE (128 + 13): `... | head -1` closed the
+# pipe it was writing to. Used on every platform, so scripts see one code.
+EXIT_OUTPUT_CLOSED = 141
+
+
 def run(argv: list[str]) -> int:
+    """Run the command line; a reader that stops reading (`| head -1`) ends it quietly."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            if sys.stdout is not None:  # None in a windowed build with no console
+                sys.stdout.flush()  # a closed pipe shows here, not as a message at exit
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _output_closed() -> int:
+    """Stop without a word: point stdout at the null device so that Python's own flush at
+    exit does not report the broken pipe either (the recipe in the signal module's docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (embedded, captured)
+        pass
+    return EXIT_OUTPUT_CLOSED
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -272,6 +303,9 @@ def run(argv: list[str]) -> int:
         return run_gui(args.database, args.user)
     gc.enable()  # see __main__: only start-up runs without the garbage collector
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    from audit_tool import crash
+
+    crash.install_warning_hook()  # a warning's text may quote record text: never shown
     try:
         return _dispatch(args)
     except AuditToolError as exc:
@@ -280,16 +314,16 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # our reader went away: run() ends quietly
     except Exception as exc:  # noqa: BLE001 - a user must never see a traceback
         refused = _refused_by_server(exc)
         if refused is not None:
             print(f"{PROG}: error: {refused}", file=sys.stderr)
             return 1
-        log_file = _write_crash_log()
-        print(
-            f"{PROG}: unexpected error: {type(exc).__name__}: {exc} (details in {log_file})",
-            file=sys.stderr,
-        )
+        # Never the exception's message: a database error's carries the statement's values.
+        report = crash.write_report(exc)
+        print(f"{PROG}: unexpected error ({report.kind}): {report.where()}", file=sys.stderr)
         return 70
 
 
@@ -346,16 +380,6 @@ def _briefing(db: Any, actor: Any, args: argparse.Namespace) -> int:
     if result.text is not None:
         print(f"Accessible versions: {result.text} and {result.accessible_pdf}")
     return 0
-
-
-def _write_crash_log() -> Path:
-    from audit_tool.config import data_dir
-
-    path = data_dir() / "crash.log"
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc())
-        fh.write("\n")
-    return path
 
 
 def _dispatch(args: argparse.Namespace) -> int:

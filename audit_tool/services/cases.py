@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from audit_tool.errors import ConflictError, NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, Team
 from audit_tool.models.cases import CASE_TYPE_LABELS, CASE_TYPES
-from audit_tool.services import changelog, scope
+from audit_tool.services import changelog, scope, text_search
 from audit_tool.services.actors import Actor, require
 
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-_.]{0,39}$")
@@ -307,14 +307,16 @@ def _row_select() -> Select[*tuple[Any, ...]]:
 
 
 def _search_pattern(query: CaseQuery) -> str | None:
-    text_value = query.search.strip().replace("%", "").replace("_", "")
-    return f"%{text_value}%" if text_value else None
+    text_value = text_search.search_text(query.search)
+    return text_search.contains_pattern(text_value) if text_value else None
 
 
 def _like(column: Any, pattern: str, *, sqlite: bool) -> Any:
-    """Case-insensitive LIKE. SQLite's LIKE already ignores case, and is much faster than
-    lower(column) LIKE; PostgreSQL's does not, so it gets ILIKE."""
-    return column.like(pattern) if sqlite else column.ilike(pattern)
+    """Case-insensitive LIKE, wildcards typed in the search taken literally. SQLite's LIKE
+    already ignores case, and is much faster than lower(column) LIKE; PostgreSQL's does not,
+    so it gets ILIKE."""
+    escape = text_search.ESCAPE
+    return column.like(pattern, escape=escape) if sqlite else column.ilike(pattern, escape=escape)
 
 
 def _filters(query: CaseQuery, *, sqlite: bool = False) -> list[Any]:

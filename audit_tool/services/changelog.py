@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from audit_tool.errors import NotFound
 from audit_tool.models import ChangeLogEntry
 from audit_tool.models.changelog import content_digest, link_hash
+from audit_tool.services import text_search
 from audit_tool.services.actors import Actor, require
 
 _SKIP = {"created_at", "updated_at"}
@@ -241,8 +242,9 @@ def _where(flt: LogFilter) -> list[Any]:
         where.append(c.at >= _local_midnight_utc(flt.date_from))
     if flt.date_to is not None:
         where.append(c.at < _local_midnight_utc(flt.date_to + timedelta(days=1)))
-    if flt.text and flt.text.strip():
-        needle = flt.text.strip().lower()
+    wanted = text_search.search_text(flt.text)
+    if wanted:
+        needle = wanted.lower()
         where.append(
             or_(
                 func.lower(c.summary).contains(needle, autoescape=True),

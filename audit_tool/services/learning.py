@@ -36,7 +36,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.models.learning import ACTION_STATUSES
-from audit_tool.services import changelog, conflicts
+from audit_tool.services import changelog, conflicts, text_search
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.audit_extras import (
     audit_for,
@@ -388,8 +388,10 @@ def list_learning(
         stmt = stmt.where(LearningPoint.in_briefing.is_(True))
     if flt.final_only:
         stmt = stmt.where(Audit.status == "final")
-    if flt.text:
-        stmt = stmt.where(LearningPoint.text.ilike(f"%{flt.text.strip()}%"))
+    wanted = text_search.search_text(flt.text)
+    if wanted:
+        pattern = text_search.contains_pattern(wanted)
+        stmt = stmt.where(LearningPoint.text.ilike(pattern, escape=text_search.ESCAPE))
     stmt = stmt.order_by(when.desc(), LearningPoint.id.desc()).limit(limit)
     with db.session() as session:
         found = session.execute(stmt).all()

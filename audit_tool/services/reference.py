@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, PersonRole, Team
 from audit_tool.models.reference import ROLES
-from audit_tool.services import changelog
+from audit_tool.services import changelog, text_search
 from audit_tool.services.actors import Actor, require
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
@@ -348,8 +348,12 @@ def list_people(
         stmt = stmt.where(Person.role_rows.any(PersonRole.role == role))
     if users_only:
         stmt = stmt.where(Person.role_rows.any())
-    if search:
-        stmt = stmt.where(or_(Person.name.ilike(f"%{search}%"), Person.key.ilike(f"%{search}%")))
+    wanted = text_search.search_text(search)
+    if wanted:
+        pattern, escape = text_search.contains_pattern(wanted), text_search.ESCAPE
+        stmt = stmt.where(
+            or_(Person.name.ilike(pattern, escape=escape), Person.key.ilike(pattern, escape=escape))
+        )
     if not include_inactive:
         stmt = stmt.where(Person.active.is_(True))
     with db.session() as session:

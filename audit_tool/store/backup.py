@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from audit_tool.errors import DatabaseError, EncryptionKeyError
+from audit_tool import crash
+from audit_tool.errors import AuditToolError, DatabaseError, EncryptionKeyError
 
 if TYPE_CHECKING:
     from audit_tool.store.database import Database
@@ -169,8 +170,12 @@ def backup_on_exit(db: Database | None) -> Path | None:
         return None
     try:
         path = automatic_backup(db)
-    except Exception:  # noqa: BLE001 - leaving the app must not fail because of a backup
-        log.exception("The automatic backup of %s failed", db.display_name)
+    except AuditToolError as exc:  # a setting or a full disk: our own sentence
+        log.error("The automatic backup of %s failed: %s", db.display_name, exc)
+        return None
+    except Exception as exc:  # noqa: BLE001 - leaving the app must not fail because of a backup
+        report = crash.write_report(exc)  # never a driver's message: it may hold data
+        log.error("The automatic backup of %s failed: %s", db.display_name, report.where())
         return None
     log.info("Backed up %s to %s", db.display_name, path)
     return path

@@ -145,17 +145,23 @@ def _make_engine(url: URL, key: str | None = None) -> Engine:
         # The plain "sqlite" URL (no passphrase in it) with SQLCipher's DB-API module: the key
         # is set first thing on every new connection, before the pragmas below read the file.
         engine = create_engine(
-            url, module=crypto.dbapi(), creator=lambda: crypto.connect(path, key, timeout=5)
+            url,
+            module=crypto.dbapi(),
+            creator=lambda: crypto.connect(path, key, timeout=5),
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # A server that does not answer fails a connection in 5 s, not the system's TCP timeout
     # (minutes), so a save while the network is down cannot freeze the window for long.
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    # hide_parameters: an error's text never carries a statement's values (record text).
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, hide_parameters=True
+    )
 
 
 def open_database(

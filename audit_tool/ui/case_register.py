@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from audit_tool.errors import AuditToolError
 from audit_tool.models.cases import CASE_TYPE_LABELS
-from audit_tool.services import cases, reference
+from audit_tool.services import cases, reference, text_search
 from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
@@ -153,6 +153,7 @@ class CaseRegisterView(QWidget):
 
         # filters
         self.search = QLineEdit()
+        self.search.setMaxLength(text_search.MAX_CHARS)  # the services' limit
         self.search.setObjectName("caseSearch")
         self.search.setPlaceholderText("Search reference, initials, team or worker (Ctrl+F)")
         self.search.setAccessibleName("Search cases")

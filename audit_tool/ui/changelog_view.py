@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.errors import AuditToolError
-from audit_tool.services import changelog
+from audit_tool.services import changelog, text_search
 from audit_tool.services.actors import Actor
 from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
@@ -146,6 +146,7 @@ class ChangeLogView(QWidget):
         self.date_from = self._date("changelogFrom", "From date")
         self.date_to = self._date("changelogTo", "To date")
         self.text = QLineEdit()
+        self.text.setMaxLength(text_search.MAX_CHARS)  # the services' limit
         self.text.setObjectName("changelogText")
         self.text.setAccessibleName("Words in the summary")
         self.text.setPlaceholderText("Words in the summary or reason")

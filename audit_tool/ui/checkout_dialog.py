@@ -28,6 +28,7 @@ from audit_tool.services import checkout
 from audit_tool.services.actors import Actor
 from audit_tool.services.checkout import CheckinReport, CheckoutResult
 from audit_tool.store import Database
+from audit_tool.ui.errors import unexpected_line
 from audit_tool.ui.workers import Worker
 
 
@@ -79,7 +80,7 @@ class _Busy:
         if isinstance(exc, AuditToolError):
             self.message.setText(str(exc))
         else:
-            self.message.setText(f"Something went wrong: {type(exc).__name__}: {exc}")
+            self.message.setText(unexpected_line(exc))  # never the message: it may hold data
 
 
 class CheckoutDialog(QDialog):

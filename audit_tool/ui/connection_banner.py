@@ -22,6 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from audit_tool import crash
 from audit_tool.store import Database
 from audit_tool.ui.local_drafts import LocalDrafts
 from audit_tool.ui.workers import Worker
@@ -145,7 +146,9 @@ class ConnectionWatcher(QObject):
         if is_connection_lost(exc):
             self._mark_lost()
         else:
-            log.warning("Connection check of %s failed: %s", self.db.display_name, exc)
+            log.warning(
+                "Connection check of %s failed: %s", self.db.display_name, crash.summary(exc)
+            )
 
     def _mark_lost(self) -> None:
         if self.since is not None:

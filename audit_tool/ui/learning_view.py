@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.errors import AuditToolError, Cancelled
-from audit_tool.services import learning, reference
+from audit_tool.services import learning, reference, text_search
 from audit_tool.services.actors import Actor
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import FeedbackFilter
@@ -203,6 +203,7 @@ class LearningView(QWidget):
 
         # -- filters
         self.search = QLineEdit()
+        self.search.setMaxLength(text_search.MAX_CHARS)  # the services' limit
         self.search.setObjectName("learningSearch")
         self.search.setAccessibleName("Search learning points")
         self.search.setPlaceholderText("Search the text (Ctrl+F)")

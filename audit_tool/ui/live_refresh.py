@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool import crash
 from audit_tool.ui.connection_banner import ConnectionWatcher
 from audit_tool.ui.workers import Worker
 
@@ -110,7 +111,7 @@ class LiveRefresh(QObject):
         try:
             load = view.live_loader()
         except Exception as exc:  # noqa: BLE001 - reading filters must not break the window
-            log.warning("Live refresh of %s not started: %s", key, exc)
+            log.warning("Live refresh of %s not started: %s", key, crash.summary(exc))
             return
         worker = Worker(lambda _progress: load())
         worker.signals.finished.connect(
@@ -135,7 +136,7 @@ class LiveRefresh(QObject):
             return
         self._loading = None
         if not self.watcher.report(exc):
-            log.warning("Live refresh failed: %s", exc)
+            log.warning("Live refresh failed: %s", crash.summary(exc))
 
 
 class keep_scroll:  # noqa: N801 - used as a context manager

@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QTimer
 
+from audit_tool import crash
 from audit_tool.store import Database
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ class LocalDrafts:
             data = self._read(review_uuid)
             return None if data is None else LocalDraft.from_json(data)
         except Exception as exc:  # noqa: BLE001 - an unreadable copy is reported, not fatal
-            log.warning("Local draft of %s cannot be read: %s", review_uuid, exc)
+            log.warning("Local draft of %s cannot be read: %s", review_uuid, crash.summary(exc))
             return None
 
     def _read(self, review_uuid: str) -> dict[str, Any] | None:

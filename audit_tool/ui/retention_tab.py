@@ -205,8 +205,7 @@ class RetentionTab(QWidget):
     def _failed(self, exc: object) -> None:
         self._finish()
         self.status.setText("Nothing was removed")
-        if isinstance(exc, AuditToolError):
-            show_error(self, "Retention", exc)
-        else:
-            show_error(self, "Retention", AuditToolError(f"The run failed: {exc}"))
+        # An unexpected error's message is never shown (it may hold record text): show_error
+        # writes a crash report and names it.
+        show_error(self, "Retention", exc if isinstance(exc, BaseException) else str(exc))
         self.refresh()

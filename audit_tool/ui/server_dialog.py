@@ -32,6 +32,7 @@ from audit_tool import APP_NAME
 from audit_tool.errors import AuditToolError
 from audit_tool.store import Database, crypto, open_database, server
 from audit_tool.store.server import ConnectionResult, Status
+from audit_tool.ui.errors import unexpected_line
 from audit_tool.ui.settings import app_settings
 
 SETTINGS_KEY = "teamServerUrl"
@@ -318,7 +319,11 @@ class ServerDialog(QDialog):
         self._worker = None
         self._update_buttons()
         self.schema_button.setVisible(False)
-        self._say(str(exc) if isinstance(exc, AuditToolError) else f"Failed: {exc}", good=False)
+        if isinstance(exc, AuditToolError):
+            self._say(str(exc), good=False)
+        else:  # never the message: a driver's error may carry a statement's values
+            line = unexpected_line(exc) if isinstance(exc, BaseException) else "Failed"
+            self._say(line, good=False)
 
     def _accept_connection(self) -> None:
         url = self.entered_url()

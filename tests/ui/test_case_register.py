@@ -217,3 +217,30 @@ def test_a_large_register_shows_its_first_page_then_the_count(qtbot, sqlite_db, 
     view.apply_filters()
     assert view.model.rowCount() == 1 and view.model.exact
     assert view.count_label.text() == "1 case match"
+
+
+def test_a_pasted_100000_character_search_is_cut_to_the_limit_not_an_error(
+    qtbot, sqlite_world, monkeypatch
+):
+    """Issue #12: a 100,000-character search errored. The box takes the services' limit, so a
+    paste is cut there and the search runs (finding nothing) with no error dialog."""
+    from PySide6.QtGui import QGuiApplication
+
+    from audit_tool.services import text_search
+
+    shown: list[str] = []
+    monkeypatch.setattr("audit_tool.ui.case_register.show_error", lambda *a: shown.append(a))
+    view = _view(qtbot, sqlite_world)
+    QGuiApplication.clipboard().setText("C" + "1" * 99_999)
+    view.search.setFocus()
+    view.search.paste()
+    assert len(view.search.text()) == text_search.MAX_CHARS
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    assert view.count_label.text() == "0 cases match"
+    assert shown == []
+    view.search.clear()
+    qtbot.keyClicks(view.search, "C_00")  # "_" is a character, not a wildcard
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    view.search.clear()
+    qtbot.keyClicks(view.search, "C100")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3)
