@@ -8,7 +8,7 @@ DEMO_AUDITS ?= 3000
 
 LOCK := requirements/lock.txt
 
-.PHONY: run test lint bench bench-load clean demo package lock wheels-check
+.PHONY: run test lint bench bench-load clean demo package lock wheels-check wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,7 +27,8 @@ $(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 # Regenerate the lock after changing a dependency in pyproject.toml: one universal resolution
 # (uv) for Windows, macOS and Linux and Python 3.11 on, runtime plus test extras, with hashes.
 # Pins already in the lock are kept where they still fit; `make lock UPGRADE=--upgrade` moves
-# everything to the newest allowed versions. Then `make wheels-check`.
+# everything to the newest allowed versions. requirements/runtime.txt (the application's own
+# pins, for installing it without the test tools) is cut from the lock. Then `make wheels-check`.
 UV ?= uv>=0.13,<0.14
 UPGRADE ?=
 lock: | $(BIN)/python
@@ -35,6 +36,7 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 		--generate-hashes --index-url https://pypi.org/simple --custom-compile-command 'make lock' \
 		--quiet $(UPGRADE) --output-file $(LOCK)
+	$(BIN)/python packaging/runtime_lock.py
 
 # Every pin in the lock has a binary wheel for Windows x64, macOS arm64/x86_64 and Linux x86_64
 # on Python 3.11-3.13 (asks PyPI).
@@ -65,6 +67,12 @@ bench: $(STAMP)
 
 bench-load: $(STAMP)  # needs PostgreSQL at 127.0.0.1:5432 (user postgres)
 	$(BIN)/python bench/bench_load.py
+
+# The wheel for pip and pipx users (dist/audit_tool-<version>-py3-none-any.whl); resources and
+# migrations are inside it. build/lib is cleared so no file deleted from the tree slips in.
+wheel: $(STAMP)
+	rm -rf build/lib
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
 
 # The one-folder desktop application in dist/audit-tool/ (packaging/audit-tool.spec), checked
 # by its own self-test. Run on each OS to build for it: PyInstaller does not cross-compile.

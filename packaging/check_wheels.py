@@ -124,28 +124,70 @@ def supported_tags(platform: Platform, python: tuple[int, int]) -> frozenset[Tag
     )
 
 
-def read_lock(path: Path) -> list[Requirement]:
-    """The `name==version ; marker` pins of a pip requirements file (hashes and comments
-    dropped, continuation lines joined)."""
-    pins: list[Requirement] = []
-    logical = ""
+@dataclass(frozen=True)
+class Entry:
+    """One pin of the lock: the requirement, its lines as written (hashes too) and the
+    packages that need it (from the lock's `# via` notes)."""
+
+    requirement: Requirement
+    text: str
+    via: frozenset[str]
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """The `name==version ; marker` pins of a pip requirements file, continuation lines joined,
+    with the `# via` notes that uv and pip-compile write under each."""
+    blocks: list[list[str]] = []
     for raw in path.read_text("utf-8").splitlines():
-        line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
-        logical += " " + line.rstrip("\\").strip()
-        if line.endswith("\\"):
-            continue
-        text = " ".join(part for part in logical.split() if not part.startswith("--hash="))
-        logical = ""
-        if not text or text.startswith("-"):
-            continue
+        if raw and not raw[0].isspace() and not raw.startswith(("#", "-")):
+            blocks.append([raw])
+        elif blocks and raw.strip():
+            blocks[-1].append(raw)
+    entries = []
+    for block in blocks:
+        words, via = [], set()
+        for line in block:
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                note = stripped.lstrip("#").strip().removeprefix("via").strip()
+                if note:
+                    via.add(canonicalize_name(note.split()[0]))
+                continue
+            words += [w for w in stripped.rstrip("\\").split() if not w.startswith("--hash=")]
+        text = " ".join(words)
         try:
             requirement = Requirement(text)
         except InvalidRequirement as exc:
             raise ValueError(f"{path.name}: cannot read {text!r}: {exc}") from None
         if _pinned(requirement) is None:
             raise ValueError(f"{path.name}: {requirement.name} is not pinned with ==")
-        pins.append(requirement)
-    return pins
+        entries.append(Entry(requirement, "\n".join(block), frozenset(via)))
+    return entries
+
+
+def read_lock(path: Path) -> list[Requirement]:
+    return [entry.requirement for entry in read_entries(path)]
+
+
+def runtime_entries(entries: Sequence[Entry], dependencies: Iterable[str]) -> list[Entry]:
+    """The entries a plain install needs: `dependencies` (pyproject's [project] list, extras
+    followed) and whatever they need in turn, by the lock's `# via` notes; test tools left out."""
+    runtime = set()
+    for text in dependencies:
+        requirement = Requirement(text)
+        runtime.add(canonicalize_name(requirement.name))
+        runtime |= {
+            canonicalize_name(f"{requirement.name}-{extra}") for extra in requirement.extras
+        }
+    grew = True
+    while grew:
+        grew = False
+        for entry in entries:
+            name = canonicalize_name(entry.requirement.name)
+            if name not in runtime and entry.via & runtime:
+                runtime.add(name)
+                grew = True
+    return [e for e in entries if canonicalize_name(e.requirement.name) in runtime]
 
 
 def _pinned(requirement: Requirement) -> Version | None:

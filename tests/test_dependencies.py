@@ -22,9 +22,10 @@ SCRIPT = ROOT / "packaging" / "check_wheels.py"
 
 @pytest.fixture(scope="module")
 def check_wheels():  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(SCRIPT.parent))
+    sys.path.insert(0, str(SCRIPT.parent))  # runtime_lock imports check_wheels as they run
     try:
         import check_wheels
+        import runtime_lock  # noqa: F401
     finally:
         sys.path.remove(str(SCRIPT.parent))
     return check_wheels
@@ -142,3 +143,20 @@ def test_a_linux_only_package_fails_the_check_naming_it(tmp_path: Path):
     for platform in ("win_amd64/cp311", "macosx_arm64/cp313", "macosx_x86_64/cp312"):
         assert platform in lines[0]
     assert "manylinux_x86_64" not in lines[0]
+
+
+def test_the_runtime_pins_are_cut_from_the_lock(check_wheels):
+    """requirements/runtime.txt (what a user installs) is the lock's runtime part, up to date;
+    no test tool is in it and every runtime dependency of pyproject.toml is."""
+    import runtime_lock
+
+    assert runtime_lock.RUNTIME.read_text("utf-8") == runtime_lock.runtime_text(), "make lock"
+    names = {canonicalize_name(p.name) for p in check_wheels.read_lock(runtime_lock.RUNTIME)}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    runtime = {canonicalize_name(Requirement(t).name) for t in project["dependencies"]}
+    tests = {
+        canonicalize_name(Requirement(t).name) for t in project["optional-dependencies"]["test"]
+    }
+    assert runtime <= names
+    assert {"pytest", "mypy", "pyinstaller", "ruff", "hypothesis"} <= tests - runtime
+    assert not (tests - runtime) & names
