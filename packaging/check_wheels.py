@@ -271,6 +271,8 @@ def problems(
     lines = []
     for pin in sorted(pins, key=lambda p: (canonicalize_name(p.name), str(p.specifier))):
         version = _pinned(pin)
+        if version is None:
+            raise ValueError(f"{pin.name} is not pinned with ==")
         project_files = files[canonicalize_name(pin.name)]
         if not project_files:
             lines.append(f"{pin.name}=={version}: not on the index")

@@ -10,6 +10,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from packaging.requirements import Requirement
@@ -21,7 +22,7 @@ SCRIPT = ROOT / "packaging" / "check_wheels.py"
 
 
 @pytest.fixture(scope="module")
-def check_wheels():  # type: ignore[no-untyped-def]
+def check_wheels() -> ModuleType:
     sys.path.insert(0, str(SCRIPT.parent))  # runtime_lock imports check_wheels as they run
     try:
         import check_wheels
