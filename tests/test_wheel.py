@@ -81,4 +81,5 @@ def test_the_wheel_installs_into_a_new_environment_and_passes_its_self_test(tmp_
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert __version__ in lines[0] and lines[-1].startswith(selftest.PASSED)
+    assert f"{__version__} self-test (installed," in lines[0]
+    assert lines[-1].startswith(selftest.PASSED)
