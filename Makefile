@@ -6,15 +6,42 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demo.sqlite
 DEMO_AUDITS ?= 3000
 
-.PHONY: run test lint bench bench-load clean demo package
+LOCK := requirements/lock.txt
+
+.PHONY: run test lint bench bench-load clean demo package lock wheels-check wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Exactly the versions in the lock, each checked against its hash; then the project itself.
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	@# sqlcipher3-binary (used before; Linux only) shares the import name with sqlcipher3: remove both,
+	@# the lock puts sqlcipher3 back whole.
+	$(BIN)/python -m pip show -q sqlcipher3-binary 2>/dev/null && \
+		$(BIN)/python -m pip uninstall -y -q sqlcipher3-binary sqlcipher3 || true
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Regenerate the lock after changing a dependency in pyproject.toml: one universal resolution
+# (uv) for Windows, macOS and Linux and Python 3.11 on, runtime plus test extras, with hashes.
+# Pins already in the lock are kept where they still fit; `make lock UPGRADE=--upgrade` moves
+# everything to the newest allowed versions. requirements/runtime.txt (the application's own
+# pins, for installing it without the test tools) is cut from the lock. Then `make wheels-check`.
+UV ?= uv>=0.13,<0.14
+UPGRADE ?=
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '$(UV)'
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --index-url https://pypi.org/simple --custom-compile-command 'make lock' \
+		--quiet $(UPGRADE) --output-file $(LOCK)
+	$(BIN)/python packaging/runtime_lock.py
+
+# Every pin in the lock has a binary wheel for Windows x64, macOS arm64/x86_64 and Linux x86_64
+# on Python 3.11-3.13 (asks PyPI).
+wheels-check: $(STAMP)
+	$(BIN)/python packaging/check_wheels.py --lock $(LOCK)
 
 $(DEMO_DB): | $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))
@@ -41,11 +68,16 @@ bench: $(STAMP)
 bench-load: $(STAMP)  # needs PostgreSQL at 127.0.0.1:5432 (user postgres)
 	$(BIN)/python bench/bench_load.py
 
+# The wheel for pip and pipx users (dist/audit_tool-<version>-py3-none-any.whl); resources and
+# migrations are inside it. build/lib is cleared so no file deleted from the tree slips in.
+wheel: $(STAMP)
+	rm -rf build/lib
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
+
 # The one-folder desktop application in dist/audit-tool/ (packaging/audit-tool.spec), checked
 # by its own self-test. Run on each OS to build for it: PyInstaller does not cross-compile.
-PYINSTALLER ?= pyinstaller>=6.10,<7
+# PyInstaller comes from the lock (test extras) with everything else.
 package: $(STAMP)
-	$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/python -m pip install --quiet '$(PYINSTALLER)'
 	$(BIN)/pyinstaller --noconfirm --clean packaging/audit-tool.spec --distpath dist --workpath build/pyinstaller
 	dist/audit-tool/audit-tool --self-test
 

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sys
+import sysconfig
 import tempfile
 import time
 import traceback
@@ -404,14 +405,25 @@ STEPS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
 )
 
 
+def _kind() -> str:
+    """ "frozen" (the PyInstaller package), "installed" (a wheel, in site-packages) or "from
+    source" (an editable install or a checkout on the path)."""
+    if getattr(sys, "frozen", False):
+        return "frozen"
+    here = Path(__file__).resolve()
+    libs = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    if any(lib and here.is_relative_to(Path(lib).resolve()) for lib in libs):
+        return "installed"
+    return "from source"
+
+
 def run_self_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run every step in a temporary folder; 0 if all pass, 1 at the first that fails."""
     from audit_tool import __version__
 
     out = out or sys.stdout
     err = err or sys.stderr
-    frozen = "frozen" if getattr(sys, "frozen", False) else "from source"
-    print(f"{PROG} {__version__} self-test ({frozen}, Python {sys.version.split()[0]})", file=out)
+    print(f"{PROG} {__version__} self-test ({_kind()}, Python {sys.version.split()[0]})", file=out)
     folder = Path(tempfile.mkdtemp(prefix="audit-tool-selftest-"))
     # The settings and data folders too: nothing may land in the user's own.
     saved = {k: os.environ.get(k) for k in ("AUDIT_TOOL_HOME", "XDG_CONFIG_HOME")}

@@ -1,5 +1,5 @@
-"""Render the application icon (resources/icons/app.svg) for the installers: .ico (Windows),
-.icns (macOS) and .png (Linux desktop files), with Qt's own SVG renderer and image writers.
+"""Render the application icon (audit_tool/resources/icons/app.svg) for the installers: .ico
+(Windows), .icns (macOS) and .png (Linux desktop files), with Qt's own SVG renderer and writers.
 
 Run by the PyInstaller spec into its work folder, so generated files are never committed:
     python packaging/make_icons.py OUT_DIR
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parent.parent
-SVG = ROOT / "resources" / "icons" / "app.svg"
+SVG = ROOT / "audit_tool" / "resources" / "icons" / "app.svg"
 # Windows shows the icon at up to 256 px, macOS at up to 512 px (1024 on Retina).
 SIZES = {"ico": 256, "icns": 1024, "png": 512}
 

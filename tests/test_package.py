@@ -55,7 +55,7 @@ def test_self_test_names_the_failing_step_on_one_line_and_keeps_the_evidence(
     """A package that lost its resources (templates, schemas, fonts): the new database cannot
     install the default templates, so step 2 fails and the run stops there."""
     empty_bundle = tmp_path / "bundle"
-    (empty_bundle / "resources").mkdir(parents=True)
+    (empty_bundle / "audit_tool" / "resources").mkdir(parents=True)
     monkeypatch.setattr(sys, "_MEIPASS", str(empty_bundle), raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the kept folder lands here
     home = os.environ["AUDIT_TOOL_HOME"]
@@ -165,8 +165,9 @@ def test_built_package_passes_its_self_test(tmp_path: Path):
     internal = app / "_internal"
     migrations = internal / "audit_tool" / "store" / "migrations" / "versions"
     assert (migrations / "0001_initial.py").is_file()
-    assert (internal / "resources" / "icons" / "app.png").is_file()
-    assert (internal / "resources" / "fonts" / "DejaVuSans.ttf").is_file()
+    resources = internal / "audit_tool" / "resources"
+    assert (resources / "icons" / "app.png").is_file()
+    assert (resources / "fonts" / "DejaVuSans.ttf").is_file()
     # Test tools and unused Qt stay out; the size stays within what an installer can carry.
     for unwanted in ("pytest", "hypothesis", "mypy", "PyInstaller"):
         assert not (internal / unwanted).exists(), unwanted

@@ -8,7 +8,7 @@ CASE over the period bounds, portable between SQLite and PostgreSQL); Python onl
 grouped counts into the report's shape, so the report costs little more than the queries a
 person would write by hand. The whole range (`total`) is the merge of its periods.
 
-Beyond the v1 keys, the report carries optional keys (resources/schemas/qa-report-v1):
+Beyond the v1 keys, the report carries optional keys (audit_tool/resources/schemas/qa-report-v1):
 `generated_at`, `filters`, `labels`, and per period `audits_single`, `audits_planned`,
 `by_service_area`, `by_agency`, `by_theme`, `agreement.confusion`, `feedback_outside` and
 `compliance`."""

@@ -1,5 +1,5 @@
 """The quarterly QA report as an Excel workbook, made from a report JSON v1 dict
-(shared/INTERFACES.md, ``resources/schemas/qa-report-v1.schema.json``).
+(shared/INTERFACES.md, ``audit_tool/resources/schemas/qa-report-v1.schema.json``).
 
 Sheets, in order: Summary, Grades, Practice areas, Moderation, Feedback, Actions, Compliance and
 Raw data. Each opens with a bold heading line and a context line (partnership, dates, filters),

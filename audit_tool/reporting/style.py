@@ -1,11 +1,11 @@
 """The one style for every PDF the app makes: fonts, colours, spacing, paragraph styles, and the
 escaping helper that all user text goes through before it becomes a reportlab ``Paragraph``.
 
-Fonts: the DejaVu Sans family shipped in ``resources/fonts`` is registered as a TrueType family,
-so ``<b>``/``<i>`` work inside paragraphs and every PDF embeds (subsets of) its fonts; no
-base-14 font is used. Colours: a dark navy primary, one amber accent and greys, chosen so that
-a page printed in greyscale reads the same: contrast, weight and labels carry meaning, never
-hue alone.
+Fonts: the DejaVu Sans family shipped in ``audit_tool/resources/fonts`` is registered as a
+TrueType family, so ``<b>``/``<i>`` work inside paragraphs and every PDF embeds (subsets of) its
+fonts; no base-14 font is used. Colours: a dark navy primary, one amber accent and greys, chosen
+so that a page printed in greyscale reads the same: contrast, weight and labels carry meaning,
+never hue alone.
 
 Import this module only inside functions that make a PDF: it loads reportlab.
 """

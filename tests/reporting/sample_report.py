@@ -4,7 +4,7 @@
 counts with every percentage, kappa and mean worked out from those counts the way INTERFACES.md
 defines them, so `total` is exactly the sum of the periods. 2025 Q4 has fewer than 10 agreement
 pairs on purpose (the "read with caution" note). `sample_report_empty()` is the same range with no
-final audits at all. Both validate against resources/schemas/qa-report-v1.schema.json.
+final audits at all. Both validate against audit_tool/resources/schemas/qa-report-v1.schema.json.
 """
 
 from __future__ import annotations

@@ -330,3 +330,31 @@ def test_postgresql_urls_keep_sslmode():
 def test_encryption_is_for_sqlite_files(capsys):
     code, _out, err = cli_run(capsys, "--database", "postgresql://u@h/db", "db", "encrypt")
     assert code == 1 and "PostgreSQL server" in err and err.count("\n") == 1
+
+
+def test_files_made_by_the_old_sqlcipher3_binary_package_still_open(tmp_path):
+    """Issue 13: sqlcipher3-binary (Linux only) gave way to sqlcipher3 (every OS). The file in
+    tests/store/data was made once by crypto.connect with sqlcipher3-binary 0.6.0 (SQLCipher
+    4.12.0): a table, a row and user_version 8. The new package opens it with the passphrase,
+    refuses a wrong one, and decrypts it without losing the row."""
+    path = tmp_path / "old.sqlite"
+    path.write_bytes(
+        (Path(__file__).parent / "data" / "sqlcipher3-binary-0.6.0.sqlite").read_bytes()
+    )
+    assert crypto.is_encrypted(path) and CASE_REF.encode() not in path.read_bytes()
+    with pytest.raises(EncryptionKeyError, match="Wrong passphrase"):
+        crypto.check_key(path, "not the passphrase at all")
+    crypto.check_key(path, KEY)
+    conn = crypto.connect(path, KEY)
+    try:
+        assert conn.execute("PRAGMA cipher_integrity_check").fetchall() == []
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
+        rows = conn.execute("SELECT ref, note FROM cases").fetchall()
+    finally:
+        conn.close()
+    assert rows == [(CASE_REF, LEARNING_TEXT)]
+
+    crypto.decrypt_file(path, KEY)
+    with sqlite3.connect(path) as plain:
+        assert plain.execute("SELECT ref, note FROM cases").fetchall() == rows
+    plain.close()
