@@ -34,7 +34,7 @@ UPGRADE ?=
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(UV)'
 	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
-		--generate-hashes --index-url https://pypi.org/simple --custom-compile-command 'make lock' \
+		--generate-hashes --custom-compile-command 'make lock' \
 		--quiet $(UPGRADE) --output-file $(LOCK)
 	$(BIN)/python packaging/runtime_lock.py
 

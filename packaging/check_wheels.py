@@ -39,7 +39,21 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements" / "lock.txt"
-INDEX_URL = "https://pypi.org/simple"
+
+
+def _default_index() -> str:
+    """The index pip itself uses: PIP_INDEX_URL when set, else pip's own default (PyPI)."""
+    import os
+
+    configured = os.environ.get("PIP_INDEX_URL")
+    if configured:
+        return configured.rstrip("/")
+    from pip._internal.models.index import PyPI
+
+    return str(PyPI.simple_url).rstrip("/")
+
+
+INDEX_URL = _default_index()
 PYTHONS: tuple[tuple[int, int], ...] = ((3, 11), (3, 12), (3, 13))
 # The oldest systems the users may have: macOS 13 (PySide6 6.11 needs it) and glibc 2.34
 # (RHEL 9; Ubuntu 22.04 has 2.35). A wheel for anything older installs on them as well.
