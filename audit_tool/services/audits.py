@@ -215,6 +215,15 @@ class AuditListRow:
     moderator_name: str | None
     final_overall: str | None
     my_role: str  # "reviewer", "moderator", "lead" or ""
+    my_review_status: str | None = None  # the acting user's own review: draft, submitted...
+    returned_to: tuple[str, ...] = ()  # auditors whose reviews are back with them
+
+    @property
+    def status_text(self) -> str:
+        """The status in words, saying whose turn a returned audit is."""
+        if self.status == "returned" and self.returned_to:
+            return "Returned to " + ", ".join(self.returned_to)
+        return STATUS_LABELS[self.status]
 
 
 # ---------------------------------------------------------------- loading and access
@@ -402,6 +411,9 @@ def get_audit(db: Any, actor: Actor, audit_uuid: str, *, log_view: bool = False)
         return _view(session, actor, audit)
 
 
+OPEN_STATUSES = "open"  # list_audits(status=...): every audit not yet final
+
+
 def list_audits(
     db: Any,
     actor: Actor,
@@ -444,7 +456,9 @@ def list_audits(
         stmt = stmt.where(Audit.moderator_id == actor.person_id, Audit.status == "in_moderation")
     else:
         stmt = stmt.where(scope.audit_in_scope(actor, Audit.id))
-    if status:
+    if status == OPEN_STATUSES:
+        stmt = stmt.where(Audit.status != "final")
+    elif status:
         stmt = stmt.where(Audit.status == status)
     if programme_key:
         stmt = stmt.where(Programme.key == programme_key)
@@ -452,20 +466,21 @@ def list_audits(
     with db.session() as session:
         found = session.execute(stmt).all()
         ids = [r[0] for r in found]
-        reviewers: dict[int, list[tuple[str, int]]] = {}
+        reviewers: dict[int, list[tuple[str, int, str]]] = {}
         for i in range(0, len(ids), 900):  # within every driver's limit on parameters
-            for audit_id, name, person_id in session.execute(
-                select(Review.audit_id, Person.name, Review.reviewer_id)
+            for audit_id, name, person_id, review_status in session.execute(
+                select(Review.audit_id, Person.name, Review.reviewer_id, Review.status)
                 .join(Person, Review.reviewer_id == Person.id)
                 .where(Review.audit_id.in_(ids[i : i + 900]))
                 .order_by(Review.audit_id, Review.id)
             ):
-                reviewers.setdefault(audit_id, []).append((name, person_id))
+                reviewers.setdefault(audit_id, []).append((name, person_id, review_status))
     me = actor.person_id
     rows = []
     for audit_id, uuid, ref, programme, kind, state, due, moderator_name, final, mod_id in found:
         revs = reviewers.get(audit_id, [])
-        if me is not None and any(p == me for _, p in revs):
+        mine_status = next((st for _, p, st in revs if me is not None and p == me), None)
+        if mine_status is not None:
             role = "reviewer"
         elif me is not None and mod_id == me:
             role = "moderator"
@@ -479,10 +494,12 @@ def list_audits(
                 kind=kind,
                 status=state,
                 due_on=due,
-                reviewers=", ".join(n for n, _ in revs),
+                reviewers=", ".join(n for n, _, _ in revs),
                 moderator_name=moderator_name,
                 final_overall=final,
                 my_role=role,
+                my_review_status=mine_status,
+                returned_to=tuple(n for n, _, st in revs if st == "returned"),
             )
         )
     return rows

@@ -43,6 +43,17 @@ GRADE_LABELS = {
     "inadequate": "Inadequate",
 }
 ROLE_LABELS = {"reviewer": "My review", "moderator": "I moderate", "lead": "", "": ""}
+MY_REVIEW_LABELS = {
+    "draft": "My review (not submitted)",
+    "submitted": "My review (submitted)",
+    "returned": "My review (returned to me)",
+}
+
+
+def me_text(row: AuditListRow) -> str:
+    if row.my_role == "reviewer" and row.my_review_status in MY_REVIEW_LABELS:
+        return MY_REVIEW_LABELS[row.my_review_status]
+    return ROLE_LABELS.get(row.my_role, "")
 
 
 class AuditsView(QWidget):
@@ -71,6 +82,7 @@ class AuditsView(QWidget):
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("auditsStatus")
         self.status_filter.setAccessibleName("Status")
+        self.status_filter.addItem("Not final yet", audits.OPEN_STATUSES)
         self.status_filter.addItem("Any status", None)
         for key, label in STATUS_LABELS.items():
             self.status_filter.addItem(label, key)
@@ -83,20 +95,21 @@ class AuditsView(QWidget):
 
             for programme in programmes.list_programmes(db, actor):
                 self.programme_filter.addItem(programme.name, programme.key)
+        self._restore_filters()
         for combo in (self.scope, self.status_filter, self.programme_filter):
-            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+            combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
 
         self.model = RecordTableModel(
             [
                 Column("Case", lambda r: r.case_ref),
                 Column("Programme", lambda r: r.programme_name),
                 Column("Kind", lambda r: KIND_LABELS.get(r.kind, r.kind)),
-                Column("Status", lambda r: STATUS_LABELS[r.status]),
+                Column("Status", lambda r: r.status_text),
                 Column("Due", lambda r: r.due_on.isoformat() if r.due_on else ""),
                 Column("Auditors", lambda r: r.reviewers),
                 Column("Moderator", lambda r: r.moderator_name or ""),
                 Column("Final grade", lambda r: GRADE_LABELS.get(r.final_overall or "", "")),
-                Column("Me", lambda r: ROLE_LABELS.get(r.my_role, "")),
+                Column("Me", me_text),
             ],
             self,
         )
@@ -149,6 +162,37 @@ class AuditsView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
+        self.refresh()
+
+    def _settings_key(self) -> str:
+        return f"audits/filters/{self.actor.key or 'system'}"
+
+    def _restore_filters(self) -> None:
+        """Each person's last choice of filters comes back at the next login."""
+        from audit_tool.ui.settings import app_settings
+
+        saved = app_settings().value(self._settings_key())
+        if not isinstance(saved, dict):
+            return
+        for name, combo in self._filter_combos().items():
+            index = combo.findData(saved.get(name))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+
+    def _filter_combos(self) -> dict[str, QComboBox]:
+        return {
+            "scope": self.scope,
+            "status": self.status_filter,
+            "programme": self.programme_filter,
+        }
+
+    def _filters_changed(self) -> None:
+        from audit_tool.ui.settings import app_settings
+
+        app_settings().setValue(
+            self._settings_key(),
+            {name: combo.currentData() for name, combo in self._filter_combos().items()},
+        )
         self.refresh()
 
     def _sorted_by_user(self, *_args: object) -> None:

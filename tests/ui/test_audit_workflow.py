@@ -364,3 +364,36 @@ def test_an_urgent_concern_shows_on_the_audit_and_moderation_screens(qtbot, sqli
     mod = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
     assert mod.concern_note.isVisible()
     assert f"Why urgent: {why.strip()}" in mod.concern_note.text()
+
+
+def test_the_audits_list_says_whose_turn_and_remembers_filters_per_person(qtbot, sqlite_world):
+    """Open audits first ("Not final yet"), "Returned to Bea Auditor" rather than "Returned",
+    "My review (submitted)" apart from one not submitted, and each person's filters come back
+    at their next login."""
+    from audit_tool.ui.audits_view import AuditsView
+    from tests.factories import complete_review, final_audit
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    final_audit(world, ref="C1001")
+    complete_review(world, world.auditor, uuid)
+    complete_review(world, world.auditor2, uuid)
+    review_b = audits.get_audit(world.db, world.moderator, uuid).reviews[1].uuid
+    audits.return_review(world.db, world.moderator, review_b, "See the March plan")
+
+    view = show_and_activate(qtbot, AuditsView(world.db, world.auditor))
+    assert view.status_filter.currentText() == "Not final yet"
+    assert [r.case_ref for r in view.model.rows] == ["C1000"]  # the final one is not listed
+    status = [c.title for c in view.model.columns].index("Status")
+    me = [c.title for c in view.model.columns].index("Me")
+    assert view.model.index(0, status).data() == "Returned to Bea Auditor"
+    assert view.model.index(0, me).data() == "My review (submitted)"
+    bea = show_and_activate(qtbot, AuditsView(world.db, world.auditor2))
+    assert bea.model.index(0, me).data() == "My review (returned to me)"
+
+    view.status_filter.setCurrentIndex(view.status_filter.findData(None))  # any status
+    assert sorted(r.case_ref for r in view.model.rows) == ["C1000", "C1001"]
+    again = show_and_activate(qtbot, AuditsView(world.db, world.auditor))
+    assert again.status_filter.currentText() == "Any status" and again.model.rowCount() == 2
+    other = show_and_activate(qtbot, AuditsView(world.db, world.auditor2))
+    assert other.status_filter.currentText() == "Not final yet"  # Bea's own choice, not Alex's
