@@ -6,6 +6,7 @@ unfinished audit appears here: the list is as blind as the service makes it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -48,6 +49,14 @@ MY_REVIEW_LABELS = {
     "submitted": "My review (submitted)",
     "returned": "My review (returned to me)",
 }
+
+
+def due_text(row: AuditListRow) -> str:
+    """The due date, marked when an audit not yet final is past it."""
+    if row.due_on is None:
+        return ""
+    late = row.status != "final" and row.due_on < date.today()
+    return row.due_on.isoformat() + (" (overdue)" if late else "")
 
 
 def me_text(row: AuditListRow) -> str:
@@ -105,7 +114,7 @@ class AuditsView(QWidget):
                 Column("Programme", lambda r: r.programme_name),
                 Column("Kind", lambda r: KIND_LABELS.get(r.kind, r.kind)),
                 Column("Status", lambda r: r.status_text),
-                Column("Due", lambda r: r.due_on.isoformat() if r.due_on else ""),
+                Column("Due", due_text),
                 Column("Auditors", lambda r: r.reviewers),
                 Column("Moderator", lambda r: r.moderator_name or ""),
                 Column("Final grade", lambda r: GRADE_LABELS.get(r.final_overall or "", "")),

@@ -388,6 +388,8 @@ def test_the_audits_list_says_whose_turn_and_remembers_filters_per_person(qtbot,
     me = [c.title for c in view.model.columns].index("Me")
     assert view.model.index(0, status).data() == "Returned to Bea Auditor"
     assert view.model.index(0, me).data() == "My review (submitted)"
+    due = [c.title for c in view.model.columns].index("Due")
+    assert view.model.index(0, due).data() == "2026-01-31 (overdue)"  # marked in every queue
     bea = show_and_activate(qtbot, AuditsView(world.db, world.auditor2))
     assert bea.model.index(0, me).data() == "My review (returned to me)"
 
