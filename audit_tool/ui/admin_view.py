@@ -32,6 +32,7 @@ from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import feedback, reference
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel
@@ -121,7 +122,7 @@ class ReferenceTab(QWidget):
         right_layout.addLayout(buttons)
         self.read_only_note = QLabel(self.read_only_text)
         self.read_only_note.setObjectName(f"{self.prefix}ReadOnly")
-        self.read_only_note.setStyleSheet("color: #555555;")
+        themes.styled(self.read_only_note, "color: $muted;")
         right_layout.addWidget(self.read_only_note)
 
         for button in (self.new_button, self.save_button, self.delete_button):
@@ -424,7 +425,7 @@ class PeopleTab(ReferenceTab):
             self.role_boxes[role] = box
         hint = QLabel("People without a role are practitioners (case workers and managers).")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555555;")
+        themes.styled(hint, "color: $muted;")
         roles_layout.addWidget(hint)
         self.add_field("roles", "Roles", roles)
         self.active = QCheckBox("Active")
@@ -542,7 +543,7 @@ class FeedbackQuestionsTab(ReferenceTab):
         self.state = QLabel()
         self.state.setObjectName("questionsState")
         self.state.setWordWrap(True)
-        self.state.setStyleSheet("color: #555555;")
+        themes.styled(self.state, "color: $muted;")
         self.add_field("active", "", self.state)
 
     def load(self) -> list[Any]:

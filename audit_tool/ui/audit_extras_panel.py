@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +32,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow, LearningRow, WorkerFeedbackRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.extras_dialogs import (
     ActionDialog,
@@ -43,14 +43,13 @@ from audit_tool.ui.extras_dialogs import (
     from_qdate,
     to_qdate,
 )
-from audit_tool.ui.filters import list_table
+from audit_tool.ui.filters import list_table, text_width
 from audit_tool.ui.forms import confirm, field_with_error
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 HOW_CHOICES = ("Face to face", "In supervision", "By phone", "By email", "At a team meeting")
-MAX_COLUMN_WIDTH = 320
-OVERDUE_COLOUR = QColor("#b00020")
-MUTED = "color: #555555;"
+MAX_COLUMN_CHARS = 53  # in average characters of the table font
+MUTED = "color: $muted;"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -75,7 +74,7 @@ class _ActionModel(RecordTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
-            return OVERDUE_COLOUR if self.rows[index.row()].overdue else None
+            return themes.qcolor("error") if self.rows[index.row()].overdue else None
         return super().data(index, role)
 
 
@@ -130,11 +129,11 @@ class _ListTab(QWidget):
         self.empty.setObjectName(f"extras_{name}Empty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(MUTED + " padding: 16px;")
+        themes.styled(self.empty, MUTED + " padding: 16px;")
         self.buttons = QHBoxLayout()
         self.note = QLabel()
         self.note.setObjectName(f"extras_{name}Note")
-        self.note.setStyleSheet(MUTED)
+        themes.styled(self.note, MUTED)
         self.note.setWordWrap(True)
         self.buttons.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
@@ -157,9 +156,10 @@ class _ListTab(QWidget):
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
+        cap = text_width(self.table, MAX_COLUMN_CHARS)
         for column in range(self.model.columnCount()):
-            if column != self.stretch and header.sectionSize(column) > MAX_COLUMN_WIDTH:
-                header.resizeSection(column, MAX_COLUMN_WIDTH)
+            if column != self.stretch and header.sectionSize(column) > cap:
+                header.resizeSection(column, cap)
         uuids = [r.uuid for r in rows]
         if keep in uuids:
             self.table.selectRow(uuids.index(keep))
@@ -261,7 +261,7 @@ class AuditExtrasPanel(QTabWidget):
             "found? The partnership reports the share of workers given direct feedback."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet(MUTED)
+        themes.styled(intro, MUTED)
         outer.addWidget(intro)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -510,7 +510,7 @@ class AuditExtrasPanel(QTabWidget):
         self.how.setEditText(row.how)
         for label in (self.given_on_error, self.how_error):
             label.hide()
-        self.worker_status.setStyleSheet(MUTED if row.missing else "color: #1e6b30;")
+        themes.styled(self.worker_status, MUTED if row.missing else "color: $success;")
         self.worker_status.setText(self._worker_text(row))
         self._worker_inputs()
 

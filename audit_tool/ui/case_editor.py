@@ -18,6 +18,7 @@ from audit_tool.services import cases, reference
 from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseInput, CaseRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm
 
@@ -46,7 +47,7 @@ class CaseEditorDialog(QDialog):
             "never a full name."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        themes.styled(note, "color: $muted;")
         layout.addWidget(note)
         layout.addLayout(self.form.layout)
 

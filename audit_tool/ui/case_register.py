@@ -31,6 +31,7 @@ from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import confirm
 
 SEARCH_DELAY_MS = 250
@@ -206,8 +207,9 @@ class CaseRegisterView(QWidget):
         header.setMinimumSectionSize(40)
         # Team names are long and differ at the end ("Assessment Team North"/"... South").
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        for i, width in enumerate((92, 58, 118, 44, 200, 124, 124, 86)):
-            self.table.setColumnWidth(i, width)
+        # Widths in characters of the table's font, so that they grow with a larger font.
+        for i, chars in enumerate((15, 9, 19, 7, 33, 20, 20, 14)):
+            self.table.setColumnWidth(i, text_width(self.table, chars))
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Enter or double-click opens the editor.

@@ -47,6 +47,7 @@ from audit_tool.services.learning import (
     LearningRow,
 )
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, field_with_error, select_data
 
@@ -361,7 +362,7 @@ class FeedbackDialog(_ServiceDialog):
             + ("" if self.audit_uuid else " Recorded outside an audit.")
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        themes.styled(note, "color: $muted;")
         self.outer.addWidget(note)
 
         self.respondent = choice_combo(RESPONDENT_LABELS, "(who gave the feedback?)")

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,10 +24,13 @@ from PySide6.QtWidgets import (
 from audit_tool import APP_NAME, __version__
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.settings import app_settings
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+
+SIDEBAR_FONT_SCALE = 1.2  # the navigation a little larger than the window's text
 
 
 class MainWindow(QMainWindow):
@@ -50,19 +53,21 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("navSidebar")
         self.sidebar.setAccessibleName("Navigation")
-        self.sidebar.setFixedWidth(205)
-        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Padding in units of the font (em), so that the items grow with it.
         self.sidebar.setStyleSheet(
-            "QListWidget { border: none; font-size: 11pt; }QListWidget::item { padding: 8px 10px; }"
+            "QListWidget { border: none; } QListWidget::item { padding: 0.45em 0.7em; }"
         )
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
         self.banner = QPushButton()
         self.banner.setObjectName("concernBanner")
         self.banner.setFlat(True)
-        self.banner.setStyleSheet(
-            "QPushButton { background: #b00020; color: white; font-weight: bold; "
-            "padding: 6px; text-align: left; border: none; }"
+        themes.styled(
+            self.banner,
+            "QPushButton { background: $alert_bg; color: $alert_fg; font-weight: bold; "
+            "padding: 6px; text-align: left; border: none; }",
         )
         self.banner.clicked.connect(lambda: self.show_view("concerns"))
         self.banner.hide()
@@ -92,6 +97,7 @@ class MainWindow(QMainWindow):
         # Viewers read reference data inside reports, but reports and briefings are all they get.
         self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
+        self._fit_sidebar()
 
         self._build_menus()
         self._build_status_bar()
@@ -139,9 +145,29 @@ class MainWindow(QMainWindow):
             return
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, key)
-        item.setSizeHint(QSize(150, 38))
         self.sidebar.addItem(item)
         self._factories[key] = (label, factory)
+
+    def _fit_sidebar(self) -> None:
+        """The sidebar's font a little larger than the window's, and its width that of its
+        longest label in that font: it grows with the system font and never cuts a label."""
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * SIDEBAR_FONT_SCALE)
+        else:
+            font.setPixelSize(round(font.pixelSize() * SIDEBAR_FONT_SCALE))
+        self.sidebar.setFont(font)
+        metrics = QFontMetrics(font)
+        texts = [self.sidebar.item(i).text() for i in range(self.sidebar.count())]
+        longest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+        padding = 2 * round(0.7 * metrics.height()) + 2 * metrics.averageCharWidth()
+        scroll = self.sidebar.verticalScrollBar().sizeHint().width()
+        self.sidebar.setFixedWidth(longest + padding + scroll + 2 * self.sidebar.frameWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_sidebar()
 
     def _make_cases(self) -> QWidget:
         from audit_tool.ui.case_register import CaseRegisterView
@@ -234,6 +260,7 @@ class MainWindow(QMainWindow):
             return
         item = self.sidebar.item(self.view_keys().index("actions"))
         item.setText(f"Actions ({count} overdue)" if count else "Actions")
+        self._fit_sidebar()
         item.setToolTip(
             f"{count} open action{'s' if count != 1 else ''} past the due date"
             if count
@@ -262,6 +289,7 @@ class MainWindow(QMainWindow):
         keys = self.view_keys()
         item = self.sidebar.item(keys.index("concerns"))
         item.setText(f"Urgent concerns ({count})" if count else "Urgent concerns")
+        self._fit_sidebar()
         self.banner.setText(
             f"  {count} urgent safeguarding concern{'s' if count != 1 else ''} "
             f"need{'s' if count == 1 else ''} a response. Open them..."

@@ -32,6 +32,7 @@ from audit_tool.services import audits, claims, learning
 from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
@@ -44,7 +45,11 @@ WORKER_FEEDBACK_QUESTION = (
     "Confirm the final grades anyway?"
 )
 
-SPREAD_STYLE = {0: "", 1: "background: #fff4ce;", 2: "background: #f8d0d0; font-weight: bold;"}
+SPREAD_STYLE = {
+    0: "",
+    1: "background: $spread_one_bg; color: $spread_fg;",
+    2: "background: $spread_two_bg; color: $spread_fg; font-weight: bold;",
+}
 
 
 def _spread_style(spread: int) -> str:
@@ -145,7 +150,7 @@ class ModerationForm(QWidget):
                 text = QLabel("(hidden)" if review.hidden else self._label(kind, value))
                 text.setObjectName(f"moderation_{key}_{i}")
                 text.setToolTip(comment)
-                text.setStyleSheet(style)
+                themes.styled(text, style)
                 text.setWordWrap(True)
                 cell_layout.addWidget(text, 1)
                 if self.editable and kind != "text" and value not in (None, ""):
@@ -163,7 +168,7 @@ class ModerationForm(QWidget):
             control.setEnabled(self.editable)
             error = QLabel()
             error.setObjectName(f"moderation_final_{key}Error")
-            error.setStyleSheet(ERROR_STYLE)
+            themes.styled(error, ERROR_STYLE)
             error.hide()
             box = QWidget()
             box_layout = QVBoxLayout(box)
@@ -211,7 +216,7 @@ class ModerationForm(QWidget):
         self.rationale.setAccessibleName("Rationale")
         self.rationale_error = QLabel()
         self.rationale_error.setObjectName("moderation_rationaleError")
-        self.rationale_error.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.rationale_error, ERROR_STYLE)
         self.rationale_error.setWordWrap(True)
         self.rationale_error.hide()
         page.addWidget(QLabel("<b>Rationale</b> (required where the reviews differ)"))
@@ -313,7 +318,7 @@ class ModerationForm(QWidget):
             for key, text in exc.fields.items()
             if key not in self.errors and key != "rationale"
         ]
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setText(" ".join([str(exc), *unlabelled]))
         self.message.show()
 
@@ -386,7 +391,7 @@ class ModerationForm(QWidget):
             self.editable = False
             for button in (self.return_button, self.save_button, self.confirm_button):
                 button.setVisible(False)
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setText(
             f"Not done: {exc} The audit is now {audits.STATUS_LABELS[self.view.status].lower()}."
         )
@@ -442,7 +447,7 @@ class ModerationForm(QWidget):
             show_error(self, "Moderation not saved", exc)
             return False
         self._adopt_revision()
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText("Saved.")
         self.message.show()
         return True
@@ -483,7 +488,7 @@ class ModerationForm(QWidget):
         ]:
             button.setVisible(False)
         self.rationale.setReadOnly(True)
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText("Final grades confirmed. The audit is final and locked.")
         self.message.show()
         self.extras.refresh()
@@ -512,7 +517,7 @@ class ModerationForm(QWidget):
         self.editable = False
         for button in (self.return_button, self.save_button, self.confirm_button):
             button.setVisible(False)
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText(
             "Returned to the auditor. The audit comes back to your queue when they resubmit."
         )
@@ -533,7 +538,7 @@ class ModerationForm(QWidget):
         except AuditToolError as exc:
             show_error(self, "Panel summary not saved", exc)
             return
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText("Panel summary recorded.")
         self.message.show()
 
@@ -552,7 +557,7 @@ class ModerationForm(QWidget):
             return
         self.reopen_button.setVisible(False)
         self.extras.refresh()
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText(
             "Reopened: the audit is back in its moderator's queue. The reason is in the change log."
         )

@@ -37,6 +37,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
@@ -275,7 +276,11 @@ class ProgrammesView(QWidget):
             month = self.current.due_on
             lines = [
                 f"{r.name}: {r.due} due, {r.done} done"
-                + (f", <span style='color:#b00020'>{r.overdue} overdue</span>" if r.overdue else "")
+                + (
+                    f", <span style='color:{themes.current().error}'>{r.overdue} overdue</span>"
+                    if r.overdue
+                    else ""
+                )
                 for r in programmes.monthly_compliance(self.db, self.actor, month)
             ]
             if lines:

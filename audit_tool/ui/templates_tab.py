@@ -31,6 +31,7 @@ from audit_tool.services import templates
 from audit_tool.services.actors import Actor
 from audit_tool.services.templates import ItemInput, TemplateRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
@@ -440,7 +441,11 @@ class PreviewDialog(QDialog):
                 row += 1
             text = QLabel(
                 f"{item.label}{' (limiting)' if item.limiting else ''}"
-                + (f"<br><span style='color:#555'>{item.guidance}</span>" if item.guidance else "")
+                + (
+                    f"<br><span style='color:{themes.current().muted}'>{item.guidance}</span>"
+                    if item.guidance
+                    else ""
+                )
             )
             text.setWordWrap(True)
             control: QWidget
