@@ -131,6 +131,20 @@ class ColumnFitter(QObject):
             )
         self.fit()
 
+    def use(self, natural: dict[int, int]) -> None:
+        """Take the columns' widths as given (a list too long to measure), then fit."""
+        metrics = self.table.horizontalHeader().fontMetrics()
+        model = self.table.model()
+        self.natural = {c: w for c, w in natural.items() if c != self.stretch}
+        self.floor = {
+            c: min(
+                w,
+                metrics.horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal))) + 24,
+            )
+            for c, w in self.natural.items()
+        }
+        self.fit()
+
     def fit(self) -> None:
         widths = dict(self.natural)
         budget = self.table.viewport().width() * (1 - self.share)

@@ -10,18 +10,20 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from audit_tool import APP_NAME, __version__
+from audit_tool import APP_NAME
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
@@ -425,7 +427,22 @@ class MainWindow(QMainWindow):
                 )
             )
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action(
+            "&User guide", self.user_guide, QKeySequence.StandardKey.HelpContents, "userGuide"
+        )
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", self.keyboard_shortcuts, None, "keyboardShortcuts"
+        )
+        self.licences_action = self._action(
+            "Third-party &licences", self.licences, None, "thirdPartyLicences"
+        )
+        self.about_qt_action = self._action("About &Qt", self.about_qt, None, "aboutQt")
         self.about_action = self._action(f"&About {APP_NAME}", self.about, None, "about")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.licences_action)
+        help_menu.addAction(self.about_qt_action)
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
@@ -532,17 +549,63 @@ class MainWindow(QMainWindow):
         if ChangePasswordDialog(self.db, self.actor, self).exec():
             self.statusBar().showMessage("Your password was changed", 8000)
 
+    # -- help
+
+    def user_guide(self) -> QDialog:
+        from audit_tool.ui.help import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.show()  # not modal: read beside the window
+        return dialog
+
+    def keyboard_shortcuts(self) -> None:
+        from audit_tool.ui.help import ShortcutsDialog
+
+        ShortcutsDialog(self, self._shortcut_place).exec()
+
+    def _shortcut_place(self, action: QAction) -> str:
+        """The menu an action is in, or the view whose own key it is."""
+        from audit_tool.ui.help import menu_place
+
+        owner = action.parent()
+        if isinstance(owner, QWidget) and not any(
+            isinstance(m, QMenu) for m in action.associatedObjects()
+        ):
+            for key, view in self._views.items():
+                if owner is view or view.isAncestorOf(owner):
+                    return f"{self._factories[key][0]} view"
+        return menu_place(action)
+
+    def licences(self) -> None:
+        from audit_tool.ui.help import LicencesDialog
+
+        LicencesDialog(self).exec()
+
+    def about_qt(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.aboutQt(self, "About Qt")
+
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
 
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Multi-agency case-file audits, moderation, family feedback and learning for "
-            "children's safeguarding partnerships.</p>"
-            f"<p>Database: {self.db.display_name}<br>Acting as: {self.actor.name}</p>",
-        )
+        from audit_tool.ui.help import about_html
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", "", parent=self)
+        box.setObjectName("aboutBox")
+        box.setText(about_html(self.db.display_name, self._schema_version(), self.actor.name))
+        box.exec()
+
+    def _schema_version(self) -> str:
+        """The database's schema revision; one small query (nothing while the server is away)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self.connection.is_lost:
+            return "unknown: the database cannot be reached"
+        try:
+            return self.db.current_revision() or "none (empty database)"
+        except SQLAlchemyError:
+            return "unknown: the database cannot be reached"
 
     def connect_team_server(self) -> None:
         from audit_tool.ui.server_dialog import ServerDialog
