@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QLineSeries, QValueAxis
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QGuiApplication, QPen
 from PySide6.QtWidgets import QToolTip
 
 from audit_tool.ui import theme as themes
@@ -118,3 +118,4 @@ def paint(chart: QChart, theme: themes.Theme | None = None) -> None:
     for series in chart.series():
         if isinstance(series, QLineSeries):
             series.setPointLabelsColor(fg)
+            series.setPointLabelsFont(QGuiApplication.font())  # Qt's default is tiny

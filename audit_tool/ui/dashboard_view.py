@@ -67,6 +67,7 @@ from audit_tool.ui.filters import (
     plural,
     quarter_end,
     quarter_start,
+    text_width,
     view_title,
 )
 from audit_tool.ui.table_model import Column, RecordTableModel
@@ -249,7 +250,7 @@ class Tile(QFrame):
         themes.styled(self.detail, "color: $muted;")
         self.change = QLabel()
         self.change.setObjectName(f"{name}_change")
-        for label in (self.title, self.detail, self.change):
+        for label in (self.title, self.value, self.detail, self.change):
             label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
@@ -574,8 +575,8 @@ class DashboardView(QWidget):
             view.setObjectName(f"dashboard_chart_{key}")
             view.setAccessibleName(f"Chart: {accessible}")
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(CHART_HEIGHT)
-            view.setMinimumWidth(360)
+            view.setMinimumHeight(self._chart_height())
+            view.setMinimumWidth(max(360, text_width(view, 40)))
             self.chart_views[key] = view
             grid.addWidget(view, i // 2, i % 2)
         grid.setColumnStretch(0, 1)
@@ -1018,6 +1019,10 @@ class DashboardView(QWidget):
     def _by(self) -> str:
         return self.shown.by if self.shown is not None else "quarter"
 
+    def _chart_height(self) -> int:
+        """A chart's least height: 300 pixels, or 20 lines of a larger font."""
+        return max(CHART_HEIGHT, 20 * self.fontMetrics().lineSpacing())
+
     def _set_chart(self, key: str, chart: QChart) -> None:
         charts.paint(chart)
         old = self._charts.get(key)
@@ -1143,7 +1148,7 @@ class DashboardView(QWidget):
         # A category axis drops a label ("...") that is taller than its row.
         row = QFontMetrics(font).lineSpacing() + 11
         view = self.chart_views["areas"]
-        view.setMinimumHeight(max(CHART_HEIGHT, 110 + row * len(rows)))
+        view.setMinimumHeight(max(self._chart_height(), 110 + row * len(rows)))
         self.chart_views["feedback"].setMinimumHeight(view.minimumHeight())
         view.setAccessibleDescription(
             "; ".join(f"{r[0]}: {r[1]:.1f}% good or better" for r in reversed(rows))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontInfo, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -32,7 +32,7 @@ from audit_tool.ui.settings import app_settings
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
-SIDEBAR_FONT_SCALE = 1.2  # the navigation a little larger than the window's text
+SIDEBAR_FONT_SCALE = 1.1  # the navigation a little larger than the window's text
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Padding in units of the font (em), so that the items grow with it.
         self.sidebar.setStyleSheet(
-            "QListWidget { border: none; } QListWidget::item { padding: 0.45em 0.7em; }"
+            "QListWidget { border: none; } QListWidget::item { padding: 0.4em 0.6em; }"
         )
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
@@ -162,7 +162,8 @@ class MainWindow(QMainWindow):
         metrics = QFontMetrics(font)
         texts = [self.sidebar.item(i).text() for i in range(self.sidebar.count())]
         longest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
-        padding = 2 * round(0.7 * metrics.height()) + 2 * metrics.averageCharWidth()
+        em = QFontInfo(font).pixelSize()
+        padding = round(2 * 0.6 * em) + 2 * metrics.averageCharWidth()  # the items' and some air
         scroll = self.sidebar.verticalScrollBar().sizeHint().width()
         self.sidebar.setFixedWidth(longest + padding + scroll + 2 * self.sidebar.frameWidth())
 
