@@ -132,6 +132,7 @@ class ReferenceTab(QWidget):
             widget.setEnabled(self.can_edit)
         save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.setWhatsThis("Save")  # its name in Help > Keyboard shortcuts
         save_shortcut.activated.connect(self.save)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

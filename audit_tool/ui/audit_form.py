@@ -195,11 +195,12 @@ class AuditForm(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.save)
-        for sequence, slot in (
-            (QKeySequence.StandardKey.Save, lambda: self.save(explicit=True)),
-            (QKeySequence("Ctrl+Return"), self.submit),
+        for sequence, slot, name in (
+            (QKeySequence.StandardKey.Save, lambda: self.save(explicit=True), "Save"),
+            (QKeySequence("Ctrl+Return"), self.submit, "Submit the review"),
         ):
             shortcut = QShortcut(sequence, self)
+            shortcut.setWhatsThis(name)  # its name in Help > Keyboard shortcuts
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]

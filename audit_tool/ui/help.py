@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, qVersion
-from PySide6.QtGui import QAction, QImage, QKeySequence, QTextDocument
+from PySide6.QtCore import QObject, Qt, QUrl, qVersion
+from PySide6.QtGui import QAction, QImage, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -38,8 +38,11 @@ def _close_buttons(dialog: QDialog, layout: QVBoxLayout) -> QDialogButtonBox:
 
 
 def _size_for_text(dialog: QDialog, chars: int, lines: int) -> None:
-    """A size in characters and lines of the dialog's font: larger text, larger window."""
-    dialog.resize(text_width(dialog, chars), lines * dialog.fontMetrics().lineSpacing())
+    """A size in characters and lines of the dialog's font (larger text, larger window), at
+    most the screen's."""
+    width, height = text_width(dialog, chars), lines * dialog.fontMetrics().lineSpacing()
+    screen = dialog.screen().availableGeometry()
+    dialog.resize(min(width, screen.width()), min(height, screen.height()))
 
 
 class GuideBrowser(QTextBrowser):
@@ -49,15 +52,17 @@ class GuideBrowser(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenExternalLinks(True)
+        self.image_width = 800  # the widest a picture is shown (set from the window's width)
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802 - Qt's name
         if kind == QTextDocument.ResourceType.ImageResource.value:
             path = url.toLocalFile() if isinstance(url, QUrl) else str(url)
             image = QImage(path)
             if not image.isNull():
-                room = max(self.viewport().width() - 40, 200)
-                if image.width() > room:
-                    image = image.scaledToWidth(room)
+                if image.width() > self.image_width:
+                    image = image.scaledToWidth(
+                        self.image_width, Qt.TransformationMode.SmoothTransformation
+                    )
                 return image
         return super().loadResource(kind, url)
 
@@ -69,9 +74,10 @@ class UserGuideDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("userGuide")
         self.setWindowTitle(f"{APP_NAME} user guide")
-        _size_for_text(self, 110, 40)
+        _size_for_text(self, 140, 46)
         layout = QVBoxLayout(self)
         self.browser = GuideBrowser()
+        self.browser.image_width = max(self.width() - 80, 300)
         self.browser.setObjectName("userGuideText")
         self.browser.setAccessibleName("User guide")
         layout.addWidget(self.browser)
@@ -95,25 +101,37 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("...")
 
 
-def shortcut_rows(window: QWidget, places: Callable[[QAction], str]) -> list[tuple[str, str, str]]:
+def shortcut_rows(window: QWidget, places: Callable[[QObject], str]) -> list[tuple[str, str, str]]:
     """(command, keys, where) for every action in `window` that has a keyboard shortcut, read
     from the actions themselves: the list is what the keys do, never a copy that could drift."""
     rows: dict[tuple[str, str], str] = {}
+    native = QKeySequence.SequenceFormat.NativeText
     for action in window.findChildren(QAction):
         keys = [k for k in action.shortcuts() if not k.isEmpty()]
         if not keys or not action.text():
             continue
-        text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        text = ", ".join(k.toString(native) for k in keys)
         rows.setdefault((_plain(action.text()), text), places(action))
+    for shortcut in window.findChildren(QShortcut):  # keys without a menu entry
+        if shortcut.whatsThis() and not shortcut.key().isEmpty():
+            key = shortcut.key().toString(native)
+            rows.setdefault((shortcut.whatsThis(), key), places(shortcut))
     return sorted(
         ((command, keys, where) for (command, keys), where in rows.items()),
         key=lambda r: (r[2], r[0]),
     )
 
 
-def menu_place(action: QAction) -> str:
+def menus_of(item: QObject) -> list[QMenu]:
+    """The menus an action is in (none for a QShortcut)."""
+    if not isinstance(item, QAction):
+        return []
+    return [m for m in item.associatedObjects() if isinstance(m, QMenu)]
+
+
+def menu_place(action: QObject) -> str:
     """The menus an action is in ("Help"), or the widget it belongs to."""
-    menus = [_plain(m.title()) for m in action.associatedObjects() if isinstance(m, QMenu)]
+    menus = [_plain(m.title()) for m in menus_of(action)]
     menus = [m for m in menus if m]
     if menus:
         return " and ".join(dict.fromkeys(menus))
@@ -127,7 +145,7 @@ def menu_place(action: QAction) -> str:
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, window: QWidget, places: Callable[[QAction], str] = menu_place) -> None:
+    def __init__(self, window: QWidget, places: Callable[[QObject], str] = menu_place) -> None:
         super().__init__(window)
         self.setObjectName("keyboardShortcuts")
         self.setWindowTitle("Keyboard shortcuts")

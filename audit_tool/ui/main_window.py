@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontInfo, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -564,14 +563,12 @@ class MainWindow(QMainWindow):
 
         ShortcutsDialog(self, self._shortcut_place).exec()
 
-    def _shortcut_place(self, action: QAction) -> str:
+    def _shortcut_place(self, action: QObject) -> str:
         """The menu an action is in, or the view whose own key it is."""
-        from audit_tool.ui.help import menu_place
+        from audit_tool.ui.help import menu_place, menus_of
 
         owner = action.parent()
-        if isinstance(owner, QWidget) and not any(
-            isinstance(m, QMenu) for m in action.associatedObjects()
-        ):
+        if isinstance(owner, QWidget) and not menus_of(action):
             for key, view in self._views.items():
                 if owner is view or view.isAncestorOf(owner):
                     return f"{self._factories[key][0]} view"

@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_themes.py dark
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_themes.py large-text
 
-Writes dark-*.png or large-text-*.png here (cases, audits, moderation, dashboard, briefings).
+Writes dark-*.png or large-text-*.png here (cases, audits, moderation, dashboard, briefings,
+and Help > User guide).
 The dark palette is the one the tests use (ui.theme.sample_dark_palette: Windows 11's dark
 mode), in a window of the usual size (1360 x 780); large text is the application font at 175%
 (Windows' "Make text bigger" at 175%), in a window maximised on a 1920 x 1080 screen. Look at
@@ -97,6 +98,11 @@ def main(mode: str) -> None:
     briefings.new_briefing(db, lead, programme_key=programme)
     window.show_view("briefings")
     save(window, "briefings")
+
+    guide = window.user_guide()  # Help > User guide (F1)
+    guide.browser.scrollToAnchor("logging-in")
+    save(guide, "user-guide")
+    guide.close()
     window.close()
     db.close()
     print(f"{mode} screenshots written to {HERE}")
