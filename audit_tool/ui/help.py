@@ -4,6 +4,7 @@ licence notices."""
 from __future__ import annotations
 
 import platform
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,30 +46,52 @@ def _size_for_text(dialog: QDialog, chars: int, lines: int) -> None:
     dialog.resize(min(width, screen.width()), min(height, screen.height()))
 
 
+IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def load_images(folder: Path, text: str, width: int) -> dict[str, QImage]:
+    """The pictures `text` (Markdown) shows, read and narrowed to `width`, by absolute path.
+    Runs in the thread pool: QImage may be used off the GUI thread."""
+    images = {}
+    for name in dict.fromkeys(IMAGE_LINK.findall(text)):
+        path = (folder / name).resolve()
+        image = QImage(str(path))
+        if image.isNull():
+            continue
+        if image.width() > width:
+            image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        images[str(path)] = image
+    return images
+
+
 class GuideBrowser(QTextBrowser):
-    """A text browser that fits the guide's screenshots to its width (they are taken at a
-    large window size) and opens web links in the system browser."""
+    """A text browser that shows the guide's screenshots from `images` (read in the background,
+    narrowed to the window: they are taken at a large window size) and opens web links in the
+    system browser."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenExternalLinks(True)
-        self.image_width = 800  # the widest a picture is shown (set from the window's width)
+        self.folder = Path()
+        self.images: dict[str, QImage] = {}
+        self._blank = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+        self._blank.fill(Qt.GlobalColor.transparent)
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802 - Qt's name
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            path = url.toLocalFile() if isinstance(url, QUrl) else str(url)
-            image = QImage(path)
-            if not image.isNull():
-                if image.width() > self.image_width:
-                    image = image.scaledToWidth(
-                        self.image_width, Qt.TransformationMode.SmoothTransformation
-                    )
-                return image
+            name = (
+                url.toLocalFile()
+                if isinstance(url, QUrl) and url.isLocalFile()
+                else str(url.toString() if isinstance(url, QUrl) else url)
+            )
+            path = str((self.folder / name).resolve())
+            return self.images.get(path, self._blank)  # blank until the pictures are read
         return super().loadResource(kind, url)
 
 
 class UserGuideDialog(QDialog):
-    """docs/user-guide.md, rendered; its images from docs/screenshots/."""
+    """docs/user-guide.md, rendered; its images from docs/screenshots/, read in the background
+    (about half a second for the guide's thirty-odd screenshots)."""
 
     def __init__(self, parent: QWidget | None = None, path: Path | None = None) -> None:
         super().__init__(parent)
@@ -77,24 +100,36 @@ class UserGuideDialog(QDialog):
         _size_for_text(self, 140, 46)
         layout = QVBoxLayout(self)
         self.browser = GuideBrowser()
-        self.browser.image_width = max(self.width() - 80, 300)
         self.browser.setObjectName("userGuideText")
         self.browser.setAccessibleName("User guide")
         layout.addWidget(self.browser)
         _close_buttons(self, layout)
+        self.images_loaded = False
         self.path = path or user_guide_path()
         try:
-            text = self.path.read_text(encoding="utf-8")
+            self.text = self.path.read_text(encoding="utf-8")
         except OSError:
             self.browser.setPlainText(
                 f"The user guide is not installed with this copy of {APP_NAME} "
                 f"(looked for {self.path})."
             )
             return
-        folder = str(self.path.parent)
-        self.browser.setSearchPaths([folder])
-        self.browser.document().setBaseUrl(QUrl.fromLocalFile(folder + "/"))
-        self.browser.setMarkdown(text)
+        folder = self.path.parent
+        self.browser.folder = folder
+        self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(folder) + "/"))
+        self.browser.setMarkdown(self.text)
+        width = max(self.width() - 80, 300)
+        self._worker = Worker(lambda _progress: load_images(folder, self.text, width))
+        self._worker.signals.finished.connect(self._show_images)
+        self._worker.start()
+
+    def _show_images(self, images: object) -> None:
+        assert isinstance(images, dict)
+        self.browser.images = images
+        position = self.browser.verticalScrollBar().value()
+        self.browser.setMarkdown(self.text)  # laid out again, now with the pictures
+        self.browser.verticalScrollBar().setValue(position)
+        self.images_loaded = True
 
 
 def _plain(text: str) -> str:
