@@ -31,7 +31,7 @@ from audit_tool.services.learning import SCOPE_LABELS, ActionRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, view_title
+from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, text_width, view_title
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -191,7 +191,7 @@ class ActionsView(QWidget):
             button.setAccessibleName(f"{label} actions")
             button.setToolTip(WHICH_TIPS[key])
             button.setCheckable(True)
-            button.setMinimumWidth(88)
+            button.setMinimumWidth(text_width(button, 15))
             button.toggled.connect(lambda checked, b=button: _embolden(b, checked))
             self.which_group.addButton(button)
             self.which_buttons[key] = button

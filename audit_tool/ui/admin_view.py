@@ -34,6 +34,7 @@ from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_height, text_width
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -89,7 +90,7 @@ class ReferenceTab(QWidget):
         left_layout.addWidget(self.empty, 1)
 
         right = QWidget()
-        right.setMinimumWidth(320)
+        right.setMinimumWidth(text_width(right, 53))
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
         self.title = QLabel()
@@ -538,7 +539,7 @@ class FeedbackQuestionsTab(ReferenceTab):
         self.key = self.line("key", "Key", "e.g. felt_safe")
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
-        self.text.setFixedHeight(70)
+        self.text.setFixedHeight(text_height(self.text, 4))
         self.text.setPlaceholderText("e.g. The child felt safe with the worker.")
         self.add_field("text", "Question", self.text)
         self.state = QLabel()

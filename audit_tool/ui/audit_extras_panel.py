@@ -251,7 +251,7 @@ class AuditExtrasPanel(QTabWidget):
         page_layout = QHBoxLayout(page)
         page_layout.setContentsMargins(10, 10, 10, 10)
         column = QWidget()  # a readable column, not inputs stretched across the window
-        column.setMaximumWidth(640)
+        column.setMaximumWidth(text_width(column, 105))
         page_layout.addWidget(column, 1, Qt.AlignmentFlag.AlignTop)
         page_layout.addStretch(0)
         outer = QVBoxLayout(column)
@@ -283,8 +283,8 @@ class AuditExtrasPanel(QTabWidget):
         how_line = self.how.lineEdit()
         assert how_line is not None  # editable
         how_line.setPlaceholderText("Choose or type how")
-        self.how.setMinimumWidth(260)
-        self.given_on.setMinimumWidth(160)
+        self.how.setMinimumWidth(text_width(self.how, 43))
+        self.given_on.setMinimumWidth(text_width(self.given_on, 27))
         how_box, self.how_error = field_with_error(self.how, "extras_how", "How it was given")
         form.addRow("", self.to_worker)
         form.addRow("", self.to_manager)

@@ -83,6 +83,7 @@ from audit_tool.services.briefings import (
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_height
 from audit_tool.ui.forms import BANNER_STYLE, ERROR_STYLE, FieldForm, confirm, field_with_error
 from audit_tool.ui.learning_view import ColumnFitter
 from audit_tool.ui.table_model import Column, RecordTableModel
@@ -703,7 +704,7 @@ class RecordUseDialog(QDialog):
         self.plan = QPlainTextEdit()
         self.plan.setTabChangesFocus(True)
         self.plan.setPlaceholderText("What the team will do, from their action plan")
-        self.plan.setFixedHeight(90)
+        self.plan.setFixedHeight(text_height(self.plan, 5))
         self.form.add("actions", "What the team will do", self.plan)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

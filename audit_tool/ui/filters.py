@@ -88,6 +88,12 @@ def text_width(widget: QWidget, chars: float) -> int:
     return round(chars * widget.fontMetrics().averageCharWidth())
 
 
+def text_height(widget: QWidget, lines: float) -> int:
+    """The height of a text box showing `lines` lines of `widget`'s font, frame and margins
+    included: it grows with the font, never a fixed number of pixels."""
+    return round(lines * widget.fontMetrics().lineSpacing()) + 12
+
+
 class ColumnFitter(QObject):
     """Sizes a table's columns: each short one to its contents (capped at `cap` characters of
     the table's font), while one text column

@@ -33,6 +33,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import password_edit
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.settings import app_settings
 
 LOCK_ERROR_STYLE = "color: $lock_error;"  # on the lock's dark box, in either set
@@ -87,7 +88,7 @@ class LockPanel(QFrame):
         outer.addStretch(1)
         box = QFrame()
         box.setObjectName("lockBox")
-        box.setMaximumWidth(460)
+        box.setMaximumWidth(text_width(box, 76))
         inner = QVBoxLayout(box)
         inner.setContentsMargins(24, 20, 24, 20)
         title = QLabel(f"{APP_NAME} is locked")

@@ -36,6 +36,7 @@ from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, banner, confirm, show_checkout_note
 
 CLAIM_RENEW_MS = 30_000  # well inside claims.DEFAULT_TTL, so a live screen never lapses
@@ -572,7 +573,7 @@ class ReturnDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("returnDialog")
         self.setWindowTitle("Return to auditor")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_width(self, 80))
         layout = QVBoxLayout(self)
         self.which = QComboBox()
         self.which.setObjectName("return_which")

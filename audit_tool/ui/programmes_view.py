@@ -39,6 +39,7 @@ from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
@@ -357,7 +358,7 @@ class SampleDialog(QDialog):
         self.sample: list[str] = []
         self.setObjectName("sampleDialog")
         self.setWindowTitle(f"Draw a sample for {programme.name}")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(text_width(self, 77))
         layout = QVBoxLayout(self)
         self.form = FieldForm("sample_", "sample", "sample_message")
         layout.addWidget(self.form.message)
@@ -449,7 +450,7 @@ class AssignDialog(QDialog):
         self.db, self.actor, self.row = db, actor, row
         self.setObjectName("assignDialog")
         self.setWindowTitle(f"Assign: audit of case {row.case_ref}")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_width(self, 80))
         layout = QVBoxLayout(self)
         self.form = FieldForm("assign_", "assignment", "assign_message")
         layout.addWidget(self.form.message)
