@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from string import Template
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -236,23 +236,23 @@ def restyle_all(theme: Theme | None = None) -> None:
             widget.setStyleSheet(css(template, theme))
 
 
-class _Watcher(QObject):
-    """Watches the application for palette changes; `changed` carries the new set."""
+class _Watcher(QWidget):
+    """Follows the application palette: a widget that is never shown, so that Qt tells it of
+    every change (QEvent.PaletteChange, after ApplicationPaletteChange) without a filter on
+    every event of the application. `changed` carries the new set."""
 
     changed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
+        self.setObjectName("themeWatcher")
         self.theme = current()
-        self.app: QCoreApplication | None = None
+        self.app = QCoreApplication.instance()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is QCoreApplication.instance() and event.type() in (
-            QEvent.Type.ApplicationPaletteChange,
-            QEvent.Type.PaletteChange,
-        ):
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
             self.check()
-        return False
 
     def check(self) -> None:
         theme = current()
@@ -265,15 +265,14 @@ class _Watcher(QObject):
 _watcher: _Watcher | None = None
 
 
-def watcher() -> _Watcher:
-    """The one watcher, installed on the application the first time it is asked for."""
+def watcher() -> _Watcher | None:
+    """The one watcher, made the first time it is asked for once the application exists."""
     global _watcher
     app = QCoreApplication.instance()
+    if app is None:
+        return None
     if _watcher is None or _watcher.app is not app:
         _watcher = _Watcher()
-        _watcher.app = app
-        if app is not None:
-            app.installEventFilter(_watcher)
     return _watcher
 
 

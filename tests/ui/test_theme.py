@@ -100,10 +100,10 @@ def test_a_change_of_palette_while_open_is_followed(qtbot, sqlite_world, qapp) -
     before = QPalette(qapp.palette())
     qapp.setPalette(theme.sample_dark_palette())
     try:
-        assert pixel(window.banner) == theme.DARK.alert_bg
+        qtbot.waitUntil(lambda: pixel(window.banner) == theme.DARK.alert_bg)
     finally:
         qapp.setPalette(before)
-    assert pixel(window.banner) == theme.LIGHT.alert_bg
+    qtbot.waitUntil(lambda: pixel(window.banner) == theme.LIGHT.alert_bg)
 
 
 def test_the_moderation_grid_marks_differences_in_the_dark_set(qtbot, sqlite_world, dark) -> None:
