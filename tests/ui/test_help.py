@@ -167,3 +167,14 @@ def test_the_guide_dialog_is_a_dialog(qtbot, sqlite_world):
     qtbot.addWidget(dialog)
     assert isinstance(dialog, QDialog) and dialog.objectName() == "userGuide"
     dialog.close()
+
+
+def test_the_guide_is_found_in_a_checkout_and_in_the_frozen_package(tmp_path, monkeypatch):
+    import sys
+
+    from audit_tool.resources import user_guide_path
+
+    assert user_guide_path().is_file()  # this checkout (or editable install)
+    assert (user_guide_path().parent / "screenshots" / "dark-dashboard.png").is_file()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert user_guide_path() == tmp_path / "docs" / "user-guide.md"
