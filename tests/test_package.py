@@ -168,6 +168,12 @@ def test_built_package_passes_its_self_test(tmp_path: Path):
     resources = internal / "audit_tool" / "resources"
     assert (resources / "icons" / "app.png").is_file()
     assert (resources / "fonts" / "DejaVuSans.ttf").is_file()
+    # Help > User guide and Help > Third-party licences read these in the frozen application.
+    assert (internal / "docs" / "user-guide.md").is_file()
+    assert (internal / "docs" / "screenshots" / "dark-dashboard.png").is_file()
+    notices = (internal / "THIRD-PARTY-NOTICES.txt").read_text(encoding="utf-8")
+    assert "PySide6_Essentials" in notices and "GNU LESSER GENERAL PUBLIC LICENSE" in notices
+    assert "ZETETIC LLC" in notices and "OpenSSL" in notices
     # Test tools and unused Qt stay out; the size stays within what an installer can carry.
     for unwanted in ("pytest", "hypothesis", "mypy", "PyInstaller"):
         assert not (internal / unwanted).exists(), unwanted

@@ -30,3 +30,16 @@ def resources_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def user_guide_path() -> Path:
+    """docs/user-guide.md (its screenshots beside it in docs/screenshots/): in the frozen
+    package under sys._MEIPASS/docs, in a wheel that carries it under audit_tool/docs, in a
+    checkout or editable install at the top of the tree.
+    The one place that knows where the guide is (Help > User guide reads it through this)."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "docs" / "user-guide.md"
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "docs" / "user-guide.md"  # a wheel that carries the guide in the package
+    return inside if inside.exists() else package.parent / "docs" / "user-guide.md"

@@ -24,6 +24,7 @@ from audit_tool.services import accounts
 from audit_tool.services.accounts import LoginResult
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm
 from audit_tool.ui.settings import app_settings, last_user_key
@@ -39,7 +40,7 @@ def password_edit() -> QLineEdit:
 def _hint(text: str, name: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #555555;")
+    themes.styled(label, "color: $muted;")
     if name:
         label.setObjectName(name)
     return label

@@ -20,6 +20,7 @@ from audit_tool.services import accounts
 from audit_tool.services.accounts import AccountRow
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import AccountDialog
 from audit_tool.ui.filters import list_table
 from audit_tool.ui.forms import ERROR_STYLE, confirm
@@ -82,7 +83,7 @@ class AccountsTab(QWidget):
         self.table.doubleClicked.connect(lambda _index: self._default_action())
         self.message = QLabel()
         self.message.setObjectName("accountsMessage")
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
         buttons = QHBoxLayout()

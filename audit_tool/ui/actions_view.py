@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,13 +29,13 @@ from audit_tool.services import learning, reference
 from audit_tool.services.actors import Actor
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, view_title
+from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, text_width, view_title
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
-OVERDUE_COLOUR = QColor("#b00020")
 WHICH = {"mine": "Mine", "open": "Open", "overdue": "Overdue", "all": "All"}
 WHICH_TIPS = {
     "mine": "Actions you own",
@@ -50,7 +50,7 @@ EMPTY = {
     "all": "No actions match.",
 }
 INADEQUATE_TIP = "Raised from an audit graded inadequate: follow it up first"
-MAX_COLUMN_WIDTH = 220
+MAX_COLUMN_CHARS = 36  # in average characters of the table font
 TEXT_COLUMN = 0
 DUE_COLUMN = 2
 FLAG_COLUMN = 7
@@ -95,11 +95,11 @@ class ActionTableModel(RecordTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.overdue or (column == FLAG_COLUMN and row.from_inadequate):
-                return OVERDUE_COLOUR
+                return themes.qcolor("error")
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             if column == FLAG_COLUMN and row.from_inadequate:
-                return OVERDUE_COLOUR  # a red square beside the word
+                return themes.qcolor("error")  # a red square beside the word
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == FLAG_COLUMN and row.from_inadequate:
@@ -191,7 +191,7 @@ class ActionsView(QWidget):
             button.setAccessibleName(f"{label} actions")
             button.setToolTip(WHICH_TIPS[key])
             button.setCheckable(True)
-            button.setMinimumWidth(88)
+            button.setMinimumWidth(text_width(button, 15))
             button.toggled.connect(lambda checked, b=button: _embolden(b, checked))
             self.which_group.addButton(button)
             self.which_buttons[key] = button
@@ -221,7 +221,7 @@ class ActionsView(QWidget):
         self.table = list_table("actionsTable", "Actions", self.model)
         header = self.table.horizontalHeader()
         self.columns = ColumnFitter(
-            self.table, TEXT_COLUMN, cap=MAX_COLUMN_WIDTH, fixed=(2, 3, 5, FLAG_COLUMN)
+            self.table, TEXT_COLUMN, cap=MAX_COLUMN_CHARS, fixed=(2, 3, 5, FLAG_COLUMN)
         )
         header.setMinimumSectionSize(40)
         self.table.setSortingEnabled(True)

@@ -32,7 +32,9 @@ from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import feedback, reference
 from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_height, text_width
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -88,7 +90,7 @@ class ReferenceTab(QWidget):
         left_layout.addWidget(self.empty, 1)
 
         right = QWidget()
-        right.setMinimumWidth(320)
+        right.setMinimumWidth(text_width(right, 53))
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
         self.title = QLabel()
@@ -121,7 +123,7 @@ class ReferenceTab(QWidget):
         right_layout.addLayout(buttons)
         self.read_only_note = QLabel(self.read_only_text)
         self.read_only_note.setObjectName(f"{self.prefix}ReadOnly")
-        self.read_only_note.setStyleSheet("color: #555555;")
+        themes.styled(self.read_only_note, "color: $muted;")
         right_layout.addWidget(self.read_only_note)
 
         for button in (self.new_button, self.save_button, self.delete_button):
@@ -131,6 +133,7 @@ class ReferenceTab(QWidget):
             widget.setEnabled(self.can_edit)
         save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.setWhatsThis("Save")  # its name in Help > Keyboard shortcuts
         save_shortcut.activated.connect(self.save)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -424,7 +427,7 @@ class PeopleTab(ReferenceTab):
             self.role_boxes[role] = box
         hint = QLabel("People without a role are practitioners (case workers and managers).")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555555;")
+        themes.styled(hint, "color: $muted;")
         roles_layout.addWidget(hint)
         self.add_field("roles", "Roles", roles)
         self.active = QCheckBox("Active")
@@ -536,13 +539,13 @@ class FeedbackQuestionsTab(ReferenceTab):
         self.key = self.line("key", "Key", "e.g. felt_safe")
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
-        self.text.setFixedHeight(70)
+        self.text.setFixedHeight(text_height(self.text, 4))
         self.text.setPlaceholderText("e.g. The child felt safe with the worker.")
         self.add_field("text", "Question", self.text)
         self.state = QLabel()
         self.state.setObjectName("questionsState")
         self.state.setWordWrap(True)
-        self.state.setStyleSheet("color: #555555;")
+        themes.styled(self.state, "color: $muted;")
         self.add_field("active", "", self.state)
 
     def load(self) -> list[Any]:

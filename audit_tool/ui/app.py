@@ -115,6 +115,9 @@ def run_gui(database: str | None, user: str | None) -> int:
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    from audit_tool.ui import theme
+
+    theme.install()  # colours follow the palette (light or dark), also when it changes
     icon = resource("icons", "app.svg")
     if icon.exists():
         qt_app.setWindowIcon(QIcon(str(icon)))

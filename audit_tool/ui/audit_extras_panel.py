@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +33,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow, LearningRow, WorkerFeedbackRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.extras_dialogs import (
@@ -42,14 +42,13 @@ from audit_tool.ui.extras_dialogs import (
     FeedbackDialog,
     LearningPointDialog,
 )
-from audit_tool.ui.filters import list_table
+from audit_tool.ui.filters import list_table, text_width
 from audit_tool.ui.forms import confirm, field_with_error
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 HOW_CHOICES = ("Face to face", "In supervision", "By phone", "By email", "At a team meeting")
-MAX_COLUMN_WIDTH = 320
-OVERDUE_COLOUR = QColor("#b00020")
-MUTED = "color: #555555;"
+MAX_COLUMN_CHARS = 53  # in average characters of the table font
+MUTED = "color: $muted;"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -74,7 +73,7 @@ class _ActionModel(RecordTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
-            return OVERDUE_COLOUR if self.rows[index.row()].overdue else None
+            return themes.qcolor("error") if self.rows[index.row()].overdue else None
         return super().data(index, role)
 
 
@@ -129,11 +128,11 @@ class _ListTab(QWidget):
         self.empty.setObjectName(f"extras_{name}Empty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(MUTED + " padding: 16px;")
+        themes.styled(self.empty, MUTED + " padding: 16px;")
         self.buttons = QHBoxLayout()
         self.note = QLabel()
         self.note.setObjectName(f"extras_{name}Note")
-        self.note.setStyleSheet(MUTED)
+        themes.styled(self.note, MUTED)
         self.note.setWordWrap(True)
         self.buttons.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
@@ -156,9 +155,10 @@ class _ListTab(QWidget):
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
+        cap = text_width(self.table, MAX_COLUMN_CHARS)
         for column in range(self.model.columnCount()):
-            if column != self.stretch and header.sectionSize(column) > MAX_COLUMN_WIDTH:
-                header.resizeSection(column, MAX_COLUMN_WIDTH)
+            if column != self.stretch and header.sectionSize(column) > cap:
+                header.resizeSection(column, cap)
         uuids = [r.uuid for r in rows]
         if keep in uuids:
             self.table.selectRow(uuids.index(keep))
@@ -250,7 +250,7 @@ class AuditExtrasPanel(QTabWidget):
         page_layout = QHBoxLayout(page)
         page_layout.setContentsMargins(10, 10, 10, 10)
         column = QWidget()  # a readable column, not inputs stretched across the window
-        column.setMaximumWidth(640)
+        column.setMaximumWidth(text_width(column, 105))
         page_layout.addWidget(column, 1, Qt.AlignmentFlag.AlignTop)
         page_layout.addStretch(0)
         outer = QVBoxLayout(column)
@@ -260,7 +260,7 @@ class AuditExtrasPanel(QTabWidget):
             "found? The partnership reports the share of workers given direct feedback."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet(MUTED)
+        themes.styled(intro, MUTED)
         outer.addWidget(intro)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -281,8 +281,8 @@ class AuditExtrasPanel(QTabWidget):
         how_line = self.how.lineEdit()
         assert how_line is not None  # editable
         how_line.setPlaceholderText("Choose or type how")
-        self.how.setMinimumWidth(260)
-        self.given_on.setMinimumWidth(160)
+        self.how.setMinimumWidth(text_width(self.how, 43))
+        self.given_on.setMinimumWidth(text_width(self.given_on, 27))
         how_box, self.how_error = field_with_error(self.how, "extras_how", "How it was given")
         form.addRow("", self.to_worker)
         form.addRow("", self.to_manager)
@@ -523,7 +523,7 @@ class AuditExtrasPanel(QTabWidget):
         self.how.setEditText(row.how)
         for label in (self.given_on_error, self.how_error):
             label.hide()
-        self.worker_status.setStyleSheet(MUTED if row.missing else "color: #1e6b30;")
+        themes.styled(self.worker_status, MUTED if row.missing else "color: $success;")
         self.worker_status.setText(self._worker_text(row))
         self._worker_inputs()
 

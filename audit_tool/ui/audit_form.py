@@ -36,6 +36,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.services.templates import TemplateItemRow, TemplateRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import (
@@ -148,7 +149,7 @@ class AuditForm(QWidget):
         self.overall.setAccessibleName("Overall grade")
         overall_label.setBuddy(self.overall)
         self.overall_error = QLabel()
-        self.overall_error.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.overall_error, ERROR_STYLE)
         self.overall_error.setObjectName("auditForm_overallError")
         self.overall_error.hide()
         grid.addWidget(overall_label, row, 0)
@@ -183,7 +184,7 @@ class AuditForm(QWidget):
         self.status.setObjectName("auditForm_saveStatus")
         self.concern_button = QPushButton("Raise urgent &concern...")
         self.concern_button.setObjectName("auditForm_concern")
-        self.concern_button.setStyleSheet("color: #b00020;")
+        themes.styled(self.concern_button, "color: $error;")
         self.concern_button.clicked.connect(self.raise_concern)
         self.save_button = QPushButton("&Save draft")
         self.save_button.setObjectName("auditForm_save")
@@ -203,11 +204,12 @@ class AuditForm(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.save)
-        for sequence, slot in (
-            (QKeySequence.StandardKey.Save, lambda: self.save(explicit=True)),
-            (QKeySequence("Ctrl+Return"), self.submit),
+        for sequence, slot, name in (
+            (QKeySequence.StandardKey.Save, lambda: self.save(explicit=True), "Save"),
+            (QKeySequence("Ctrl+Return"), self.submit, "Submit the review"),
         ):
             shortcut = QShortcut(sequence, self)
+            shortcut.setWhatsThis(name)  # its name in Help > Keyboard shortcuts
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
@@ -231,7 +233,12 @@ class AuditForm(QWidget):
 
     def _add_item(self, grid: QGridLayout, row: int, item: TemplateItemRow) -> int:
         label = QLabel(
-            item.label + (" <span style='color:#555'>(limiting)</span>" if item.limiting else "")
+            item.label
+            + (
+                f" <span style='color:{themes.current().muted}'>(limiting)</span>"
+                if item.limiting
+                else ""
+            )
         )
         label.setWordWrap(True)
         control: QWidget
@@ -266,11 +273,11 @@ class AuditForm(QWidget):
         if item.guidance:
             guidance = QLabel(item.guidance)
             guidance.setWordWrap(True)
-            guidance.setStyleSheet("color: #555555;")
+            themes.styled(guidance, "color: $muted;")
             left_layout.addWidget(guidance)
         error = QLabel()
         error.setObjectName(f"auditForm_item_{item.key}Error")
-        error.setStyleSheet(ERROR_STYLE)
+        themes.styled(error, ERROR_STYLE)
         error.setWordWrap(True)
         error.hide()
         middle = QWidget()
@@ -475,7 +482,7 @@ class AuditForm(QWidget):
             if label is not None:
                 label.setText(text)
                 label.show()
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setText(str(exc))
         self.message.show()
         first = next((k for k in self.values if k in exc.fields), None)
@@ -512,7 +519,7 @@ class AuditForm(QWidget):
         self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
         self._set_editable(False)
         self.return_note.hide()
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText(
             "Review submitted. "
             + {

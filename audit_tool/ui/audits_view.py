@@ -29,6 +29,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import STATUS_LABELS, AuditListRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import ColumnFitter
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 KIND_LABELS = {
@@ -136,7 +137,10 @@ class AuditsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Columns to their contents, the programme name taking what is left; in a narrow
+        # window (or with a large font) the widest give way, eliding, so that none is pushed
+        # out of sight.
+        self.columns = ColumnFitter(self.table, 1, cap=32, share=0.2, fixed=(0, 3, 4, 8))
         self.table.activated.connect(lambda _index: self.open_selected())
         self.empty = QLabel()
         self.empty.setObjectName("auditsEmpty")
@@ -242,7 +246,7 @@ class AuditsView(QWidget):
         if query != getattr(self, "_sized_for", None):
             # Sizing the columns is most of the redraw (about 80 ms for 3,000 rows): once per
             # choice of filters, not on every live refresh.
-            self.table.resizeColumnsToContents()
+            self.columns.measure()
             self._sized_for = query
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)

@@ -81,7 +81,9 @@ from audit_tool.services.briefings import (
     DeliveryRow,
 )
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_height
 from audit_tool.ui.forms import BANNER_STYLE, ERROR_STYLE, FieldForm, confirm, field_with_error
 from audit_tool.ui.learning_view import ColumnFitter
 from audit_tool.ui.table_model import Column, RecordTableModel
@@ -92,10 +94,10 @@ AUTOSAVE_IDLE_MS = 2500  # save this long after typing stops...
 AUTOSAVE_MAX_MS = 10_000  # ...and at the latest this long after the first unsaved change
 # A steady presenting pace; the rest of the seven minutes is for the team's questions.
 WORDS_PER_MINUTE = 130
-OVER_STYLE = "color: #b00020; font-weight: bold;"
-MUTED_STYLE = "color: #555555;"
-OK_STYLE = "color: #1e6b30;"
-MAX_COLUMN_WIDTH = 260
+OVER_STYLE = "color: $error; font-weight: bold;"
+MUTED_STYLE = "color: $muted;"
+OK_STYLE = "color: $success;"
+MAX_COLUMN_CHARS = 43  # in average characters of the table font
 SECTION_MIN_LINES = 4
 EMPTY_LEAD = "No briefings yet. New briefing... drafts one from a programme's moderated audits."
 EMPTY_READER = "No published briefings yet. A QA lead publishes them here for teams to use."
@@ -317,7 +319,7 @@ class SectionBox(QFrame):
 
         words = self.words = word_count(self.edit.markdown())
         self.count.setText(words_text(words))
-        self.count.setStyleSheet(OVER_STYLE if words > WORD_BUDGET else MUTED_STYLE)
+        themes.styled(self.count, OVER_STYLE if words > WORD_BUDGET else MUTED_STYLE)
         return words
 
 
@@ -393,7 +395,7 @@ class NewBriefingDialog(QDialog):
         self.audience.setPlaceholderText(DEFAULT_AUDIENCE)
         self.message = QLabel()
         self.message.setObjectName("briefings_new_message")
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
 
@@ -440,7 +442,7 @@ class NewBriefingDialog(QDialog):
             "A briefing is drafted from moderated (final) audits; every section can then be edited."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet(MUTED_STYLE)
+        themes.styled(intro, MUTED_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.programme_radio)
@@ -579,7 +581,7 @@ class NewBriefingDialog(QDialog):
         except AuditToolError as exc:
             text, ready = str(exc), False
         self.count.setText(text)
-        self.count.setStyleSheet(OVER_STYLE if text.startswith("No final") else "")
+        themes.styled(self.count, OVER_STYLE if text.startswith("No final") else "")
         self.ok.setEnabled(ready)
 
     def accept(self) -> None:
@@ -701,7 +703,7 @@ class RecordUseDialog(QDialog):
         self.plan = QPlainTextEdit()
         self.plan.setTabChangesFocus(True)
         self.plan.setPlaceholderText("What the team will do, from their action plan")
-        self.plan.setFixedHeight(90)
+        self.plan.setFixedHeight(text_height(self.plan, 5))
         self.form.add("actions", "What the team will do", self.plan)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -716,7 +718,7 @@ class RecordUseDialog(QDialog):
             "presented it, how many attended and what they will do."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet(MUTED_STYLE)
+        themes.styled(intro, MUTED_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.form.message)
@@ -892,13 +894,13 @@ class BriefingsView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
-        self.columns = ColumnFitter(self.table, 0, cap=MAX_COLUMN_WIDTH, share=0.35, fixed=(3,))
+        self.columns = ColumnFitter(self.table, 0, cap=MAX_COLUMN_CHARS, share=0.35, fixed=(3,))
         self.table.setSortingEnabled(True)
         header.setSortIndicator(3, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selected())
         self.count = QLabel()
         self.count.setObjectName("briefings_count")
-        self.count.setStyleSheet(MUTED_STYLE)
+        themes.styled(self.count, MUTED_STYLE)
 
         self.empty = QLabel(EMPTY_LEAD if self.can_edit else EMPTY_READER)
         self.empty.setObjectName("briefings_empty")
@@ -919,11 +921,11 @@ class BriefingsView(QWidget):
         self.facts = QLabel()
         self.facts.setObjectName("briefings_facts")
         self.facts.setWordWrap(True)
-        self.facts.setStyleSheet(MUTED_STYLE)
+        themes.styled(self.facts, MUTED_STYLE)
         self.banner = QLabel()
         self.banner.setObjectName("briefings_banner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
+        themes.styled(self.banner, BANNER_STYLE)
         self.banner.hide()
         self.title = QLineEdit()
         title_box, self.title_error = field_with_error(self.title, "briefings_title", "Title")
@@ -1032,7 +1034,7 @@ class BriefingsView(QWidget):
             "names no one (a team named after a place, say), with a reason."
         )
         explain.setWordWrap(True)
-        explain.setStyleSheet(MUTED_STYLE)
+        themes.styled(explain, MUTED_STYLE)
         allowed_label = QLabel("Allowed by a lead")
         allowed_label.setBuddy(self.overrides_list)
         names_tab = QWidget()
@@ -1049,7 +1051,7 @@ class BriefingsView(QWidget):
         self.use_intro = QLabel()
         self.use_intro.setObjectName("briefings_useIntro")
         self.use_intro.setWordWrap(True)
-        self.use_intro.setStyleSheet(MUTED_STYLE)
+        themes.styled(self.use_intro, MUTED_STYLE)
         self.delivery_model = DeliveryTableModel(self)
         self.deliveries = QTableView()
         self.deliveries.setObjectName("briefings_deliveries")
@@ -1089,7 +1091,7 @@ class BriefingsView(QWidget):
 
         self.save_status = QLabel()
         self.save_status.setObjectName("briefings_saveStatus")
-        self.save_status.setStyleSheet(MUTED_STYLE)
+        themes.styled(self.save_status, MUTED_STYLE)
         self.busy_label = QLabel()
         self.busy_label.setObjectName("briefings_busyLabel")
         self.busy_label.hide()
@@ -1115,7 +1117,7 @@ class BriefingsView(QWidget):
         self.placeholder = QLabel("Choose a briefing in the list to read it.")
         self.placeholder.setObjectName("briefings_placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setStyleSheet(MUTED_STYLE)
+        themes.styled(self.placeholder, MUTED_STYLE)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -1373,7 +1375,7 @@ class BriefingsView(QWidget):
             if self.editable
             else "Published: the text was checked before it was frozen."
         )
-        self.check_summary.setStyleSheet(MUTED_STYLE)
+        themes.styled(self.check_summary, MUTED_STYLE)
         self._show_deliveries()
         if view.published:
             self.save_status.setText("Published: read only")
@@ -1772,11 +1774,11 @@ class BriefingsView(QWidget):
                 f"{'it' if len(hits) == 1 else 'them'} from the text"
                 + (", or allow one with a reason." if self.can_override else ".")
             )
-            self.check_summary.setStyleSheet(OVER_STYLE)
+            themes.styled(self.check_summary, OVER_STYLE)
             self.hits_list.setCurrentRow(0)
         else:
             self.check_summary.setText("No case references, initials or names found.")
-            self.check_summary.setStyleSheet(OK_STYLE)
+            themes.styled(self.check_summary, OK_STYLE)
         self._update_actions()
 
     def allow(self) -> None:

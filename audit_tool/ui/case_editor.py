@@ -18,7 +18,9 @@ from audit_tool.services import cases, reference
 from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseInput, CaseRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm
 
 
@@ -33,7 +35,7 @@ class CaseEditorDialog(QDialog):
         self.saved_row: CaseRow | None = None
         self.setObjectName("caseEditor")
         self.setWindowTitle(f"Edit case {case.ref}" if case else "Add case")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_width(self, 80))
         layout = QVBoxLayout(self)
         # Grow when messages appear beside the fields, rather than squash the inputs.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -46,7 +48,7 @@ class CaseEditorDialog(QDialog):
             "never a full name."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        themes.styled(note, "color: $muted;")
         layout.addWidget(note)
         layout.addLayout(self.form.layout)
 

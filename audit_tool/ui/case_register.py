@@ -31,9 +31,12 @@ from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import ColumnFitter, text_width
 from audit_tool.ui.forms import confirm
 
 SEARCH_DELAY_MS = 250
+
+COLUMN_CHARS = (15, 9, 19, 7, 33, 20, 20, 14)  # in average characters of the table font
 
 
 class CaseDetail(QWidget):
@@ -207,9 +210,10 @@ class CaseRegisterView(QWidget):
         header.setMinimumSectionSize(40)
         # Team names are long and differ at the end ("Assessment Team North"/"... South").
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        for i, width in enumerate((92, 58, 118, 44, 200, 124, 124, 86)):
-            self.table.setColumnWidth(i, width)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Widths in characters of the table's font, so that they grow with a larger font; too
+        # wide for the window, the widest give way down to their heading (ColumnFitter).
+        self.columns = ColumnFitter(self.table, 4, cap=0, share=0.2)
+        self.columns.use({i: text_width(self.table, chars) for i, chars in enumerate(COLUMN_CHARS)})
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Enter or double-click opens the editor.
         self.table.activated.connect(lambda _i: self.edit_case())

@@ -41,6 +41,7 @@ from audit_tool.services import changelog, text_search
 from audit_tool.services.actors import Actor
 from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.table_model import Column, RecordTableModel
 from audit_tool.ui.workers import Worker
@@ -356,7 +357,7 @@ class ChangeLogView(QWidget):
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
-        self.verify_result.setStyleSheet("")
+        themes.styled(self.verify_result, "")
         self.verify_result.setText("Checking the chain...")
         db = self.db
         worker = Worker(lambda _progress: changelog.check_chain(db))
@@ -368,10 +369,10 @@ class ChangeLogView(QWidget):
     def _verified(self, result: ChainCheck) -> None:
         self.verify_button.setEnabled(True)
         if result.ok:
-            self.verify_result.setStyleSheet("color: #1b5e20;")
+            themes.styled(self.verify_result, "color: $success;")
             self.verify_result.setText(f"OK: {result.message}")
         else:
-            self.verify_result.setStyleSheet("color: #b00020; font-weight: bold;")
+            themes.styled(self.verify_result, "color: $error; font-weight: bold;")
             self.verify_result.setText(f"Broken: {result.message}")
 
     def _verify_failed(self, exc: BaseException) -> None:

@@ -16,6 +16,7 @@ from audit_tool.services import audits
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm
 
 
@@ -28,7 +29,7 @@ class ConcernDialog(QDialog):
         self.concern: audits.ConcernRow | None = None
         self.setObjectName("concernDialog")
         self.setWindowTitle("Urgent safeguarding concern")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(text_width(self, 87))
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Raise this if the child may be unsafe now. QA leads and the case's manager see it "

@@ -24,6 +24,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import ConcernRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm, concern_text
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -135,7 +136,7 @@ class RespondDialog(QDialog):
         self.db, self.actor, self.concern = db, actor, concern
         self.setObjectName("respondDialog")
         self.setWindowTitle(f"Respond: concern on case {concern.case_ref}")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(text_width(self, 87))
         layout = QVBoxLayout(self)
         what = QLabel(concern_text(concern))
         what.setObjectName("respond_concern")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.errors import ConflictError
+from audit_tool.ui.filters import text_width
 
 RELOAD = "reload"
 COPY_ASIDE = "copy"
@@ -76,7 +77,7 @@ class ConflictDialog(QDialog):
         self.to_file = to_file
         self.setObjectName("conflictDialog")
         self.setWindowTitle("Changed by someone else")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(text_width(self, 77))
         self.my_text, self.title = my_text, title
         self.choice: str | None = None
         self.aside_window: SetAsideWindow | None = None

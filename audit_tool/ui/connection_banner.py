@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from audit_tool import crash
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.local_drafts import LocalDrafts
 from audit_tool.ui.workers import Worker
 
@@ -179,9 +180,11 @@ class ConnectionBanner(QLabel):
         self.setObjectName("connectionBanner")
         self.setAccessibleName("Connection to the database")
         self.setWordWrap(True)
-        self.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #3d2f00; border-bottom: 1px solid #d9b300; "
-            "padding: 6px 10px; font-weight: bold; }"
+        themes.styled(
+            self,
+            "QLabel { background: $banner_bg; color: $banner_fg; "
+            "border-bottom: 1px solid $banner_border; "
+            "padding: 6px 10px; font-weight: bold; }",
         )
         watcher.lost.connect(self._lost)
         watcher.restored.connect(self.hide)

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QAbstractBarSeries,
-    QBarCategoryAxis,
     QBarSeries,
     QBarSet,
     QChart,
@@ -25,14 +24,11 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QLineSeries,
     QStackedBarSeries,
-    QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
-    QCursor,
-    QFont,
     QFontMetrics,
     QKeySequence,
     QPainter,
@@ -51,7 +47,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +56,9 @@ from audit_tool.reporting import report as reports
 from audit_tool.reporting.report import GRADES, Filters
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import charts
+from audit_tool.ui import theme as themes
+from audit_tool.ui.charts import MANY_PERIODS
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
     filter_combo,
@@ -69,6 +67,7 @@ from audit_tool.ui.filters import (
     plural,
     quarter_end,
     quarter_start,
+    text_width,
     view_title,
 )
 from audit_tool.ui.table_model import Column, RecordTableModel
@@ -85,14 +84,6 @@ GRADE_LABELS = {
     "good": "Good",
     "requires_improvement": "Requires improvement",
     "inadequate": "Inadequate",
-}
-# Okabe-Ito colours: told apart with the common colour-vision deficiencies, and every chart
-# also names its series in the legend and its values in labels and tooltips.
-GRADE_COLOURS = {
-    "outstanding": "#0072B2",
-    "good": "#56B4E9",
-    "requires_improvement": "#E69F00",
-    "inadequate": "#D55E00",
 }
 KIND_LABELS = {
     "looped": "Looped",
@@ -113,7 +104,6 @@ SHORT_QUESTIONS = {
 DATE_DELAY_MS = 400  # typing a date: wait for a pause before computing
 BUSY_DELAY_MS = 150  # a quick computation does not flash the progress bar
 CHART_HEIGHT = 300
-MANY_PERIODS = 12  # more than this: no value labels on the bars, axis labels turned
 AXIS_LABEL_CHARS = 36
 BETTER_UP, BETTER_DOWN, NEUTRAL = "up", "down", ""
 
@@ -248,7 +238,7 @@ class Tile(QFrame):
         self.setSizePolicy(policy)
         self.title = QLabel(title)
         self.title.setObjectName(f"{name}_title")
-        self.title.setStyleSheet("color: #444444;")
+        themes.styled(self.title, "color: $muted;")
         self.value = QLabel()
         self.value.setObjectName(f"{name}_value")
         font = self.value.font()
@@ -257,10 +247,10 @@ class Tile(QFrame):
         self.value.setFont(font)
         self.detail = QLabel()
         self.detail.setObjectName(f"{name}_detail")
-        self.detail.setStyleSheet("color: #444444;")
+        themes.styled(self.detail, "color: $muted;")
         self.change = QLabel()
         self.change.setObjectName(f"{name}_change")
-        for label in (self.title, self.detail, self.change):
+        for label in (self.title, self.value, self.detail, self.change):
             label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
@@ -275,8 +265,8 @@ class Tile(QFrame):
         self.value.setText(value)
         self.detail.setText(detail)
         self.change.setText(change)
-        colour = {"better": "#1b5e20", "worse": "#b00020"}.get(tone, "#444444")
-        self.change.setStyleSheet(f"color: {colour};")
+        colour = {"better": "success", "worse": "error"}.get(tone, "muted")
+        themes.styled(self.change, f"color: ${colour};")
         self.setAccessibleDescription(self.text())
 
     def text(self) -> str:
@@ -291,86 +281,6 @@ def _tone(direction: str, better: str) -> str:
     if not direction or not better:
         return ""
     return "better" if direction == better else "worse"
-
-
-# ---------------------------------------------------------------- charts
-
-
-def _chart(title: str) -> QChart:
-    chart = QChart()
-    chart.setTitle(title)
-    font = QFont(chart.titleFont())
-    font.setBold(True)
-    chart.setTitleFont(font)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setBackgroundRoundness(0)
-    chart.setMargins(QMargins(4, 2, 4, 2))
-    chart.layout().setContentsMargins(2, 2, 2, 2)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    return chart
-
-
-def _value_axis(title: str, top: float, *, percent: bool = False) -> QValueAxis:
-    axis = QValueAxis()
-    axis.setTitleText(title)
-    axis.setLabelFormat("%d")
-    axis.setMin(0)
-    if percent:
-        axis.setMax(100)
-        axis.setTickCount(6)
-    else:
-        axis.setMax(max(top, 4) * 1.08)
-        axis.applyNiceNumbers()
-    return axis
-
-
-def _category_axis(labels: list[str]) -> QBarCategoryAxis:
-    axis = QBarCategoryAxis()
-    axis.append(labels)
-    return axis
-
-
-def _period_axis(labels: list[str]) -> QBarCategoryAxis:
-    axis = _category_axis(labels)
-    if len(labels) > MANY_PERIODS:
-        axis.setLabelsAngle(-90)
-    return axis
-
-
-def _bar_set(name: str, values: list[float], colour: str, label_colour: str = "#000000") -> QBarSet:
-    bar_set = QBarSet(name)
-    bar_set.append(values)
-    bar_set.setColor(QColor(colour))
-    bar_set.setBorderColor(QColor(colour))
-    bar_set.setLabelColor(QColor(label_colour))
-    return bar_set
-
-
-def _attach(chart: QChart, series: Any, x_axis: Any, y_axis: Any) -> None:
-    chart.addSeries(series)
-    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x_axis)
-    series.attachAxis(y_axis)
-
-
-def _tooltips(bar_set: QBarSet, text: Callable[[int], str]) -> None:
-    def hovered(status: bool, index: int) -> None:
-        if status:
-            QToolTip.showText(QCursor.pos(), text(index))
-        else:
-            QToolTip.hideText()
-
-    bar_set.hovered.connect(hovered)
-
-
-def _empty_chart(title: str, message: str) -> QChart:
-    chart = _chart(title)
-    chart.setTitle(
-        f"<p align='center'>{title}<br><span style='font-weight:normal'>{message}</span></p>"
-    )
-    chart.legend().hide()
-    return chart
 
 
 # ---------------------------------------------------------------- the audits behind a segment
@@ -503,6 +413,7 @@ class DashboardView(QWidget):
         self.can_drill = actor.can("audit.view")
         self._run: _Run | None = None  # the computation whose result is wanted
         self._charts: dict[str, QChart] = {}
+        self._charts_theme = themes.current()  # the colours the charts were drawn in
         self.grade_sets: dict[str, QBarSet] = {}
 
         # -- commands
@@ -606,7 +517,7 @@ class DashboardView(QWidget):
         self.status.hide()
         self.latest = QLabel()
         self.latest.setObjectName("dashboard_latest")
-        self.latest.setStyleSheet("color: #444444;")
+        themes.styled(self.latest, "color: $muted;")
         self.tiles = {
             "audits": Tile(
                 "dashboard_tile_audits",
@@ -664,8 +575,8 @@ class DashboardView(QWidget):
             view.setObjectName(f"dashboard_chart_{key}")
             view.setAccessibleName(f"Chart: {accessible}")
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(CHART_HEIGHT)
-            view.setMinimumWidth(360)
+            view.setMinimumHeight(self._chart_height())
+            view.setMinimumWidth(max(360, text_width(view, 40)))
             self.chart_views[key] = view
             grid.addWidget(view, i // 2, i % 2)
         grid.setColumnStretch(0, 1)
@@ -793,6 +704,14 @@ class DashboardView(QWidget):
         )
 
     # -- computing
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A palette that turns dark (or light) redraws the charts in the other set."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and themes.current() is not self._charts_theme:
+            self._charts_theme = themes.current()
+            if self.report is not None and self.shown is not None:
+                self._show_report()
 
     def is_busy(self) -> bool:
         return self._run is not None
@@ -1100,7 +1019,12 @@ class DashboardView(QWidget):
     def _by(self) -> str:
         return self.shown.by if self.shown is not None else "quarter"
 
+    def _chart_height(self) -> int:
+        """A chart's least height: 300 pixels, or 20 lines of a larger font."""
+        return max(CHART_HEIGHT, 20 * self.fontMetrics().lineSpacing())
+
     def _set_chart(self, key: str, chart: QChart) -> None:
+        charts.paint(chart)
         old = self._charts.get(key)
         self.chart_views[key].setChart(chart)
         self._charts[key] = chart
@@ -1108,27 +1032,31 @@ class DashboardView(QWidget):
             old.deleteLater()  # the view lets go of the chart it showed before
 
     def _grades_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
-        chart = _chart("Final grades by period")
+        chart = charts.chart_for("Final grades by period")
         series = QStackedBarSeries()
         series.setLabelsVisible(len(periods) <= MANY_PERIODS)
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsCenter)
         series.setLabelsFormat("@value")
         top = max((p["audits_final"] for p in periods), default=0)
         self.grade_sets = {}
+        theme = themes.current()
         for grade in GRADES:
             values = [p["overall"][grade] for p in periods]
-            label = "#ffffff" if grade in ("outstanding", "inadequate") else "#000000"
-            bar_set = _bar_set(GRADE_LABELS[grade], values, GRADE_COLOURS[grade], label)
+            bar_set = charts.bar_set(
+                GRADE_LABELS[grade], values, theme.grades[grade], theme.grade_fg[grade]
+            )
             # A set's labels show only if every bar of it is tall enough to hold one (Qt draws
             # none for a zero, but cannot hide just one label).
             if any(0 < v < top * 0.06 for v in values):
                 bar_set.setLabelColor(QColor(Qt.GlobalColor.transparent))
-            _tooltips(bar_set, self._grade_tip(grade, periods))
+            charts.tooltips(bar_set, self._grade_tip(grade, periods))
             if self.can_drill:
                 bar_set.clicked.connect(lambda index, g=grade: self.show_audits_behind(g, index))
             series.append(bar_set)
             self.grade_sets[grade] = bar_set
-        _attach(chart, series, _period_axis(categories), _value_axis("Final audits", top))
+        charts.attach(
+            chart, series, charts.period_axis(categories), charts.value_axis("Final audits", top)
+        )
         self._describe("grades", series, periods)
         return chart
 
@@ -1144,22 +1072,25 @@ class DashboardView(QWidget):
         return tip
 
     def _good_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
-        chart = _chart("Good or better by period (% of graded audits)")
+        chart = charts.chart_for("Good or better by period (% of graded audits)")
         series = QLineSeries()
         series.setName("Good or better")
         series.setPointsVisible(True)
         series.setPointLabelsVisible(len(periods) <= MANY_PERIODS)
         series.setPointLabelsFormat("@yPoint%")
         series.setPointLabelsClipping(False)
-        series.setColor(QColor(GRADE_COLOURS["outstanding"]))
-        pen = QPen(QColor(GRADE_COLOURS["outstanding"]))
+        colour = QColor(themes.current().grades["outstanding"])
+        series.setColor(colour)
+        pen = QPen(colour)
         pen.setWidth(3)
         series.setPen(pen)
         for i, period in enumerate(periods):
             if period["pct_good_or_better"] is not None:
                 series.append(i, period["pct_good_or_better"])
         chart.legend().hide()
-        _attach(chart, series, _period_axis(categories), _value_axis("%", 100, percent=True))
+        charts.attach(
+            chart, series, charts.period_axis(categories), charts.value_axis("%", 100, percent=True)
+        )
         view = self.chart_views["good"]
         view.setAccessibleDescription(
             "; ".join(
@@ -1182,18 +1113,21 @@ class DashboardView(QWidget):
                 good = counts["outstanding"] + counts["good"]
                 rows.append((names.get(key, key), round(100 * good / graded, 1), good, graded))
         if not rows:
-            return _empty_chart(title, "No practice areas graded in this range")
+            return charts.empty_chart(title, "No practice areas graded in this range")
         rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
         rows.reverse()  # the first category is drawn at the bottom: the best at the top
-        chart = _chart(title)
+        chart = charts.chart_for(title)
         chart.legend().hide()
         series = QHorizontalBarSeries()
         series.setLabelsVisible(True)
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
         series.setLabelsFormat("@value%")
         series.setBarWidth(0.75)
-        bar_set = _bar_set("Good or better", [r[1] for r in rows], GRADE_COLOURS["good"])
-        _tooltips(
+        theme = themes.current()
+        bar_set = charts.bar_set(
+            "Good or better", [r[1] for r in rows], theme.grades["good"], theme.grade_fg["good"]
+        )
+        charts.tooltips(
             bar_set,
             lambda i: (
                 f"{rows[i][0]}: {rows[i][1]:.1f}% good or better "
@@ -1202,8 +1136,8 @@ class DashboardView(QWidget):
         )
         series.append(bar_set)
         chart.addSeries(series)
-        y_axis = _category_axis(_unique([elide(r[0]) for r in rows]))
-        x_axis = _value_axis("% good or better", 100, percent=True)
+        y_axis = charts.category_axis(_unique([elide(r[0]) for r in rows]))
+        x_axis = charts.value_axis("% good or better", 100, percent=True)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(y_axis)
@@ -1214,7 +1148,7 @@ class DashboardView(QWidget):
         # A category axis drops a label ("...") that is taller than its row.
         row = QFontMetrics(font).lineSpacing() + 11
         view = self.chart_views["areas"]
-        view.setMinimumHeight(max(CHART_HEIGHT, 110 + row * len(rows)))
+        view.setMinimumHeight(max(self._chart_height(), 110 + row * len(rows)))
         self.chart_views["feedback"].setMinimumHeight(view.minimumHeight())
         view.setAccessibleDescription(
             "; ".join(f"{r[0]}: {r[1]:.1f}% good or better" for r in reversed(rows))
@@ -1227,22 +1161,23 @@ class DashboardView(QWidget):
         inside, outside = total["feedback"], total.get("feedback_outside", {})
         keys = [k for k in inside if inside[k]["asked"] or outside.get(k, {}).get("asked")]
         if not keys:
-            return _empty_chart(title, "No answers from families in this range")
+            return charts.empty_chart(title, "No answers from families in this range")
         keys.reverse()  # the first category is drawn at the bottom
-        chart = _chart(title)
+        chart = charts.chart_for(title)
         series = QHorizontalBarSeries()
         series.setLabelsVisible(True)
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
         series.setLabelsFormat("@value%")
         series.setBarWidth(0.6)
-        sets = [("In audits", inside, GRADE_COLOURS["outstanding"], "#ffffff")]
+        theme = themes.current()
+        sets = [("In audits", inside, theme.grades["outstanding"], theme.grade_fg["outstanding"])]
         if any(q.get("asked") for q in outside.values()):
-            sets.append(("Outside audits", outside, "#999999", "#000000"))
+            sets.append(("Outside audits", outside, theme.chart_neutral, theme.chart_neutral_fg))
         else:
             chart.legend().hide()
         for name, figures, colour, label in sets:
             values = [figures.get(k, {}).get("pct_yes") or 0.0 for k in keys]
-            bar_set = _bar_set(name, values, colour, label)
+            bar_set = charts.bar_set(name, values, colour, label)
 
             def tip(i: int, figures: dict[str, Any] = figures, name: str = name) -> str:
                 q = figures.get(keys[i], {})
@@ -1252,13 +1187,13 @@ class DashboardView(QWidget):
                     f"{q.get('no', 0):,} no)"
                 )
 
-            _tooltips(bar_set, tip)
+            charts.tooltips(bar_set, tip)
             series.append(bar_set)
         chart.addSeries(series)
-        y_axis = _category_axis(
+        y_axis = charts.category_axis(
             _unique([SHORT_QUESTIONS.get(k) or elide(texts.get(k, k)) for k in keys])
         )
-        x_axis = _value_axis("% yes", 100, percent=True)
+        x_axis = charts.value_axis("% yes", 100, percent=True)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(y_axis)
@@ -1273,8 +1208,10 @@ class DashboardView(QWidget):
     def _agreement_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
         title = "Auditor agreement by period (% of pairs)"
         if not any(p["agreement"]["pairs"] for p in periods):
-            return _empty_chart(title, "No looped audits with two graded reviews in this range")
-        chart = _chart(title)
+            return charts.empty_chart(
+                title, "No looped audits with two graded reviews in this range"
+            )
+        chart = charts.chart_for(title)
         series = QBarSeries()
         series.setLabelsVisible(len(periods) <= 6)
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
@@ -1295,15 +1232,18 @@ class DashboardView(QWidget):
                 f"Gwet's AC2: {'too few pairs' if ac2 is None else f'{ac2:.3f}'}"
             )
 
+        theme = themes.current()
         for name, key, colour, label in (
-            ("Same grade", "exact_pct", GRADE_COLOURS["outstanding"], "#ffffff"),
-            ("Within one grade", "within_one_pct", GRADE_COLOURS["good"], "#000000"),
+            ("Same grade", "exact_pct", theme.grades["outstanding"], theme.grade_fg["outstanding"]),
+            ("Within one grade", "within_one_pct", theme.grades["good"], theme.grade_fg["good"]),
         ):
             values = [p["agreement"][key] or 0.0 for p in periods]
-            bar_set = _bar_set(name, values, colour, label)
-            _tooltips(bar_set, tip)
+            bar_set = charts.bar_set(name, values, colour, label)
+            charts.tooltips(bar_set, tip)
             series.append(bar_set)
-        _attach(chart, series, _period_axis(categories), _value_axis("%", 100, percent=True))
+        charts.attach(
+            chart, series, charts.period_axis(categories), charts.value_axis("%", 100, percent=True)
+        )
         self.chart_views["agreement"].setAccessibleDescription(
             "; ".join(tip(i).replace("\n", "; ") for i in range(len(periods)))
         )
@@ -1312,39 +1252,47 @@ class DashboardView(QWidget):
     def _actions_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
         title = "Actions from the period's audits"
         if not any(sum(p["actions"].values()) for p in periods):
-            return _empty_chart(title, "No actions raised in these audits")
-        chart = _chart(title)
+            return charts.empty_chart(title, "No actions raised in these audits")
+        chart = charts.chart_for(title)
         series = QStackedBarSeries()
         series.setLabelsVisible(len(periods) <= MANY_PERIODS)
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsCenter)
         series.setLabelsFormat("@value")
+        theme = themes.current()
         parts = (
-            ("Done", [p["actions"]["done"] for p in periods], "#7f7f7f", "#ffffff"),
+            (
+                "Done",
+                [p["actions"]["done"] for p in periods],
+                theme.chart_neutral,
+                theme.chart_neutral_fg,
+            ),
             (
                 "Open, not yet overdue",
                 [p["actions"]["open"] - p["actions"]["overdue"] for p in periods],
-                GRADE_COLOURS["good"],
-                "#000000",
+                theme.grades["good"],
+                theme.grade_fg["good"],
             ),
             (
                 "Overdue",
                 [p["actions"]["overdue"] for p in periods],
-                GRADE_COLOURS["inadequate"],
-                "#ffffff",
+                theme.grades["inadequate"],
+                theme.grade_fg["inadequate"],
             ),
         )
         top = max((sum(p["actions"][k] for k in ("open", "done")) for p in periods), default=0)
         for name, values, colour, label in parts:
-            bar_set = _bar_set(name, [float(v) for v in values], colour, label)
+            bar_set = charts.bar_set(name, [float(v) for v in values], colour, label)
             if any(0 < v < top * 0.06 for v in values):
                 bar_set.setLabelColor(QColor(Qt.GlobalColor.transparent))  # too thin to read
 
             def tip(i: int, name: str = name, values: list[int] = values) -> str:
                 return f"{period_name(periods[i])}: {name.lower()}: {values[i]:,}"
 
-            _tooltips(bar_set, tip)
+            charts.tooltips(bar_set, tip)
             series.append(bar_set)
-        _attach(chart, series, _period_axis(categories), _value_axis("Actions", top))
+        charts.attach(
+            chart, series, charts.period_axis(categories), charts.value_axis("Actions", top)
+        )
         self._describe("actions", series, periods)
         return chart
 

@@ -47,8 +47,10 @@ from audit_tool.services.learning import (
     LearningRow,
 )
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_height, text_width
 from audit_tool.ui.forms import FieldForm, field_with_error, select_data
 
 
@@ -72,18 +74,18 @@ def date_edit(value: date | None = None) -> QDateEdit:
 class _TextBox(QPlainTextEdit):
     """A plain text box where Tab moves on (as in the other inputs), sized for a few lines."""
 
-    def __init__(self, height: int) -> None:
+    def __init__(self, lines: float) -> None:
         super().__init__()
         self.setTabChangesFocus(True)
-        self.setMinimumHeight(height)
-        self._height = height
+        self._height = text_height(self, lines)
+        self.setMinimumHeight(self._height)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(320, self._height)
+        return QSize(text_width(self, 53), self._height)
 
 
-def text_box(height: int = 80) -> QPlainTextEdit:
-    return _TextBox(height)
+def text_box(lines: float = 4.5) -> QPlainTextEdit:
+    return _TextBox(lines)
 
 
 class _ServiceDialog(QDialog):
@@ -296,7 +298,7 @@ class ActionStatusDialog(_ServiceDialog):
         about.setObjectName("actionStatusDialog_action")
         about.setWordWrap(True)
         self.outer.addWidget(about)
-        self.note = text_box(70)
+        self.note = text_box(4)
         self.note.setPlaceholderText(
             "Why is it cancelled?" if status == "cancelled" else "What was done (optional)"
         )
@@ -362,7 +364,7 @@ class FeedbackDialog(_ServiceDialog):
             + ("" if self.audit_uuid else " Recorded outside an audit.")
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        themes.styled(note, "color: $muted;")
         self.outer.addWidget(note)
 
         self.respondent = choice_combo(RESPONDENT_LABELS, "(who gave the feedback?)")
@@ -382,7 +384,7 @@ class FeedbackDialog(_ServiceDialog):
             select_data(combo, "not_asked")
             text = QLabel(question.text)
             text.setWordWrap(True)
-            text.setMinimumWidth(320)
+            text.setMinimumWidth(text_width(text, 53))
             self.add_row(
                 f"answer:{question.key}",
                 text,
@@ -392,7 +394,7 @@ class FeedbackDialog(_ServiceDialog):
             )
             self.answers[question.key] = combo
 
-        self.comment = text_box(80)
+        self.comment = text_box(4.5)
         self.comment.setPlaceholderText("What they said, in their words")
         self.add_row("comment", "Comment", self.comment)
         self.shareable = QCheckBox("May be quoted (shareable)")
@@ -547,7 +549,7 @@ class LearningPointDialog(_ServiceDialog):
         for key, label in item_choices:
             self.item.addItem(label, key)
         self.add_row("item", "Practice area", self.item)
-        self.text = text_box(90)
+        self.text = text_box(5)
         self.text.setPlaceholderText("What was found, e.g. the child's views shape the plan")
         self.add_row("text", "Learning point", self.text)
         self.themes = QLineEdit()

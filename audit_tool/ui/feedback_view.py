@@ -49,6 +49,7 @@ from audit_tool.services.feedback import (
     QuestionSummary,
 )
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
     PERIODS,
@@ -60,6 +61,7 @@ from audit_tool.ui.filters import (
     quarter_end,
     quarter_label,
     quarter_start,
+    text_width,
     view_title,
 )
 from audit_tool.ui.table_model import Column, RecordTableModel
@@ -68,8 +70,8 @@ from audit_tool.ui.table_model import Column, RecordTableModel
 LIST_LIMIT = 1000
 QUARTERS_OFFERED = 8
 SOURCES = {None: "In audits and outside", "audit": "In audits", "outside": "Outside audits"}
-COMMENT_WIDTH = 380
-MAX_COLUMN_WIDTH = 160
+COMMENT_CHARS = 63  # column widths in average characters of the table font
+MAX_COLUMN_CHARS = 27
 
 
 def answers_text(answers: dict[str, str]) -> str:
@@ -272,7 +274,7 @@ class FeedbackView(QWidget):
         summary_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.summary_note = QLabel()
         self.summary_note.setObjectName("feedbackSummaryNote")
-        self.summary_note.setStyleSheet("color: #555555;")
+        themes.styled(self.summary_note, "color: $muted;")
 
         # -- the list
         self.model = FeedbackTableModel(self)
@@ -447,9 +449,9 @@ class FeedbackView(QWidget):
             self.table.resizeColumnsToContents()
             for column in range(self.model.columnCount()):
                 if column == FeedbackTableModel.COMMENT_COLUMN:
-                    self.table.setColumnWidth(column, COMMENT_WIDTH)
-                elif self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
-                    self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
+                    self.table.setColumnWidth(column, text_width(self.table, COMMENT_CHARS))
+                elif self.table.columnWidth(column) > text_width(self.table, MAX_COLUMN_CHARS):
+                    self.table.setColumnWidth(column, text_width(self.table, MAX_COLUMN_CHARS))
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self.detail.setVisible(bool(rows))

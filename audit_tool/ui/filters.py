@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
+    QWidget,
 )
 
 PERIODS = {
@@ -81,8 +82,21 @@ def filter_date(name: str, accessible: str, value: date) -> QDateEdit:
     return edit
 
 
+def text_width(widget: QWidget, chars: float) -> int:
+    """The width of `chars` average characters in `widget`'s font: widths for text follow the
+    font (a 175% system font makes them 175% wide), never a fixed number of pixels."""
+    return round(chars * widget.fontMetrics().averageCharWidth())
+
+
+def text_height(widget: QWidget, lines: float) -> int:
+    """The height of a text box showing `lines` lines of `widget`'s font, frame and margins
+    included: it grows with the font, never a fixed number of pixels."""
+    return round(lines * widget.fontMetrics().lineSpacing()) + 12
+
+
 class ColumnFitter(QObject):
-    """Sizes a table's columns: each short one to its contents (capped), while one text column
+    """Sizes a table's columns: each short one to its contents (capped at `cap` characters of
+    the table's font), while one text column
     stretches and keeps at least `share` of the width, the widest others (not `fixed`) giving
     way, eliding, down to their heading's width. Refits when the table is resized."""
 
@@ -114,13 +128,27 @@ class ColumnFitter(QObject):
             if column == self.stretch:
                 continue
             title = str(model.headerData(column, Qt.Orientation.Horizontal))
-            natural = min(table.columnWidth(column), self.cap)
+            natural = min(table.columnWidth(column), text_width(table, self.cap))
             self.natural[column] = natural
             self.floor[column] = (
                 natural
                 if column in self.fixed
                 else min(natural, metrics.horizontalAdvance(title) + 24)
             )
+        self.fit()
+
+    def use(self, natural: dict[int, int]) -> None:
+        """Take the columns' widths as given (a list too long to measure), then fit."""
+        metrics = self.table.horizontalHeader().fontMetrics()
+        model = self.table.model()
+        self.natural = {c: w for c, w in natural.items() if c != self.stretch}
+        self.floor = {
+            c: min(
+                w,
+                metrics.horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal))) + 24,
+            )
+            for c, w in self.natural.items()
+        }
         self.fit()
 
     def fit(self) -> None:

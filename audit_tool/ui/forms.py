@@ -6,9 +6,14 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from audit_tool.errors import ValidationError
 from audit_tool.services.audits import ConcernRow
+from audit_tool.ui import theme as themes
 
-ERROR_STYLE = "color: #b00020;"
-BANNER_STYLE = "background: #fff4ce; border: 1px solid #d9b300; padding: 6px;"
+ERROR_STYLE = "color: $error;"
+BANNER_STYLE = (
+    "background: $banner_bg; color: $banner_fg; border: 1px solid $banner_border; padding: 6px;"
+)
+MUTED_STYLE = "color: $muted;"
+SUCCESS_STYLE = "color: $success;"
 
 
 def banner(name: str) -> QLabel:
@@ -16,7 +21,7 @@ def banner(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setStyleSheet(BANNER_STYLE)
+    themes.styled(label, BANNER_STYLE)
     label.hide()
     return label
 
@@ -66,7 +71,7 @@ def field_with_error(widget: QWidget, name: str, label: str) -> tuple[QWidget, Q
     widget.setAccessibleName(label)
     error = QLabel()
     error.setObjectName(f"{name}Error")
-    error.setStyleSheet(ERROR_STYLE)
+    themes.styled(error, ERROR_STYLE)
     error.setWordWrap(True)
     error.hide()
     box = QWidget()
@@ -108,7 +113,7 @@ class FieldForm:
         self.errors: dict[str, QLabel] = {}
         self.message = QLabel()
         self.message.setObjectName(message_name)
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
 

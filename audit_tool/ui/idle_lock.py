@@ -31,9 +31,12 @@ from audit_tool.errors import AuditToolError
 from audit_tool.services import accounts
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import password_edit
-from audit_tool.ui.forms import ERROR_STYLE
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.settings import app_settings
+
+LOCK_ERROR_STYLE = "color: $lock_error;"  # on the lock's dark box, in either set
 
 ENV_SECONDS = "AUDIT_TOOL_IDLE_LOCK_SECONDS"
 SETTINGS_KEY = "idleLockMinutes"
@@ -75,16 +78,17 @@ class LockPanel(QFrame):
         self.host, self.lock = host, lock
         self.setObjectName("lockPanel")
         self.setAutoFillBackground(True)
-        self.setStyleSheet(
-            "QFrame#lockPanel { background: #26364a; } "
-            "QFrame#lockPanel QLabel { color: white; } "
-            "QFrame#lockBox { background: #33475f; border-radius: 8px; }"
+        themes.styled(
+            self,
+            "QFrame#lockPanel { background: $lock_bg; } "
+            "QFrame#lockPanel QLabel { color: $lock_fg; } "
+            "QFrame#lockBox { background: $lock_box; border-radius: 8px; }",
         )
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QFrame()
         box.setObjectName("lockBox")
-        box.setMaximumWidth(460)
+        box.setMaximumWidth(text_width(box, 76))
         inner = QVBoxLayout(box)
         inner.setContentsMargins(24, 20, 24, 20)
         title = QLabel(f"{APP_NAME} is locked")
@@ -113,7 +117,7 @@ class LockPanel(QFrame):
             self.error = QLabel()
             self.error.setObjectName("lockError")
             self.error.setWordWrap(True)
-            self.error.setStyleSheet("color: #ffb4b4;")
+            themes.styled(self.error, LOCK_ERROR_STYLE)
             self.error.hide()
             inner.addWidget(self.error)
             row = QHBoxLayout()
@@ -156,7 +160,7 @@ class LockPanel(QFrame):
             self.lock.unlock(password)
         except AuditToolError as exc:
             self.error.setText(str(exc))
-            self.error.setStyleSheet(ERROR_STYLE.replace("#b00020", "#ffb4b4"))
+            themes.styled(self.error, LOCK_ERROR_STYLE)
             self.error.show()
             self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 

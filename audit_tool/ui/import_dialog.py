@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from audit_tool.errors import AuditToolError
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 
 HELP_TEXT = (
@@ -249,7 +250,7 @@ class CaseImportDialog(QDialog):
 
     def _show_unreadable(self, message: str) -> None:
         self.summary.setText(
-            f"<span style='color:#b00020'><b>Cannot read this file.</b></span> {_escape(message)}"
+            themes.span("error", "<b>Cannot read this file.</b>") + f" {_escape(message)}"
         )
         self.problems.setVisible(False)
         self.copy_button.setVisible(False)
@@ -282,8 +283,10 @@ class CaseImportDialog(QDialog):
                 )
         else:
             text = (
-                f"<span style='color:#b00020'><b>{len(report.problems)} problem(s) in "
-                f"{_escape(report.file)}.</b></span> {counts} Nothing will be imported until "
+                themes.span(
+                    "error", f"<b>{len(report.problems)} problem(s) in {_escape(report.file)}.</b>"
+                )
+                + f" {counts} Nothing will be imported until "
                 "they are fixed"
             )
             if file_level:

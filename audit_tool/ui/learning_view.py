@@ -44,6 +44,7 @@ from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter, LearningRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
     PERIODS,
@@ -62,7 +63,7 @@ _Index = QModelIndex | QPersistentModelIndex
 SEARCH_DELAY_MS = 300
 LIST_LIMIT = 20_000
 PERIOD_TIP = "The date the audit was finalised, or, for one not yet final, the point recorded"
-MAX_COLUMN_WIDTH = 170
+MAX_COLUMN_CHARS = 28  # in average characters of the table font
 TEXT_COLUMN = 1
 SHORT_KIND_LABELS = {"strength": "Strength", "development": "For development"}
 
@@ -296,7 +297,7 @@ class LearningView(QWidget):
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(40)
         self.columns = ColumnFitter(
-            self.table, TEXT_COLUMN, cap=MAX_COLUMN_WIDTH, fixed=(0, 4, 7, 8)
+            self.table, TEXT_COLUMN, cap=MAX_COLUMN_CHARS, fixed=(0, 4, 7, 8)
         )
         self.table.setSortingEnabled(True)
         header.setSortIndicator(7, Qt.SortOrder.DescendingOrder)
@@ -547,7 +548,8 @@ class LearningView(QWidget):
         self.briefing_button.setEnabled(row is not None)
         if row is None:
             self.detail.setHtml(
-                "<p style='color:#555555'>Choose a learning point to read it in full.</p>"
+                f"<p style='color:{themes.current().muted}'>"
+                "Choose a learning point to read it in full.</p>"
             )
             self.briefing_button.setText("Leave out of briefings")
             return
@@ -574,7 +576,7 @@ class LearningView(QWidget):
             "May go into a briefing" if row.in_briefing else "Kept out of briefings",
         ]
         text = "<br>".join(esc(line) for line in row.text.splitlines())
-        muted = "color:#555555"
+        muted = f"color:{themes.current().muted}"
         self.detail.setHtml(
             f"<p style='margin:0'><b>{esc(row.kind_label)}</b></p>"
             f"<p style='margin-top:4px; margin-bottom:6px'>{text}</p>"

@@ -21,6 +21,7 @@ from audit_tool.services import accounts
 from audit_tool.services.accounts import LoginResult
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import PasswordChangeForm, password_edit
 from audit_tool.ui.forms import ERROR_STYLE
 from audit_tool.ui.settings import app_settings, last_user_key
@@ -73,7 +74,7 @@ class LoginDialog(QDialog):
         where = QLabel(f"Database: {self.db.display_name}")
         where.setObjectName("loginDatabase")
         where.setWordWrap(True)
-        where.setStyleSheet("color: #555555;")
+        themes.styled(where, "color: $muted;")
         layout.addWidget(where)
         form = QFormLayout()
         self.username = QLineEdit()
@@ -88,7 +89,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("loginError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.error, ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -97,7 +98,7 @@ class LoginDialog(QDialog):
             "(Admin > Accounts)."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        themes.styled(note, "color: $muted;")
         layout.addWidget(note)
         layout.addStretch(1)
         return page

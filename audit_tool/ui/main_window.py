@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QFontInfo, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,13 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool import APP_NAME, __version__
+from audit_tool import APP_NAME
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.settings import app_settings
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+
+SIDEBAR_FONT_SCALE = 1.1  # the navigation a little larger than the window's text
 
 
 class MainWindow(QMainWindow):
@@ -50,19 +54,21 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("navSidebar")
         self.sidebar.setAccessibleName("Navigation")
-        self.sidebar.setFixedWidth(205)
-        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Padding in units of the font (em), so that the items grow with it.
         self.sidebar.setStyleSheet(
-            "QListWidget { border: none; font-size: 11pt; }QListWidget::item { padding: 8px 10px; }"
+            "QListWidget { border: none; } QListWidget::item { padding: 0.4em 0.6em; }"
         )
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
         self.banner = QPushButton()
         self.banner.setObjectName("concernBanner")
         self.banner.setFlat(True)
-        self.banner.setStyleSheet(
-            "QPushButton { background: #b00020; color: white; font-weight: bold; "
-            "padding: 6px; text-align: left; border: none; }"
+        themes.styled(
+            self.banner,
+            "QPushButton { background: $alert_bg; color: $alert_fg; font-weight: bold; "
+            "padding: 6px; text-align: left; border: none; }",
         )
         self.banner.clicked.connect(lambda: self.show_view("concerns"))
         self.banner.hide()
@@ -93,6 +99,7 @@ class MainWindow(QMainWindow):
         # Viewers read reference data inside reports, but reports and briefings are all they get.
         self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
+        self._fit_sidebar()
 
         self._build_menus()
         self._build_status_bar()
@@ -140,7 +147,6 @@ class MainWindow(QMainWindow):
             return
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, key)
-        item.setSizeHint(QSize(150, 38))
         self.sidebar.addItem(item)
         self._factories[key] = (label, factory)
 
@@ -159,6 +165,7 @@ class MainWindow(QMainWindow):
             return
         item = self.sidebar.item(self.view_keys().index("mywork"))
         item.setText(f"My work ({count})" if count else "My work")
+        self._fit_sidebar()
 
     def update_my_work(self) -> None:
         """The count beside "My work" (refreshing the view if it was built)."""
@@ -194,6 +201,28 @@ class MainWindow(QMainWindow):
         }.get(kind)
         if target is not None:
             self.show_view(target)
+
+    def _fit_sidebar(self) -> None:
+        """The sidebar's font a little larger than the window's, and its width that of its
+        longest label in that font: it grows with the system font and never cuts a label."""
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * SIDEBAR_FONT_SCALE)
+        else:
+            font.setPixelSize(round(font.pixelSize() * SIDEBAR_FONT_SCALE))
+        self.sidebar.setFont(font)
+        metrics = QFontMetrics(font)
+        texts = [self.sidebar.item(i).text() for i in range(self.sidebar.count())]
+        longest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+        em = QFontInfo(font).pixelSize()
+        padding = round(2 * 0.6 * em) + 2 * metrics.averageCharWidth()  # the items' and some air
+        scroll = self.sidebar.verticalScrollBar().sizeHint().width()
+        self.sidebar.setFixedWidth(longest + padding + scroll + 2 * self.sidebar.frameWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_sidebar()
 
     def _make_cases(self) -> QWidget:
         from audit_tool.ui.case_register import CaseRegisterView
@@ -287,6 +316,7 @@ class MainWindow(QMainWindow):
             return
         item = self.sidebar.item(self.view_keys().index("actions"))
         item.setText(f"Actions ({count} overdue)" if count else "Actions")
+        self._fit_sidebar()
         item.setToolTip(
             f"{count} open action{'s' if count != 1 else ''} past the due date"
             if count
@@ -315,6 +345,7 @@ class MainWindow(QMainWindow):
         keys = self.view_keys()
         item = self.sidebar.item(keys.index("concerns"))
         item.setText(f"Urgent concerns ({count})" if count else "Urgent concerns")
+        self._fit_sidebar()
         self.banner.setText(
             f"  {count} urgent safeguarding concern{'s' if count != 1 else ''} "
             f"need{'s' if count == 1 else ''} a response. Open them..."
@@ -450,7 +481,22 @@ class MainWindow(QMainWindow):
                 )
             )
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action(
+            "&User guide", self.user_guide, QKeySequence.StandardKey.HelpContents, "userGuide"
+        )
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", self.keyboard_shortcuts, None, "keyboardShortcuts"
+        )
+        self.licences_action = self._action(
+            "Third-party &licences", self.licences, None, "thirdPartyLicences"
+        )
+        self.about_qt_action = self._action("About &Qt", self.about_qt, None, "aboutQt")
         self.about_action = self._action(f"&About {APP_NAME}", self.about, None, "about")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.licences_action)
+        help_menu.addAction(self.about_qt_action)
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
@@ -557,17 +603,61 @@ class MainWindow(QMainWindow):
         if ChangePasswordDialog(self.db, self.actor, self).exec():
             self.statusBar().showMessage("Your password was changed", 8000)
 
+    # -- help
+
+    def user_guide(self) -> QDialog:
+        from audit_tool.ui.help import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.show()  # not modal: read beside the window
+        return dialog
+
+    def keyboard_shortcuts(self) -> None:
+        from audit_tool.ui.help import ShortcutsDialog
+
+        ShortcutsDialog(self, self._shortcut_place).exec()
+
+    def _shortcut_place(self, action: QObject) -> str:
+        """The menu an action is in, or the view whose own key it is."""
+        from audit_tool.ui.help import menu_place, menus_of
+
+        owner = action.parent()
+        if isinstance(owner, QWidget) and not menus_of(action):
+            for key, view in self._views.items():
+                if owner is view or view.isAncestorOf(owner):
+                    return f"{self._factories[key][0]} view"
+        return menu_place(action)
+
+    def licences(self) -> None:
+        from audit_tool.ui.help import LicencesDialog
+
+        LicencesDialog(self).exec()
+
+    def about_qt(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.aboutQt(self, "About Qt")
+
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
 
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Multi-agency case-file audits, moderation, family feedback and learning for "
-            "children's safeguarding partnerships.</p>"
-            f"<p>Database: {self.db.display_name}<br>Acting as: {self.actor.name}</p>",
-        )
+        from audit_tool.ui.help import about_html
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", "", parent=self)
+        box.setObjectName("aboutBox")
+        box.setText(about_html(self.db.display_name, self._schema_version(), self.actor.name))
+        box.exec()
+
+    def _schema_version(self) -> str:
+        """The database's schema revision; one small query (nothing while the server is away)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self.connection.is_lost:
+            return "unknown: the database cannot be reached"
+        try:
+            return self.db.current_revision() or "none (empty database)"
+        except SQLAlchemyError:
+            return "unknown: the database cannot be reached"
 
     def connect_team_server(self) -> None:
         from audit_tool.ui.server_dialog import ServerDialog

@@ -33,9 +33,11 @@ from audit_tool.services import audits, claims, learning
 from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import (
     ERROR_STYLE,
     banner,
@@ -51,7 +53,11 @@ WORKER_FEEDBACK_QUESTION = (
     "Confirm the final grades anyway?"
 )
 
-SPREAD_STYLE = {0: "", 1: "background: #fff4ce;", 2: "background: #f8d0d0; font-weight: bold;"}
+SPREAD_STYLE = {
+    0: "",
+    1: "background: $spread_one_bg; color: $spread_fg;",
+    2: "background: $spread_two_bg; color: $spread_fg; font-weight: bold;",
+}
 
 
 def _spread_style(spread: int) -> str:
@@ -180,7 +186,7 @@ class ModerationForm(QWidget):
                 text = QLabel("(hidden)" if review.hidden else self._label(kind, value))
                 text.setObjectName(f"moderation_{key}_{i}")
                 text.setToolTip(comment)
-                text.setStyleSheet(style)
+                themes.styled(text, style)
                 text.setWordWrap(True)
                 value_box = QVBoxLayout()
                 value_box.setSpacing(1)
@@ -211,7 +217,7 @@ class ModerationForm(QWidget):
             control.setEnabled(self.editable)
             error = QLabel()
             error.setObjectName(f"moderation_final_{key}Error")
-            error.setStyleSheet(ERROR_STYLE)
+            themes.styled(error, ERROR_STYLE)
             error.hide()
             box = QWidget()
             box_layout = QVBoxLayout(box)
@@ -260,7 +266,7 @@ class ModerationForm(QWidget):
         self.rationale.setAccessibleName("Rationale")
         self.rationale_error = QLabel()
         self.rationale_error.setObjectName("moderation_rationaleError")
-        self.rationale_error.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.rationale_error, ERROR_STYLE)
         self.rationale_error.setWordWrap(True)
         self.rationale_error.hide()
         page.addWidget(QLabel("<b>Rationale</b> (required where the reviews differ)"))
@@ -370,7 +376,7 @@ class ModerationForm(QWidget):
             for key, text in exc.fields.items()
             if key not in self.errors and key != "rationale"
         ]
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setText(" ".join([str(exc), *unlabelled]))
         self.message.show()
 
@@ -443,7 +449,7 @@ class ModerationForm(QWidget):
             self.editable = False
             for button in (self.return_button, self.save_button, self.confirm_button):
                 button.setVisible(False)
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.setText(
             f"Not done: {exc} The audit is now {audits.STATUS_LABELS[self.view.status].lower()}."
         )
@@ -499,7 +505,7 @@ class ModerationForm(QWidget):
             show_error(self, "Moderation not saved", exc)
             return False
         self._adopt_revision()
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText("Saved.")
         self.message.show()
         return True
@@ -561,7 +567,7 @@ class ModerationForm(QWidget):
             button.setVisible(False)
         self.rationale.setReadOnly(True)
         self._clear_errors()
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText("Final grades confirmed. The audit is final and locked.")
         self.message.show()
         self.extras.refresh()
@@ -590,7 +596,7 @@ class ModerationForm(QWidget):
         self.editable = False
         for button in (self.return_button, self.save_button, self.confirm_button):
             button.setVisible(False)
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText(
             "Returned to the auditor. The audit comes back to your queue when they resubmit."
         )
@@ -611,7 +617,7 @@ class ModerationForm(QWidget):
         except AuditToolError as exc:
             show_error(self, "Panel summary not saved", exc)
             return
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText("Panel summary recorded.")
         self.message.show()
 
@@ -630,7 +636,7 @@ class ModerationForm(QWidget):
             return
         self.reopen_button.setVisible(False)
         self.extras.refresh()
-        self.message.setStyleSheet("color: #1e6b30;")
+        themes.styled(self.message, "color: $success;")
         self.message.setText(
             "Reopened: the audit is back in its moderator's queue. The reason is in the change log."
         )
@@ -645,7 +651,7 @@ class ReturnDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("returnDialog")
         self.setWindowTitle("Return to auditor")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_width(self, 80))
         layout = QVBoxLayout(self)
         self.which = QComboBox()
         self.which.setObjectName("return_which")

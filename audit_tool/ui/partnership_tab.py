@@ -22,6 +22,7 @@ from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import settings
 from audit_tool.services.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import field_with_error
 
@@ -54,10 +55,10 @@ class PartnershipTab(QWidget):
         self.preview.setAccessibleName("Logo")
         self.preview.setFixedSize(*LOGO_BOX)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setStyleSheet("background: white; border: 1px solid #c8c8c8;")
+        themes.styled(self.preview, "background: $paper; border: 1px solid $paper_border;")
         self.logo_error = QLabel()
         self.logo_error.setObjectName("partnership_logoError")
-        self.logo_error.setStyleSheet("color: #b00020;")
+        themes.styled(self.logo_error, "color: $error;")
         self.logo_error.setWordWrap(True)
         self.logo_error.hide()
         choose = QPushButton("Choose logo...")

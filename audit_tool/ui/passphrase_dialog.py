@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from audit_tool import APP_NAME
 from audit_tool.errors import EncryptionKeyError, ValidationError
 from audit_tool.store import Database, crypto, open_database, to_url
+from audit_tool.ui import theme as themes
 
 REMEMBER_TEXT = "Remember on this computer (keyring)"
 WRONG_PASSPHRASE = "That passphrase does not open this database. Try again."
@@ -48,7 +49,7 @@ def _message_label() -> QLabel:
     label = QLabel()
     label.setObjectName("passphraseMessage")
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
+    themes.styled(label, "color: $error;")
     label.setVisible(False)
     return label
 

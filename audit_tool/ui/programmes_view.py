@@ -38,7 +38,9 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
@@ -276,7 +278,11 @@ class ProgrammesView(QWidget):
             month = self.current.due_on
             lines = [
                 f"{r.name}: {r.due} due, {r.done} done"
-                + (f", <span style='color:#b00020'>{r.overdue} overdue</span>" if r.overdue else "")
+                + (
+                    f", <span style='color:{themes.current().error}'>{r.overdue} overdue</span>"
+                    if r.overdue
+                    else ""
+                )
                 for r in programmes.monthly_compliance(self.db, self.actor, month)
             ]
             if lines:
@@ -362,7 +368,7 @@ class PickCasesDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("pickCases_message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        themes.styled(self.message, ERROR_STYLE)
         self.message.hide()
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -431,7 +437,7 @@ class SampleDialog(QDialog):
         self.sample: list[str] = []
         self.setObjectName("sampleDialog")
         self.setWindowTitle(f"Draw a sample for {programme.name}")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(text_width(self, 77))
         layout = QVBoxLayout(self)
         self.form = FieldForm("sample_", "sample", "sample_message")
         layout.addWidget(self.form.message)
@@ -531,7 +537,7 @@ class AssignDialog(QDialog):
         self.db, self.actor, self.row = db, actor, row
         self.setObjectName("assignDialog")
         self.setWindowTitle(f"Assign: audit of case {row.case_ref}")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_width(self, 80))
         layout = QVBoxLayout(self)
         due = f", due {row.due_on:%d %b %Y}" if row.due_on else ""
         kind = escape(AUDIT_KIND_WORDS.get(row.kind, row.kind))

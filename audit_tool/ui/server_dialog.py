@@ -32,6 +32,7 @@ from audit_tool import APP_NAME
 from audit_tool.errors import AuditToolError
 from audit_tool.store import Database, crypto, open_database, server
 from audit_tool.store.server import ConnectionResult, Status
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import unexpected_line
 from audit_tool.ui.settings import app_settings
 
@@ -252,8 +253,8 @@ class ServerDialog(QDialog):
         return url
 
     def _say(self, text: str, *, good: bool | None) -> None:
-        colour = {True: "#1b5e20", False: "#b00020", None: "#444444"}[good]
-        self.message.setStyleSheet(f"color: {colour};")
+        colour = {True: "success", False: "error", None: "muted"}[good]
+        themes.styled(self.message, f"color: ${colour};")
         self.message.setText(text)
         self.message.setVisible(True)
 

@@ -31,7 +31,9 @@ from audit_tool.services import templates
 from audit_tool.services.actors import Actor
 from audit_tool.services.templates import ItemInput, TemplateRow
 from audit_tool.store import Database
+from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import text_height
 from audit_tool.ui.forms import FieldForm, confirm, select_data
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
@@ -89,7 +91,7 @@ class TemplatesTab(QWidget):
         self._fill_scales()
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(50)
+        self.description.setFixedHeight(text_height(self.description, 2.5))
         self.form.add("description", "Description", self.description)
         self.item_list = QListWidget()
         self.item_list.setObjectName("templates_itemList")
@@ -114,7 +116,7 @@ class TemplatesTab(QWidget):
         self.item_guidance = QPlainTextEdit()
         self.item_guidance.setObjectName("templates_itemGuidance")
         self.item_guidance.setTabChangesFocus(True)
-        self.item_guidance.setFixedHeight(50)
+        self.item_guidance.setFixedHeight(text_height(self.item_guidance, 2.5))
         for label, widget in (
             ("Item key", self.item_key),
             ("Label", self.item_label),
@@ -440,7 +442,11 @@ class PreviewDialog(QDialog):
                 row += 1
             text = QLabel(
                 f"{item.label}{' (limiting)' if item.limiting else ''}"
-                + (f"<br><span style='color:#555'>{item.guidance}</span>" if item.guidance else "")
+                + (
+                    f"<br><span style='color:{themes.current().muted}'>{item.guidance}</span>"
+                    if item.guidance
+                    else ""
+                )
             )
             text.setWordWrap(True)
             control: QWidget
@@ -455,10 +461,10 @@ class PreviewDialog(QDialog):
                 control.setPlaceholderText("a number")
             else:
                 control = QPlainTextEdit()
-                control.setFixedHeight(48)
+                control.setFixedHeight(text_height(control, 2.5))
             evidence = QPlainTextEdit()
             evidence.setPlaceholderText("Evidence or comment")
-            evidence.setFixedHeight(48)
+            evidence.setFixedHeight(text_height(evidence, 2.5))
             grid.addWidget(text, row, 0)
             grid.addWidget(control, row, 1)
             grid.addWidget(evidence, row, 2)

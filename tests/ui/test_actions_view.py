@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
 
 from audit_tool.services import learning
-from audit_tool.ui.actions_view import FLAG_COLUMN, OVERDUE_COLOUR, ActionsView
+from audit_tool.ui import theme
+from audit_tool.ui.actions_view import FLAG_COLUMN, ActionsView
 from tests.factories import final_audit, looped_audit
 from tests.ui.conftest import show_and_activate
 
@@ -70,7 +71,7 @@ def test_complete_an_overdue_action(qtbot, sqlite_world, on_modal):
     assert view.count.text() == "1 open, 1 overdue"
     status = view.model.index(0, 3)
     assert status.data() == "Overdue"  # the word, not colour alone
-    assert status.data(Qt.ItemDataRole.ForegroundRole) == OVERDUE_COLOUR
+    assert status.data(Qt.ItemDataRole.ForegroundRole) == theme.qcolor("error")
     assert view.complete_action.isEnabled() and not view.reopen_action.isEnabled()
 
     def complete(dialog):
@@ -188,7 +189,7 @@ def test_filters_and_the_inadequate_marker(qtbot, sqlite_world):
     flag = view.model.index(row, FLAG_COLUMN)
     assert flag.data() == "Inadequate audit"
     assert "graded inadequate" in flag.data(Qt.ItemDataRole.ToolTipRole)
-    assert flag.data(Qt.ItemDataRole.DecorationRole) == OVERDUE_COLOUR
+    assert flag.data(Qt.ItemDataRole.DecorationRole) == theme.qcolor("error")
     assert view.model.index(0, FLAG_COLUMN).data() == ""
 
     team = view.findChild(QComboBox, "actionsTeam")

@@ -170,6 +170,7 @@ def test_history_command_in_the_audits_list_for_leads_only(qtbot, sqlite_world):
     view.show()
     qtbot.waitExposed(view)
     _choose(view.scope, None)  # all audits (this lead also audits and moderates)
+    _choose(view.status_filter, None)  # any status: the list opens on those not final yet
     assert view.count.text() == "1 audit", view.count.text()
     assert view.selected() is not None and view.selected().case_ref == "C1000"
     button = view.findChild(QToolButton, "auditHistoryButton")

@@ -412,3 +412,37 @@ def test_an_export_to_a_file_of_another_kind_is_refused(qtbot, world, tmp_path, 
     qtbot.waitUntil(lambda: "text" in seen)
     assert "name the file .pdf, .xlsx or .json" in seen["text"]
     assert not (tmp_path / "report.docx").exists() and not view.is_exporting()
+
+
+def test_the_charts_follow_the_palette(qtbot, world, qapp):
+    from PySide6.QtGui import QPalette
+
+    from audit_tool.ui import theme
+
+    view = open_view(qtbot, world)
+    light = view._charts["grades"]
+    assert light.backgroundBrush().color().name() == theme.LIGHT.chart_bg
+    before = QPalette(qapp.palette())
+    qapp.setPalette(theme.sample_dark_palette())
+    try:
+        qtbot.waitUntil(lambda: view._charts["grades"] is not light)  # drawn again, dark
+        for key, chart in view._charts.items():
+            assert chart.backgroundBrush().color().name() == theme.DARK.chart_bg, key
+            assert chart.titleBrush().color().name() == theme.DARK.chart_fg, key
+            for axis in chart.axes():
+                assert axis.labelsColor().name() == theme.DARK.chart_fg, key
+                assert axis.gridLineColor().name() == theme.DARK.chart_grid, key
+        grades = view._charts["grades"]
+        assert grades.legend().labelColor().name() == theme.DARK.chart_fg
+        outstanding = view.grade_sets["outstanding"]
+        assert outstanding.color().name() == theme.DARK.grades["outstanding"]
+        assert outstanding.labelColor().name() == theme.DARK.grade_fg["outstanding"]
+        # What the user sees: the chart's corner is the dark background.
+        chart_view = view.chart_views["grades"]
+        corner = chart_view.grab().toImage().pixelColor(3, 3).name()
+        assert corner == theme.DARK.chart_bg
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(
+        lambda: view._charts["grades"].backgroundBrush().color().name() == theme.LIGHT.chart_bg
+    )
