@@ -36,9 +36,10 @@ def install_excepthook() -> None:
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         from audit_tool.config import data_dir
+        from audit_tool.fileio import open_private
 
         path = data_dir() / "crash.log"
-        with open(path, "a", encoding="utf-8") as fh:
+        with open_private(path, "a") as fh:  # readable by the user alone (0600 on POSIX)
             fh.write("".join(traceback.format_exception(kind, exc, tb)) + "\n")
         log.error("Unexpected error: %s", exc)
         if isinstance(exc, AuditToolError):
