@@ -205,3 +205,22 @@ def windows_like_fsync(monkeypatch) -> None:  # type: ignore[no-untyped-def]
         return real(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_an_export_over_a_file_another_program_holds_is_one_line_and_changes_nothing(
+    tmp_path, capsys, no_wait, busy_replace
+):
+    from audit_tool import cli
+
+    db = tmp_path / "d.sqlite"
+    assert cli.run(["--database", str(db), "demo", "--audits", "5"]) == 0
+    capsys.readouterr()
+    pack = tmp_path / "pack.json"
+    pack.write_text("the pack sent last week")
+    fails, _calls = busy_replace
+    fails[0] = 10**6  # the e-mail client has it open as an attachment
+    code = cli.run(["--database", str(db), "export-pack", "--out", str(pack)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(f"audit-tool: error: Cannot replace {pack}: another program has it open")
+    assert pack.read_text() == "the pack sent last week" and hidden_leftovers(tmp_path) == []
