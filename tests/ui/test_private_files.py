@@ -164,3 +164,14 @@ def test_a_database_on_this_computers_disk_opens_without_the_warning(qtbot, tmp_
     on_modal(lambda dialog: (seen.append(dialog.objectName()), dialog.reject()))
     assert not _app().open(str(path))
     assert seen == ["firstSetupDialog"]
+
+
+@posix_only
+def test_the_settings_file_is_private(qapp, umask022):
+    from audit_tool.ui.settings import app_settings
+
+    settings = app_settings()
+    settings.setValue("lastDatabase", "/home/jo/audits.sqlite")
+    settings.sync()
+    path = Path(settings.fileName())
+    assert "audits.sqlite" in path.read_text() and mode(path) == 0o600
