@@ -167,9 +167,7 @@ def _mount_of(path: PurePosixPath, mounts: list[tuple[str, str, str]]) -> tuple[
     best: tuple[str, str] | None = None
     for _dev, point, fstype in mounts:
         mount = PurePosixPath(point)
-        if (path == mount or mount in path.parents) and (
-            best is None or len(point) > len(best[0])
-        ):
+        if (path == mount or mount in path.parents) and (best is None or len(point) > len(best[0])):
             best = (point, fstype)
     return best
 
