@@ -132,6 +132,11 @@ def private_dir(path: str | Path, *, tighten: bool = False) -> Path:
     return path
 
 
+def make_private(path: str | Path) -> None:
+    """Set an existing file of the user's to 0600 (POSIX; nothing to do on Windows)."""
+    _tighten(path, PRIVATE_FILE_MODE)
+
+
 def private_opener(path: str, flags: int) -> int:
     """An `opener` for open(): the file is created 0600 and an existing one is made 0600."""
     fd = os.open(path, flags, PRIVATE_FILE_MODE)

@@ -103,6 +103,7 @@ def test_command_line_writes_are_private(tmp_path, capsys, monkeypatch, _isolate
     monkeypatch.setenv("AUDIT_TOOL_DB_PASSPHRASE", PASSPHRASE)
     assert run(capsys, *db, "db", "encrypt")[0] == 0
     assert mode(path) == 0o600
+    path.chmod(0o644)  # as an older version left it: the encrypted original kept is private
     assert run(capsys, *db, "db", "decrypt")[0] == 0
     assert [mode(p) for p in tmp_path.glob("d.bak-*.sqlite")] == [0o600]
     assert mode(path) == 0o600

@@ -366,9 +366,8 @@ def decrypt_file(path: str | Path, key: str) -> ConversionResult:
         try:
             os.link(path, kept)
         except OSError:
-            import shutil
-
-            shutil.copy2(path, kept)
+            fileio.copy_private(path, kept)
+        fileio.make_private(kept)  # an older version's file may be 0644
         _swap_in(converted, path)
     except BaseException:
         _remove_with_sidecars(converted.tmp)

@@ -16,7 +16,6 @@ Each source can be given to the function, so every branch is tested on any platf
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
@@ -183,6 +182,8 @@ def _is_network_type(fstype: str, platform: str) -> bool:
 
 def read_mount_table(platform: str) -> str:
     """The live mount table ("" if it cannot be read: then only the folder names count)."""
+    import subprocess
+
     try:
         if platform.startswith("linux"):
             with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
