@@ -218,7 +218,11 @@ def prepare_sqlite_file(path: Path) -> None:
     from audit_tool.fileio import create_private_file
 
     create_private_file(path)
-    if any(p.name.startswith(f".{path.name}.") for p in path.parent.iterdir()):
+    try:
+        leftovers = any(p.name.startswith(f".{path.name}.") for p in path.parent.iterdir())
+    except OSError:  # a folder we may open files in but not list: nothing to clean up
+        leftovers = False
+    if leftovers:
         from audit_tool.store import crypto
 
         crypto.remove_leftovers(path, older_than=crypto.STALE_AFTER_SECONDS)
