@@ -382,11 +382,21 @@ def _briefing(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_if_shared(database: str | Path) -> None:
+    """One line on stderr before opening an SQLite file on a network or synced folder."""
+    from audit_tool.store.location import database_location_warning
+
+    warning = database_location_warning(database)
+    if warning is not None:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from audit_tool.store import open_database, server
     from audit_tool.store.crypto import cli_key
 
     target = database_argument(args)
+    _warn_if_shared(target)
     if args.command == "db":
         if args.db_command == "encrypt":
             return _db_encrypt(target, remember=args.remember)
@@ -488,6 +498,7 @@ def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
 
     if args.command == "checkout":
         checkout.candidates(db, actor)  # who may check out at all, before asking anything
+        _warn_if_shared(args.out)
         passphrase = None
         if args.encrypt:
             try:
@@ -506,6 +517,7 @@ def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
         )
         print("\n".join(result.lines()))
         return 0
+    _warn_if_shared(args.file)
     key = crypto.passphrase_for_file(args.file) if crypto.is_encrypted(args.file) else None
     report = checkout.checkin(
         db, actor, args.file, passphrase=key, discard_conflicts=args.discard_conflicts

@@ -82,7 +82,9 @@ def write_report(exc: BaseException, folder: Path | None = None) -> CrashReport:
             folder = data_dir()
         path = folder / REPORT_FILE
         text = report_text(exc, report_id)
-        with open(path, "a", encoding="utf-8") as fh:
+        from audit_tool.fileio import open_private
+
+        with open_private(path, "a") as fh:  # readable by the user alone (0600 on POSIX)
             fh.write(text)
     except Exception:  # noqa: BLE001 - a failed report must not hide the error itself
         return CrashReport(report_id, None, kind)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from audit_tool import fileio
 from audit_tool.errors import ValidationError
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
@@ -36,12 +37,7 @@ def check_schema(report: dict[str, Any]) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    fileio.write_atomic(path, data)  # private (0600), flushed, then renamed over `path`
 
 
 def write_report(

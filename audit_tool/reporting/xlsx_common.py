@@ -13,9 +13,7 @@ openpyxl is imported inside the functions: importing this module stays cheap."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -82,20 +80,12 @@ def save_atomic(book: Any, path: Path) -> None:
 
     A failure removes the temporary file and leaves any old `path` as it was; an OSError is
     raised as a ValidationError naming the file."""
+    from audit_tool import fileio
+
     try:
-        fd, name = tempfile.mkstemp(
-            prefix=f".{path.stem}-", suffix=".xlsx.partial", dir=path.parent
-        )
-    except OSError as exc:
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        with fileio.atomic_target(path, suffix=".xlsx.partial") as tmp:
+            book.save(tmp)
+    except fileio.FileInUseError:
         raise
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from audit_tool import fileio
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
     Action,
@@ -919,9 +920,7 @@ class ExportResult:
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    fileio.write_atomic(path, data)  # private (0600), flushed, then renamed over `path`
 
 
 def export_briefing(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from audit_tool import fileio
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.reporting import xlsx_common
 from audit_tool.services import cases
@@ -65,7 +66,6 @@ def export_cases(
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError(f"Export to .csv or .xlsx, not '{suffix or path.name}'")
     total = cases.count_cases(db, actor, query)
-    tmp = path.with_name(path.name + ".partial")
 
     def batches() -> Iterator[list[CaseRow]]:
         done = 0
@@ -79,11 +79,25 @@ def export_cases(
                 raise Cancelled("Export cancelled")
 
     try:
+        _write(path, suffix, batches())
+    except fileio.FileInUseError:
+        raise
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc
+    if progress is not None:
+        progress(total, total)
+    return total
+
+
+def _write(path: Path, suffix: str, batches: Iterator[list[CaseRow]]) -> None:
+    """Write the rows to a private temporary file beside `path`, then rename it over `path`
+    (a failure or a cancel removes the temporary file)."""
+    with fileio.atomic_target(path) as tmp:
         if suffix == ".csv":
             with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(HEADERS)
-                for rows in batches():
+                for rows in batches:
                     writer.writerows(
                         ["" if v is None else xlsx_common.csv_value(v) for v in _values(r)]
                         for r in rows
@@ -97,17 +111,7 @@ def export_cases(
             for i, width in enumerate((16, 9, 18, 8, 32, 20, 26, 22, 22, 12, 12)):
                 sheet.column_dimensions[chr(ord("A") + i)].width = width
             sheet.append(list(HEADERS))
-            for rows in batches():
+            for rows in batches:
                 for r in rows:
                     sheet.append(xlsx_common.row(sheet, _values(r)))
             book.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if progress is not None:
-        progress(total, total)
-    return total

@@ -444,9 +444,9 @@ def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
     pack = export_pack(db, actor, **kwargs)
     check_schema(pack)
     path = Path(out)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(json.dumps(pack, indent=1, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    from audit_tool import fileio
+
+    fileio.write_atomic(path, json.dumps(pack, indent=1, ensure_ascii=False))
     return len(pack["audits"])
 
 

@@ -141,11 +141,7 @@ def record_sheet_given(db: Any, actor: Actor, audit_uuid: str) -> learning.Worke
 
 def export_sheet(db: Any, actor: Actor, audit_uuid: str, path: str | Path) -> Path:
     """Write the sheet as a one-page PDF at `path` (whole or not at all)."""
+    from audit_tool.fileio import write_atomic
     from audit_tool.reporting.worker_sheet_pdf import render_pdf
 
-    data = render_pdf(worker_sheet(db, actor, audit_uuid))
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
-    return target
+    return write_atomic(path, render_pdf(worker_sheet(db, actor, audit_uuid)))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from audit_tool import crash
+from audit_tool import crash, fileio
 from audit_tool.errors import AuditToolError, DatabaseError, EncryptionKeyError
 
 if TYPE_CHECKING:
@@ -49,9 +48,8 @@ def backup_sqlite(engine: Engine, target: Path, *, key: str | None = None) -> Pa
     target = Path(target)
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose another file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
+    fileio.private_dir(target.parent)
+    tmp = fileio.temporary_beside(target)  # private (0600), hidden, beside the target
     raw = engine.raw_connection()
     try:
         source = raw.driver_connection
@@ -73,11 +71,11 @@ def backup_sqlite(engine: Engine, target: Path, *, key: str | None = None) -> Pa
         finally:
             dest.close()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        fileio.discard(tmp)
         raise
     finally:
         raw.close()
-    tmp.replace(target)
+    fileio.finish_atomic(tmp, target)
     return target
 
 
@@ -333,7 +331,7 @@ def restore_backup(
     stamp = datetime.now(UTC).strftime(_STAMP_FORMAT)
     tmp = live.with_name(f".{live.name}.restoring-{stamp}")
     try:
-        shutil.copyfile(source, tmp)
+        fileio.copy_private(source, tmp)
         info = check_backup(tmp, key, label=source)
         # Last, as it checkpoints the live file: a refused backup leaves it byte for byte.
         _ensure_not_in_use(live, key)
@@ -348,15 +346,15 @@ def restore_backup(
         while replaced.exists():
             replaced = live.with_name(f"{live.stem}.replaced-{stamp}-{n}.sqlite")
             n += 1
-        os.replace(live, replaced)
+        fileio.replace(live, replaced)
         wal, shm, journal = _sidecars(live)
         # A leftover WAL belongs to the file it was written for: it goes with it.
         if wal.exists():
-            os.replace(wal, Path(f"{replaced}-wal"))
+            fileio.replace(wal, Path(f"{replaced}-wal"))
         if journal.exists():
-            os.replace(journal, Path(f"{replaced}-journal"))
-        shm.unlink(missing_ok=True)
-    os.replace(tmp, live)
+            fileio.replace(journal, Path(f"{replaced}-journal"))
+        fileio.remove(shm)
+    fileio.replace(tmp, live)
     for path in _sidecars(tmp):
         path.unlink(missing_ok=True)
     return RestoreResult(live, source, replaced, info.revision, info.encrypted)

@@ -7,9 +7,13 @@ tool opens our files with the same passphrase, and nothing but the passphrase is
 
 Converting (`encrypt_file` / `decrypt_file`) writes the new file beside the original with
 `sqlcipher_export`, checks it (integrity check, cipher integrity check, the same row count in
-every table) and only then swaps it in with an atomic rename. Encrypting does not keep the plain
-original (a plain copy left beside the encrypted file would defeat the point); decrypting keeps
-the encrypted original as `<stem>.bak-<stamp><suffix>`, which is harmless to keep.
+every table), closes every connection to the original (Windows cannot replace an open file)
+and only then swaps it in with an atomic rename, unless the original changed meanwhile. The
+copy is a hidden private file (`.<name>.converting-<stamp>`); a failure deletes it, and the
+copies a killed run leaves are deleted by the next conversion and, once old, on opening.
+Encrypting does not keep the plain original (a plain copy left beside the encrypted file would
+defeat the point); decrypting keeps the encrypted original as `<stem>.bak-<stamp><suffix>`,
+which is harmless to keep.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from audit_tool import fileio
 from audit_tool.errors import DatabaseError, EncryptionKeyError, ValidationError
 from audit_tool.store import keychain
 
@@ -160,8 +165,50 @@ def _stamp() -> str:
 
 
 def _remove_with_sidecars(path: Path) -> None:
+    """Delete a temporary copy and its -wal/-shm/-journal files (best effort: a clean-up
+    never hides the error that caused it)."""
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        candidate.unlink(missing_ok=True)
+        fileio.discard(candidate)
+
+
+# Hidden copies made beside a database while converting (here) or restoring (store/backup.py).
+_LEFTOVER_KINDS = ("converting", "restoring")
+# On opening, a copy untouched this long is left over from a run that was killed; a younger
+# one may belong to a conversion running now in another process and is left alone.
+STALE_AFTER_SECONDS = 600
+
+
+def leftover_copies(path: str | Path) -> list[Path]:
+    """Hidden `.<name>.converting-*` / `.restoring-*` files (and their sidecars) beside `path`."""
+    import glob
+
+    path = Path(path)
+    found: list[Path] = []
+    for kind in _LEFTOVER_KINDS:
+        found += path.parent.glob(f".{glob.escape(path.name)}.{kind}-*")
+    return sorted(found)
+
+
+def remove_leftovers(path: str | Path, *, older_than: float = 0.0) -> list[Path]:
+    """Delete the copies a killed conversion or restore left beside `path` (those not changed
+    for `older_than` seconds). They hold the database's data, possibly in clear beside an
+    encrypted file, so they must not stay. Returns what was deleted."""
+    import time
+
+    removed = []
+    now = time.time()
+    for candidate in leftover_copies(path):
+        try:
+            if older_than and now - candidate.stat().st_mtime < older_than:
+                continue
+            fileio.remove(candidate)
+        except OSError as exc:  # in use, or gone meanwhile: the next run tries again
+            log.warning("Could not delete a leftover copy %s: %s", candidate, exc)
+            continue
+        removed.append(candidate)
+    if removed:
+        log.warning("Deleted %d file(s) an interrupted run left beside %s", len(removed), path)
+    return removed
 
 
 def take_exclusive(conn: Any, path: Path) -> None:
@@ -202,19 +249,42 @@ def verify_copy(path: Path, key: str | None, expected: Mapping[str, int]) -> Non
         raise DatabaseError(f"The new file does not hold the same rows ({differ[:3]})")
 
 
-def _convert(path: str | Path, *, source_key: str | None, target_key: str | None) -> Any:
+@dataclass(frozen=True)
+class _Converted:
+    """A checked-out copy: its path, the row counts it must hold, and the original's state
+    (size, modification time) when it was copied, to see that nobody wrote since."""
+
+    tmp: Path
+    expected: dict[str, int]
+    source_state: tuple[int, int]
+
+
+def _state(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def _convert(path: str | Path, *, source_key: str | None, target_key: str | None) -> _Converted:
+    """Copy the database, re-keyed, to a hidden private file beside it. Every connection to
+    the original is closed on return: Windows cannot replace a file that is still open."""
     path = Path(path).expanduser().resolve()
     _check_not_open_here(path)
     module = dbapi()
     tmp = path.with_name(f".{path.name}.converting-{_stamp()}")
-    _remove_with_sidecars(tmp)
     conn = connect(path, source_key, timeout=0)
+    made = False
     try:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except module.DatabaseError as exc:
             raise EncryptionKeyError(wrong_key_message(path)) from exc
         take_exclusive(conn, path)
+        # Nobody else has the file open, so no other conversion is running on it: whatever
+        # copies are beside it were left by a killed run.
+        remove_leftovers(path)
+        made = fileio.create_private_file(tmp)  # 0600 before SQLCipher writes to it
+        if not made:
+            raise DatabaseError(f"Cannot make a copy beside {path}: {tmp} exists; delete it")
         expected = table_counts(conn)
         user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         conn.execute(
@@ -223,11 +293,26 @@ def _convert(path: str | Path, *, source_key: str | None, target_key: str | None
         conn.execute("SELECT sqlcipher_export('converted')")
         conn.execute(f"PRAGMA converted.user_version = {user_version}")
         conn.execute("DETACH DATABASE converted")
+        state = _state(path)
     except BaseException:
         conn.close()
-        _remove_with_sidecars(tmp)
+        if made:
+            _remove_with_sidecars(tmp)
         raise
-    return conn, tmp, expected
+    conn.close()
+    return _Converted(tmp, expected, state)
+
+
+def _swap_in(converted: _Converted, path: Path) -> None:
+    """Rename the checked copy over the original, unless someone wrote to it meanwhile."""
+    sidecar = Path(f"{path}-wal")
+    if _state(path) != converted.source_state or (sidecar.exists() and sidecar.stat().st_size):
+        raise DatabaseError(
+            f"{path} changed while it was being converted (is Audit Tool open on it?): "
+            "nothing was changed; close it and try again"
+        )
+    fileio.replace(converted.tmp, path)
+    fileio.fsync_dir(path.parent)
 
 
 def require_plain(path: str | Path) -> Path:
@@ -257,42 +342,37 @@ def encrypt_file(path: str | Path, key: str) -> ConversionResult:
     """Encrypt a plain database in place. The plain original is gone once the copy checks out."""
     path = require_plain(path)
     validate_new_passphrase(key)
-    conn, tmp, expected = _convert(path, source_key=None, target_key=key)
+    converted = _convert(path, source_key=None, target_key=key)
     try:
-        verify_copy(tmp, key, expected)
-        if not is_encrypted(tmp):
+        verify_copy(converted.tmp, key, converted.expected)
+        if not is_encrypted(converted.tmp):
             raise DatabaseError("The new file is not encrypted")
-        os.replace(tmp, path)
+        _swap_in(converted, path)
     except BaseException:
-        _remove_with_sidecars(tmp)
+        _remove_with_sidecars(converted.tmp)
         raise
-    finally:
-        conn.close()
-    return ConversionResult(path, None, expected)
+    return ConversionResult(path, None, converted.expected)
 
 
 def decrypt_file(path: str | Path, key: str) -> ConversionResult:
     """Decrypt in place; the encrypted original is kept as <stem>.bak-<stamp><suffix>."""
     path = require_encrypted(path)
-    conn, tmp, expected = _convert(path, source_key=key, target_key=None)
+    converted = _convert(path, source_key=key, target_key=None)
     kept = path.with_name(f"{path.stem}.bak-{_stamp()}{path.suffix}")
     try:
-        verify_copy(tmp, None, expected)
-        if not is_plain_sqlite(tmp):
+        verify_copy(converted.tmp, None, converted.expected)
+        if not is_plain_sqlite(converted.tmp):
             raise DatabaseError("The new file is not a plain SQLite file")
         try:
             os.link(path, kept)
         except OSError:
-            import shutil
-
-            shutil.copy2(path, kept)
-        os.replace(tmp, path)
+            fileio.copy_private(path, kept)
+        fileio.make_private(kept)  # an older version's file may be 0644
+        _swap_in(converted, path)
     except BaseException:
-        _remove_with_sidecars(tmp)
+        _remove_with_sidecars(converted.tmp)
         raise
-    finally:
-        conn.close()
-    return ConversionResult(path, kept, expected)
+    return ConversionResult(path, kept, converted.expected)
 
 
 # --- where the passphrase comes from ------------------------------------------------------

@@ -180,7 +180,9 @@ def open_database(
     """
     url = to_url(database)
     if url.get_backend_name() == "sqlite" and url.database:
-        key = check_sqlite_file(Path(url.database), key=key, create=create)
+        path = Path(url.database)
+        key = check_sqlite_file(path, key=key, create=create)
+        prepare_sqlite_file(path)
     else:
         key = None
     db = Database(url, _make_engine(url, key), key)
@@ -213,6 +215,23 @@ def check_sqlite_file(path: Path, *, key: str | None, create: bool = True) -> st
         raise EncryptionKeyError(crypto.needs_key_message(path))
     crypto.check_key(path, key)
     return key
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Before SQLite opens `path`: a new file is made empty and private (0600 on POSIX; its
+    -wal, -shm and -journal files take the same mode), and hidden copies that a killed
+    `db encrypt`/`db decrypt` or restore left beside it are deleted."""
+    from audit_tool.fileio import create_private_file
+
+    create_private_file(path)
+    try:
+        leftovers = any(p.name.startswith(f".{path.name}.") for p in path.parent.iterdir())
+    except OSError:  # a folder we may open files in but not list: nothing to clean up
+        leftovers = False
+    if leftovers:
+        from audit_tool.store import crypto
+
+        crypto.remove_leftovers(path, older_than=crypto.STALE_AFTER_SECONDS)
 
 
 def _first_line(exc: SQLAlchemyError) -> str:

@@ -41,6 +41,10 @@ class Application:
                 db = open_server_interactively(database, self.window)
                 database = server.without_password(database)
             else:
+                from audit_tool.ui.location_dialog import confirm_location
+
+                if not confirm_location(database, self.window):
+                    return False
                 db = open_database_interactively(database, self.window)
         except AuditToolError as exc:
             from PySide6.QtWidgets import QMessageBox

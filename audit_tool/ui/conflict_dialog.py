@@ -31,10 +31,9 @@ COPY_ASIDE = "copy"
 
 def set_aside_folder() -> Path:
     from audit_tool.config import data_dir
+    from audit_tool.fileio import private_dir
 
-    folder = data_dir() / "set-aside"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(data_dir() / "set-aside", tighten=True)
 
 
 class SetAsideWindow(QWidget):
@@ -124,7 +123,10 @@ class ConflictDialog(QDialog):
             if not self.to_file:
                 raise OSError("not to a file")
             path = set_aside_folder() / f"unsaved-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"
-            path.write_text(self.my_text, encoding="utf-8")
+            from audit_tool.fileio import open_private
+
+            with open_private(path, "x") as fh:  # readable by the user alone
+                fh.write(self.my_text)
             self.aside_path = path
         except OSError:
             pass  # the clipboard and the window still hold it

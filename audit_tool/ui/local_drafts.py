@@ -25,9 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +34,7 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QTimer
 
-from audit_tool import crash
+from audit_tool import crash, fileio
 from audit_tool.store import Database
 
 log = logging.getLogger(__name__)
@@ -193,24 +191,18 @@ class LocalDrafts:
         if self.protection == "memory":
             _MEMORY[(self.identity, draft.review_uuid)] = data
             return None
-        self.folder.mkdir(parents=True, exist_ok=True)
+        fileio.private_dir(self.folder.parent, tighten=True)
+        fileio.private_dir(self.folder, tighten=True)
         target = self.path(draft.review_uuid)
-        fd, name = tempfile.mkstemp(prefix=f".{draft.review_uuid}.", dir=self.folder)
-        tmp = Path(name)
-        try:
+        # A private (0600) temporary file, flushed (opened for writing: Windows cannot flush a
+        # read-only handle), closed, then renamed over the old copy, tried again while another
+        # program (a virus scanner) holds it.
+        with fileio.atomic_target(target) as tmp:
             if self.protection == "plain":
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                with open(tmp, "w", encoding="utf-8") as fh:
                     json.dump(data, fh, ensure_ascii=False)
-                    fh.flush()
-                    os.fsync(fh.fileno())
             else:
-                os.close(fd)
-                tmp.unlink()  # SQLCipher makes the file itself
-                self._write_encrypted(tmp, data)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+                self._write_encrypted(tmp, data)  # SQLCipher takes the empty file as new
         return target
 
     def _write_encrypted(self, path: Path, data: dict[str, Any]) -> None:
@@ -224,8 +216,6 @@ class LocalDrafts:
             conn.commit()
         finally:
             conn.close()
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
 
     def load(self, review_uuid: str) -> LocalDraft | None:
         """The draft kept for a review, or None (none, or one that cannot be read)."""
@@ -258,7 +248,7 @@ class LocalDrafts:
     def delete(self, review_uuid: str) -> None:
         _MEMORY.pop((self.identity, review_uuid), None)
         if self.protection != "memory":
-            self.path(review_uuid).unlink(missing_ok=True)
+            fileio.remove(self.path(review_uuid))
 
     def kept_since(self, review_uuid: str, moment: float) -> bool:
         """Whether this run kept the review's draft at or after `moment` (time.monotonic())."""
