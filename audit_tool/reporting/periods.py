@@ -129,7 +129,9 @@ def periods(
         last = nxt - timedelta(days=1)
         partial = start < date_from or last > date_to or last > today
         out.append(
-            Period(label_of(start, by, year_start), max(start, date_from), min(last, date_to), partial)
+            Period(
+                label_of(start, by, year_start), max(start, date_from), min(last, date_to), partial
+            )
         )
         start = nxt
     return out

@@ -404,7 +404,7 @@ class _AnswerCounts:
     ) -> list[tuple[int, str, str, int]]:
         acc = f"report_answers_{uuid4().hex[:12]}"
         params: dict[str, Any] = {"keys": keys}
-        binds = [bindparam("keys", expanding=True)]
+        binds: list[Any] = [bindparam("keys", expanding=True)]
         scale = ""
         if other:  # only where a template is on another scale: the check costs per answer
             scale = "AND NOT (b.template_id IN :other AND +x.item_key IN :grades) "

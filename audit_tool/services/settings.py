@@ -1,6 +1,7 @@
 """The partnership's own settings: its name and logo (on briefings and reports), the month its
-year starts (the report's quarters and years) and the name of this installation (in audit packs). The logo is kept in the database, not as a path, so that it
-travels with the database and every laptop prints the same."""
+year starts (the report's quarters and years) and the name of this installation (in audit
+packs). The logo is kept in the database, not as a path, so that it travels with the database
+and every laptop prints the same."""
 
 from __future__ import annotations
 
