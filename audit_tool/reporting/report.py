@@ -67,7 +67,7 @@ from audit_tool.models import (
 )
 from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
 from audit_tool.reporting.periods import Period, periods, total_period
-from audit_tool.services import scope, settings
+from audit_tool.services import learning, scope, settings
 from audit_tool.services.actors import Actor, require
 
 FORMAT, VERSION = "qa-report", 1
@@ -811,7 +811,7 @@ def compute(
             step(7)
 
             # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
-            late = case((and_(Action.status == "open", Action.due_on < date_to), 1), else_=0)
+            late = case((learning.overdue_condition(date_to), 1), else_=0)
             rows = session.execute(
                 select(base.c.p, Action.status, late, func.count())
                 .join(Action, Action.audit_id == base.c.audit_id)
