@@ -176,7 +176,7 @@ class _Report:
         self.total: Mapping[str, Any] = report.get("total") or {}
         self.all: list[Mapping[str, Any]] = [*self.periods, self.total]
         self.partnership = partnership.strip()
-        by = report.get("by") if report.get("by") in ("month", "year") else "quarter"
+        by = str(report.get("by")) if report.get("by") in ("month", "year") else "quarter"
         self.by = by
         self.range = f"{report.get('from', '?')} to {report.get('to', '?')}, by {by}"
         self.filters = self._filters()
