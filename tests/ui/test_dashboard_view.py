@@ -448,6 +448,17 @@ def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, wo
         "2025/26 Q4",
         "2026/27 Q1 (partial)",
     ]
+    # By year: both financial years are cut by the range (January to 20 May).
+    by = view.findChild(QComboBox, "dashboard_by")
+    by.setCurrentIndex(by.findData("year"))
+    settled(qtbot, view)
+    assert [(p["label"], p["partial"]) for p in view.report["periods"]] == [
+        ("2025/26", True),
+        ("2026/27", True),
+    ]
+    assert view.findChild(QWidget, "dashboard_latest").text().startswith(
+        "Latest period: 2026/27 (partial: 1 April to 20 May 2026), not compared with 2025/26"
+    )
 
 
 def test_the_dashboard_and_the_sidebar_count_the_same_overdue_actions(qtbot, world):
