@@ -456,8 +456,12 @@ def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, wo
         ("2025/26", True),
         ("2026/27", True),
     ]
-    assert view.findChild(QWidget, "dashboard_latest").text().startswith(
-        "Latest period: 2026/27 (partial: 1 April to 20 May 2026), not compared with 2025/26"
+    assert (
+        view.findChild(QWidget, "dashboard_latest")
+        .text()
+        .startswith(
+            "Latest period: 2026/27 (partial: 1 April to 20 May 2026), not compared with 2025/26"
+        )
     )
 
 
