@@ -102,13 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="the QA report for a period (JSON, PDF or Excel)")
     rep.add_argument("--from", dest="date_from", type=_iso_date, required=True, metavar="DATE")
     rep.add_argument("--to", dest="date_to", type=_iso_date, required=True, metavar="DATE")
-    rep.add_argument("--by", choices=("quarter", "month"), default="quarter")
+    rep.add_argument("--by", choices=("quarter", "month", "year"), default="quarter")
     rep.add_argument("--format", choices=("json", "pdf", "xlsx"), default="json")
     rep.add_argument("--out", type=Path, required=True, metavar="FILE")
     rep.add_argument("--team", metavar="KEY")
     rep.add_argument("--agency", metavar="KEY")
     rep.add_argument("--programme", metavar="KEY")
     rep.add_argument("--theme", metavar="TEXT")
+    rep.add_argument("--service-area", dest="service_area", metavar="TEXT")
+    rep.add_argument(
+        "--year-start",
+        dest="year_start",
+        type=_month,
+        metavar="MONTH",
+        help="the month the year starts (1-12 or its name; default: the partnership's setting)",
+    )
 
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
@@ -205,6 +213,16 @@ def _iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from exc
+
+
+def _month(value: str) -> int:
+    from audit_tool.errors import ValidationError
+    from audit_tool.reporting.periods import parse_month
+
+    try:
+        return parse_month(value)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def database_argument(args: argparse.Namespace) -> str:
@@ -355,6 +373,8 @@ def _report(db: Any, actor: Any, args: argparse.Namespace) -> int:
         agency=args.agency,
         programme=args.programme,
         theme=args.theme,
+        service_area=args.service_area,
+        year_start_month=args.year_start,
     )
     print(f"Report written to {path}")
     return 0

@@ -186,3 +186,17 @@ def test_report_json_from_the_command_line(tmp_path, capsys):
     assert info.value.code == 2 and capsys.readouterr().err.count("\n") == 1
     code, _out, err = run(capsys, *args, "--team", "nope", "--out", str(out))
     assert code == 1 and "No team" in err and err.count("\n") == 1
+    # The financial year by default; a calendar year, by year, with --year-start.
+    assert report["year_start_month"] == 4 and report["periods"][0]["label"] == "2024/25 Q4"
+    code, _out, err = run(
+        capsys, *args, "--by", "year", "--year-start", "jan", "--out", str(out)
+    )  # fmt: skip
+    assert (code, err) == (0, ""), err
+    years = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["label"] for p in years["periods"]] == ["2025", "2026"]
+    assert years["year_start_month"] == 1
+    with pytest.raises(SystemExit) as info:
+        run(capsys, *args, "--year-start", "13", "--out", str(out))
+    assert info.value.code == 2 and capsys.readouterr().err.count("\n") == 1
+    code, _out, err = run(capsys, *args, "--service-area", "Nowhere", "--out", str(out))
+    assert code == 1 and "service area" in err and err.count("\n") == 1

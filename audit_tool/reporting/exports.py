@@ -53,6 +53,8 @@ def write_report(
     agency: str | None = None,
     programme: str | None = None,
     theme: str | None = None,
+    service_area: str | None = None,
+    year_start_month: int | None = None,
     today: date | None = None,
     progress: reports.Progress | None = None,
 ) -> Path:
@@ -62,7 +64,9 @@ def write_report(
     path = Path(out)
     if not path.parent.is_dir():
         raise ValidationError(f"No folder {path.parent} to write the report in")
-    filters = reports.Filters(team=team, agency=agency, programme=programme, theme=theme)
+    filters = reports.Filters(
+        team=team, agency=agency, programme=programme, theme=theme, service_area=service_area
+    )
     report = reports.compute(
         db,
         actor,
@@ -72,6 +76,7 @@ def write_report(
         filters=filters,
         today=today,
         progress=progress,
+        year_start_month=year_start_month,
     )
     if fmt == "json":
         check_schema(report)

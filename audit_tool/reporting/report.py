@@ -46,10 +46,12 @@ from audit_tool.models import (
     Action,
     Agency,
     Audit,
+    AuditTemplate,
     Case,
     Feedback,
     FeedbackAnswer,
     FeedbackQuestion,
+    GradingScale,
     LearningPoint,
     LearningTheme,
     Moderation,
@@ -64,7 +66,8 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
-from audit_tool.services import scope
+from audit_tool.reporting.periods import Period, periods, total_period
+from audit_tool.services import learning, scope, settings
 from audit_tool.services.actors import Actor, require
 
 FORMAT, VERSION = "qa-report", 1
@@ -82,55 +85,16 @@ class Filters:
     agency: str | None = None
     programme: str | None = None
     theme: str | None = None
+    service_area: str | None = None  # the case's team's service area
 
     def as_json(self) -> dict[str, str | None]:
         return {
             "team": self.team,
             "agency": self.agency,
+            "service_area": self.service_area,
             "programme": self.programme,
             "theme": self.theme,
         }
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: date  # first day
-    end: date  # last day
-
-    @property
-    def lower(self) -> datetime:
-        return datetime(self.start.year, self.start.month, self.start.day, tzinfo=UTC)
-
-    @property
-    def upper(self) -> datetime:  # exclusive
-        after = self.end + timedelta(days=1)
-        return datetime(after.year, after.month, after.day, tzinfo=UTC)
-
-
-def periods(date_from: date, date_to: date, by: str) -> list[Period]:
-    """Calendar quarters ("2022 Q1") or months ("2022-01") covering the range, the first and
-    last clipped to it."""
-    if by not in ("quarter", "month"):
-        raise ValidationError(f"Report by quarter or month, not '{by}'")
-    if date_to < date_from:
-        raise ValidationError("The report's end date is before its start date")
-    out = []
-    step = 3 if by == "quarter" else 1
-    month = ((date_from.month - 1) // step) * step + 1
-    start = date(date_from.year, month, 1)
-    while start <= date_to:
-        nxt_month = start.month + step
-        nxt = date(start.year + (nxt_month - 1) // 12, (nxt_month - 1) % 12 + 1, 1)
-        last = nxt - timedelta(days=1)
-        label = (
-            f"{start.year} Q{(start.month - 1) // 3 + 1}"
-            if by == "quarter"
-            else f"{start.year}-{start.month:02d}"
-        )
-        out.append(Period(label, max(start, date_from), min(last, date_to)))
-        start = nxt
-    return out
 
 
 # ---------------------------------------------------------------- accumulators
@@ -156,6 +120,17 @@ class _Acc:
     actions: Counter[str] = field(default_factory=Counter)
     compliance: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     planned: int = 0
+    # report v1.1: family feedback by the case's team, conversations and the families they
+    # were with, learning themes, and reviews of multi-agency and SEND audits by the
+    # reviewer's agency ("" counts reviews without an Ofsted overall grade).
+    feedback_team: dict[str, dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    conversations: int = 0
+    families: int = 0  # distinct cases: not additive, so the total is counted on its own
+    themes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    reviewer_agency: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    other_scales: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def merge(self, other: _Acc) -> None:
         self.overall.update(other.overall)
@@ -191,6 +166,14 @@ class _Acc:
         for key, counts in other.compliance.items():
             self.compliance[key].update(counts)
         self.planned += other.planned
+        for team, questions in other.feedback_team.items():
+            for key, counts in questions.items():
+                self.feedback_team[team][key].update(counts)
+        self.conversations += other.conversations
+        for dim in ("themes", "reviewer_agency", "other_scales"):
+            mine_c, theirs = getattr(self, dim), getattr(other, dim)
+            for key, counts in theirs.items():
+                mine_c[key].update(counts)
 
 
 def _grades(counts: Counter[str]) -> dict[str, int]:
@@ -200,6 +183,11 @@ def _grades(counts: Counter[str]) -> dict[str, int]:
 def _good(counts: Counter[str]) -> float | None:
     graded = sum(counts.get(g, 0) for g in GRADES)
     return pct(counts.get("outstanding", 0) + counts.get("good", 0), graded)
+
+
+def _ri(counts: Counter[str]) -> float | None:
+    graded = sum(counts.get(g, 0) for g in GRADES)
+    return pct(graded - counts.get("inadequate", 0), graded)
 
 
 def _group(counts: Counter[str]) -> dict[str, Any]:
@@ -251,11 +239,13 @@ def _period_json(
         "label": period.label,
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
+        "partial": period.partial,
         "audits_final": audits_final,
         "audits_single": acc.single,
         "audits_planned": acc.planned,
         "overall": _grades(acc.overall),
         "pct_good_or_better": _good(acc.overall),
+        "pct_ri_or_better": _ri(acc.overall),
         "items": items,
         "by_team": {k: _group(v) for k, v in sorted(acc.groups["team"].items())},
         "by_service_area": {k: _group(v) for k, v in sorted(acc.groups["service_area"].items())},
@@ -285,6 +275,27 @@ def _period_json(
             key: {k: int(c.get(k, 0)) for k in ("due", "done", "overdue")}
             for key, c in sorted(acc.compliance.items())
         },
+        "feedback_by_team": {
+            team: _feedback(counts, questions) for team, counts in sorted(acc.feedback_team.items())
+        },
+        "feedback_conversations": acc.conversations,
+        "feedback_families": acc.families,
+        "learning_themes": {
+            theme: {k: int(c.get(k, 0)) for k in ("strength", "development")}
+            for theme, c in sorted(acc.themes.items())
+        },
+        "by_reviewer_agency": {
+            key: {
+                "reviews": int(sum(c.values())),
+                "overall": _grades(c),
+                "pct_good_or_better": _good(c),
+            }
+            for key, c in sorted(acc.reviewer_agency.items())
+        },
+        "other_scales": {
+            scale: dict(sorted((k, int(n)) for k, n in c.items()))
+            for scale, c in sorted(acc.other_scales.items())
+        },
     }
 
 
@@ -302,6 +313,7 @@ def _base_table() -> Table:
         Column("overall", String(40)),
         Column("team_id", Integer),
         Column("theme", String(200)),
+        Column("template_id", Integer),
         prefixes=["TEMPORARY"],
     )
 
@@ -309,7 +321,9 @@ def _base_table() -> Table:
 def _fill_base(session: Session, base: Table, chosen: Any) -> None:
     base.create(session.connection())
     session.execute(
-        base.insert().from_select(["audit_id", "p", "kind", "overall", "team_id", "theme"], chosen)
+        base.insert().from_select(
+            ["audit_id", "p", "kind", "overall", "team_id", "theme", "template_id"], chosen
+        )
     )
 
 
@@ -326,8 +340,14 @@ class _AnswerCounts:
     groups them. The thread reads in a transaction of its own: an audit finalised while a
     report runs may be counted in one part and not the other (the next report has both)."""
 
-    def __init__(self, db: Any, chosen: Any, keys: list[str]) -> None:
+    def __init__(
+        self, db: Any, chosen: Any, keys: list[str], other: list[int], grade_keys: list[str]
+    ) -> None:
+        """`other`: templates graded on another scale than Ofsted's, whose answers to the
+        `grade_keys` items are left out (their levels are not the Ofsted grades)."""
         self._db = db
+        self._other = other if grade_keys else []
+        self._grade_keys = grade_keys
         self._raw: Any = None
         self._stopped = False
         self._rows: list[tuple[int, str, str, int]] = []
@@ -373,14 +393,23 @@ class _AnswerCounts:
             try:
                 _fill_base(session, base, chosen)
                 if connection.dialect.name == "sqlite":
-                    return self._upsert(session, base.name, keys)
-                return self._group(session, base, keys)
+                    return self._upsert(session, base.name, keys, self._other, self._grade_keys)
+                return self._group(session, base, keys, self._other, self._grade_keys)
             finally:
                 base.drop(connection, checkfirst=True)
 
     @staticmethod
-    def _upsert(session: Session, base: str, keys: list[str]) -> list[tuple[int, str, str, int]]:
+    def _upsert(
+        session: Session, base: str, keys: list[str], other: list[int], grade_keys: list[str]
+    ) -> list[tuple[int, str, str, int]]:
         acc = f"report_answers_{uuid4().hex[:12]}"
+        params: dict[str, Any] = {"keys": keys}
+        binds: list[Any] = [bindparam("keys", expanding=True)]
+        scale = ""
+        if other:  # only where a template is on another scale: the check costs per answer
+            scale = "AND NOT (b.template_id IN :other AND +x.item_key IN :grades) "
+            params |= {"other": other, "grades": grade_keys}
+            binds += [bindparam("other", expanding=True), bindparam("grades", expanding=True)]
         session.execute(
             text(
                 f"CREATE TEMPORARY TABLE {acc} (p INTEGER NOT NULL, k TEXT NOT NULL, "
@@ -401,9 +430,9 @@ class _AnswerCounts:
                         f"CROSS JOIN {parent} AS m CROSS JOIN {answers} AS x "
                         f"WHERE m.audit_id = b.audit_id AND x.{fk} = m.id AND {kind} "
                         "AND +x.item_key IN :keys AND x.value IS NOT NULL "
-                        "ON CONFLICT (p, k, v) DO UPDATE SET n = n + 1"
-                    ).bindparams(bindparam("keys", expanding=True)),
-                    {"keys": keys},
+                        f"{scale}ON CONFLICT (p, k, v) DO UPDATE SET n = n + 1"
+                    ).bindparams(*binds),
+                    params,
                 )
             return [
                 (int(p), k, v, int(n))
@@ -413,25 +442,37 @@ class _AnswerCounts:
             session.execute(text(f"DROP TABLE IF EXISTS {acc}"))
 
     @staticmethod
-    def _group(session: Session, base: Table, keys: list[str]) -> list[tuple[int, str, str, int]]:
+    def _group(
+        session: Session, base: Table, keys: list[str], other: list[int], grade_keys: list[str]
+    ) -> list[tuple[int, str, str, int]]:
         moderated = (
-            select(base.c.p, ModerationAnswer.item_key.label("key"), ModerationAnswer.value)
+            select(
+                base.c.p,
+                base.c.template_id,
+                ModerationAnswer.item_key.label("key"),
+                ModerationAnswer.value,
+            )
             .join(Moderation, Moderation.audit_id == base.c.audit_id)
             .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
             .where(base.c.kind != "single")
         )
         single = (
-            select(base.c.p, ReviewAnswer.item_key.label("key"), ReviewAnswer.value)
+            select(
+                base.c.p, base.c.template_id, ReviewAnswer.item_key.label("key"), ReviewAnswer.value
+            )
             .join(Review, Review.audit_id == base.c.audit_id)
             .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
             .where(base.c.kind == "single")
         )
         answers = moderated.union_all(single).subquery("answers")
-        rows = session.execute(
-            select(answers.c.p, answers.c.key, answers.c.value, func.count())
-            .where(answers.c.key.in_(keys), answers.c.value.is_not(None))
-            .group_by(answers.c.p, answers.c.key, answers.c.value)
+        stmt = select(answers.c.p, answers.c.key, answers.c.value, func.count()).where(
+            answers.c.key.in_(keys), answers.c.value.is_not(None)
         )
+        if other:
+            stmt = stmt.where(
+                ~and_(answers.c.template_id.in_(other), answers.c.key.in_(grade_keys))
+            )
+        rows = session.execute(stmt.group_by(answers.c.p, answers.c.key, answers.c.value))
         return [(int(p), k, v, int(n)) for p, k, v, n in rows]
 
 
@@ -441,6 +482,63 @@ def _index(column: Any, spans: list[tuple[Any, Any]]) -> Any:
         *[(and_(column >= low, column < high), i) for i, (low, high) in enumerate(spans)],
         else_=None,
     )
+
+
+def _template_scales(session: Session) -> dict[int, str | None]:
+    """Each template's scale: None for the four Ofsted levels (a scale whose graded levels are
+    outstanding, good, requires improvement and inadequate), else the scale's key."""
+    levels: dict[int, set[str]] = defaultdict(set)
+    for scale_id, key in session.execute(
+        select(ScaleLevel.scale_id, ScaleLevel.key).where(ScaleLevel.rank.is_not(None))
+    ):
+        levels[scale_id].add(key)
+    keys = dict(session.execute(select(GradingScale.id, GradingScale.key)).all())
+    return {
+        template_id: None if levels[scale_id] == set(GRADES) else keys[scale_id]
+        for template_id, scale_id in session.execute(
+            select(AuditTemplate.id, AuditTemplate.scale_id)
+        )
+    }
+
+
+def _v11_counts(session: Session, base: Table, accs: list[_Acc], ofsted: list[int]) -> int:
+    """The report v1.1 counts of each period: conversations with families and the families
+    they were with, learning themes, and the reviews of multi-agency and SEND audits by the
+    reviewer's agency. Returns the families of the whole range (distinct cases: the periods'
+    counts do not add up to it)."""
+    rows = session.execute(
+        select(base.c.p, func.count(Feedback.id), func.count(Feedback.case_id.distinct()))
+        .join(Feedback, Feedback.audit_id == base.c.audit_id)
+        .group_by(base.c.p)
+    )
+    for p, conversations, families in rows:
+        accs[p].conversations += conversations
+        accs[p].families += families
+    family_total = session.scalar(
+        select(func.count(Feedback.case_id.distinct())).join(
+            base, Feedback.audit_id == base.c.audit_id
+        )
+    )
+    rows = session.execute(
+        select(base.c.p, LearningTheme.theme, LearningPoint.kind, func.count())
+        .join(LearningPoint, LearningPoint.audit_id == base.c.audit_id)
+        .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
+        .group_by(base.c.p, LearningTheme.theme, LearningPoint.kind)
+    )
+    for p, theme, kind, n in rows:
+        accs[p].themes[theme][kind] += n
+    agencies = dict(session.execute(select(Agency.id, Agency.key)).all())
+    on_ofsted = set(ofsted)
+    rows = session.execute(
+        select(base.c.p, Review.agency_id, base.c.template_id, Review.overall, func.count())
+        .join(Review, Review.audit_id == base.c.audit_id)
+        .where(base.c.kind.in_(("multi_agency", "send")), Review.status == "submitted")
+        .group_by(base.c.p, Review.agency_id, base.c.template_id, Review.overall)
+    )
+    for p, agency_id, template_id, overall, n in rows:
+        grade = overall if overall in RANK and template_id in on_ofsted else ""
+        accs[p].reviewer_agency[agencies[agency_id]][grade] += n
+    return int(family_total or 0)
 
 
 def compute(
@@ -453,12 +551,16 @@ def compute(
     filters: Filters | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    year_start_month: int | None = None,
 ) -> dict[str, Any]:
-    """The report as a JSON-ready dict (report JSON v1 plus optional keys)."""
+    """The report as a JSON-ready dict (report JSON v1.1 plus optional keys). The quarters and
+    years start in `year_start_month`, or the partnership's setting."""
     require(actor, "report.view")
     flt = filters or Filters()
     today = today or date.today()
-    spans = periods(date_from, date_to, by)
+    if year_start_month is None:
+        year_start_month = settings.partnership(db).year_start_month
+    spans = periods(date_from, date_to, by, year_start=year_start_month, today=today)
     accs = [_Acc() for _ in spans]
     steps = 11
 
@@ -486,11 +588,20 @@ def compute(
             )
             if programme_id is None:
                 raise ValidationError(f"No programme with key '{flt.programme}'")
+        area_ids = None
+        if flt.service_area:
+            area_ids = list(
+                session.scalars(select(Team.id).where(Team.service_area == flt.service_area))
+            )
+            if not area_ids:
+                raise ValidationError(f"No team in the service area '{flt.service_area}'")
 
         def case_filters(stmt: Any) -> Any:
-            """Team and agency narrow by the case's team."""
+            """Team, agency and service area narrow by the case's team."""
             if team_ids is not None:
                 stmt = stmt.where(Case.team_id.in_(team_ids))
+            if area_ids is not None:
+                stmt = stmt.where(Case.team_id.in_(area_ids))
             if agency_ids is not None:
                 stmt = stmt.where(
                     Case.team_id.in_(select(Team.id).where(Team.agency_id.in_(agency_ids)))
@@ -507,7 +618,7 @@ def compute(
 
         def joined(stmt: Any) -> Any:
             """Join the audits' cases and programmes where the filters need them."""
-            if team_ids is not None or agency_ids is not None:
+            if team_ids is not None or agency_ids is not None or area_ids is not None:
                 stmt = stmt.join(Case, Audit.case_id == Case.id)
             if flt.theme:
                 stmt = stmt.join(Programme, Audit.programme_id == Programme.id)
@@ -522,6 +633,7 @@ def compute(
                 Audit.final_overall.label("overall"),
                 Case.team_id.label("team_id"),
                 Programme.theme.label("theme"),
+                Audit.template_id.label("template_id"),
             )
             .join(Case, Audit.case_id == Case.id)
             .join(Programme, Audit.programme_id == Programme.id)
@@ -538,7 +650,15 @@ def compute(
             kinds[key] = kind  # the newest version's kind wins
         counted = {k for k, kind in kinds.items() if kind in ("grade", "yes_no")}
         numeric = {k for k, kind in kinds.items() if kind == "number"}
-        answers = _AnswerCounts(db, chosen, sorted(counted | numeric))
+        scales = _template_scales(session)
+        ofsted = sorted(t for t, scale in scales.items() if scale is None)
+        answers = _AnswerCounts(
+            db,
+            chosen,
+            sorted(counted | numeric),
+            sorted(t for t, scale in scales.items() if scale is not None),
+            sorted(k for k, kind in kinds.items() if kind == "grade"),
+        )
         # The audits in range, their period and what the groupings need, computed once into
         # a temporary table that every query below joins (a CTE would be computed again by
         # each query: on 200,000 audits that was most of the report's time).
@@ -559,12 +679,23 @@ def compute(
                     base.c.theme,
                     base.c.kind,
                     base.c.overall,
+                    base.c.template_id,
                     func.count(),
-                ).group_by(base.c.p, base.c.team_id, base.c.theme, base.c.kind, base.c.overall)
+                ).group_by(
+                    base.c.p,
+                    base.c.team_id,
+                    base.c.theme,
+                    base.c.kind,
+                    base.c.overall,
+                    base.c.template_id,
+                )
             )
-            for p, team_id, theme, kind, overall, n in rows:
+            for p, team_id, theme, kind, overall, template_id, n in rows:
                 acc = accs[p]
-                grade = overall if overall in RANK else ""
+                other = scales.get(template_id)
+                if other is not None:  # another scale: counted, not graded on Ofsted's
+                    acc.other_scales[other][overall or ""] += n
+                grade = overall if overall in RANK and other is None else ""
                 acc.overall[grade] += n
                 if kind == "single":
                     acc.single += n
@@ -590,6 +721,7 @@ def compute(
                 .join(second, and_(second.audit_id == base.c.audit_id, second.id > first.id))
                 .where(
                     base.c.kind == "looped",
+                    base.c.template_id.in_(ofsted),
                     base.c.audit_id.in_(two),
                     first.status == "submitted",
                     second.status == "submitted",
@@ -609,6 +741,7 @@ def compute(
                 .join(Review, Review.audit_id == base.c.audit_id)
                 .where(
                     base.c.kind.in_(MODERATED),
+                    base.c.template_id.in_(ofsted),
                     Review.status == "submitted",
                     Review.overall.in_(GRADES),
                     base.c.overall.in_(GRADES),
@@ -627,14 +760,23 @@ def compute(
 
             # 5. Family feedback in the audits, and outside audits by the date collected.
             rows = session.execute(
-                select(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count())
+                select(
+                    base.c.p,
+                    base.c.team_id,
+                    FeedbackAnswer.question_key,
+                    FeedbackAnswer.answer,
+                    func.count(),
+                )
                 .join(Feedback, Feedback.audit_id == base.c.audit_id)
                 .join(FeedbackAnswer, FeedbackAnswer.feedback_id == Feedback.id)
                 .where(FeedbackAnswer.answer.in_(ANSWERS))
-                .group_by(base.c.p, FeedbackAnswer.question_key, FeedbackAnswer.answer)
+                .group_by(
+                    base.c.p, base.c.team_id, FeedbackAnswer.question_key, FeedbackAnswer.answer
+                )
             )
-            for p, key, answer, n in rows:
+            for p, team_id, key, answer, n in rows:
                 accs[p].feedback[key][answer] += n
+                accs[p].feedback_team[teams[team_id][0]][key][answer] += n
             if programme_id is None and not flt.theme:  # feedback outside audits has neither
                 collected = _index(Feedback.collected_on, days)
                 outside = case_filters(
@@ -655,6 +797,8 @@ def compute(
                         accs[p].outside[key][answer] += n
             step(6)
 
+            family_total = _v11_counts(session, base, accs, ofsted)
+
             # 6. Feedback to the worker.
             rows = session.execute(
                 select(base.c.p, func.count())
@@ -667,7 +811,7 @@ def compute(
             step(7)
 
             # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
-            late = case((and_(Action.status == "open", Action.due_on < date_to), 1), else_=0)
+            late = case((learning.overdue_condition(date_to), 1), else_=0)
             rows = session.execute(
                 select(base.c.p, Action.status, late, func.count())
                 .join(Action, Action.audit_id == base.c.audit_id)
@@ -783,6 +927,7 @@ def compute(
     total = _Acc()
     for acc in accs:
         total.merge(acc)
+    total.families = family_total
     step(10)
     report = {
         "format": FORMAT,
@@ -790,11 +935,12 @@ def compute(
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "by": by,
+        "year_start_month": year_start_month,
         "periods": [
             _period_json(p, acc, kinds, questions) for p, acc in zip(spans, accs, strict=True)
         ],
         "total": _period_json(
-            Period(f"{date_from.isoformat()} to {date_to.isoformat()}", date_from, date_to),
+            total_period(date_from, date_to, today),
             total,
             kinds,
             questions,
@@ -852,6 +998,8 @@ def final_audits_in(actor: Actor, span: Period, flt: Filters, *columns: Any) -> 
         stmt = stmt.where(Team.key == flt.team)
     if flt.agency:
         stmt = stmt.where(Team.agency_id.in_(select(Agency.id).where(Agency.key == flt.agency)))
+    if flt.service_area:
+        stmt = stmt.where(Team.service_area == flt.service_area)
     if flt.programme:
         stmt = stmt.where(Programme.key == flt.programme)
     if flt.theme:

@@ -45,6 +45,7 @@ QUESTION_SHORT = {
 NO_AUDITS = "No final audits in this period."
 SMALL_PAIRS = 10  # a kappa from fewer pairs is flagged
 SMALL_COUNT = 5  # a share of fewer cases is not shaded in the heat map
+NOTE_CASES = 10  # "points to note" never lead with a result from fewer cases
 SECTIONS = (
     ("summary", "Executive summary"),
     ("grades", "Audits and grades"),
@@ -140,6 +141,12 @@ def _change(now: float | None, before: float | None, *, places: int, unit: str =
     return f"{arrow} {sign}{number}{suffix}"
 
 
+def _period_label(period: dict[str, Any]) -> str:
+    """A period's label, marked "(partial)" where the range cuts it or it runs past today."""
+    label = str(period.get("label", ""))
+    return f"{label} (partial)" if period.get("partial") else label
+
+
 def _long_date(text: str | None) -> str:
     if not text:
         return "date not recorded"
@@ -211,7 +218,7 @@ class _View:
         self.periods: list[dict[str, Any]] = list(report.get("periods") or [])
         self.total: dict[str, Any] = report.get("total") or {}
         self.by = report.get("by", "quarter")
-        self.word = "quarter" if self.by == "quarter" else "month"
+        self.word = self.by if self.by in ("quarter", "month", "year") else "quarter"
         self.labels: dict[str, dict[str, str]] = report.get("labels") or {}
         self.last = self.periods[-1] if self.periods else self.total
         self.prev = self.periods[-2] if len(self.periods) > 1 else None
@@ -233,7 +240,7 @@ class _View:
 
     @property
     def periods_text(self) -> str:
-        labels = [str(p.get("label", "")) for p in self.periods]
+        labels = [_period_label(p) for p in self.periods]
         if not labels:
             return f"By {self.word}"
         listed = _join_words(labels) if len(labels) <= 4 else f"{labels[0]} to {labels[-1]}"
@@ -260,10 +267,17 @@ class _View:
         return "; ".join(parts) if parts else "none"
 
     def last_label(self) -> str:
-        return str(self.last.get("label", ""))
+        return _period_label(self.last) if self.last is not self.total else ""
 
     def prev_label(self) -> str:
-        return str(self.prev.get("label", "")) if self.prev else ""
+        return _period_label(self.prev) if self.prev else ""
+
+    @property
+    def comparable(self) -> bool:
+        """The last period is set against the one before only when both are whole."""
+        return (
+            self.prev is not None and not self.last.get("partial") and not self.prev.get("partial")
+        )
 
 
 # ---------------------------------------------------------------- cells and tables
@@ -554,7 +568,7 @@ class _Document:
         for ci, chunk in enumerate(chunks):
             last_chunk = ci == len(chunks) - 1
             periods = [self.v.periods[i] for i in chunk]
-            header = [first_header, *[str(p.get("label", "")) for p in periods]]
+            header = [first_header, *[_period_label(p) for p in periods]]
             if last_chunk:
                 header.append(total_header)
             n_cols = len(header) - 1
@@ -925,15 +939,21 @@ class _Document:
         v = self.v
         story: list[Any] = []
         last, prev = v.last, v.prev
-        if prev is not None:
+        if v.comparable:
             intro = (
                 f"Headline figures for {self.text(v.last_label())}, the last {v.word} of the "
                 f"report, with the change from {self.text(v.prev_label())}."
             )
+        elif prev is not None:
+            intro = (
+                f"Headline figures for {self.text(v.last_label())}, the last {v.word} of the "
+                f"report. Part of a {v.word} is not compared with a whole one, so no change "
+                f"from {self.text(v.prev_label())} is given."
+            )
         else:
             intro = f"Headline figures for {self.text(v.last_label() or v.range_text)}."
         story.append(self.para(intro, self.intro))
-        story.append(self._tiles(last, prev))
+        story.append(self._tiles(last, prev if v.comparable else None))
         story.append(Spacer(1, 10))
         story += self.sub(
             "summary-compare", f"{v.last_label()} compared with {v.prev_label() or 'earlier'}"
@@ -1082,13 +1102,14 @@ class _Document:
     def _summary_table(self, last: dict[str, Any], prev: dict[str, Any] | None) -> Any:
         p = prev or {}
         has_prev = prev is not None
+        whole = self.v.comparable  # a partial period's figures are never set against whole ones
 
         def row(name: str, now: str, before: str, chg: str) -> list[Any]:
             return [
                 self.name_cell(name),
                 before if has_prev else "\u2013",
                 now,
-                chg if has_prev else "\u2013",
+                (chg if whole else "not compared (partial)") if has_prev else "\u2013",
             ]
 
         def share(period: dict[str, Any], part: int, whole: int) -> str:
@@ -1220,7 +1241,7 @@ class _Document:
                 continue
             counts = item.get("counts") or {}
             n = _graded(counts)
-            if n >= SMALL_COUNT:
+            if n >= NOTE_CASES:
                 shares.append((_pct(_good(counts), n) or 0.0, key, _good(counts), n))
         if len(shares) >= 2:
             shares.sort(key=lambda t: (t[0], t[1]))
@@ -1236,7 +1257,7 @@ class _Document:
             (g.get("pct_good_or_better"), key, g)
             for key, g in (last.get("by_team") or {}).items()
             if g.get("pct_good_or_better") is not None
-            and _graded(g.get("overall") or {}) >= SMALL_COUNT
+            and _graded(g.get("overall") or {}) >= NOTE_CASES
         ]
         if len(teams) >= 2:
             teams.sort(key=lambda t: (t[0], t[1]))
@@ -1251,24 +1272,30 @@ class _Document:
         mod = last.get("moderation") or {}
         moved = int(mod.get("raised", 0)) + int(mod.get("lowered", 0))
         reviews = moved + int(mod.get("unchanged", 0))
+        few: list[str] = []  # results from fewer than NOTE_CASES cases: after the others
         if reviews:
-            points.append(
+            (points if reviews >= NOTE_CASES else few).append(
                 f"Moderation changed the auditor's grade in {moved} of {reviews} reviews "
                 f"({_fmt_pct(_pct(moved, reviews))}): {int(mod.get('raised', 0))} raised, "
-                f"{int(mod.get('lowered', 0))} lowered."
+                f"{int(mod.get('lowered', 0))} lowered"
+                + (
+                    "."
+                    if reviews >= NOTE_CASES
+                    else f"; fewer than {NOTE_CASES} reviews, so read with caution."
+                )
             )
         pairs = int(agreement.get("pairs", 0))
         if agreement.get("kappa_quadratic") is not None and pairs < SMALL_PAIRS:
-            points.append(f"The kappa for {label} is based on {pairs} pairs: read with caution.")
+            few.append(f"The kappa for {label} is based on {pairs} pairs: read with caution.")
         small = [
-            self.text(str(p.get("label", "")))
+            self.text(_period_label(p))
             for p in self.v.periods
             if (p.get("agreement") or {}).get("kappa_quadratic") is not None
             and int((p.get("agreement") or {}).get("pairs", 0)) < SMALL_PAIRS
             and p is not last
         ]
         if small:
-            points.append(
+            few.append(
                 f"Kappa in {_join_words(small)} rests on fewer than {SMALL_PAIRS} pairs: "
                 "read with caution."
             )
@@ -1279,7 +1306,7 @@ class _Document:
                 f"{_plural(total_overdue, 'action')} from audits in the whole period "
                 f"{'is' if total_overdue == 1 else 'are'} overdue ({overdue} from {label})."
             )
-        return points
+        return points + few
 
     # ------------------------------------------------------------ 2. audits and grades
 
@@ -1329,7 +1356,7 @@ class _Document:
             planned = p.get("audits_planned")
             single = p.get("audits_single")
             graded = _graded(overall)
-            name = str(p.get("label", "")) if p is not v.total else "Whole period"
+            name = _period_label(p) if p is not v.total else "Whole period"
             rows.append(
                 [
                     self.name_cell(name, bold=p is v.total),
@@ -1678,7 +1705,7 @@ class _Document:
                         textAnchor="middle",
                     )
                 )
-        _category_labels(d, x0, y0, slot, [str(p.get("label", "")) for p in periods])
+        _category_labels(d, x0, y0, slot, [_period_label(p) for p in periods])
         d.add(Line(x0, y0, x0 + plot_w, y0, strokeColor=st.GREY, strokeWidth=0.8))
         labels = [
             (self.v.grade_name(g) if g != "requires_improvement" else "Requires improvement", f)
@@ -1710,7 +1737,7 @@ class _Document:
         rw, plot_h = width - 26, height - 46 - 22
         _value_axis(d, rx, y0, rw, plot_h, 100, [0, 25, 50, 75, 100], "%")
         rslot = rw / len(periods)
-        _category_labels(d, rx, y0, rslot, [str(p.get("label", "")) for p in periods])
+        _category_labels(d, rx, y0, rslot, [_period_label(p) for p in periods])
         points: list[tuple[float, float, float]] = []
         for i, p in enumerate(periods):
             cx = rx + rslot * (i + 0.5)
@@ -1785,7 +1812,7 @@ class _Document:
             a = p.get("agreement") or {}
             pairs = int(a.get("pairs", 0))
             is_total = p is v.total
-            name = "Whole period" if is_total else str(p.get("label", ""))
+            name = "Whole period" if is_total else _period_label(p)
             kappa = _fmt_kappa(a.get("kappa_quadratic"))
             flagged = a.get("kappa_quadratic") is not None and pairs < SMALL_PAIRS
             if flagged:
@@ -1896,7 +1923,7 @@ class _Document:
             n = raised + lowered + same
             any_reviews = any_reviews or n > 0
             is_total = p is v.total
-            name = "Whole period" if is_total else str(p.get("label", ""))
+            name = "Whole period" if is_total else _period_label(p)
 
             def share(c: int, n: int = n) -> str:
                 return f"{c} ({_fmt_pct(_pct(c, n))})" if n else "0"
@@ -1944,7 +1971,7 @@ class _Document:
             m = p.get("moderation") or {}
             counts = [int(m.get("raised", 0)), int(m.get("unchanged", 0)), int(m.get("lowered", 0))]
             n = sum(counts)
-            name = "Whole period" if p is v.total else st.clean(str(p.get("label", "")))
+            name = "Whole period" if p is v.total else st.clean(_period_label(p))
             d.add(
                 String(
                     label_w - 5,
@@ -2158,7 +2185,7 @@ class _Document:
         rows: list[list[Any]] = []
         for p in [*v.periods, v.total]:
             is_total = p is v.total
-            name = "Whole period" if is_total else str(p.get("label", ""))
+            name = "Whole period" if is_total else _period_label(p)
             a = p.get("actions") or {}
             open_, overdue, done = (int(a.get(k, 0)) for k in ("open", "overdue", "done"))
             rows.append(
@@ -2229,7 +2256,7 @@ class _Document:
                     textAnchor="middle",
                 )
             )
-        _category_labels(d, x0, y0, slot, [str(p.get("label", "")) for p in periods])
+        _category_labels(d, x0, y0, slot, [_period_label(p) for p in periods])
         d.add(Line(x0, y0, x0 + plot_w, y0, strokeColor=st.GREY, strokeWidth=0.8))
         # Legend to the right, one entry a line.
         lx = self.width * 0.7 + 14

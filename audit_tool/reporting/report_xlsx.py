@@ -176,7 +176,7 @@ class _Report:
         self.total: Mapping[str, Any] = report.get("total") or {}
         self.all: list[Mapping[str, Any]] = [*self.periods, self.total]
         self.partnership = partnership.strip()
-        by = "month" if report.get("by") == "month" else "quarter"
+        by = str(report.get("by")) if report.get("by") in ("month", "year") else "quarter"
         self.by = by
         self.range = f"{report.get('from', '?')} to {report.get('to', '?')}, by {by}"
         self.filters = self._filters()
@@ -184,7 +184,9 @@ class _Report:
     def label(self, period: Mapping[str, Any]) -> str:
         if period is self.total:
             return "Total"  # its range is on every sheet's context line
-        return str(period.get("label") or f"{period.get('from')} to {period.get('to')}")
+        label = str(period.get("label") or f"{period.get('from')} to {period.get('to')}")
+        # A period the range cuts, or that runs past today, is not a whole one: say so.
+        return f"{label} (partial)" if period.get("partial") else label
 
     def _filters(self) -> str:
         flt = self.data.get("filters") or {}
@@ -192,6 +194,7 @@ class _Report:
         for key, kind in (
             ("team", "teams"),
             ("agency", "agencies"),
+            ("service_area", "service_areas"),
             ("programme", "programmes"),
             ("theme", "themes"),
         ):
@@ -221,7 +224,9 @@ class _Report:
 
 
 def _summary(r: _Report) -> _Sheet:
-    title = "Quarterly QA report" if r.by == "quarter" else "QA report by month"
+    title = {"quarter": "Quarterly QA report", "year": "QA report by year"}.get(
+        r.by, "QA report by month"
+    )
     lines = [
         title,
         f"Partnership: {r.partnership or '-'}",

@@ -6,7 +6,9 @@
 - An action is for the case (update the chronology) or for the service (reissue guidance),
   with an owner, a due date and a status: open, done (who and when recorded, with a note) or
   cancelled. Actions from audits graded inadequate are flagged. An action is overdue when it is
-  open and its due date has passed.
+  open and due before a day: today in the live views (the sidebar, Actions, the Dashboard), the
+  report's `to` in the report (shared/INTERFACES.md). `is_overdue` and `overdue_condition` are
+  that one definition, in Python and in SQL; everything that says "overdue" uses them.
 - Worker feedback records whether the audited worker and their manager were told the findings,
   when and how; the moderator is reminded before confirming when it is missing.
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
@@ -508,6 +510,16 @@ class ActionRow:
         return STATUS_LABELS[self.status]
 
 
+def is_overdue(status: str, due_on: date, as_of: date) -> bool:
+    """An action is overdue on `as_of` when it is open and was due before that day."""
+    return status == "open" and due_on < as_of
+
+
+def overdue_condition(as_of: date) -> Any:
+    """`is_overdue` in SQL, over the actions table."""
+    return and_(Action.status == "open", Action.due_on < as_of)
+
+
 def _inadequate(audit: Audit | None) -> bool:
     if audit is None:
         return False
@@ -538,7 +550,7 @@ def _action_row(session: Session, action: Action, today: date) -> ActionRow:
         completed_by=done_by.name if done_by else None,
         completion_note=action.completion_note,
         from_inadequate=_inadequate(audit),
-        overdue=action.status == "open" and action.due_on < today,
+        overdue=is_overdue(action.status, action.due_on, today),
         author_name=author.name if author else None,
         revision=action.revision,
     )
@@ -745,7 +757,7 @@ def _actions_stmt(actor: Actor, which: str, today: date) -> Any:
     if which == "mine":
         stmt = stmt.where(Action.owner_id == actor.person_id)
     elif which == "overdue":
-        stmt = stmt.where(Action.status == "open", Action.due_on < today)
+        stmt = stmt.where(overdue_condition(today))
     elif which == "open":
         stmt = stmt.where(Action.status == "open")
     elif which != "all":
@@ -839,7 +851,7 @@ def list_actions(
                 completed_by=r[12],
                 completion_note=r[13],
                 from_inadequate=bool(r[14]),
-                overdue=r[9] == "open" and r[8] < today,
+                overdue=is_overdue(r[9], r[8], today),
                 author_name=r[15],
             )
             for r in session.execute(rows)
@@ -847,7 +859,7 @@ def list_actions(
 
 
 def overdue_count(db: Any, actor: Actor, *, today: date | None = None) -> int:
-    """Overdue actions the acting user sees (for the sidebar)."""
+    """Overdue actions the acting user sees, today: the sidebar's and the Dashboard's count."""
     require(actor, "action.view")
     stmt = _actions_stmt(actor, "overdue", today or date.today())
     with db.session() as session:

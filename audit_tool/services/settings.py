@@ -1,6 +1,7 @@
-"""The partnership's own settings: its name and logo (on briefings and reports) and the name of
-this installation (in audit packs). The logo is kept in the database, not as a path, so that it
-travels with the database and every laptop prints the same."""
+"""The partnership's own settings: its name and logo (on briefings and reports), the month its
+year starts (the report's quarters and years) and the name of this installation (in audit
+packs). The logo is kept in the database, not as a path, so that it travels with the database
+and every laptop prints the same."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from audit_tool.services.actors import Actor, require
 MAX_LOGO_BYTES = 1_000_000
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 DEFAULT_PARTNERSHIP = "Safeguarding Children Partnership"
+DEFAULT_YEAR_START = 4  # April: the UK financial year
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,12 @@ class PartnershipSettings:
     name: str
     installation_name: str
     logo: bytes | None  # PNG or JPEG
+    year_start_month: int = DEFAULT_YEAR_START  # 1-12: the report's quarters and years
+
+
+def _month(text: str) -> int:
+    """The stored year start, or April where unset or unreadable."""
+    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else DEFAULT_YEAR_START
 
 
 def _value(session: Any, key: str) -> str:
@@ -38,6 +46,7 @@ def read(session: Any) -> PartnershipSettings:
         name=_value(session, "partnership_name") or DEFAULT_PARTNERSHIP,
         installation_name=_value(session, "installation_name"),
         logo=base64.b64decode(encoded) if encoded else None,
+        year_start_month=_month(_value(session, "year_start_month")),
     )
 
 
@@ -60,8 +69,10 @@ def save_partnership(
     name: str,
     installation_name: str,
     logo: bytes | None,
+    year_start_month: int | None = None,
 ) -> PartnershipSettings:
-    """Save the name, the installation's name and the logo (None removes it)."""
+    """Save the name, the installation's name, the logo (None removes it) and the month the
+    partnership's year starts (None leaves it as it is)."""
     require(actor, "reference.edit")
     name, installation_name = " ".join(name.split()), " ".join(installation_name.split())
     errors: dict[str, str] = {}
@@ -83,6 +94,12 @@ def save_partnership(
                 ImageReader(BytesIO(logo)).getSize()
             except Exception:  # noqa: BLE001 - any failure means the file is unusable
                 errors["logo"] = "The logo file is damaged and cannot be read"
+    if year_start_month is not None and (
+        isinstance(year_start_month, bool)
+        or not isinstance(year_start_month, int)
+        or not 1 <= year_start_month <= 12
+    ):
+        errors["year_start_month"] = "Choose the month the year starts, January to December"
     if errors:
         raise ValidationError("The settings were not saved: " + "; ".join(errors.values()), errors)
     with db.transaction() as session:
@@ -91,6 +108,9 @@ def save_partnership(
             "partnership_name": name,
             "installation_name": installation_name,
             "logo_png": base64.b64encode(logo).decode("ascii") if logo else "",
+            "year_start_month": str(
+                year_start_month if year_start_month is not None else before.year_start_month
+            ),
         }
         for key, value in values.items():
             row = session.get(Setting, key)
@@ -117,4 +137,5 @@ def _summary(s: PartnershipSettings) -> dict[str, Any]:
         "partnership_name": s.name,
         "installation_name": s.installation_name,
         "logo": f"<{len(s.logo)} bytes>" if s.logo else None,
+        "year_start_month": s.year_start_month,
     }

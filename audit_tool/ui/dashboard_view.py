@@ -9,10 +9,11 @@ the audit."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -65,7 +66,6 @@ from audit_tool.ui.filters import (
     filter_date,
     list_table,
     plural,
-    quarter_end,
     quarter_start,
     text_width,
     view_title,
@@ -131,49 +131,48 @@ def preset_range(preset: str, today: date) -> tuple[date, date] | None:
     return None
 
 
-def period_bounds(period: dict[str, Any], by: str) -> tuple[date, date, date, date]:
-    """(from, to) of a report period and the whole calendar quarter or month it stands for."""
-    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
-    if by == "quarter":
-        natural_start = quarter_start(start)
-        return start, end, natural_start, quarter_end(natural_start)
-    natural_start = start.replace(day=1)
-    return start, end, natural_start, _months_back(natural_start, -1) - timedelta(days=1)
+def period_dates(period: dict[str, Any]) -> tuple[date, date]:
+    """The days a report period counts (the report's `from`/`to` where they cut it)."""
+    return date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
 
 
 def period_name(period: dict[str, Any]) -> str:
-    """A period's label in words: "2026 Q4", or "Oct 2026" for the month "2026-10"."""
+    """A period's label in words: "2026/27 Q3" or "2026" as the report gives it, or "Oct 2026"
+    for the month "2026-10"."""
     label = str(period["label"])
-    if "Q" in label:
-        return label
-    year, month = label.split("-")
-    return f"{date(int(year), int(month), 1):%b %Y}"
+    if re.fullmatch(r"\d{4}-\d{2}", label):
+        year, month = label.split("-")
+        return f"{date(int(year), int(month), 1):%b %Y}"
+    return label
 
 
-def is_partial(period: dict[str, Any], by: str) -> bool:
-    start, end, natural_start, natural_end = period_bounds(period, by)
-    return (start, end) != (natural_start, natural_end)
+def is_partial(period: dict[str, Any]) -> bool:
+    """The report marks a period partial when the range cuts it or it runs past today."""
+    return bool(period.get("partial", False))
 
 
-def period_title(period: dict[str, Any], by: str) -> str:
-    """ "2026 Q4" for a whole quarter, "2026 Q4 (1 October to 20 November 2026)" for part."""
-    start, end, _natural_start, _natural_end = period_bounds(period, by)
-    if not is_partial(period, by):
+def period_title(period: dict[str, Any]) -> str:
+    """ "2026/27 Q3" for a whole quarter, "2026/27 Q3 (partial: 1 October to 7 December 2026)"
+    for part of one."""
+    if not is_partial(period):
         return period_name(period)
-    return f"{period_name(period)} ({start.day} {start:%B} to {long_date(end)})"
+    start, end = period_dates(period)
+    return f"{period_name(period)} (partial: {start.day} {start:%B} to {long_date(end)})"
 
 
 def categories(periods: list[dict[str, Any]], by: str) -> list[str]:
     """The periods' labels on a chart axis: a month as "Jan" over "2026" (narrower than
     "2026-01"), unless there are too many months for that to fit."""
     labels = [str(p["label"]) for p in periods]
-    if by != "month" or len(labels) > MANY_PERIODS:
-        return labels
-    out = []
-    for label in labels:
-        year, month = label.split("-")
-        out.append(f"{date(int(year), int(month), 1):%b}<br>{year}")
-    return out
+    if by == "month" and len(labels) <= MANY_PERIODS:
+        labels = [
+            f"{date(int(year), int(month), 1):%b}<br>{year}"
+            for year, month in (label.split("-") for label in labels)
+        ]
+    return [
+        f"{label} (partial)" if is_partial(p) else label
+        for label, p in zip(labels, periods, strict=True)
+    ]
 
 
 def elide(text: str, chars: int = AXIS_LABEL_CHARS) -> str:
@@ -395,6 +394,15 @@ class _Run(QObject):
 # ---------------------------------------------------------------- the view
 
 
+def overdue_today(db: Database, actor: Actor, today: date) -> int | None:
+    """Overdue actions today, counted as the sidebar counts them (None: not the actor's to see)."""
+    from audit_tool.services import learning
+
+    if not actor.can("action.view"):
+        return None
+    return learning.overdue_count(db, actor, today=today)
+
+
 class DashboardView(QWidget):
     status_message = Signal(str)
     changed = Signal()
@@ -408,6 +416,7 @@ class DashboardView(QWidget):
         self.today: Callable[[], date] = date.today
         self.compute: Callable[..., dict[str, Any]] = reports.compute
         self.report: dict[str, Any] | None = None  # the figures on show
+        self.overdue_today: int | None = None  # overdue actions today: the sidebar's count
         self.shown: Choice | None = None  # what they are for
         self.drilldown: DrilldownDialog | None = None
         self.can_drill = actor.can("audit.view")
@@ -438,6 +447,7 @@ class DashboardView(QWidget):
         self.by = filter_combo("dashboard_by", "Figures by")
         self.by.addItem("By quarter", "quarter")
         self.by.addItem("By month", "month")
+        self.by.addItem("By year", "year")
         self.team_filter = filter_combo("dashboard_team", "Team")
         self.team_filter.addItem("All teams", None)
         self.agency_filter = filter_combo("dashboard_agency", "Agency")
@@ -548,8 +558,9 @@ class DashboardView(QWidget):
             "actions": Tile(
                 "dashboard_tile_actions",
                 "Actions",
-                "Actions raised in the period's audits: open, overdue (open and due before "
-                "the end of the range) and done",
+                "Overdue today: open actions due before today, of all the actions you can see "
+                "(the count beside Actions in the sidebar). Open and done: the actions raised "
+                "in the period's audits",
             ),
         }
         tiles = QHBoxLayout()
@@ -729,8 +740,8 @@ class DashboardView(QWidget):
             return
         db, actor, compute = self.db, self.actor, self.compute
 
-        def work(progress: Callable[[int, int], bool]) -> dict[str, Any]:
-            return compute(
+        def work(progress: Callable[[int, int], bool]) -> tuple[dict[str, Any], int | None]:
+            report = compute(
                 db,
                 actor,
                 date_from=choice.date_from,
@@ -740,6 +751,7 @@ class DashboardView(QWidget):
                 today=choice.today,
                 progress=progress,
             )
+            return report, overdue_today(db, actor, choice.today)
 
         run = _Run(choice, work)
         run.progressed.connect(self._progress)
@@ -787,8 +799,9 @@ class DashboardView(QWidget):
         self._busy_timer.stop()
         self._show_busy(False)
         if succeeded:
-            assert isinstance(outcome, dict)
-            self.report, self.shown = outcome, run.choice
+            assert isinstance(outcome, tuple)
+            self.report, self.overdue_today = outcome
+            self.shown = run.choice
             self._show_report()
         elif not isinstance(outcome, Cancelled):
             self._say("The figures could not be calculated.")
@@ -905,10 +918,16 @@ class DashboardView(QWidget):
         periods = report["periods"]
         latest = periods[-1]
         previous = periods[-2] if len(periods) > 1 else None
-        self.latest.setText(
-            f"Latest period: {period_title(latest, choice.by)}"
-            + (f", compared with {period_name(previous)}" if previous else "")
-        )
+        if previous is None:
+            compared = ""
+        elif is_partial(latest) or is_partial(previous):
+            compared = (
+                f", not compared with {period_name(previous)}: part of a period is never "
+                "compared with a whole one"
+            )
+        else:
+            compared = f", compared with {period_name(previous)}"
+        self.latest.setText(f"Latest period: {period_title(latest)}{compared}")
         self._show_tiles(latest, previous)
         labels = report.get("labels", {})
         names = categories(periods, choice.by)
@@ -926,6 +945,7 @@ class DashboardView(QWidget):
     def _show_tiles(self, latest: dict[str, Any], previous: dict[str, Any] | None) -> None:
         before = period_name(previous) if previous else None
         name = period_name(latest)
+        partial = next((p for p in (latest, previous) if p is not None and is_partial(p)), None)
 
         def prev(get: Callable[[dict[str, Any]], Any]) -> Any:
             return get(previous) if previous is not None else None
@@ -940,11 +960,14 @@ class DashboardView(QWidget):
             points: bool,
             better: str,
         ) -> None:
-            change, direction = change_text(now, then, before, points=points)
+            if partial is not None and previous is not None:  # like with like, or not at all
+                change, direction = f"not compared: {period_name(partial)} is partial", ""
+            else:
+                change, direction = change_text(now, then, before, points=points)
             self.tiles[key].show_figures(value, detail, change, _tone(direction, better))
 
         final, planned = latest["audits_final"], latest.get("audits_planned")
-        so_far = " so far" if is_partial(latest, self._by()) else ""
+        so_far = " so far" if is_partial(latest) else ""
         show(
             "audits",
             f"{final:,}",
@@ -1003,21 +1026,13 @@ class DashboardView(QWidget):
             better=BETTER_UP,
         )
         actions = latest["actions"]
-        change, direction = change_text(
-            actions["overdue"],
-            prev(lambda p: p["actions"]["overdue"]),
-            before,
-            points=False,
-        )
+        overdue = self.overdue_today
         self.tiles["actions"].show_figures(
-            f"{actions['open']:,} open",
-            f"{actions['overdue']:,} overdue, {actions['done']:,} done",
-            change.replace(" on ", " overdue on ", 1) if direction else change,
-            _tone(direction, BETTER_DOWN),
+            f"{actions['open']:,} open" if overdue is None else f"{overdue:,} overdue today",
+            f"from {name}'s audits: {actions['open']:,} open, {actions['done']:,} done",
+            "",
+            "",
         )
-
-    def _by(self) -> str:
-        return self.shown.by if self.shown is not None else "quarter"
 
     def _chart_height(self) -> int:
         """A chart's least height: 300 pixels, or 20 lines of a larger font."""

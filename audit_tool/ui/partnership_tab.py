@@ -1,13 +1,16 @@
-"""Admin > Partnership: the name and logo printed on briefings and reports, and this
-installation's name (written into audit packs)."""
+"""Admin > Partnership: the name and logo printed on briefings and reports, the month the
+partnership's year starts (the report's quarters and years) and this installation's name
+(written into audit packs)."""
 
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,7 +27,7 @@ from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.forms import field_with_error
+from audit_tool.ui.forms import ERROR_STYLE, field_with_error
 
 LOGO_BOX = (240, 90)
 
@@ -50,6 +53,23 @@ class PartnershipTab(QWidget):
         install_box, self.installation_error = field_with_error(
             self.installation, "partnership_installation", "This installation's name"
         )
+        self.year_start = QComboBox()
+        self.year_start.setObjectName("partnership_yearStart")
+        self.year_start.setAccessibleName("The partnership's year starts in")
+        self.year_start.setToolTip(
+            "The report's quarters and years follow it: April gives the financial year "
+            '("2025/26 Q1" is April to June 2025), January the calendar year ("2025 Q1")'
+        )
+        for month in range(1, 13):
+            self.year_start.addItem(calendar.month_name[month], month)
+        self.year_start_error = QLabel()
+        themes.styled(self.year_start_error, ERROR_STYLE)
+        self.year_start_error.hide()
+        year_box = QWidget()
+        year_layout = QVBoxLayout(year_box)
+        year_layout.setContentsMargins(0, 0, 0, 0)
+        year_layout.addWidget(self.year_start)
+        year_layout.addWidget(self.year_start_error)
         self.preview = QLabel()
         self.preview.setObjectName("partnership_logoPreview")
         self.preview.setAccessibleName("Logo")
@@ -83,6 +103,7 @@ class PartnershipTab(QWidget):
         form = QFormLayout()
         form.addRow("&Name:", name_box)
         form.addRow("&Installation:", install_box)
+        form.addRow("&Year starts in:", year_box)
         form.addRow("Logo:", logo_box)
         self.save_button = QPushButton("&Save")
         self.save_button.setObjectName("partnership_save")
@@ -98,7 +119,14 @@ class PartnershipTab(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         editable = actor.can("reference.edit")
-        for widget in (self.name, self.installation, choose, self.remove, self.save_button):
+        for widget in (
+            self.name,
+            self.installation,
+            self.year_start,
+            choose,
+            self.remove,
+            self.save_button,
+        ):
             widget.setEnabled(editable)
         self.refresh()
 
@@ -106,6 +134,7 @@ class PartnershipTab(QWidget):
         current = settings.partnership(self.db, self.actor)
         self.name.setText(current.name)
         self.installation.setText(current.installation_name)
+        self.year_start.setCurrentIndex(self.year_start.findData(current.year_start_month))
         self._show_logo(current.logo)
 
     def _show_logo(self, data: bytes | None) -> None:
@@ -154,7 +183,12 @@ class PartnershipTab(QWidget):
         self.status.setText("Logo removed: save to keep the change")
 
     def save(self) -> None:
-        for label in (self.name_error, self.installation_error, self.logo_error):
+        for label in (
+            self.name_error,
+            self.installation_error,
+            self.year_start_error,
+            self.logo_error,
+        ):
             label.hide()
         try:
             saved = settings.save_partnership(
@@ -163,11 +197,13 @@ class PartnershipTab(QWidget):
                 name=self.name.text(),
                 installation_name=self.installation.text(),
                 logo=self.logo,
+                year_start_month=self.year_start.currentData(),
             )
         except ValidationError as exc:
             for key, label in (
                 ("name", self.name_error),
                 ("installation_name", self.installation_error),
+                ("year_start_month", self.year_start_error),
                 ("logo", self.logo_error),
             ):
                 if key in exc.fields:
@@ -179,6 +215,7 @@ class PartnershipTab(QWidget):
             show_error(self, "Settings not saved", exc)
             return
         self.name.setText(saved.name)
+        self.year_start.setCurrentIndex(self.year_start.findData(saved.year_start_month))
         self.status.setText("Saved")
         self.status_message.emit("Partnership settings saved")
         self.changed.emit()

@@ -97,7 +97,7 @@ def span(period):
 def test_each_grade_in_each_period_lists_what_the_report_counts(scenario):
     world, ids = scenario
     out = report(world)
-    assert [p["label"] for p in out["periods"]] == ["2026 Q1", "2026 Q2"]
+    assert [p["label"] for p in out["periods"]] == ["2025/26 Q4", "2026/27 Q1"]
     seen = 0
     for period in out["periods"]:
         start, end = span(period)

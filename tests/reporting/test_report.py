@@ -137,8 +137,11 @@ def test_every_figure_of_the_report_by_hand(scenario):
     assert (out["format"], out["version"], out["by"]) == ("qa-report", 1, "quarter")
     q1, q2 = out["periods"]
     total = out["total"]
-    assert (q1["label"], q1["from"], q1["to"]) == ("2026 Q1", "2026-01-01", "2026-03-31")
-    assert (q2["label"], q2["from"], q2["to"]) == ("2026 Q2", "2026-04-01", "2026-06-30")
+    # The partnership's year starts in April (the default): January-March is the year's Q4.
+    assert out["year_start_month"] == 4
+    assert (q1["label"], q1["from"], q1["to"]) == ("2025/26 Q4", "2026-01-01", "2026-03-31")
+    assert (q2["label"], q2["from"], q2["to"]) == ("2026/27 Q1", "2026-04-01", "2026-06-30")
+    assert not q1["partial"] and not q2["partial"] and not total["partial"]
 
     # Final grades: Q1 one each of outstanding, good, RI; 2 of 3 good or better.
     assert q1["audits_final"] == 3 and q1["audits_single"] == 1
@@ -285,7 +288,7 @@ def test_bad_requests_are_refused(world):
 
     with pytest.raises(ValidationError, match="before"):
         compute(world, date_from=date(2026, 6, 1), date_to=date(2026, 1, 1))
-    with pytest.raises(ValidationError, match="quarter or month"):
+    with pytest.raises(ValidationError, match="quarter, month or year"):
         compute(world, by="week")
     with pytest.raises(ValidationError, match="No team"):
         compute(world, filters=reports.Filters(team="nope"))

@@ -323,3 +323,57 @@ def test_report_without_optional_keys_renders() -> None:
     assert "Data as of date not recorded" in text
     assert "Voice of child" in text  # a key without a label, made readable
     assert "No confusion matrix in this report." in text
+
+
+def _summary_text(report: dict[str, Any]) -> str:
+    pages = pages_text(read(render_report_pdf(report, partnership=PARTNERSHIP)))
+    start = page_with(pages, "1. Executive summary", start=2) - 1
+    text = " ".join(pages[start : start + 2])
+    return text[text.index("Points to note") :] if "Points to note" in text else text
+
+
+def test_points_to_note_never_lead_with_fewer_than_ten_cases(sample: dict[str, Any]) -> None:
+    """The issue's "points to note" led with results from 9 and 3 cases."""
+    report = deepcopy(sample)
+    last = report["periods"][-1]
+    for item in last["items"].values():
+        if item["kind"] == "grade":  # 9 graded cases in every practice area
+            item["counts"] = {
+                "outstanding": 1,
+                "good": 4,
+                "requires_improvement": 3,
+                "inadequate": 1,
+            }
+    grades = {"outstanding": 0, "good": 1, "requires_improvement": 2, "inadequate": 0}
+    last["by_team"] = {
+        "cla": {"audits_final": 3, "overall": grades, "pct_good_or_better": 33.3},
+        "cin_north": {
+            "audits_final": 9,
+            "overall": {"outstanding": 1, "good": 5, "requires_improvement": 3, "inadequate": 0},
+            "pct_good_or_better": 66.7,
+        },
+    }
+    last["moderation"] = {"raised": 2, "lowered": 1, "unchanged": 6}
+    validate(report)
+    points = _summary_text(report)
+    assert "Strongest practice area" not in points
+    assert "Lowest share good or better by team" not in points
+    moderation = "Moderation changed the auditor's grade in 3 of 9 reviews"
+    assert moderation in points and "fewer than 10 reviews, so read with caution" in points
+    # With enough cases the same points lead, with no caution.
+    whole = _summary_text(sample)
+    assert whole.index("Strongest practice area") < whole.index("Moderation changed")
+    assert "fewer than 10 reviews" not in whole
+
+
+def test_a_partial_last_period_is_marked_and_not_compared(sample: dict[str, Any]) -> None:
+    report = deepcopy(sample)
+    report["periods"][-1]["partial"] = True
+    report["periods"][-1]["to"] = "2026-08-20"
+    validate(report)
+    pages = pages_text(read(render_report_pdf(report, partnership=PARTNERSHIP)))
+    summary = pages[page_with(pages, "1. Executive summary", start=2) - 1]
+    assert "2026 Q3 (partial)" in summary
+    assert "not compared (partial)" in summary
+    assert "\u25b2 +7.9 points" not in summary and "\u25bc" not in summary
+    assert "Part of a quarter is not compared with a whole one" in summary

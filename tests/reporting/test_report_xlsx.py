@@ -446,3 +446,17 @@ def test_not_a_report_is_refused_and_nothing_written(tmp_path):
     with pytest.raises(ValidationError, match="Not a QA report"):
         write_report_xlsx({"format": "pack"}, None, target, partnership=PARTNERSHIP)
     assert not target.exists()
+
+
+def test_a_partial_period_says_so_and_a_year_report_is_titled(tmp_path):
+    report = sample_report()
+    report["periods"][0]["partial"] = True  # the range starts after the quarter began
+    report["by"] = "year"
+    report["filters"] = {"service_area": "Early help"}
+    target, _ = write(tmp_path, report)
+    ws = load_workbook(target)["Summary"]
+    periods = [r["Period"] for r in table(ws)]
+    assert periods == ["2025 Q4 (partial)", "2026 Q1", "2026 Q2", "2026 Q3", "Total"]
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "QA report by year" in cells
+    assert any("service_area Early help" in c for c in cells)

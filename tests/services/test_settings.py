@@ -90,3 +90,20 @@ def test_the_logo_and_name_appear_on_the_briefing(world, tmp_path):
     assert "NORTHSHIRE SAFEGUARDING CHILDREN PARTNERSHIP" in page.extract_text().upper()
     images = page["/Resources"].get("/XObject", {})
     assert any(x.get_object()["/Subtype"] == "/Image" for x in images.values())
+
+
+def test_the_year_start_defaults_to_april_and_is_checked(world):
+    assert settings.partnership(world.db).year_start_month == 4
+    kept = settings.partnership(world.db)
+    args = {"name": kept.name, "installation_name": "", "logo": None}
+    assert (
+        settings.save_partnership(world.db, world.lead, **args, year_start_month=1).year_start_month
+        == 1
+    )
+    # Saving without it leaves it as it was.
+    assert settings.save_partnership(world.db, world.lead, **args).year_start_month == 1
+    for bad in (0, 13, True):
+        with pytest.raises(ValidationError) as info:
+            settings.save_partnership(world.db, world.lead, **args, year_start_month=bad)
+        assert "year_start_month" in info.value.fields
+    assert settings.partnership(world.db).year_start_month == 1

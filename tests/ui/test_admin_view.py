@@ -245,3 +245,25 @@ def test_the_partnership_settings_are_read_only_for_others(qtbot, sqlite_world, 
     view = _view(sqlite_world, show_window, sqlite_world.auditor)
     assert not view.partnership.save_button.isEnabled()
     assert not view.partnership.name.isEnabled()
+
+
+def test_the_partnerships_year_start_is_chosen_in_admin(qtbot, sqlite_world, show_window):
+    from PySide6.QtWidgets import QComboBox
+
+    from audit_tool.services import settings
+
+    view = _view(sqlite_world, show_window)
+    view.tabs.setCurrentWidget(view.partnership)
+    tab = view.partnership
+    combo = tab.findChild(QComboBox, "partnership_yearStart")
+    assert combo.isVisible() and combo.currentText() == "April"  # the UK financial year
+    combo.setCurrentIndex(combo.findText("September"))
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text() == "Saved"
+    assert settings.partnership(sqlite_world.db).year_start_month == 9
+    (entry,) = changelog.entries(sqlite_world.db, sqlite_world.lead, entity="settings")
+    assert (entry.before["year_start_month"], entry.after["year_start_month"]) == (4, 9)
+    tab.refresh()
+    assert combo.currentText() == "September"
+    reader = _view(sqlite_world, show_window, sqlite_world.auditor)
+    assert not reader.partnership.year_start.isEnabled()

@@ -3,9 +3,9 @@ change of period, the audits behind a chart segment, cancelling, errors and the 
 
 The data, built through the services (then each audit's completion time set):
 
-  2026 Q1 (15 February)  a1 C1000 Assessment Team North  good
+  2025/26 Q4 (15 February)  a1 C1000 Assessment Team North  good
                          a2 C1002 Through Care Team      outstanding
-  2026 Q2 (10 May)       a3 C1001 Assessment Team North  requires improvement
+  2026/27 Q1 (10 May)       a3 C1001 Assessment Team North  requires improvement
                          a4 C1000 Assessment Team North  good (a second programme), with a
                             family's answers (child's views yes, copy of plan no) and an
                             overdue action
@@ -16,7 +16,7 @@ Both auditors of every audit gave the final grade, so they agree exactly.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QThreadPool
@@ -115,27 +115,27 @@ def tile(view, key):
 def test_tiles_show_the_latest_period_and_its_change(qtbot, world):
     view = open_view(qtbot, world)
     assert view.shown.date_from == date(2026, 1, 1) and view.shown.date_to == TODAY
-    assert [p["label"] for p in view.report["periods"]] == ["2026 Q1", "2026 Q2"]
+    assert [p["label"] for p in view.report["periods"]] == ["2025/26 Q4", "2026/27 Q1"]
     assert view.findChild(QWidget, "dashboard_latest").text() == (
-        "Latest period: 2026 Q2, compared with 2026 Q1"
+        "Latest period: 2026/27 Q1, compared with 2025/26 Q4"
     )
-    assert tile(view, "audits") == "Final audits · 2 · in 2026 Q2 · no change on 2026 Q1"
-    assert "no change on 2026 Q1" in tile(view, "audits")
+    assert tile(view, "audits") == "Final audits · 2 · in 2026/27 Q1 · no change on 2025/26 Q4"
+    assert "no change on 2025/26 Q4" in tile(view, "audits")
     # Q2: one of two good or better; Q1: both.
     assert tile(view, "good") == (
-        "Good or better · 50.0% · of 2 graded audits · ▼ 50.0 points on 2026 Q1"
+        "Good or better · 50.0% · of 2 graded audits · ▼ 50.0 points on 2025/26 Q4"
     )
     assert tile(view, "agreement") == (
-        "Auditors agree · 100.0% exact · kappa 1.00, 2 pairs · no change on 2026 Q1"
+        "Auditors agree · 100.0% exact · kappa 1.00, 2 pairs · no change on 2025/26 Q4"
     )
     # Feedback: the mean of 100% (child's views) and 0% (copy of plan); none in Q1.
     assert tile(view, "feedback") == (
         "Family feedback · 50.0% yes · 2 questions, 2 answers · no figure to compare"
     )
+    # Overdue today, as the sidebar counts it; open and done from the period's audits.
     assert tile(view, "actions") == (
-        "Actions · 1 open · 1 overdue, 0 done · ▲ 1 overdue on 2026 Q1"
+        "Actions · 1 overdue today · from 2026/27 Q1's audits: 1 open, 0 done"
     )
-    assert "#b00020" in view.findChild(QWidget, "dashboard_tile_actions_change").styleSheet()
     # The change is said in words as well as by colour.
     good = view.findChild(QWidget, "dashboard_tile_good_change")
     assert "#b00020" in good.styleSheet()
@@ -143,7 +143,7 @@ def test_tiles_show_the_latest_period_and_its_change(qtbot, world):
     # The grades chart has one bar set per grade, with the counts per quarter.
     assert [view.grade_sets[g].at(0) for g in ("outstanding", "good")] == [1, 1]
     assert [view.grade_sets[g].at(1) for g in ("good", "requires_improvement")] == [1, 1]
-    assert "2026 Q2: Outstanding 0, Good 1" in view.chart_views["grades"].accessibleDescription()
+    assert "2026/27 Q1: Outstanding 0, Good 1" in view.chart_views["grades"].accessibleDescription()
 
 
 def test_changing_the_period_changes_the_figures(qtbot, world):
@@ -155,7 +155,7 @@ def test_changing_the_period_changes_the_figures(qtbot, world):
     settled(qtbot, view)
     to_edit.setDate(QDate(2026, 3, 31))  # computed after a pause in typing
     qtbot.waitUntil(lambda: view.shown.date_to == date(2026, 3, 31), timeout=10_000)
-    assert [p["label"] for p in view.report["periods"]] == ["2026 Q1"]
+    assert [p["label"] for p in view.report["periods"]] == ["2025/26 Q4"]
     # All four audits were due in January (their programmes' due date).
     assert tile(view, "audits") == ("Final audits · 2 · of 4 due · no earlier period to compare")
     assert tile(view, "good") == (
@@ -195,10 +195,10 @@ def test_a_filter_with_no_final_audits_shows_the_empty_state(qtbot, world):
 
 def test_clicking_a_grade_in_a_period_lists_the_audits_behind_it(qtbot, world):
     view = open_view(qtbot, world)
-    view.grade_sets["good"].clicked.emit(1)  # what a click on Good in 2026 Q2 does
+    view.grade_sets["good"].clicked.emit(1)  # what a click on Good in 2026/27 Q1 does
     dialog = view.drilldown
     assert dialog is not None and dialog.isVisible()
-    assert dialog.windowTitle() == "Good, 2026 Q2: 1 audit"
+    assert dialog.windowTitle() == "Good, 2026/27 Q1: 1 audit"
     assert [r.uuid for r in dialog.model.rows] == [world.ids["a4"]]
     assert dialog.table.model().index(0, 0).data() == "C1000"
     assert dialog.table.model().index(0, 5).data() == "Good"
@@ -209,7 +209,7 @@ def test_clicking_a_grade_in_a_period_lists_the_audits_behind_it(qtbot, world):
             assert len(view.drilldown.model.rows) == period["overall"][grade] == bar_set.at(index)
     view.grade_sets["good"].clicked.emit(0)
     dialog = view.drilldown
-    assert dialog.windowTitle() == "Good, 2026 Q1: 1 audit"
+    assert dialog.windowTitle() == "Good, 2025/26 Q4: 1 audit"
     with qtbot.waitSignal(view.open_audit) as opened:
         dialog.findChild(QAbstractButton, "dashboard_drilldownOpen").click()
     assert opened.args == [world.ids["a1"]]
@@ -360,10 +360,16 @@ def test_presets_and_change_words():
     assert preset_range("this_year", today) == (date(2026, 1, 1), today)
     assert preset_range("between", today) is None
     assert preset_range("last_4_quarters", date(2026, 2, 1)) == (date(2025, 4, 1), date(2026, 2, 1))
-    assert change_text(68.4, 64.2, "2026 Q2", points=True) == ("▲ 4.2 points on 2026 Q2", "up")
-    assert change_text(60.0, 64.2, "2026 Q2", points=True) == ("▼ 4.2 points on 2026 Q2", "down")
-    assert change_text(5, 5, "2026 Q2", points=False) == ("no change on 2026 Q2", "")
-    assert change_text(None, 5, "2026 Q2", points=True)[1] == ""
+    assert change_text(68.4, 64.2, "2026/27 Q1", points=True) == (
+        "▲ 4.2 points on 2026/27 Q1",
+        "up",
+    )
+    assert change_text(60.0, 64.2, "2026/27 Q1", points=True) == (
+        "▼ 4.2 points on 2026/27 Q1",
+        "down",
+    )
+    assert change_text(5, 5, "2026/27 Q1", points=False) == ("no change on 2026/27 Q1", "")
+    assert change_text(None, 5, "2026/27 Q1", points=True)[1] == ""
     assert change_text(5, None, None, points=False)[0].startswith("no earlier period")
 
 
@@ -446,3 +452,75 @@ def test_the_charts_follow_the_palette(qtbot, world, qapp):
     qtbot.waitUntil(
         lambda: view._charts["grades"].backgroundBrush().color().name() == theme.LIGHT.chart_bg
     )
+
+
+def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, world):
+    """On 20 May the quarter April-June is partial: its final audits so far are not set against
+    the whole quarter before in red (the issue's "-141 final audits" on 7 December)."""
+    view = DashboardView(world.db, world.lead)
+    qtbot.addWidget(view)
+    view.resize(1360, 780)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.today = lambda: date(2026, 5, 20)
+    view.period.setCurrentIndex(view.period.findData("this_year"))
+    settled(qtbot, view)
+    assert [(p["label"], p["partial"]) for p in view.report["periods"]] == [
+        ("2025/26 Q4", False),
+        ("2026/27 Q1", True),
+    ]
+    assert view.findChild(QWidget, "dashboard_latest").text() == (
+        "Latest period: 2026/27 Q1 (partial: 1 April to 20 May 2026), not compared with "
+        "2025/26 Q4: part of a period is never compared with a whole one"
+    )
+    for key in ("audits", "good", "agreement"):
+        assert tile(view, key).endswith("not compared: 2026/27 Q1 is partial"), key
+        change = view.findChild(QWidget, f"dashboard_tile_{key}_change")
+        assert "#b00020" not in change.styleSheet() and "#1b5e20" not in change.styleSheet()
+    assert "so far" in tile(view, "audits")
+    assert dashboard_view.categories(view.report["periods"], "quarter") == [
+        "2025/26 Q4",
+        "2026/27 Q1 (partial)",
+    ]
+    # By year: both financial years are cut by the range (January to 20 May).
+    by = view.findChild(QComboBox, "dashboard_by")
+    by.setCurrentIndex(by.findData("year"))
+    settled(qtbot, view)
+    assert [(p["label"], p["partial"]) for p in view.report["periods"]] == [
+        ("2025/26", True),
+        ("2026/27", True),
+    ]
+    assert (
+        view.findChild(QWidget, "dashboard_latest")
+        .text()
+        .startswith(
+            "Latest period: 2026/27 (partial: 1 April to 20 May 2026), not compared with 2025/26"
+        )
+    )
+
+
+def test_the_dashboard_and_the_sidebar_count_the_same_overdue_actions(qtbot, world):
+    """One definition: open and due before today, of every action the user sees (here also an
+    action of an audit outside the period and one of an audit not yet final)."""
+    from audit_tool.ui.main_window import MainWindow
+    from tests.ui.conftest import show_and_activate
+
+    learning.add_action(
+        world.db, world.lead, world.ids["a1"], text="Share the plan", owner_key="tm1",
+        due_on=date(2026, 3, 1),
+    )  # fmt: skip
+    learning.add_action(
+        world.db, world.lead, looped_audit(world, ref="C1002", programme="p-open"),
+        text="Book the review", owner_key="tm1", due_on=date.today() - timedelta(days=1),
+    )  # fmt: skip
+    window = show_and_activate(qtbot, MainWindow(world.db, world.lead))
+    item = window.sidebar.item(window.view_keys().index("actions"))
+    qtbot.waitUntil(lambda: item.text() == "Actions (3 overdue)")
+    view = DashboardView(world.db, world.lead)  # today is the real today, as the sidebar's
+    qtbot.addWidget(view)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.refresh()
+    settled(qtbot, view)
+    assert view.overdue_today == 3
+    assert view.tiles["actions"].value.text() == "3 overdue today"
