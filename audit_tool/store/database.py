@@ -30,7 +30,7 @@ def is_open_here(path: str | Path) -> bool:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0008_revisions"
+SCHEMA_HEAD = "0009_change_log_head"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -40,6 +40,7 @@ SCHEMA_ORDER = (
     "0006_change_log_digest",
     "0007_team_server",
     "0008_revisions",
+    "0009_change_log_head",
 )
 
 # libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
@@ -91,6 +92,10 @@ class Database:
         self._registered = self.path.resolve() if self.path is not None else None
         if self._registered is not None:
             _OPEN_FILES[self._registered] += 1
+        # Set by open_database: this computer's change-log checkpoint is moved on at close
+        # (store/checkpoint.py); `log_problem` says why it was not when the file was opened.
+        self.keeps_checkpoint = False
+        self.log_problem: str | None = None
 
     @property
     def is_encrypted(self) -> bool:
@@ -129,6 +134,11 @@ class Database:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def close(self) -> None:
+        if self.keeps_checkpoint and self.log_problem is None:
+            from audit_tool.store import checkpoint
+
+            checkpoint.advance(self)
+        self.keeps_checkpoint = False
         self.engine.dispose()
         if self._registered is not None:
             _OPEN_FILES[self._registered] -= 1
@@ -179,7 +189,12 @@ def open_database(
         key = None
     db = Database(url, _make_engine(url, key), key)
     try:
-        ensure_schema(db, create=create, upgrade=upgrade, backup_folder=backup_folder)
+        created = ensure_schema(db, create=create, upgrade=upgrade, backup_folder=backup_folder)
+        if db.is_sqlite:
+            from audit_tool.store import checkpoint
+
+            db.log_problem = checkpoint.advance(db, trusted=created)
+            db.keeps_checkpoint = True
     except OperationalError as exc:
         db.close()
         raise DatabaseError(f"Cannot open {db.display_name}: {_first_line(exc)}") from exc
@@ -216,7 +231,8 @@ def _first_line(exc: SQLAlchemyError) -> str:
 
 def ensure_schema(
     db: Database, *, create: bool = True, upgrade: bool = True, backup_folder: Path | None = None
-) -> None:
+) -> bool:
+    """Check the schema version, upgrading or creating it; True if the database was new."""
     revision = db.current_revision()
     if revision is None:
         with db.engine.connect() as conn:
@@ -226,9 +242,9 @@ def ensure_schema(
         if not create:
             raise DatabaseError(f"{db.display_name} is empty")
         create_schema(db)
-        return
+        return True
     if revision == SCHEMA_HEAD:
-        return
+        return False
     if revision not in SCHEMA_ORDER:
         raise DatabaseError(
             f"{db.display_name} was made by a newer version of Audit Tool "
@@ -239,16 +255,19 @@ def ensure_schema(
             f"{db.display_name} has an older schema ({revision}); run 'audit-tool db upgrade'"
         )
     upgrade_schema(db, backup_folder=backup_folder)
+    return False
 
 
 def create_schema(db: Database) -> None:
     """A new database: create every table from the models and mark it as at the head."""
     from audit_tool.models import load_all
+    from audit_tool.store import loghead
 
     Base = load_all()
 
     with db.engine.begin() as conn:
         Base.metadata.create_all(conn)
+        loghead.install(conn)
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
         conn.execute(
             text(
