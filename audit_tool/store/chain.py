@@ -9,7 +9,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from audit_tool.models import Audit, ChangeLogEntry, ChangeLogHead
@@ -166,6 +166,14 @@ def _head_mismatch(walk: _Walk, head: tuple[int, int | None, str | None]) -> Cha
             first,
             walk.n,
         )
+    if newest_id is not None and newest_id == walk.last_id and entries == walk.n:
+        return ChainCheck(
+            False,
+            f"the change log's newest entry {newest_id} has hash {(walk.prev or '')[:12]}..., "
+            f"but its head record says {(newest_hash or '')[:12]}...: the entry was replaced",
+            newest_id,
+            walk.n,
+        )
     return ChainCheck(
         False,
         f"the change log holds {walk.n} entries ending at entry {walk.last_id}, but its head "
@@ -189,9 +197,17 @@ def _empty_beside_audits(session: Session) -> ChainCheck | None:
     )
 
 
-def check(session: Session) -> ChainCheck:
+def empty_check(session: Session) -> ChainCheck:
+    """Only whether a log is empty beside audits (a database from before chain format 2)."""
+    n = int(session.scalar(select(func.count(ChangeLogEntry.id))) or 0)
+    empty = _empty_beside_audits(session) if n == 0 else None
+    return empty or ChainCheck(True, f"{n} change log entries (not checked)", None, n)
+
+
+def check(session: Session, *, head: bool = True) -> ChainCheck:
     """Walk the chain from the first entry and stop at the first that does not match; then
-    hold its end against the head record, which the database keeps as entries are written.
+    hold its end against the head record, which the database keeps as entries are written
+    (`head`: the database has one, schema 0009 on).
 
     Entries appended while the walk runs (the head moved on) are walked too, so a busy
     database does not look shortened."""
@@ -200,9 +216,9 @@ def check(session: Session) -> ChainCheck:
     failed = _walk_from(session, walk, redactions)
     if failed is not None:
         return failed
-    for attempt in range(5):
-        head = _head(session)
-        if head is None:
+    for attempt in range(5 if head else 0):
+        kept = _head(session)
+        if kept is None:
             return ChainCheck(
                 False,
                 "the change log's head record (table change_log_head) is missing: the count "
@@ -210,16 +226,44 @@ def check(session: Session) -> ChainCheck:
                 None,
                 walk.n,
             )
-        if head == (walk.n, walk.last_id, walk.prev):
+        if kept == (walk.n, walk.last_id, walk.prev):
             break
         seen = walk.n
         failed = _walk_from(session, walk, redactions)
         if failed is not None:
             return failed
         if walk.n == seen or attempt == 4:
-            return _head_mismatch(walk, head)
+            return _head_mismatch(walk, kept)
     if walk.n == 0:
         empty = _empty_beside_audits(session)
         if empty is not None:
             return empty
     return ChainCheck(True, f"{walk.n} change log entries verified", None, walk.n)
+
+
+_QUICK = text(
+    "SELECT (SELECT count(*) FROM change_log), (SELECT max(id) FROM change_log), "
+    "(SELECT hash FROM change_log ORDER BY id DESC LIMIT 1), (SELECT count(*) FROM audits), "
+    "(SELECT entries FROM change_log_head WHERE id = 1), "
+    "(SELECT newest_id FROM change_log_head WHERE id = 1), "
+    "(SELECT newest_hash FROM change_log_head WHERE id = 1)"
+)
+
+
+def quick_problem(conn: Connection) -> str | None:
+    """What opening a database checks in one statement (one snapshot): the change log ends
+    where its head record says, and is not empty beside audits. None if so; the whole chain
+    is walked by `log verify`."""
+    n, last, last_hash, audits, entries, newest_id, newest_hash = conn.execute(_QUICK).one()
+    if entries is None:
+        why = "its head record (table change_log_head) is missing"
+    elif (n, last, last_hash) != (entries, newest_id, newest_hash):
+        why = (
+            f"it holds {n} entries ending at entry {last}, but its head record says "
+            f"{entries} ending at entry {newest_id}"
+        )
+    elif n == 0 and audits:
+        why = f"it is empty but the database holds {audits} audit(s)"
+    else:
+        return None
+    return f"the change log does not check out: {why}; run 'audit-tool log verify'"

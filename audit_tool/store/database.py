@@ -43,6 +43,59 @@ SCHEMA_ORDER = (
     "0009_change_log_head",
 )
 
+# The tables of each schema version: those of 0001, and those later revisions added. An open
+# database or a backup missing one is refused (its exports and reports would fail later).
+# tests/store checks that at the head these are exactly the models' tables.
+_TABLES_0001 = frozenset(
+    [
+        "actions",
+        "agencies",
+        "audit_templates",
+        "audits",
+        "briefings",
+        "cases",
+        "change_log",
+        "feedback",
+        "feedback_answers",
+        "feedback_questions",
+        "grading_scales",
+        "learning_points",
+        "learning_themes",
+        "moderation_answers",
+        "moderations",
+        "people",
+        "person_roles",
+        "programmes",
+        "review_answers",
+        "reviews",
+        "scale_levels",
+        "settings",
+        "teams",
+        "template_items",
+        "urgent_concerns",
+        "worker_feedback",
+    ]
+)
+_TABLES_ADDED = {
+    "0004_briefings": ("briefing_audits", "briefing_deliveries"),
+    "0007_team_server": ("claims", "checkouts"),
+    "0009_change_log_head": ("change_log_head",),
+}
+
+
+def required_tables(revision: str) -> frozenset[str]:
+    """The tables a database at this schema revision (one of SCHEMA_ORDER) must hold."""
+    upto = SCHEMA_ORDER[: SCHEMA_ORDER.index(revision) + 1]
+    added = [t for rev in upto for t in _TABLES_ADDED.get(rev, ())]
+    return _TABLES_0001 | frozenset(added)
+
+
+def missing_tables_message(label: object, missing: set[str] | frozenset[str]) -> str:
+    names = ", ".join(sorted(missing))
+    noun = "table" if len(missing) == 1 else "tables"
+    return f"{label} is not a complete Audit Tool database: it has no {noun} {names}"
+
+
 # libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
@@ -190,11 +243,7 @@ def open_database(
     db = Database(url, _make_engine(url, key), key)
     try:
         created = ensure_schema(db, create=create, upgrade=upgrade, backup_folder=backup_folder)
-        if db.is_sqlite:
-            from audit_tool.store import checkpoint
-
-            db.log_problem = checkpoint.advance(db, trusted=created)
-            db.keeps_checkpoint = True
+        _check_contents(db, created)
     except OperationalError as exc:
         db.close()
         raise DatabaseError(f"Cannot open {db.display_name}: {_first_line(exc)}") from exc
@@ -202,6 +251,23 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def _check_contents(db: Database, created: bool) -> None:
+    """Refuse a database that lacks a table of its schema; note (db.log_problem) a change log
+    that does not end where its head record or this computer's checkpoint says, and keep the
+    checkpoint of an SQLite file (store/checkpoint.py)."""
+    from audit_tool.store import chain, checkpoint
+
+    with db.engine.connect() as conn:
+        missing = required_tables(SCHEMA_HEAD) - set(inspect(conn).get_table_names())
+        if missing:
+            raise DatabaseError(missing_tables_message(db.display_name, missing))
+        db.log_problem = chain.quick_problem(conn)
+    if db.is_sqlite:
+        held = checkpoint.advance(db, trusted=created) if db.log_problem is None else None
+        db.log_problem = db.log_problem or held
+        db.keeps_checkpoint = True
 
 
 def check_sqlite_file(path: Path, *, key: str | None, create: bool = True) -> str | None:

@@ -87,3 +87,13 @@ def test_downgrade_removes_the_head_and_its_triggers(url, tmp_path):
             assert conn.execute(text("SELECT entries FROM change_log_head")).scalar() == 6
     finally:
         engine.dispose()
+
+
+def test_the_required_tables_at_the_head_are_the_models_tables():
+    """What open and restore require of a database at the head is the schema itself."""
+    from audit_tool.models import load_all
+    from audit_tool.store.database import required_tables
+
+    assert required_tables(SCHEMA_HEAD) == frozenset(load_all().metadata.tables)
+    assert "change_log_head" not in required_tables(BEFORE)
+    assert "claims" not in required_tables("0005_accounts")
