@@ -255,15 +255,13 @@ def quick_problem(conn: Connection) -> str | None:
     where its head record says, and is not empty beside audits. None if so; the whole chain
     is walked by `log verify`."""
     n, last, last_hash, audits, entries, newest_id, newest_hash = conn.execute(_QUICK).one()
+    holds = "it is empty" if n == 0 else f"it holds {n} entries ending at entry {last}"
     if entries is None:
         why = "its head record (table change_log_head) is missing"
-    elif (n, last, last_hash) != (entries, newest_id, newest_hash):
-        why = (
-            f"it holds {n} entries ending at entry {last}, but its head record says "
-            f"{entries} ending at entry {newest_id}"
-        )
     elif n == 0 and audits:
         why = f"it is empty but the database holds {audits} audit(s)"
+    elif (n, last, last_hash) != (entries, newest_id, newest_hash):
+        why = f"{holds}, but its head record says {entries} ending at entry {newest_id}"
     else:
         return None
     return f"the change log does not check out: {why}; run 'audit-tool log verify'"

@@ -4,16 +4,19 @@ and what a database with records but no log means."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from audit_tool import cli
 from audit_tool.services import changelog
 from audit_tool.services.actors import Actor
-from audit_tool.store import open_database
+from audit_tool.store import checkpoint, open_database
 from tests import factories
 
 
@@ -180,3 +183,14 @@ def test_a_retention_run_made_here_passes_verify(tmp_path, capsys):
     assert "change log entries redacted" in out
     code, out, err = _verify(path, capsys)
     assert code == 0, err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes; on Windows the profile folder")
+def test_the_checkpoint_is_readable_by_the_user_alone(tmp_path, _isolated_home):
+    path = _file_with_entries(tmp_path)
+    saved = checkpoint.file_for(path)
+    assert saved.parent == _isolated_home / "checkpoints"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+    assert str(path) not in saved.name  # named by a hash of the path
+    assert checkpoint.read(path) is not None
