@@ -37,7 +37,8 @@ class ChangeLogEntry(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
     nonce: Mapped[str | None] = mapped_column(String(32))
     digest: Mapped[str | None] = mapped_column(String(64))
-    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Indexed: the checkpoint (store/checkpoint.py) counts emptied entries on every open.
+    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ChangeLogHead(Base):

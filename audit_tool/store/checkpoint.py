@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,13 +70,13 @@ def _write_private(path: Path, content: str) -> None:
     """Write a file readable by this user alone, all or nothing (a temporary file beside it,
     replaced in one step)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        # Closed before it replaces the old one (Windows cannot replace an open file). Not
+        # synced: a checkpoint lost to a power cut is only a check less, never a false alarm.
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -105,7 +106,8 @@ def current(conn: Connection, database: Path) -> Checkpoint:
 def _redacted_up_to(conn: Connection, newest_id: int | None) -> int:
     if newest_id is None:
         return 0
-    stmt = text("SELECT count(*) FROM change_log WHERE id <= :n AND redacted_at IS NOT NULL")
+    # "+id": SQLite reads the redacted_at index (few rows) rather than every row up to n.
+    stmt = text("SELECT count(*) FROM change_log WHERE redacted_at IS NOT NULL AND +id <= :n")
     return int(conn.execute(stmt, {"n": newest_id}).scalar() or 0)
 
 
@@ -128,12 +130,12 @@ def problem(conn: Connection, saved: Checkpoint) -> str | None:
             f"entry {saved.newest_id} no longer has the hash this computer saw {when} "
             f"({(saved.newest_hash or '')[:12]}...): the chain was rebuilt since"
         )
-    held = int(
-        conn.execute(
-            text("SELECT count(*) FROM change_log WHERE id <= :n"), {"n": saved.newest_id}
-        ).scalar()
-        or 0
-    )
+    # All entries less those after it (few): a count of all reads the smallest index.
+    total = int(conn.execute(text("SELECT count(*) FROM change_log")).scalar() or 0)
+    after = conn.execute(
+        text("SELECT count(*) FROM change_log WHERE id > :n"), {"n": saved.newest_id}
+    ).scalar()
+    held = total - int(after or 0)
     if held < saved.entries:
         return (
             f"the change log holds {held} entries up to entry {saved.newest_id}, but this "
@@ -142,8 +144,8 @@ def problem(conn: Connection, saved: Checkpoint) -> str | None:
     if _redacted_up_to(conn, saved.newest_id) > saved.redacted:
         entry = conn.execute(
             text(
-                "SELECT id, summary FROM change_log WHERE id <= :n AND redacted_at IS NOT NULL "
-                "ORDER BY redacted_at DESC, id LIMIT 1"
+                "SELECT id, summary FROM change_log WHERE redacted_at IS NOT NULL "
+                "AND +id <= :n ORDER BY redacted_at DESC, id LIMIT 1"
             ),
             {"n": saved.newest_id},
         ).first()

@@ -1,6 +1,7 @@
 """The change log's head record: how many entries the chain holds and its newest entry, kept by
 triggers on change_log as each entry is sealed, so a chain shortened afterwards (its newest
-entries deleted, or all of them) no longer matches its head and `log verify` says so.
+entries deleted, or all of them) no longer matches its head and `log verify` says so. Also an
+index on change_log.redacted_at, for the checkpoint the app keeps outside the database.
 
 The head starts from the chain as it is at the upgrade. The DDL is copied here (the app's copy
 is store/loghead.py) so that this migration never changes with the application code.
@@ -65,6 +66,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_log_head")),
     )
     op.execute(_FIRST_ROW)
+    # The checkpoint kept outside the database counts the entries retention emptied.
+    op.create_index(
+        op.f("ix_change_log_redacted_at"), "change_log", ["redacted_at"], unique=False
+    )
     postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in _POSTGRESQL if postgresql else _SQLITE:
         op.execute(statement)
@@ -77,4 +82,5 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS change_log_head_insert")
         op.execute("DROP TRIGGER IF EXISTS change_log_head_seal")
+    op.drop_index(op.f("ix_change_log_redacted_at"), table_name="change_log")
     op.drop_table("change_log_head")
