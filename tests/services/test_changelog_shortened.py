@@ -194,3 +194,14 @@ def test_the_checkpoint_is_readable_by_the_user_alone(tmp_path, _isolated_home):
     assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
     assert str(path) not in saved.name  # named by a hash of the path
     assert checkpoint.read(path) is not None
+
+
+def test_a_forged_retention_run_made_here_with_the_apps_functions_fails_verify(tmp_path, capsys):
+    """The same on this computer and account: the app moves the checkpoint on past emptied
+    entries only after its own retention run, so a run forged with the change-log functions
+    (record and redact) is still reported."""
+    path = _file_with_entries(tmp_path)
+    run_id = _forge_retention_run(path, 7)
+    code, _out, err = _verify(path, capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert f"entry 7 lost its content to retention run {run_id}" in err
