@@ -242,8 +242,9 @@ def check(session: Session, *, head: bool = True) -> ChainCheck:
 
 
 _QUICK = text(
-    "SELECT (SELECT count(*) FROM change_log), (SELECT max(id) FROM change_log), "
-    "(SELECT hash FROM change_log ORDER BY id DESC LIMIT 1), (SELECT count(*) FROM audits), "
+    "SELECT (SELECT max(id) FROM change_log), "
+    "(SELECT hash FROM change_log ORDER BY id DESC LIMIT 1), "
+    "EXISTS (SELECT 1 FROM audits), "
     "(SELECT entries FROM change_log_head WHERE id = 1), "
     "(SELECT newest_id FROM change_log_head WHERE id = 1), "
     "(SELECT newest_hash FROM change_log_head WHERE id = 1)"
@@ -251,17 +252,18 @@ _QUICK = text(
 
 
 def quick_problem(conn: Connection) -> str | None:
-    """What opening a database checks in one statement (one snapshot): the change log ends
-    where its head record says, and is not empty beside audits. None if so; the whole chain
-    is walked by `log verify`."""
-    n, last, last_hash, audits, entries, newest_id, newest_hash = conn.execute(_QUICK).one()
-    holds = "it is empty" if n == 0 else f"it holds {n} entries ending at entry {last}"
+    """What opening a database checks in one statement (one snapshot, and no count of a large
+    table): the change log ends where its head record says, and is not empty beside audits.
+    None if so; the whole chain is walked by `log verify`."""
+    last, last_hash, has_audits, entries, newest_id, newest_hash = conn.execute(_QUICK).one()
+    holds = "it is empty" if last is None else f"it ends at entry {last}"
     if entries is None:
         why = "its head record (table change_log_head) is missing"
-    elif n == 0 and audits:
+    elif last is None and has_audits:
+        audits = conn.execute(select(func.count(Audit.id))).scalar()
         why = f"it is empty but the database holds {audits} audit(s)"
-    elif (n, last, last_hash) != (entries, newest_id, newest_hash):
-        why = f"{holds}, but its head record says {entries} ending at entry {newest_id}"
+    elif (last, last_hash) != (newest_id, newest_hash):
+        why = f"{holds}, but its head record says {entries} entries ending at entry {newest_id}"
     else:
         return None
     return f"the change log does not check out: {why}; run 'audit-tool log verify'"

@@ -205,3 +205,20 @@ def test_a_forged_retention_run_made_here_with_the_apps_functions_fails_verify(t
     code, _out, err = _verify(path, capsys)
     assert code == 1 and err.count("\n") == 1
     assert f"entry 7 lost its content to retention run {run_id}" in err
+
+
+def test_opening_a_database_whose_log_lost_its_newest_entries_notes_it(world):
+    """On both backends, opening holds the log's end against its head record (one quick
+    statement); the whole chain is walked by verify."""
+    factories.final_audit(world)
+    last = _newest(world.db)
+    _sql(world.db, "DELETE FROM change_log WHERE id = :last", last=last)
+    url = world.db.url.render_as_string(hide_password=False)
+    again = open_database(url, create=False, upgrade=False)
+    try:
+        assert again.log_problem == (
+            f"the change log does not check out: it ends at entry {last - 1}, but its head "
+            f"record says {last} entries ending at entry {last}; run 'audit-tool log verify'"
+        )
+    finally:
+        again.close()
