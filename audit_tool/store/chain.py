@@ -146,12 +146,18 @@ def _head(session: Session) -> tuple[int, int | None, str | None] | None:
     return None if row is None else (int(row[0]), row[1], row[2])
 
 
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"
+
+
 def _head_mismatch(walk: _Walk, head: tuple[int, int | None, str | None]) -> ChainCheck:
     entries, newest_id, newest_hash = head
     if newest_id is not None and (walk.last_id is None or newest_id > walk.last_id):
         first = (walk.last_id or 0) + 1
         missing = (
-            f"entry {first} is" if first == newest_id else f"entries {first} to {newest_id} are"
+            f"entry {first} is missing (removed after it was written)"
+            if first == newest_id
+            else f"entries {first} to {newest_id} are missing (removed after they were written)"
         )
         start = (
             "the change log is empty"
@@ -160,9 +166,8 @@ def _head_mismatch(walk: _Walk, head: tuple[int, int | None, str | None]) -> Cha
         )
         return ChainCheck(
             False,
-            f"{start}, but its head record says {entries} entries up to entry {newest_id} "
-            f"(hash {(newest_hash or '')[:12]}...): {missing} missing (removed after they "
-            "were written)",
+            f"{start}, but its head record says {_entries(entries)} up to entry {newest_id} "
+            f"(hash {(newest_hash or '')[:12]}...): {missing}",
             first,
             walk.n,
         )
@@ -263,7 +268,7 @@ def quick_problem(conn: Connection) -> str | None:
         audits = conn.execute(select(func.count(Audit.id))).scalar()
         why = f"it is empty but the database holds {audits} audit(s)"
     elif (last, last_hash) != (newest_id, newest_hash):
-        why = f"{holds}, but its head record says {entries} entries ending at entry {newest_id}"
+        why = f"{holds}, but its head record says {_entries(entries)} ending at entry {newest_id}"
     else:
         return None
     return f"the change log does not check out: {why}; run 'audit-tool log verify'"
