@@ -433,6 +433,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     db = open_database(
         target, create=creating, upgrade=upgrade, key=cli_key(target, creating=creating)
     )
+    if db.log_problem is not None and args.command != "log":
+        print(f"{PROG}: warning: {db.log_problem}", file=sys.stderr)
     try:
         actor = _actor(db, args)
         if args.command == "demo":

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     )
     from audit_tool.models.briefings import Briefing, BriefingDelivery
     from audit_tool.models.cases import Case
-    from audit_tool.models.changelog import ChangeLogEntry
+    from audit_tool.models.changelog import ChangeLogEntry, ChangeLogHead
     from audit_tool.models.coordination import Checkout, Claim
     from audit_tool.models.learning import (
         Action,
@@ -67,6 +67,7 @@ _WHERE = {
     "BriefingDelivery": "briefings",
     "Case": "cases",
     "ChangeLogEntry": "changelog",
+    "ChangeLogHead": "changelog",
     "Checkout": "coordination",
     "Claim": "coordination",
     **dict.fromkeys(
@@ -112,6 +113,7 @@ __all__ = [
     "BriefingDelivery",
     "Case",
     "ChangeLogEntry",
+    "ChangeLogHead",
     "Checkout",
     "Claim",
     "Feedback",

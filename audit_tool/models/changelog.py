@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from audit_tool.models.base import Base
@@ -37,7 +37,21 @@ class ChangeLogEntry(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
     nonce: Mapped[str | None] = mapped_column(String(32))
     digest: Mapped[str | None] = mapped_column(String(64))
-    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Indexed: the checkpoint (store/checkpoint.py) counts emptied entries on every open.
+    redacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ChangeLogHead(Base):
+    """One row: how many entries the chain holds and its newest entry, kept by the database
+    itself (triggers on change_log, see store/loghead.py) as each entry is sealed with its hash.
+    A chain shorter than its head lost entries. On PostgreSQL the trigger runs with its owner's
+    rights and the app's users may only read this table (docs/deployment.md)."""
+
+    __tablename__ = "change_log_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    newest_id: Mapped[int | None] = mapped_column(Integer)
+    newest_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 def _canonical(value: Any) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import secrets
 from collections.abc import Iterable
@@ -19,15 +18,16 @@ from audit_tool.models import ChangeLogEntry
 from audit_tool.models.changelog import content_digest, link_hash
 from audit_tool.services import text_search
 from audit_tool.services.actors import Actor, require
+from audit_tool.store import chain, checkpoint
+from audit_tool.store.chain import ChainCheck, entry_fields, redacted_summary
+
+# The retention run's placeholder and list: defined with the chain check (store/chain.py).
+REDACTED_SUMMARY = chain.REDACTED_SUMMARY
+RETENTION_ACTION = chain.RETENTION_ACTION
+REDACTED_KEY = chain.REDACTED_KEY
 
 _SKIP = {"created_at", "updated_at"}
 _CHAIN_LOCK = 7_200_318  # PostgreSQL advisory lock id that serialises appends to the chain
-# What a retention run leaves of an entry whose content it removed, and where the run's own
-# entry lists the ids it redacted ([first, last] ranges). `check_chain` accepts a redacted
-# entry only in exactly this form and only if a later run lists it.
-REDACTED_SUMMARY = "[removed by retention run {run}]"
-RETENTION_ACTION = "retention"
-REDACTED_KEY = "log_entries_redacted"
 
 
 def json_safe(value: Any) -> Any:
@@ -92,17 +92,13 @@ def record(
     session.add(entry)
     session.flush()
     assert entry.nonce is not None
-    entry.digest = content_digest(entry.nonce, _fields(entry))
-    entry.hash = link_hash(prev, _fields(entry), entry.digest)
+    entry.digest = content_digest(entry.nonce, entry_fields(entry))
+    entry.hash = link_hash(prev, entry_fields(entry), entry.digest)
     return entry
 
 
 def _as_stored(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if value is None else json.loads(json.dumps(value))
-
-
-def redacted_summary(run_id: int) -> str:
-    return REDACTED_SUMMARY.format(run=run_id)
 
 
 def id_ranges(ids: Iterable[int]) -> list[list[int]]:
@@ -165,22 +161,6 @@ def record_changes(
     return record(
         session, actor, "update", entity, entity_uuid, before=old, after=new, summary=summary
     )
-
-
-def _fields(entry: ChangeLogEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": entry.at,
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "entity": entry.entity,
-        "entity_uuid": entry.entity_uuid,
-        "summary": entry.summary,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-    }
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -357,93 +337,26 @@ def count(db: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(ChangeLogEntry)) or 0)
 
 
-@dataclass(frozen=True)
-class ChainCheck:
-    ok: bool
-    message: str
-    broken_id: int | None  # the first entry that does not match the chain
-    entries: int  # how many were checked before the answer
-
-
-class _Redactions:
-    """Which retention run lists each redacted entry, from the runs' own entries."""
-
-    def __init__(self, session: Session) -> None:
-        spans: list[tuple[int, int, int]] = []
-        runs = select(ChangeLogEntry.id, ChangeLogEntry.after).where(
-            ChangeLogEntry.action == RETENTION_ACTION,
-            ChangeLogEntry.entity == RETENTION_ACTION,
-            ChangeLogEntry.redacted_at.is_(None),
-        )
-        for run_id, after in session.execute(runs):
-            listed = after.get(REDACTED_KEY) if isinstance(after, dict) else None
-            for span in listed if isinstance(listed, list) else []:
-                # A malformed list is left out; the run's own digest then fails anyway.
-                if (
-                    isinstance(span, list)
-                    and len(span) == 2
-                    and all(isinstance(v, int) and not isinstance(v, bool) for v in span)
-                    and span[0] <= span[1] < run_id
-                ):
-                    spans.append((span[0], span[1], run_id))
-        spans.sort()
-        self._spans = spans
-        self._starts = [s[0] for s in spans]
-
-    def run_for(self, entry_id: int) -> int | None:
-        # Runs never list the same entry twice, so the spans do not overlap.
-        at = bisect.bisect_right(self._starts, entry_id)
-        if at == 0:
-            return None
-        first, last, run_id = self._spans[at - 1]
-        return run_id if first <= entry_id <= last else None
-
-
-def _entry_problem(entry: ChangeLogEntry, prev: str | None, redactions: _Redactions) -> str | None:
-    """Why an entry does not match the chain, or None if it does."""
-    fields = _fields(entry)
-    if (
-        entry.prev_hash != prev
-        or entry.digest is None
-        or entry.hash != link_hash(prev, fields, entry.digest)
-    ):
-        return "it was altered, or an entry before it was removed"
-    if entry.redacted_at is None:
-        if entry.nonce is None or content_digest(entry.nonce, fields) != entry.digest:
-            return "it was altered, or an entry before it was removed"
-        return None
-    run_id = redactions.run_for(entry.id)
-    if run_id is None:
-        return "it is marked as removed by retention, but no retention run lists it"
-    placeholder = (redacted_summary(run_id), None, None, "", None)
-    if (entry.summary, entry.before, entry.after, entry.reason, entry.nonce) != placeholder:
-        return f"it was altered after retention run {run_id} removed its content"
-    return None
-
-
 def check_chain(db: Any) -> ChainCheck:
     """Walk the chain from the first entry; stop at the first that does not match.
 
     Every entry's hash must cover its header, its content digest and the previous hash. An
     entry that keeps its content must match its digest; one whose content a retention run
-    removed must hold exactly that run's placeholder and be listed by the run's entry."""
-    prev: str | None = None
-    n = 0
+    removed must hold exactly that run's placeholder and be listed by the run's entry. The
+    chain must end where its head record says, and a database with audits must have a log.
+    For an SQLite file, the chain must also agree with the checkpoint this computer keeps
+    outside the file (what it last saw); when it does, the checkpoint moves on."""
     with db.session() as session:
-        redactions = _Redactions(session)
-        for entry in session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.id)):
-            n += 1
-            problem = _entry_problem(entry, prev, redactions)
-            if problem is not None:
-                return ChainCheck(
-                    False,
-                    f"change log entry {entry.id} ({entry.action} {entry.entity} by "
-                    f"{entry.actor_name}) does not match the chain: {problem}",
-                    entry.id,
-                    n,
-                )
-            prev = entry.hash
-    return ChainCheck(True, f"{n} change log entries verified", None, n)
+        if session.get_bind().dialect.name == "postgresql":
+            # One snapshot for the walk and the head record it is held against.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        result = chain.check(session)
+    if not result.ok:
+        return result
+    problem = checkpoint.advance(db)
+    if problem is not None:
+        return ChainCheck(False, problem, None, result.entries)
+    return result
 
 
 def newest(db: Any) -> tuple[int, str] | None:

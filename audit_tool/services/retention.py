@@ -44,6 +44,7 @@ from audit_tool.models import (
 from audit_tool.models.templates import TemplateItem
 from audit_tool.services import changelog
 from audit_tool.services.actors import Actor, require
+from audit_tool.store import checkpoint
 
 SETTING_KEY = "retention_years"
 DEFAULT_YEARS = 6
@@ -256,6 +257,9 @@ def apply(db: Any, actor: Actor, today: date | None = None) -> RetentionRun:
     require(actor, "retention.run")
     today = today or date.today()
     now = datetime.now(UTC)
+    # The run empties entries this computer's checkpoint has seen: moved on after the run, as
+    # made here, if the log agreed with it before (store/checkpoint.py).
+    log_agreed = checkpoint.check(db) is None
     with db.transaction() as session:
         if db.is_sqlite:
             # Overwrite removed text in freed space instead of leaving it in the file.
@@ -304,6 +308,8 @@ def apply(db: Any, actor: Actor, today: date | None = None) -> RetentionRun:
         )
         changelog.redact(session, entry, log_ids, now)
         entry_id = entry.id
+    if log_agreed:
+        checkpoint.advance(db, trusted=True)
     compacted = _compact(db) if audit_ids else False
     return RetentionRun(
         years, cutoff, len(audit_ids), len(case_ids), fields, entry_id, len(log_ids), compacted

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from audit_tool import crash, fileio
 from audit_tool.errors import AuditToolError, DatabaseError, EncryptionKeyError
@@ -218,9 +219,10 @@ def _open_for_check(path: Path, key: str | None, label: str | Path) -> tuple[Any
 def check_backup(
     path: Path, key: str | None = None, *, label: str | Path | None = None
 ) -> BackupInfo:
-    """Open a backup and check it: integrity, and a schema version this code knows."""
+    """Open a backup and check it: integrity, a schema version this code knows, the tables of
+    that version, and its change log (the chain, its head record, not empty beside audits)."""
     from audit_tool.store import crypto
-    from audit_tool.store.database import SCHEMA_ORDER
+    from audit_tool.store.database import SCHEMA_ORDER, missing_tables_message, required_tables
 
     label = label or path
     conn, encrypted = _open_for_check(path, key, label)
@@ -254,7 +256,40 @@ def check_backup(
             f"{label} was made by a newer version of Audit Tool (schema {revision}); "
             "install the newer version to restore it"
         )
+    missing = required_tables(str(revision)) - set(tables)
+    if missing:
+        raise DatabaseError(missing_tables_message(label, missing))
+    _check_change_log(path, key, label, str(revision))
     return BackupInfo(str(revision), encrypted, tables)
+
+
+# The first revisions whose change log is chained in format 2, and that has a head record.
+_FORMAT_2 = "0006_change_log_digest"
+_HEAD = "0009_change_log_head"
+
+
+def _check_change_log(path: Path, key: str | None, label: str | Path, revision: str) -> None:
+    """Walk a backup's change-log chain (and hold it against its head record); a backup with
+    audits and no log is refused too. A backup from before chain format 2 is checked in its
+    own format by the upgrade that opens it after the restore."""
+    from audit_tool.store import chain
+    from audit_tool.store.database import SCHEMA_ORDER, Database, _make_engine, to_url
+
+    url = to_url(path)
+    db = Database(url, _make_engine(url, key), key)
+    try:
+        with db.session() as session:
+            order = SCHEMA_ORDER.index(revision)
+            if order >= SCHEMA_ORDER.index(_FORMAT_2):
+                result = chain.check(session, head=order >= SCHEMA_ORDER.index(_HEAD))
+            else:
+                result = chain.empty_check(session)
+    finally:
+        db.close()
+    if not result.ok:
+        raise DatabaseError(
+            f"{label} was refused: its change log does not check out ({result.message})"
+        )
 
 
 @dataclass(frozen=True)
@@ -306,13 +341,32 @@ def _ensure_not_in_use(live: Path, key: str | None) -> None:
             conn.close()
 
 
+def _restart_checkpoint(live: Path, key: str | None) -> None:
+    """A restore goes back on purpose: this computer's change-log checkpoint of the database
+    starts again from the restored chain (else the next verify reports the entries since the
+    backup as removed). Best effort: a failure is logged, the restore stands."""
+    from audit_tool.store import checkpoint
+    from audit_tool.store.database import Database, _make_engine, to_url
+
+    url = to_url(live)
+    db = Database(url, _make_engine(url, key), key)
+    try:
+        with db.engine.connect() as conn:
+            checkpoint.reset(conn, live)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("The change-log checkpoint of %s was not restarted: %s", live, exc)
+    finally:
+        db.close()
+
+
 def restore_backup(
     db_path: str | Path, backup_file: str | Path, key: str | None = None
 ) -> RestoreResult:
     """Replace the database at `db_path` with a checked copy of `backup_file`.
 
     The backup is copied beside the database and checked there (it opens, with `key` if it is
-    encrypted; integrity check; a schema version this code knows) before anything is replaced,
+    encrypted; integrity check; a schema version this code knows; every table of that version;
+    its change-log chain, held against its head record) before anything is replaced,
     and the database must not be open in this or (as far as a lock shows) another process.
     The replaced database is kept as <stem>.replaced-<stamp>.sqlite.
     """
@@ -357,4 +411,5 @@ def restore_backup(
     fileio.replace(tmp, live)
     for path in _sidecars(tmp):
         path.unlink(missing_ok=True)
+    _restart_checkpoint(live, key)
     return RestoreResult(live, source, replaced, info.revision, info.encrypted)

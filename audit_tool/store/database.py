@@ -30,7 +30,7 @@ def is_open_here(path: str | Path) -> bool:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0008_revisions"
+SCHEMA_HEAD = "0009_change_log_head"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -40,7 +40,61 @@ SCHEMA_ORDER = (
     "0006_change_log_digest",
     "0007_team_server",
     "0008_revisions",
+    "0009_change_log_head",
 )
+
+# The tables of each schema version: those of 0001, and those later revisions added. An open
+# database or a backup missing one is refused (its exports and reports would fail later).
+# tests/store checks that at the head these are exactly the models' tables.
+_TABLES_0001 = frozenset(
+    [
+        "actions",
+        "agencies",
+        "audit_templates",
+        "audits",
+        "briefings",
+        "cases",
+        "change_log",
+        "feedback",
+        "feedback_answers",
+        "feedback_questions",
+        "grading_scales",
+        "learning_points",
+        "learning_themes",
+        "moderation_answers",
+        "moderations",
+        "people",
+        "person_roles",
+        "programmes",
+        "review_answers",
+        "reviews",
+        "scale_levels",
+        "settings",
+        "teams",
+        "template_items",
+        "urgent_concerns",
+        "worker_feedback",
+    ]
+)
+_TABLES_ADDED = {
+    "0004_briefings": ("briefing_audits", "briefing_deliveries"),
+    "0007_team_server": ("claims", "checkouts"),
+    "0009_change_log_head": ("change_log_head",),
+}
+
+
+def required_tables(revision: str) -> frozenset[str]:
+    """The tables a database at this schema revision (one of SCHEMA_ORDER) must hold."""
+    upto = SCHEMA_ORDER[: SCHEMA_ORDER.index(revision) + 1]
+    added = [t for rev in upto for t in _TABLES_ADDED.get(rev, ())]
+    return _TABLES_0001 | frozenset(added)
+
+
+def missing_tables_message(label: object, missing: set[str] | frozenset[str]) -> str:
+    names = ", ".join(sorted(missing))
+    noun = "table" if len(missing) == 1 else "tables"
+    return f"{label} is not a complete Audit Tool database: it has no {noun} {names}"
+
 
 # libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -91,6 +145,10 @@ class Database:
         self._registered = self.path.resolve() if self.path is not None else None
         if self._registered is not None:
             _OPEN_FILES[self._registered] += 1
+        # Set by open_database: this computer's change-log checkpoint is moved on at close
+        # (store/checkpoint.py); `log_problem` says why it was not when the file was opened.
+        self.keeps_checkpoint = False
+        self.log_problem: str | None = None
 
     @property
     def is_encrypted(self) -> bool:
@@ -129,6 +187,11 @@ class Database:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def close(self) -> None:
+        if self.keeps_checkpoint and self.log_problem is None:
+            from audit_tool.store import checkpoint
+
+            checkpoint.advance(self)
+        self.keeps_checkpoint = False
         self.engine.dispose()
         if self._registered is not None:
             _OPEN_FILES[self._registered] -= 1
@@ -187,7 +250,8 @@ def open_database(
         key = None
     db = Database(url, _make_engine(url, key), key)
     try:
-        ensure_schema(db, create=create, upgrade=upgrade, backup_folder=backup_folder)
+        created = ensure_schema(db, create=create, upgrade=upgrade, backup_folder=backup_folder)
+        _check_contents(db, created)
     except OperationalError as exc:
         db.close()
         raise DatabaseError(f"Cannot open {db.display_name}: {_first_line(exc)}") from exc
@@ -195,6 +259,23 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def _check_contents(db: Database, created: bool) -> None:
+    """Refuse a database that lacks a table of its schema; note (db.log_problem) a change log
+    that does not end where its head record or this computer's checkpoint says, and keep the
+    checkpoint of an SQLite file (store/checkpoint.py)."""
+    from audit_tool.store import chain, checkpoint
+
+    with db.engine.connect() as conn:
+        missing = required_tables(SCHEMA_HEAD) - set(inspect(conn).get_table_names())
+        if missing:
+            raise DatabaseError(missing_tables_message(db.display_name, missing))
+        db.log_problem = chain.quick_problem(conn)
+    if db.is_sqlite:
+        held = checkpoint.advance(db, trusted=created) if db.log_problem is None else None
+        db.log_problem = db.log_problem or held
+        db.keeps_checkpoint = True
 
 
 def check_sqlite_file(path: Path, *, key: str | None, create: bool = True) -> str | None:
@@ -241,7 +322,8 @@ def _first_line(exc: SQLAlchemyError) -> str:
 
 def ensure_schema(
     db: Database, *, create: bool = True, upgrade: bool = True, backup_folder: Path | None = None
-) -> None:
+) -> bool:
+    """Check the schema version, upgrading or creating it; True if the database was new."""
     revision = db.current_revision()
     if revision is None:
         with db.engine.connect() as conn:
@@ -251,9 +333,9 @@ def ensure_schema(
         if not create:
             raise DatabaseError(f"{db.display_name} is empty")
         create_schema(db)
-        return
+        return True
     if revision == SCHEMA_HEAD:
-        return
+        return False
     if revision not in SCHEMA_ORDER:
         raise DatabaseError(
             f"{db.display_name} was made by a newer version of Audit Tool "
@@ -264,16 +346,19 @@ def ensure_schema(
             f"{db.display_name} has an older schema ({revision}); run 'audit-tool db upgrade'"
         )
     upgrade_schema(db, backup_folder=backup_folder)
+    return False
 
 
 def create_schema(db: Database) -> None:
     """A new database: create every table from the models and mark it as at the head."""
     from audit_tool.models import load_all
+    from audit_tool.store import loghead
 
     Base = load_all()
 
     with db.engine.begin() as conn:
         Base.metadata.create_all(conn)
+        loghead.install(conn)
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
         conn.execute(
             text(

@@ -507,6 +507,15 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("statusUser")
         status.addPermanentWidget(self.database_label)
         status.addPermanentWidget(self.user_label)
+        problem = getattr(self.db, "log_problem", None)
+        if problem:
+            # The change log did not check out when the file was opened (store/checkpoint.py).
+            self.log_warning = QLabel("Change log does not check out: Admin > Change log")
+            self.log_warning.setObjectName("statusLogWarning")
+            self.log_warning.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.log_warning.setToolTip(problem)
+            self.log_warning.setAccessibleDescription(problem)
+            status.addPermanentWidget(self.log_warning)
 
     def export_pack(self, path: str | None = None) -> None:
         """Write every audit (with what it refers to) to an audit pack file."""

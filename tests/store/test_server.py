@@ -480,6 +480,8 @@ def test_the_documented_grants_let_a_person_work_but_not_alter_the_change_log(
         "UPDATE change_log SET summary = 'nothing happened'",
         "DELETE FROM change_log",
         "TRUNCATE change_log",
+        "UPDATE change_log_head SET entries = 0",
+        "DELETE FROM change_log_head",
         "UPDATE alembic_version SET version_num = '0001_initial'",
         "CREATE TABLE notes (id integer)",
     ):
@@ -489,6 +491,12 @@ def test_the_documented_grants_let_a_person_work_but_not_alter_the_change_log(
     assert "change log entries cannot be changed" in sealed
     code, out, _err = run(capsys, "--database", person_url.render_as_string(False), "log", "verify")
     assert code == 0 and f"{entries} change log entries verified" in out
+
+    # The head record moved on with the person's work (its trigger runs as the owner), so
+    # entries removed even by the owner are named.
+    execute(owner_url, "DELETE FROM change_log WHERE id = (SELECT max(id) FROM change_log)")
+    code, _out, err = run(capsys, "--database", person_url.render_as_string(False), "log", "verify")
+    assert code == 1 and "is missing" in err and err.count("\n") == 1
 
     # Only the owner is offered a schema upgrade.
     execute(owner_url, "UPDATE alembic_version SET version_num = '0005_accounts'")
