@@ -216,7 +216,6 @@ def database_argument(args: argparse.Namespace) -> str:
 
 
 def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from audit_tool.services import reference
     from audit_tool.services.actors import Actor
 
     if args.user:
@@ -225,8 +224,14 @@ def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from audit_tool.services import accounts
 
         username = accounts.username_for_key(db, args.user)
-        if username is None:  # a person without a password (a database from before accounts)
-            return reference.actor_for(db, args.user)
+        if username is None:
+            # No password, no acting as them: the command line checks who you are as the
+            # login does. Unknown keys get the same line, so it does not say who exists.
+            raise AuditToolError(
+                f"--user {args.user}: no one with that key has an account with a password "
+                "here (a QA lead gives them one in Admin > Accounts); leave out --user to act "
+                "as the file's administrator"
+            )
         password = os.environ.get("AUDIT_TOOL_PASSWORD")
         if password is None:
             if sys.stdin is None or not sys.stdin.isatty():

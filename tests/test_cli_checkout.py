@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit_tool import cli
-from audit_tool.services import audits
+from audit_tool.services import accounts, audits
 from audit_tool.store import crypto, open_database
 from tests.factories import build_world, looped_audit
 
@@ -18,14 +18,23 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+PASSWORD = "kettle on the landing 42"  # aud1's and tm1's
+
+
 @pytest.fixture
-def server(tmp_path, system):
+def server(tmp_path, system, monkeypatch):
+    """A server file where aud1 and tm1 have accounts: --user needs their password."""
     path = tmp_path / "server.sqlite"
     db = open_database(path)
     world = build_world(db, system)
     first = looped_audit(world, ref="C1000")
     second = looped_audit(world, ref="C1001", programme="p-other")
+    for key in ("aud1", "tm1"):
+        _row, temporary = accounts.create_account(db, world.lead, person_key=key, username=key)
+        login = accounts.authenticate(db, key, temporary)
+        accounts.change_own_password(db, login.actor, temporary, PASSWORD)
     db.close()
+    monkeypatch.setenv("AUDIT_TOOL_PASSWORD", PASSWORD)
     return path, first, second
 
 

@@ -383,9 +383,10 @@ def test_cli_user_with_a_password_needs_it(sqlite_world, capsys, monkeypatch):
     code = cli.run(["--database", path, "--user", "lead1", "export-pack", "--out", out])
     output, err = capsys.readouterr()
     assert code == 0 and err == "" and "written to" in output
-    # A person without a password acts as before (a database from before accounts).
+    # A person without a password cannot be acted as (test_cli_user_without_a_password...).
     code = cli.run(["--database", path, "--user", "mod1", "export-pack", "--out", out])
-    assert code == 0
+    assert code == 1
+    capsys.readouterr()
     # A reset password must first be changed in the app.
     monkeypatch.setenv(
         "AUDIT_TOOL_PASSWORD", accounts.reset_password(db, sqlite_world.lead, "priya")
@@ -393,3 +394,27 @@ def test_cli_user_with_a_password_needs_it(sqlite_world, capsys, monkeypatch):
     code = cli.run(["--database", path, "--user", "lead1", "export-pack", "--out", out])
     _out, err = capsys.readouterr()
     assert code == 1 and "was reset" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("key", ["mod1", "aud1", "nobody-here"])
+def test_cli_user_without_a_password_is_refused(sqlite_world, capsys, monkeypatch, key):
+    """Issue #12 finding 3: --user KEY for a person with roles but no password acted as them
+    with no check at all. Now nobody is acted as without their password; an unknown key gets
+    the same line (it does not tell who exists), and nothing is written."""
+    db = sqlite_world.db
+    path = str(db.path)
+    out = db.path.parent / "pack.json"
+    monkeypatch.setenv("AUDIT_TOOL_PASSWORD", "anything at all")
+    before = _log_text(db)
+    code = cli.run(["--database", path, "--user", key, "export-pack", "--out", str(out)])
+    output, err = capsys.readouterr()
+    assert code == 1 and output == "" and err.count("\n") == 1
+    assert err.startswith(f"audit-tool: error: --user {key}: no one with that key has an account")
+    assert "leave out --user" in err
+    assert not out.exists() and _log_text(db) == before
+    # Once they have an account, their password lets them act as themselves.
+    if key == "mod1":
+        _account(sqlite_world, key="mod1", username="morgan")
+        monkeypatch.setenv("AUDIT_TOOL_PASSWORD", GOOD)
+        code = cli.run(["--database", path, "--user", key, "export-pack", "--out", str(out)])
+        assert code == 0 and out.exists()
