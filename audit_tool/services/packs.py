@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from audit_tool.errors import ValidationError
@@ -48,9 +49,9 @@ from audit_tool.models import (
     Team,
     WorkerFeedback,
 )
-from audit_tool.resources import resource
-from audit_tool.services import changelog, scope, untrusted
+from audit_tool.services import changelog, pack_checks, pack_rights, scope, untrusted
 from audit_tool.services.actors import Actor, require
+from audit_tool.services.learning import clean_themes
 from audit_tool.services.seed import FEEDBACK_QUESTIONS, template_items
 
 FORMAT, VERSION = "qa-audit-pack", 1
@@ -88,38 +89,9 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def schema() -> dict[str, Any]:
-    with open(resource("schemas", "audit-pack-v1.schema.json"), encoding="utf-8") as fh:
-        data: dict[str, Any] = json.load(fh)
-    return data
-
-
-def _where(pack: dict[str, Any], path: list[Any]) -> str:
-    """'audits[2] (id 1234...)' for a schema error's path."""
-    if len(path) >= 2 and isinstance(path[1], int):
-        section, index = path[0], path[1]
-        try:
-            record = pack[section][index]
-            ident = record.get("id") or record.get("key") or record.get("ref")
-        except (KeyError, IndexError, AttributeError, TypeError):
-            ident = None
-        label = f"{section}[{index}]" + (f" ({ident})" if ident else "")
-        rest = "/".join(str(p) for p in path[2:])
-        return f"{label}{' ' + rest if rest else ''}"
-    return "/".join(str(p) for p in path) or "the pack"
-
-
-def check_schema(pack: Any) -> None:
-    """Raise ValidationError naming the first record that does not match the schema."""
-    from jsonschema import Draft202012Validator
-
-    if not isinstance(pack, dict):
-        raise ValidationError("An audit pack is a JSON object")
-    errors = sorted(Draft202012Validator(schema()).iter_errors(pack), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ValidationError(f"{_where(pack, list(first.path))}: {first.message}{more}")
+# The pack's values are checked in pack_checks; these names stay here for the callers.
+schema = pack_checks.schema
+check_schema = pack_checks.check_schema
 
 
 # ---------------------------------------------------------------- export
@@ -453,12 +425,14 @@ def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
 def read_pack(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     untrusted.check_size(path, untrusted.PACK_LIMIT, "audit pack")
+    name = pack_checks.clip(path.name, 80)
     try:
-        pack = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ValidationError(f"{path.name}: no such file") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{path.name}: not a JSON audit pack ({exc})") from exc
+        raise ValidationError(f"{name}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{name}: not a JSON audit pack (not UTF-8 text)") from exc
+    pack = pack_checks.loads(text, name)
     check_schema(pack)
     return pack
 
@@ -488,15 +462,52 @@ def _comparable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in ("updated_at",)}
 
 
+CLASH = (
+    "Not imported: records of this pack were written here at the same moment by another "
+    "import or change, or clash with records held here; nothing was changed. Import the "
+    "pack again to see which"
+)
+
+
 def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
+    """Import a pack, all or nothing, with the rights of `actor` (pack_rights).
+
+    Two imports of overlapping packs at once on a server: the second to commit finds rows the
+    first just wrote and is run once more from the start (it then sees them as held); a clash
+    left after that is refused in one line, never half written."""
     require(actor, "pack.exchange")
     check_schema(pack)
+    pack_checks.check_values(pack)
+    for attempt in (1, 2):
+        try:
+            return _import(db, actor, pack)
+        except (IntegrityError, OperationalError) as exc:
+            if not _clash(exc):
+                raise
+            if attempt == 2:
+                raise ValidationError(CLASH) from None
+    raise AssertionError("unreachable")
+
+
+def _clash(exc: Exception) -> bool:
+    """A unique key taken meanwhile, or a deadlock between two writers (PostgreSQL)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
+
+
+def _import(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
     report = PackReport()
     with db.transaction() as session:
         keys = _resolve(session, pack)
+        pack_checks.check_ids(session, pack)
+        pack_checks.check_cases(session, pack)
+        plan = [_plan(session, data) for data in pack["audits"]]
+        pack_rights.check(session, actor, pack, plan)
         report.reference_created = _reference_data(session, pack, keys)
-        for data in pack["audits"]:
-            _import_audit(session, actor, data, report)
+        pack_checks.check_audits(session, pack)
+        for item in plan:
+            _import_audit(session, actor, item, report)
         if report.created or report.updated or report.reference_created:
             changelog.record(
                 session,
@@ -531,30 +542,42 @@ def _resolve(session: Session, pack: dict[str, Any]) -> dict[str, set[str]]:
 
     def need(kind: str, key: str | None, where: str) -> None:
         if key is not None and key not in have[kind]:
-            raise ValidationError(f"{where}: no {kind} '{key}' in the pack or the database")
+            named = "with this reference" if kind == "case" else f"'{pack_checks.clip(key)}'"
+            raise ValidationError(f"{where}: no {kind} {named} in the pack or the database")
+
+    def at(section: str, i: int) -> str:
+        return pack_checks.where(pack, (section, i))
 
     for i, t in enumerate(pack["teams"]):
-        need("agency", t["agency"], f"teams[{i}] ({t['key']})")
+        need("agency", t["agency"], at("teams", i))
+    agency_of = {t["key"]: t["agency"] for t in pack["teams"]}
+    agency_of.update(
+        session.execute(
+            select(Team.key, Agency.key).join(Agency, Team.agency_id == Agency.id)
+        ).all()
+    )
     for i, p in enumerate(pack["people"]):
-        need("agency", p["agency"], f"people[{i}] ({p['key']})")
-        need("team", p["team"], f"people[{i}] ({p['key']})")
+        need("agency", p["agency"], at("people", i))
+        need("team", p["team"], at("people", i))
+        if p["team"] and agency_of.get(p["team"]) != p["agency"]:
+            raise ValidationError(f"{at('people', i)}: their team belongs to another agency")
     for i, c in enumerate(pack["cases"]):
-        where = f"cases[{i}] ({c['ref']})"
-        need("team", c["team"], where)
-        need("person", c["worker"], where)
-        need("person", c["manager"], where)
+        need("team", c["team"], at("cases", i))
+        need("person", c["worker"], at("cases", i))
+        need("person", c["manager"], at("cases", i))
     for i, p in enumerate(pack["programmes"]):
-        need("template", p["template"], f"programmes[{i}] ({p['key']})")
+        need("template", p["template"], at("programmes", i))
     versions = {(t["key"], t["version"]) for t in pack["templates"]} | set(
         session.execute(select(AuditTemplate.key, AuditTemplate.version)).all()
     )
     for i, a in enumerate(pack["audits"]):
-        where = f"audits[{i}] ({a['id']})"
+        where = at("audits", i)
         need("case", a["case"], where)
         need("programme", a["programme"], where)
         if (a["template"], a["template_version"]) not in versions:
             raise ValidationError(
-                f"{where}: no template '{a['template']}' version {a['template_version']}"
+                f"{where}: no template '{pack_checks.clip(a['template'])}' "
+                f"version {a['template_version']}"
             )
         need("person", a.get("moderator"), where)
         for r in a["reviews"]:
@@ -628,6 +651,10 @@ def _reference_data(session: Session, pack: dict[str, Any], _keys: dict[str, set
                 agency_id=agency_id[p["agency"]],
                 team_id=team_id[p["team"]] if p["team"] else None,
             )
+            # Never an account: no user name or password arrives in a pack, so a person it
+            # adds cannot log in until a QA lead here creates their account.
+            person.username, person.password_hash = None, None
+            person.must_change_password = False
             person.role_rows = [PersonRole(role=r) for r in p["roles"]]
             session.add(person)
             created += 1
@@ -673,29 +700,48 @@ def _reference_data(session: Session, pack: dict[str, Any], _keys: dict[str, set
     return created
 
 
-def _import_audit(session: Session, actor: Actor, data: dict[str, Any], report: PackReport) -> None:
+def _plan(session: Session, data: dict[str, Any]) -> pack_rights.Planned:
+    """What importing this audit would do: create, update, leave alone or report a conflict."""
     uuid = data["id"]
     audit = session.scalar(select(Audit).where(Audit.uuid == uuid))
+    if audit is None:
+        return pack_rights.Planned(data, None, "created")
+    local = _audit_json(audit, session)
+    if audit.revision == data["revision"] and all(
+        local.get(k) == v for k, v in _comparable(data).items() if k in local
+    ):
+        return pack_rights.Planned(data, audit, "unchanged")
     label = f"{uuid} (case {data['case']})"
+    base = _last_exchange(session, uuid)
+    if data["revision"] <= audit.revision:
+        return pack_rights.Planned(
+            data,
+            audit,
+            "conflict",
+            f"{label}: the copy here (revision {audit.revision}) is as new as the pack's "
+            f"({data['revision']}) or newer; left as it is",
+        )
+    if base is not None and audit.revision != base:
+        return pack_rights.Planned(
+            data,
+            audit,
+            "conflict",
+            f"{label}: changed here and in the pack since the last exchange; left as it is",
+        )
+    return pack_rights.Planned(data, audit, "updated")
+
+
+def _import_audit(
+    session: Session, actor: Actor, item: pack_rights.Planned, report: PackReport
+) -> None:
+    data, audit, uuid = item.data, item.audit, item.data["id"]
+    if item.outcome == "unchanged":
+        report.unchanged.append(uuid)
+        return
+    if item.outcome == "conflict":
+        report.conflicts.append(item.note)
+        return
     if audit is not None:
-        local = _audit_json(audit, session)
-        if audit.revision == data["revision"] and all(
-            local.get(k) == v for k, v in _comparable(data).items()
-        ):
-            report.unchanged.append(uuid)
-            return
-        base = _last_exchange(session, uuid)
-        if data["revision"] <= audit.revision:
-            report.conflicts.append(
-                f"{label}: the copy here (revision {audit.revision}) is as new as the pack's "
-                f"({data['revision']}) or newer; left as it is"
-            )
-            return
-        if base is not None and audit.revision != base:
-            report.conflicts.append(
-                f"{label}: changed here and in the pack since the last exchange; left as it is"
-            )
-            return
         before = {"revision": audit.revision, "status": audit.status}
         _fill_audit(session, audit, data)
         session.flush()
@@ -825,7 +871,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             in_briefing=p.get("in_briefing", True),
             author_id=maybe(p.get("author")),
         )
-        point.themes = [LearningTheme(theme=t) for t in dict.fromkeys(p["themes"])]
+        point.themes = [LearningTheme(theme=t) for t in clean_themes(p["themes"])]
         session.add(point)
     for x in data["actions"]:
         session.add(
