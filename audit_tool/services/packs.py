@@ -1,8 +1,10 @@
 """Audit packs (shared/INTERFACES.md, audit pack v1): exchanging programmes and audits.
 
 Export writes the audits with everything they refer to. Import is all-or-nothing and
-idempotent: the whole pack is checked against the JSON Schema and every reference resolved
-before anything is written; reference data already held is left as it is; an audit is created,
+idempotent, and acts with the importer's rights (pack_rights): the whole pack's values are
+checked as the application checks them (pack_checks) and every reference resolved
+(pack_reference) before anything is written; reference data already held is left as it is;
+an audit is created,
 updated (when only the pack's copy changed since the last exchange), left alone (same
 revision), or reported as a conflict and left untouched (the local copy is as new or newer,
 or both sides changed). Optional keys added to the v1 text, so that an exchange loses nothing:
@@ -21,7 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -36,23 +38,27 @@ from audit_tool.models import (
     Feedback,
     FeedbackAnswer,
     FeedbackQuestion,
-    GradingScale,
     LearningPoint,
     LearningTheme,
     Moderation,
     ModerationAnswer,
     Person,
-    PersonRole,
     Programme,
     Review,
     ReviewAnswer,
-    Team,
     WorkerFeedback,
 )
-from audit_tool.services import changelog, pack_checks, pack_rights, scope, untrusted
+from audit_tool.services import (
+    changelog,
+    pack_checks,
+    pack_reference,
+    pack_rights,
+    scope,
+    untrusted,
+)
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.learning import clean_themes
-from audit_tool.services.seed import FEEDBACK_QUESTIONS, template_items
+from audit_tool.services.seed import FEEDBACK_QUESTIONS
 
 FORMAT, VERSION = "qa-audit-pack", 1
 STANDARD_QUESTIONS = tuple(key for key, _ in FEEDBACK_QUESTIONS)
@@ -234,7 +240,7 @@ def build_pack(
     for a in audit_json:
         people_keys |= {r["reviewer"] for r in a["reviews"]}
         people_keys |= {x["owner"] for x in a["actions"]}
-        people_keys |= _authors(a)
+        people_keys |= pack_reference.authors(a)
         for f in a["feedback"]:
             question_keys |= set(f["answers"])
         if a["moderator"]:
@@ -403,15 +409,6 @@ def export_pack(
         return pack
 
 
-def _authors(audit: dict[str, Any]) -> set[str]:
-    """The people an audit's learning, actions and feedback name besides action owners."""
-    found = {p.get("author") for p in audit["learning_points"]}
-    found |= {f.get("author") for f in audit["feedback"]}
-    for x in audit["actions"]:
-        found |= {x.get("author"), x.get("completed_by")}
-    return {k for k in found if k}
-
-
 def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
     pack = export_pack(db, actor, **kwargs)
     check_schema(pack)
@@ -499,12 +496,12 @@ def _clash(exc: Exception) -> bool:
 def _import(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
     report = PackReport()
     with db.transaction() as session:
-        keys = _resolve(session, pack)
+        keys = pack_reference.resolve(session, pack)
         pack_checks.check_ids(session, pack)
         pack_checks.check_cases(session, pack)
         plan = [_plan(session, data) for data in pack["audits"]]
         pack_rights.check(session, actor, pack, plan)
-        report.reference_created = _reference_data(session, pack, keys)
+        report.reference_created = pack_reference.create(session, pack, keys)
         pack_checks.check_audits(session, pack)
         for item in plan:
             _import_audit(session, actor, item, report)
@@ -523,181 +520,6 @@ def _import(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
                 summary=f"Audit pack imported from {pack.get('source') or 'another installation'}",
             )
     return report
-
-
-def _resolve(session: Session, pack: dict[str, Any]) -> dict[str, set[str]]:
-    """Every key the pack names must be in the pack or the database; else name the record."""
-    have = {
-        "agency": {a["key"] for a in pack["agencies"]} | set(session.scalars(select(Agency.key))),
-        "team": {t["key"] for t in pack["teams"]} | set(session.scalars(select(Team.key))),
-        "person": {p["key"] for p in pack["people"]} | set(session.scalars(select(Person.key))),
-        "case": {c["ref"] for c in pack["cases"]} | set(session.scalars(select(Case.ref))),
-        "programme": {p["key"] for p in pack["programmes"]}
-        | set(session.scalars(select(Programme.key))),
-        "template": {t["key"] for t in pack["templates"]}
-        | set(session.scalars(select(AuditTemplate.key))),
-        "feedback question": {q["key"] for q in pack.get("feedback_questions", [])}
-        | set(session.scalars(select(FeedbackQuestion.key))),
-    }
-
-    def need(kind: str, key: str | None, where: str) -> None:
-        if key is not None and key not in have[kind]:
-            named = "with this reference" if kind == "case" else f"'{pack_checks.clip(key)}'"
-            raise ValidationError(f"{where}: no {kind} {named} in the pack or the database")
-
-    def at(section: str, i: int) -> str:
-        return pack_checks.where(pack, (section, i))
-
-    for i, t in enumerate(pack["teams"]):
-        need("agency", t["agency"], at("teams", i))
-    agency_of = {t["key"]: t["agency"] for t in pack["teams"]}
-    agency_of.update(
-        session.execute(
-            select(Team.key, Agency.key).join(Agency, Team.agency_id == Agency.id)
-        ).all()
-    )
-    for i, p in enumerate(pack["people"]):
-        need("agency", p["agency"], at("people", i))
-        need("team", p["team"], at("people", i))
-        if p["team"] and agency_of.get(p["team"]) != p["agency"]:
-            raise ValidationError(f"{at('people', i)}: their team belongs to another agency")
-    for i, c in enumerate(pack["cases"]):
-        need("team", c["team"], at("cases", i))
-        need("person", c["worker"], at("cases", i))
-        need("person", c["manager"], at("cases", i))
-    for i, p in enumerate(pack["programmes"]):
-        need("template", p["template"], at("programmes", i))
-    versions = {(t["key"], t["version"]) for t in pack["templates"]} | set(
-        session.execute(select(AuditTemplate.key, AuditTemplate.version)).all()
-    )
-    for i, a in enumerate(pack["audits"]):
-        where = at("audits", i)
-        need("case", a["case"], where)
-        need("programme", a["programme"], where)
-        if (a["template"], a["template_version"]) not in versions:
-            raise ValidationError(
-                f"{where}: no template '{pack_checks.clip(a['template'])}' "
-                f"version {a['template_version']}"
-            )
-        need("person", a.get("moderator"), where)
-        for r in a["reviews"]:
-            need("person", r["reviewer"], where)
-            need("agency", r["agency"], where)
-        if a["moderation"]:
-            need("person", a["moderation"]["moderator"], where)
-        for x in a["actions"]:
-            need("person", x["owner"], where)
-        for person in sorted(_authors(a)):
-            need("person", person, where)
-        for f in a["feedback"]:
-            for question in f["answers"]:
-                need("feedback question", question, where)
-    return have
-
-
-def _reference_data(session: Session, pack: dict[str, Any], _keys: dict[str, set[str]]) -> int:
-    """Create what the database lacks; what it holds stays as it is."""
-    created = 0
-    scale = session.scalar(select(GradingScale).where(GradingScale.key == "ofsted"))
-    assert scale is not None
-    for t in pack["templates"]:
-        exists = session.scalar(
-            select(AuditTemplate.id).where(
-                AuditTemplate.key == t["key"], AuditTemplate.version == t["version"]
-            )
-        )
-        if exists is None:
-            template = AuditTemplate(
-                key=t["key"], version=t["version"], name=t["name"], kind="looped", scale_id=scale.id
-            )
-            template.items = template_items(t["items"])
-            session.add(template)
-            created += 1
-    session.flush()
-    for a in pack["agencies"]:
-        if session.scalar(select(Agency.id).where(Agency.key == a["key"])) is None:
-            session.add(Agency(key=a["key"], name=a["name"]))
-            created += 1
-    session.flush()
-    # A question of the other partnership's own: kept with its answers, but not asked here
-    # until a QA lead here chooses to (Admin > Feedback questions).
-    for q in pack.get("feedback_questions", []):
-        if session.get(FeedbackQuestion, q["key"]) is None:
-            last = session.scalar(select(func.max(FeedbackQuestion.position))) or 0
-            session.add(
-                FeedbackQuestion(key=q["key"], text=q["text"], position=last + 1, active=False)
-            )
-            session.flush()
-            created += 1
-    agency_id = dict(session.execute(select(Agency.key, Agency.id)).all())
-    for t in pack["teams"]:
-        if session.scalar(select(Team.id).where(Team.key == t["key"])) is None:
-            session.add(
-                Team(
-                    key=t["key"],
-                    name=t["name"],
-                    agency_id=agency_id[t["agency"]],
-                    service_area=t["service_area"],
-                )
-            )
-            created += 1
-    session.flush()
-    team_id = dict(session.execute(select(Team.key, Team.id)).all())
-    for p in pack["people"]:
-        if session.scalar(select(Person.id).where(Person.key == p["key"])) is None:
-            person = Person(
-                key=p["key"],
-                name=p["name"],
-                agency_id=agency_id[p["agency"]],
-                team_id=team_id[p["team"]] if p["team"] else None,
-            )
-            # Never an account: no user name or password arrives in a pack, so a person it
-            # adds cannot log in until a QA lead here creates their account.
-            person.username, person.password_hash = None, None
-            person.must_change_password = False
-            person.role_rows = [PersonRole(role=r) for r in p["roles"]]
-            session.add(person)
-            created += 1
-    session.flush()
-    person_id = dict(session.execute(select(Person.key, Person.id)).all())
-    for c in pack["cases"]:
-        if session.scalar(select(Case.id).where(Case.ref == c["ref"])) is None:
-            session.add(
-                Case(
-                    ref=c["ref"],
-                    initials=c["initials"].upper(),
-                    case_type=c["case_type"],
-                    level_of_need=c["level_of_need"],
-                    team_id=team_id[c["team"]],
-                    worker_id=person_id.get(c["worker"]) if c["worker"] else None,
-                    manager_id=person_id.get(c["manager"]) if c["manager"] else None,
-                )
-            )
-            created += 1
-    session.flush()
-    for p in pack["programmes"]:
-        if session.scalar(select(Programme.id).where(Programme.key == p["key"])) is None:
-            template_id = session.scalar(
-                select(AuditTemplate.id)
-                .where(AuditTemplate.key == p["template"])
-                .order_by(AuditTemplate.version.desc())
-                .limit(1)
-            )
-            session.add(
-                Programme(
-                    key=p["key"],
-                    name=p["name"],
-                    kind=p["kind"],
-                    theme=p["theme"],
-                    template_id=template_id,
-                    starts_on=_date(p["starts_on"]),
-                    due_on=_date(p["due_on"]),
-                    sample_size=p["sample_size"],
-                )
-            )
-            created += 1
-    session.flush()
-    return created
 
 
 def _plan(session: Session, data: dict[str, Any]) -> pack_rights.Planned:
