@@ -270,3 +270,44 @@ def test_the_valid_pack_goes_in_and_integral_numbers_stay_integers(corpus, tmp_p
     finally:
         db.close()
     assert cli.run(["--database", str(target), "log", "verify"]) == 0
+
+
+# What a server refuses where SQLite does not (column lengths, NUL, integer range), and the
+# unique keys: the same refusals on PostgreSQL.
+ON_SERVER = [
+    "agency key of 50",
+    "person name of 300",
+    "item label of 400",
+    "worker feedback note of 300",
+    "NUL character",
+    "lone surrogate",
+    "revision beyond a server integer",
+    "review id of another audit",
+    "template item key twice",
+    "a role twice",
+]
+SERVER_CASES = [c for c in CASES if c[0] in ON_SERVER]
+
+
+@pytest.mark.parametrize(
+    ("what", "change", "raw_change", "expect"), SERVER_CASES, ids=[c[0] for c in SERVER_CASES]
+)
+def test_a_malformed_pack_is_refused_in_one_line_on_a_server(
+    corpus, pg_url, tmp_path, capsys, what, change, raw_change, expect
+):
+    from audit_tool.services import packs
+    from audit_tool.services.actors import Actor
+    from audit_tool.store import open_database
+
+    db = open_database(pg_url)
+    try:
+        packs.import_pack(db, Actor.system(), copy.deepcopy(corpus.pack))
+        before = pack_corpus.fingerprint(db)
+        pack_file = _write(tmp_path, corpus, change, raw_change)
+        code = cli.run(["--database", pg_url, "import-pack", str(pack_file)])
+        err = capsys.readouterr().err
+        assert code == 1, (what, err)
+        assert err.count("\n") == 1 and expect in err and len(err) < 600, err[:600]
+        assert pack_corpus.fingerprint(db) == before
+    finally:
+        db.close()
