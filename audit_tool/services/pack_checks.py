@@ -413,30 +413,24 @@ _CHILDREN: dict[str, Any] = {
 }
 
 
+def in_chunks(session: Session, columns: Any, column: Any, values: list[Any]) -> list[Any]:
+    """Rows of `select(*columns)` whose `column` is one of `values`, asked 500 at a time (a
+    server takes at most 65,535 parameters in one statement)."""
+    rows: list[Any] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        rows += session.execute(select(*columns).where(column.in_(chunk))).all()
+    return rows
+
+
 def check_ids(session: Session, pack: dict[str, Any]) -> None:
     """A review, learning point, action or feedback id the database holds for another audit
     (or for none) is refused: ids never change, so it is another record."""
-    audit_ids = (
-        dict(
-            session.execute(
-                select(Audit.uuid, Audit.id).where(
-                    Audit.uuid.in_([a["id"] for a in pack["audits"]])
-                )
-            ).all()
-        )
-        if pack["audits"]
-        else {}
-    )
+    ids = [a["id"] for a in pack["audits"]]
+    audit_ids = dict(in_chunks(session, (Audit.uuid, Audit.id), Audit.uuid, ids))
     for child, model in _CHILDREN.items():
-        owners: dict[str, int | None] = {}
         wanted = [r["id"] for a in pack["audits"] for r in a[child]]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            owners.update(
-                session.execute(
-                    select(model.uuid, model.audit_id).where(model.uuid.in_(chunk))
-                ).all()
-            )
+        owners = dict(in_chunks(session, (model.uuid, model.audit_id), model.uuid, wanted))
         if not owners:
             continue
         for i, audit in enumerate(pack["audits"]):

@@ -88,7 +88,7 @@ def _reference(
     mine = None if scope.sees_all(actor) else actor.agency_id
 
     def held(model: Any, column: Any, values: list[Any]) -> set[Any]:
-        return set(session.scalars(select(column).where(column.in_(values)))) if values else set()
+        return {row[0] for row in pack_checks.in_chunks(session, (column,), column, values)}
 
     templates = set(session.execute(select(AuditTemplate.key, AuditTemplate.version)))
     for i, t in enumerate(pack["templates"]):
@@ -209,13 +209,9 @@ def check(session: Session, actor: Actor, pack: dict[str, Any], plan: list[Plann
     case_team: dict[str, str] = {}
     refs = sorted({a["case"] for a in pack["audits"]})
     for start in range(0, len(refs), 500):
-        case_team.update(
-            session.execute(
-                select(Case.ref, Team.key)
-                .join(Team, Case.team_id == Team.id)
-                .where(Case.ref.in_(refs[start : start + 500]))
-            ).all()
-        )
+        chunk = refs[start : start + 500]
+        stmt = select(Case.ref, Team.key).join(Team, Case.team_id == Team.id)
+        case_team.update(session.execute(stmt.where(Case.ref.in_(chunk))).all())
     for c in pack["cases"]:
         case_team.setdefault(c["ref"], c["team"])
     _audits(session, actor, plan, faults, case_team, teams)

@@ -126,3 +126,27 @@ def test_a_person_from_a_pack_can_never_log_in(world, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "account with a password" in err
     assert not out.exists()
+
+
+def test_import_pack_on_the_command_line_acts_as_the_user(world, tmp_path, capsys, monkeypatch):
+    """`import-pack --user KEY` with the password: the police moderator's reopening pack is
+    refused in one line and the audit stays final."""
+    import json
+
+    uuid = final_audit(world)
+    accounts.create_first_lead(world.db, username="priya", password=PASSWORD, person_key="lead1")
+    police = _police_moderator(world)
+    _row, temporary = accounts.create_account(
+        world.db, reference.actor_for(world.db, "lead1"), person_key="pmod", username="pat"
+    )
+    accounts.change_own_password(world.db, police, temporary, PASSWORD)
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(_reopened(packs.export_pack(world.db, world.lead))), "utf-8")
+    before = _state(world, uuid)
+    monkeypatch.setenv("AUDIT_TOOL_PASSWORD", PASSWORD)
+    url = world.db.url.render_as_string(hide_password=False)
+    assert cli.run(["--database", url, "--user", "pmod", "import-pack", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "outside your agency scope" in err
+    assert "C1000" not in err  # names the audit by its id, not the case
+    assert _state(world, uuid)[:2] == before[:2]
