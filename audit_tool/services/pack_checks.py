@@ -49,6 +49,9 @@ MAX_JSON_INT = 2**63 - 1
 MAX_LINE = 300
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]+")
+# A record is named by its id or key only when it looks like one (never by other text).
+_UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
+_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
 
 class _NumberOutOfRange(ValueError):
@@ -76,12 +79,12 @@ def where(pack: Any, path: list[Any] | tuple[Any, ...]) -> str:
         section, index = path[0], path[1]
         try:
             record = pack[section][index]
-            ident = record.get("id") or record.get("key")
+            pattern = _UUID if "id" in record else _KEY
+            ident = record.get("id") if "id" in record else record.get("key")
         except (KeyError, IndexError, AttributeError, TypeError):
             ident = None
-        label = f"{clip(section)}[{index}]" + (
-            f" ({clip(ident)})" if isinstance(ident, str) else ""
-        )
+        named = isinstance(ident, str) and pattern.match(ident)
+        label = f"{clip(section)}[{index}]" + (f" ({ident})" if named else "")
         rest = _path_text(path[2:])
         return f"{label}{' ' + rest if rest else ''}"
     return _path_text(path) or "the pack"

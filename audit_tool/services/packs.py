@@ -517,7 +517,8 @@ def _import(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
                     "updated": len(report.updated),
                     "conflicts": len(report.conflicts),
                 },
-                summary=f"Audit pack imported from {pack.get('source') or 'another installation'}",
+                summary="Audit pack imported from "
+                + pack_checks.clip(pack.get("source") or "another installation", 200),
             )
     return report
 
