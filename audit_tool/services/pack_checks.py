@@ -72,6 +72,11 @@ def clip(value: Any, limit: int = 40) -> str:
     return one_line(str(value), limit)
 
 
+def looks_like_key(value: Any) -> bool:
+    """A key that may be quoted in a message: short, of letters, digits and '_.-' only."""
+    return isinstance(value, str) and bool(_KEY.match(value))
+
+
 def where(pack: Any, path: list[Any] | tuple[Any, ...]) -> str:
     """'audits[2] (1234...) reviews[0] overall' for a path into the pack. Records are named by
     their id or key, never by a case reference or any text."""

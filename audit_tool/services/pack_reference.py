@@ -48,7 +48,11 @@ def resolve(session: Session, pack: dict[str, Any]) -> dict[str, set[str]]:
 
     def need(kind: str, key: str | None, where: str) -> None:
         if key is not None and key not in have[kind]:
-            named = "with this reference" if kind == "case" else f"'{pack_checks.clip(key)}'"
+            named = (
+                f"'{key}'"
+                if kind != "case" and pack_checks.looks_like_key(key)
+                else "with the key given"
+            )
             raise ValidationError(f"{where}: no {kind} {named} in the pack or the database")
 
     def at(section: str, i: int) -> str:

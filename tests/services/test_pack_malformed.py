@@ -200,6 +200,8 @@ CASES: list[tuple[str, Callable[[Pack], None] | None, Callable[[str], str] | Non
         _new_person(agency="police", team="assess_north")), None,
      "another agency"),
     ("unknown person", _set("actions.0.owner", "ghost"), None, "no person 'ghost'"),
+    ("a name for a key", _set("actions.0.owner", "Rachel Baker"), None,
+     "no person with the key given"),
     # -- not an audit pack at all
     ("JSON list", None, lambda raw: "[]", "a JSON object"),
     ("not JSON", None, lambda raw: raw[:100], "not a JSON audit pack"),
@@ -234,7 +236,7 @@ def test_a_malformed_pack_is_refused_in_one_line(
     assert code == 1, (what, err)
     assert err.count("\n") == 1 and err.startswith("audit-tool: error: "), err[:500]
     assert len(err) < 600 and expect in err, err[:600]
-    assert "CCCCCCCCCC" not in err  # the 10 MB reference is never quoted
+    assert "CCCCCCCCCC" not in err and "Rachel" not in err  # pack text is never quoted
     assert pack_corpus.fingerprint_of(target) == before
 
 
