@@ -440,6 +440,14 @@ def _person(session: Session, key: str, errors: dict[str, str], field: str) -> P
     return person
 
 
+def moderator_problem(reviewer_keys: list[str], moderator_key: str | None) -> str | None:
+    """Why this moderator cannot moderate an audit with these auditors (person keys), if so:
+    moderating is a second pair of eyes (also checked on audits arriving in a pack)."""
+    if moderator_key is not None and moderator_key in reviewer_keys:
+        return "The moderator cannot also be one of the auditors"
+    return None
+
+
 def assign(
     db: Any,
     actor: Actor,
@@ -510,8 +518,8 @@ def assign(
             if mod_person is not None:
                 if "moderator" not in mod_person.roles:
                     errors["moderator"] = f"{mod_person.name} does not have the moderator role"
-                elif moderator in keys:
-                    errors["moderator"] = "The moderator cannot also be one of the auditors"
+                elif moderator_problem(keys, moderator):
+                    errors["moderator"] = moderator_problem(keys, moderator) or ""
                 elif mod_person.id in conflicted:
                     errors["moderator"] = (
                         f"{mod_person.name} is the case's worker or manager and cannot moderate it"

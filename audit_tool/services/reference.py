@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from audit_tool.errors import NotFound, ValidationError
+from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Agency, Case, Person, PersonRole, Team
 from audit_tool.models.reference import ROLES
 from audit_tool.services import changelog, text_search
@@ -386,6 +386,12 @@ def actor_for(db: Any, key: str) -> Actor:
     )
 
 
+def grantable_roles(actor: Actor) -> frozenset[str]:
+    """The roles this person may give someone in the app (Admin > People), and so in an
+    audit pack they import: a QA lead any role; anyone else none."""
+    return frozenset(ROLES) if actor.can("reference.edit") else frozenset()
+
+
 def save_person(
     db: Any,
     actor: Actor,
@@ -408,6 +414,8 @@ def save_person(
     bad = [r for r in roles if r not in ROLES]
     if bad:
         errors["roles"] = f"Unknown role(s): {', '.join(bad)}"
+    elif not set(roles) <= grantable_roles(actor):
+        raise PermissionDenied(f"{actor.name} may not give the role(s) {', '.join(roles)}")
     with db.transaction() as session:
         agency = session.scalar(select(Agency).where(Agency.key == agency_key))
         if agency is None:
