@@ -26,9 +26,10 @@ run: $(STAMP) $(DEMO_DB)
 	$(BIN)/audit-tool --database $(DEMO_DB)
 
 lint: $(STAMP)
-	$(BIN)/ruff check audit_tool tests bench docs
-	$(BIN)/ruff format --check audit_tool tests bench docs
+	$(BIN)/ruff check audit_tool tests bench docs tools
+	$(BIN)/ruff format --check audit_tool tests bench docs tools
 	$(BIN)/mypy
+	$(BIN)/python tools/code_size.py
 
 test: $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15
