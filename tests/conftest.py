@@ -93,6 +93,12 @@ def _fresh_pg_database(reason: str | None, template: str | None = None) -> Itera
         engine.dispose()
 
 
+@pytest.fixture
+def pg_url(pg_available: str | None) -> Iterator[str]:
+    """URL of a brand-new empty PostgreSQL database, dropped after the test."""
+    yield from _fresh_pg_database(pg_available)
+
+
 class Templates:
     """Databases made once per test process (each xdist worker has its own) and copied for
     each test: an SQLite file is copied in microseconds and PostgreSQL copies a template
