@@ -32,11 +32,12 @@ lint: $(STAMP)
 	$(BIN)/python tools/code_size.py
 
 # Parallel workers (pytest-xdist): each has its own template databases and temporary folders.
-# Work stealing keeps both cores busy to the end; the slow tests start first (tests/conftest.py).
+# Slow tests start first (tests/conftest.py), each on its own worker; tests that share an
+# expensive module fixture stay together (xdist_group).
 # TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 3
 test: $(STAMP) lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist worksteal
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py
