@@ -53,12 +53,18 @@ run: $(STAMP) $(DEMO_DB)
 	$(BIN)/audit-tool --database $(DEMO_DB)
 
 lint: $(STAMP)
-	$(BIN)/ruff check audit_tool tests bench docs
-	$(BIN)/ruff format --check audit_tool tests bench docs
+	$(BIN)/ruff check audit_tool tests bench docs tools
+	$(BIN)/ruff format --check audit_tool tests bench docs tools
 	$(BIN)/mypy
+	$(BIN)/python tools/code_size.py
 
+# Parallel workers (pytest-xdist): each has its own template databases and temporary folders.
+# Slow tests start first (tests/conftest.py), each on its own worker; tests that share an
+# expensive module fixture stay together (xdist_group).
+# TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
 test: $(STAMP) lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py

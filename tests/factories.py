@@ -77,6 +77,11 @@ def build_world(db: Database, system: Actor) -> World:
                 opened_on="2024-01-15",
             ),
         )
+    return world_of(db)
+
+
+def world_of(db: Database) -> World:
+    """The World of a database that holds build_world's data (a copy of a built one)."""
     return World(
         db=db,
         lead=reference.actor_for(db, "lead1"),

@@ -139,7 +139,9 @@ def test_built_package_passes_its_self_test(tmp_path: Path):
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=_env(),
+        # PyInstaller's cache (--clean empties it) in the test's own folder, not the user's:
+        # another build running at the same time keeps its own.
+        env={**_env(), "XDG_CACHE_HOME": str(tmp_path / "cache")},
         timeout=1200,
     )
     seconds = time.perf_counter() - started

@@ -27,6 +27,10 @@ from audit_tool.reporting.briefing_pdf import (
 )
 from audit_tool.reporting.markup import parse_blocks, parse_inline, plain, word_count
 
+# In parallel runs (xdist --dist loadgroup) the module's PDFs are rendered once, on one
+# worker.
+pytestmark = pytest.mark.xdist_group("briefing_pdf")
+
 HEADINGS = (
     "Background",
     "Why it matters",

@@ -25,6 +25,7 @@ from audit_tool.reporting.report import GRADES, Filters
 from audit_tool.services import audits, programmes, templates
 from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer
+from tests.dbtemplates import world_recipe
 from tests.factories import complete_review, looped_audit
 
 FROM, TO = date(2026, 1, 1), date(2026, 6, 30)
@@ -52,8 +53,7 @@ def finished_audit(world, ref, overall, when, programme="p-test"):
     return uuid
 
 
-@pytest.fixture
-def scenario(world):
+def build_scenario(world) -> dict[str, str]:
     programmes.save_programme(
         world.db,
         world.lead,
@@ -75,7 +75,11 @@ def scenario(world):
         "a5": finished_audit(world, "C1001", "inadequate", at(2025, 12, 20), programme="p-old"),
         "a6": looped_audit(world, ref="C1002", programme="p-old"),
     }
-    return world, ids
+    return ids
+
+
+# (world, ids): built once per test process into a template database, copied for each test.
+scenario = world_recipe(build_scenario, name="scenario")
 
 
 def behind(world, **kw):

@@ -28,6 +28,7 @@ from audit_tool.resources import resource
 from audit_tool.services import audits, feedback, learning, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
+from tests.dbtemplates import world_recipe
 from tests.factories import looped_audit
 
 Q1_DAY = datetime(2026, 2, 15, 10, 0, tzinfo=UTC)
@@ -78,8 +79,7 @@ def finished(world, uuid, when):
         session.execute(update(Audit).where(Audit.uuid == uuid).values(finalised_at=when))
 
 
-@pytest.fixture
-def scenario(world):
+def build_scenario(world) -> None:
     a1 = looped(
         world, "C1000", "good", "requires_improvement", "good", "yes", 10, Q1_DAY,
         family=("parent", {"child_views": "yes", "copy_of_plan": "no"}),
@@ -120,6 +120,15 @@ def scenario(world):
         world.db, world.lead, a2, text="Share plan", owner_key="tm1", due_on=date(2026, 3, 1)
     )
     learning.set_action_status(world.db, world.lead, done.uuid, "done", note="Shared")
+
+
+# Built once per test process into a template database, copied for each test.
+report_world = world_recipe(build_scenario, name="report_world")
+
+
+@pytest.fixture
+def scenario(report_world):
+    world, _nothing = report_world
     return world
 
 

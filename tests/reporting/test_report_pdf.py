@@ -19,6 +19,10 @@ from audit_tool.reporting.report_pdf import SECTIONS, render_report_pdf
 from audit_tool.resources import resource
 from tests.reporting.sample_report import sample_report, sample_report_empty
 
+# In parallel runs (xdist --dist loadgroup) the module's PDFs are
+# rendered once, on one worker.
+pytestmark = pytest.mark.xdist_group("report_pdf")
+
 PARTNERSHIP = "Northshire Safeguarding Children Partnership"
 BASE14 = {
     "Courier",

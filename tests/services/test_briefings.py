@@ -12,6 +12,7 @@ from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
 from audit_tool.services import audits, briefings, changelog, feedback, learning, reference
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
+from tests.dbtemplates import world_recipe
 from tests.factories import complete_review, looped_audit
 
 STRENGTH = "Direct work captured the child's wishes in their own words"
@@ -87,8 +88,7 @@ def audited(world, ref, *, overall="good", extras=True):
     return uuid
 
 
-@pytest.fixture
-def programme_world(world):
+def build_programme_world(world) -> None:
     reference.save_person(
         world.db,
         world.lead,
@@ -102,6 +102,15 @@ def programme_world(world):
     )
     audited(world, "C1000", overall="good")
     audited(world, "C1001", overall="requires_improvement", extras=False)
+
+
+# Built once per test process into a template database, copied for each test.
+programme_built = world_recipe(build_programme_world, name="programme_built")
+
+
+@pytest.fixture
+def programme_world(programme_built):
+    world, _nothing = programme_built
     return world
 
 

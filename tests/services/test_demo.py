@@ -42,6 +42,10 @@ from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.store import Database, open_database
 
+# In parallel runs (xdist --dist loadgroup) the 3,000-audit demo is
+# built once (big_demo), on one worker.
+pytestmark = pytest.mark.xdist_group("big_demo")
+
 TODAY = date(2026, 3, 15)
 RANK = {"outstanding": 1, "good": 2, "requires_improvement": 3, "inadequate": 4}
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")

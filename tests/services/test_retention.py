@@ -14,6 +14,7 @@ from audit_tool.services.audits import Answer
 from audit_tool.services.changelog import LogFilter
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.services.templates import ItemInput
+from tests.dbtemplates import world_recipe
 from tests.factories import final_audit, looped_audit
 
 TODAY = date(2026, 6, 30)
@@ -142,8 +143,7 @@ def _text_cells(world, needle: str, *, log: bool = False) -> list[str]:
     return found
 
 
-@pytest.fixture
-def aged(world):
+def build_aged(world) -> dict[str, str]:
     """C1000: one audit final 7 years ago. C1001: one final 1 year ago. C1002: one of each."""
     _add_text_item(world)
     old = _rich_final_audit(world, "C1000")
@@ -155,6 +155,16 @@ def aged(world):
     _finalised(world, old_kept_case, OLD)
     _finalised(world, recent_same_case, RECENT)
     return {"old": old, "recent": recent, "c1002_old": old_kept_case, "c1002_new": recent_same_case}
+
+
+# (world, the audits' uuids): built once per test process into a template, copied per test.
+aged_world = world_recipe(build_aged, name="aged_world")
+
+
+@pytest.fixture
+def aged(aged_world):
+    _world, uuids = aged_world
+    return uuids
 
 
 def _year_report(world, year: int) -> dict:

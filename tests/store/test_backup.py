@@ -120,6 +120,8 @@ def test_backups_taken_while_another_process_writes_are_consistent(tmp_path, key
     finally:
         writer.kill()
         writer.wait(10)
+        if writer.stdout is not None:
+            writer.stdout.close()
         db.close()
 
     seen = []
@@ -344,6 +346,8 @@ def test_restore_refuses_a_database_that_is_open(tmp_path):
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(10)
+        if holder.stdout is not None:
+            holder.stdout.close()
     assert backups.restore_backup(live, copy).replaced is not None
 
 

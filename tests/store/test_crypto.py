@@ -210,6 +210,8 @@ def test_encrypt_refuses_a_database_in_use(tmp_path):
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(10)
+        if holder.stdout is not None:
+            holder.stdout.close()
     crypto.encrypt_file(path, KEY)  # free again
     assert crypto.is_encrypted(path)
 
