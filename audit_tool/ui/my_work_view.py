@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -57,6 +58,10 @@ class MyWorkView(QWidget):
         self.tree.setUniformRowHeights(False)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.itemActivated.connect(self._activated)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.open_button = QPushButton("&Open")
         self.open_button.setObjectName("myWork_open")
         self.open_button.clicked.connect(self.open_selected)
@@ -103,6 +108,7 @@ class MyWorkView(QWidget):
                     [item.title, item.turn, due + (" (overdue)" if item.overdue and due else "")]
                 )
                 row.setData(0, ITEM_ROLE, item)
+                row.setToolTip(0, item.title)
                 row.setToolTip(1, item.turn)
                 head.addChild(row)
                 if selected is not None and (item.kind, item.uuid) == (
@@ -118,8 +124,11 @@ class MyWorkView(QWidget):
             if count
             else "Nothing is waiting for you. New work shows here when it is your turn."
         )
+        # "What" as wide as it needs up to about 45 characters; the words about whose turn it is
+        # take the rest of the width; the due date its own.
         self.tree.resizeColumnToContents(0)
-        self.tree.resizeColumnToContents(2)
+        most = self.fontMetrics().averageCharWidth() * 45
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), most))
         if chosen is None and self.tree.topLevelItemCount():
             chosen = self.tree.topLevelItem(0).child(0)
         if chosen is not None:
