@@ -33,10 +33,11 @@ def build_wheel(tmp_path: Path) -> Path:
     run can slip in), built with this environment's setuptools: no download."""
     source = tmp_path / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "audit_tool", source / "audit_tool", ignore=ignore)
+    shutil.copytree(ROOT / "docs", source / "docs", ignore=ignore)
     out = tmp_path / "wheel"
     build = _run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
@@ -58,8 +59,14 @@ def test_the_wheel_installs_into_a_new_environment_and_passes_its_self_test(tmp_
         "audit_tool/resources/templates/moderated_case_file.json",
         "audit_tool/store/migrations/script.py.mako",
         "audit_tool/store/migrations/versions/0001_initial.py",
+        # Help > User guide (F1): the guide and the pictures it shows (setup.py copies them)
+        "audit_tool/docs/user-guide.md",
+        "audit_tool/docs/screenshots/my-work.png",
     ):
         assert shipped in names, shipped
+    pictures = [n for n in names if n.startswith("audit_tool/docs/screenshots/")]
+    linked = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8").count("](screenshots/")
+    assert 0 < len(pictures) <= linked  # the guide's own pictures, not the whole folder
 
     # Only the runtime pins of the lock (requirements/runtime.txt, as a user installs them),
     # hash-checked; pip refuses if one that is needed is missing.
