@@ -40,7 +40,8 @@ def test_a_closed_stdout_ends_the_command_quietly(database, argv, expected):
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # long before the interpreter has started: every write fails
-    err = proc.stderr.read().decode("utf-8", "replace")
+    with proc.stderr:
+        err = proc.stderr.read().decode("utf-8", "replace")
     code = proc.wait(timeout=120)
     assert err == ""
     assert code == expected

@@ -119,18 +119,21 @@ def _walk_from(session: Session, walk: _Walk, redactions: _Redactions) -> ChainC
     stmt = select(ChangeLogEntry).order_by(ChangeLogEntry.id)
     if walk.last_id is not None:
         stmt = stmt.where(ChangeLogEntry.id > walk.last_id)
-    for entry in session.scalars(stmt.execution_options(yield_per=2000)):
-        walk.n += 1
-        problem = _entry_problem(entry, walk.prev, redactions)
-        if problem is not None:
-            return ChainCheck(
-                False,
-                f"change log entry {entry.id} ({entry.action} {entry.entity} by "
-                f"{entry.actor_name}) does not match the chain: {problem}",
-                entry.id,
-                walk.n,
-            )
-        walk.prev, walk.last_id = entry.hash, entry.id
+    # Closed whether the walk ends or stops at a bad entry: on PostgreSQL yield_per streams
+    # through a server-side cursor, which must not be left for the garbage collector.
+    with session.scalars(stmt.execution_options(yield_per=2000)) as entries:
+        for entry in entries:
+            walk.n += 1
+            problem = _entry_problem(entry, walk.prev, redactions)
+            if problem is not None:
+                return ChainCheck(
+                    False,
+                    f"change log entry {entry.id} ({entry.action} {entry.entity} by "
+                    f"{entry.actor_name}) does not match the chain: {problem}",
+                    entry.id,
+                    walk.n,
+                )
+            walk.prev, walk.last_id = entry.hash, entry.id
     session.expunge_all()
     return None
 

@@ -90,6 +90,8 @@ NOT_OPERATIONS = {
     "conflicts.conflict_after_rollback": "builds the error after the caller's rollback",
     "conflicts.guard": "wraps the caller's transaction",
     "report.final_audits_in": "a scoped query the reporting services run in their own session",
+    "pack_rights.check": "the rights check inside import_pack's own transaction",
+    "reference.grantable_roles": "a pure rule on the actor's own permissions (no data read)",
 }
 REPORTING = (drilldown, reports, exports)
 TODAY = date.today()
