@@ -59,3 +59,55 @@ def test_a_moderators_draft_saves_are_logged(world):
     assert saved[1].after == {"answers.plans": ["good", ""]}
     assert saved[0].before == {"overall": None, "rationale": ""}
     assert saved[0].after == {"overall": "good", "rationale": "Why"}
+
+
+def test_an_entry_in_words_item_labels_and_grade_names_in_one_query(world):
+    from sqlalchemy import event
+
+    from audit_tool.services.changelog_words import FieldChange, describe
+
+    uuid = looped_audit(world)
+    review = audits.get_audit(world.db, world.auditor, uuid).my_review
+    assert review is not None
+    audits.save_review(world.db, world.auditor, review, answers={"plans": Answer("good")})
+    audits.save_review(
+        world.db,
+        world.auditor,
+        review,
+        answers={
+            "plans": Answer("requires_improvement", "No contingency"),
+            "family_has_copy": Answer("not_applicable"),
+        },
+        overall="good",
+    )
+    newest = _review_updates(world, review)[0]
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(world.db.engine, "before_cursor_execute", seen)
+    try:
+        rows = describe(world.db, world.lead, newest)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", seen)
+    assert FieldChange("Plans", "Good", "Requires improvement to be good") in rows
+    assert FieldChange("Plans (comment)", "(empty)", "No contingency") in rows
+    assert FieldChange("Overall grade", "(none)", "Good") in rows
+    assert any(
+        r.after == "Not applicable" and r.label.startswith("Family has a copy") for r in rows
+    )
+    assert not any("_" in f"{r.label}{r.before}{r.after}" for r in rows)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 1
+
+    # A submission holds the whole review: one row per answered item, in words.
+    complete_review(world, world.auditor, uuid, overall="good")
+    (submitted,) = [
+        e
+        for e in changelog.entries(world.db, world.lead, entity="review", entity_uuid=review)
+        if e.action == "submit"
+    ]
+    words = describe(world.db, world.lead, submitted)
+    assert FieldChange("Status", "(none)", "Submitted") in words
+    assert FieldChange("Voice of the child", "(none)", "Good") in words
+    assert not any("_" in f"{r.label}{r.after}" for r in words)
