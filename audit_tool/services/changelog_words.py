@@ -17,6 +17,7 @@ from audit_tool.models import (
     Agency,
     Audit,
     Case,
+    FeedbackQuestion,
     LearningPoint,
     Moderation,
     Person,
@@ -24,8 +25,15 @@ from audit_tool.models import (
     Review,
     Team,
 )
-from audit_tool.models.templates import AuditTemplate, ScaleLevel, TemplateItem
-from audit_tool.services.actors import Actor, require
+from audit_tool.models.cases import CASE_TYPE_LABELS
+from audit_tool.models.templates import (
+    ITEM_KINDS,
+    TEMPLATE_KINDS,
+    AuditTemplate,
+    ScaleLevel,
+    TemplateItem,
+)
+from audit_tool.services.actors import ROLE_LABELS, Actor, require
 from audit_tool.services.changelog import LogRow
 
 NONE = "(none)"
@@ -69,6 +77,7 @@ PERSON_IDS = {
 OTHER_IDS = {"team_id": "team", "agency_id": "agency", "programme_id": "programme"}
 OTHER_IDS |= {"case_id": "case", "audit_id": "audit", "template_id": "template"}
 YES_NO = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
+ITEM_AND_AUDIT_KINDS = (*ITEM_KINDS, *TEMPLATE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,9 @@ def _answer_rows(entity: str, item: str, old: Any, new: Any, names: _Names) -> l
     changed) on another. Family feedback answers are plain values."""
     label, kind = names.items.get(item, (_humane(item), ""))
     if entity == "feedback":
-        return [FieldChange(label, _plain(old), _plain(new))]
+        from audit_tool.services.feedback import ANSWER_LABELS
+
+        return [FieldChange(label, *(ANSWER_LABELS.get(str(v), _plain(v)) for v in (old, new)))]
     old_value, old_comment = _pair(old)
     new_value, new_comment = _pair(new)
     rows = []
@@ -155,8 +166,6 @@ def _answer(value: Any, kind: str, names: _Names) -> str:
 
 
 def _words(entity: str, key: str, value: Any, names: _Names) -> str:
-    from audit_tool.services import audits, feedback, learning
-
     if value is None:
         return NONE
     if key in GRADE_FIELDS and isinstance(value, str):
@@ -167,18 +176,37 @@ def _words(entity: str, key: str, value: Any, names: _Names) -> str:
         table = "person" if key in PERSON_IDS else OTHER_IDS.get(key)
         if table is not None:
             return names.ids.get((table, value), f"{_humane(table)} no longer on record")
+    if key == "roles" and isinstance(value, list):
+        return ", ".join(ROLE_LABELS.get(str(v), str(v)) for v in value) if value else EMPTY
     if isinstance(value, str):
-        labels: dict[str, str] = {
-            "status": (learning.STATUS_LABELS if entity == "action" else audits.STATUS_LABELS),
-            "kind": learning.KIND_LABELS,
-            "respondent": feedback.RESPONDENT_LABELS,
-            "channel": feedback.CHANNEL_LABELS,
-        }.get(key, {})
-        if key == "status" and value in ("submitted", "returned") and entity == "review":
-            labels = {"submitted": "Submitted", "returned": "Returned to the auditor"}
+        labels = _code_labels(entity, key, value)
         if value in labels:
             return labels[value]
     return _plain(value)
+
+
+def _code_labels(entity: str, key: str, value: str) -> dict[str, str]:
+    """The words for a coded value of this field of this kind of record."""
+    from audit_tool.services import audits, feedback, learning, programmes
+
+    if key == "status":
+        if entity == "review":
+            return {"draft": "Draft", "submitted": "Submitted", "returned": "Returned"}
+        if entity == "action":
+            return learning.STATUS_LABELS
+        return audits.STATUS_LABELS if value in audits.STATUS_LABELS else {}
+    if key == "kind":
+        if entity == "learning_point":
+            return learning.KIND_LABELS
+        if entity == "programme":
+            return programmes.KIND_LABELS
+        return {k: _humane(k) for k in ITEM_AND_AUDIT_KINDS}
+    return {
+        "respondent": feedback.RESPONDENT_LABELS,
+        "channel": feedback.CHANNEL_LABELS,
+        "case_type": CASE_TYPE_LABELS,
+        "scope": learning.SCOPE_LABELS,
+    }.get(key, {})
 
 
 def _plain(value: Any) -> str:
@@ -268,6 +296,10 @@ def _names(session: Session, row: LogRow, before: dict[str, Any], after: dict[st
             select(literal("grade"), ScaleLevel.key, ScaleLevel.label, literal(""))
             .join(AuditTemplate, AuditTemplate.scale_id == ScaleLevel.scale_id)
             .where(AuditTemplate.id == tid)
+        )
+    if row.entity == "feedback":  # its answers by question
+        parts.append(
+            select(literal("item"), FeedbackQuestion.key, FeedbackQuestion.text, literal(""))
         )
     sources: dict[str, tuple[Any, Any]] = {
         "person": (Person.id, Person.name),

@@ -111,3 +111,34 @@ def test_an_entry_in_words_item_labels_and_grade_names_in_one_query(world):
     assert FieldChange("Status", "(none)", "Submitted") in words
     assert FieldChange("Voice of the child", "(none)", "Good") in words
     assert not any("_" in f"{r.label}{r.after}" for r in words)
+
+
+def test_cases_and_family_feedback_in_words(world):
+    from datetime import date
+
+    from audit_tool.services import cases, feedback
+    from audit_tool.services.changelog_words import FieldChange, describe
+    from audit_tool.services.feedback import FeedbackInput
+
+    cases.update_case(
+        world.db,
+        world.lead,
+        "C1000",
+        cases.CaseInput(ref="C1000", initials="AB", case_type="cp", team="through_care"),
+    )
+    (entry,) = changelog.entries(world.db, world.lead, entity="case", limit=1)
+    words = describe(world.db, world.lead, entry)
+    assert FieldChange("Case type", "Child in need", "Child protection") in words
+    assert FieldChange("Team", "Assessment Team North", "Through Care Team") in words
+
+    uuid = looped_audit(world)
+    data = FeedbackInput("parent", "phone", date(2026, 1, 5), True, {"child_views": "yes"})
+    row = feedback.add_feedback(world.db, world.auditor, data, audit_uuid=uuid)
+    data = FeedbackInput("parent", "face_to_face", date(2026, 1, 6), True, {"child_views": "no"})
+    feedback.update_feedback(world.db, world.auditor, row.uuid, data)
+    (entry,) = changelog.entries(world.db, world.lead, entity_uuid=row.uuid, limit=1)
+    words = describe(world.db, world.lead, entry)
+    assert FieldChange("Channel", "Phone", "Face to face") in words
+    assert FieldChange("Collected on", "5 Jan 2026", "6 Jan 2026") in words
+    (answer,) = [w for w in words if (w.before, w.after) == ("Yes", "No")]
+    assert "_" not in answer.label and answer.label != "Answers child views"
