@@ -68,7 +68,16 @@ ACTION_LABELS = {
     "export": "Exported",
     "import": "Imported",
     "publish": "Published",
+    "assign": "Assigned",
+    "retire": "Retired",
+    "allow": "Allowed",
+    "demo": "Demo data",
 }
+
+
+def action_label(action: str) -> str:
+    """An action in words (a code not listed above reads as words, not as a code)."""
+    return ACTION_LABELS.get(action) or action.replace("_", " ").capitalize()
 
 
 def _when(row: LogRow) -> str:
@@ -83,8 +92,8 @@ def _entity_label(entity: str) -> str:
 def heading(row: LogRow) -> str:
     """The entry's first lines: what, who and when, which record, and the reason if any."""
     lines = [
-        f"Entry {row.id}: {row.summary or ACTION_LABELS.get(row.action, row.action)}",
-        f"{ACTION_LABELS.get(row.action, row.action)} by {row.actor_name} at {_when(row)}",
+        f"Entry {row.id}: {row.summary or action_label(row.action)}",
+        f"{action_label(row.action)} by {row.actor_name} at {_when(row)}",
         f"Record: {_entity_label(row.entity)} {row.entity_uuid or ''}".rstrip(),
     ]
     if row.reason:
@@ -97,7 +106,7 @@ def _log_model(parent: Any) -> RecordTableModel:
         [
             Column("When", _when),
             Column("Who", lambda r: r.actor_name),
-            Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action)),
+            Column("Action", lambda r: action_label(r.action)),
             Column("Record type", lambda r: _entity_label(r.entity)),
             Column("Record", lambda r: (r.entity_uuid or "")[:8], tip=lambda r: r.entity_uuid),
             Column("Summary", lambda r: r.summary),
@@ -274,7 +283,7 @@ class ChangeLogView(QWidget):
         lists: tuple[tuple[QComboBox, Sequence[str], Callable[[str], str]], ...] = (
             (self.entity, options.entities, _entity_label),
             (self.person, options.people, str),
-            (self.action, actions, lambda a: ACTION_LABELS.get(a, a)),
+            (self.action, actions, action_label),
         )
         for combo, values, label in lists:
             keep = combo.currentData()

@@ -70,3 +70,5 @@ def test_the_detail_pane_shows_grades_and_items_in_words(qtbot, sqlite_world, sh
     assert view.fields.horizontalHeaderItem(1).text() == "Before"
     assert "Plans: Good -> Requires improvement to be good" in view.detail_text()
     assert "requires_improvement" not in view.detail_text() and "[" not in view.detail_text()
+    actions = {view.model.index(r, 2).data() for r in range(view.model.rowCount())}
+    assert "Assigned" in actions and "assign" not in actions  # every action in words
