@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -68,9 +68,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 MODERATED_KINDS = ("looped", "multi_agency", "send")
 YES_NO = ("yes", "no", "not_applicable")
 NOT_APPLICABLE = "not_applicable"
-# Draft saves by the same person within this window are one editing session in the change log
-# (autosave writes every few seconds); submission always records the whole review.
-DRAFT_LOG_WINDOW = timedelta(minutes=10)
 
 
 def _bump(session: Session, audit: Audit) -> None:
@@ -723,7 +720,9 @@ def save_review(
                 # A change to the answers alone must count in the review's revision too.
                 _touch(session, review)
                 _bump(session, audit)
-            if after != before and not _recently_logged(session, actor, review.uuid):
+                # Every save that changes something, autosaves included: only the fields and
+                # answers that changed ("answers.<item>": [grade, comment]), so a long typing
+                # session logs what each save changed, not the whole review each time.
                 changelog.record_changes(
                     session,
                     actor,
@@ -738,28 +737,29 @@ def save_review(
         raise _conflict(db, actor, "review", review_uuid, "this review") from exc
 
 
-def _recently_logged(session: Session, actor: Actor, entity_uuid: str) -> bool:
-    from audit_tool.models import ChangeLogEntry
-
-    last = session.execute(
-        select(ChangeLogEntry.at, ChangeLogEntry.actor_id, ChangeLogEntry.action)
-        .where(ChangeLogEntry.entity_uuid == entity_uuid)
-        .order_by(ChangeLogEntry.id.desc())
-        .limit(1)
-    ).first()
-    if last is None or last.actor_id != actor.person_id or last.action != "update":
-        return False
-    at = last.at if last.at.tzinfo else last.at.replace(tzinfo=UTC)
-    return datetime.now(UTC) - at < DRAFT_LOG_WINDOW
-
-
 def _review_snapshot(review: Review) -> dict[str, Any]:
     return {
         "overall": review.overall,
         "strengths": review.strengths,
         "worries": review.worries,
         "next_steps": review.next_steps,
-        "answers": {a.item_key: [a.value, a.comment] for a in review.answers},
+        "answers": _answer_snapshot(review.answers),
+    }
+
+
+def _answer_snapshot(rows: list[Any]) -> dict[str, list[str | None]]:
+    """Answers as item key -> [value, comment]; an empty answer is left out, as if absent (the
+    form saves every item, answered or not)."""
+    return {a.item_key: [a.value, a.comment] for a in rows if a.value is not None or a.comment}
+
+
+def _moderation_snapshot(moderation: Moderation | None) -> dict[str, Any]:
+    if moderation is None:
+        return {"overall": None, "rationale": "", "answers": {}}
+    return {
+        "overall": moderation.overall,
+        "rationale": moderation.rationale,
+        "answers": _answer_snapshot(moderation.answers),
     }
 
 
@@ -911,8 +911,11 @@ def save_moderation(
     try:
         with db.transaction() as session:
             audit = _moderated_audit(session, actor, audit_uuid)
+            existed = audit.moderation is not None
+            before = _moderation_snapshot(audit.moderation)
             moderation = _store_moderation(session, actor, audit, answers, overall, rationale)
             _bump(session, audit)
+            _log_moderation_save(session, actor, audit, moderation, before, existed)
             return ModerationView(
                 actor.key or "",
                 actor.name,
@@ -925,6 +928,28 @@ def save_moderation(
     except (StaleDataError, IntegrityError) as exc:
         # Two windows started the moderation at once, or one confirmed meanwhile.
         raise _conflict(db, actor, "audit", audit_uuid, "this audit") from exc
+
+
+def _log_moderation_save(
+    session: Session,
+    actor: Actor,
+    audit: Audit,
+    moderation: Moderation,
+    before: dict[str, Any],
+    existed: bool,
+) -> None:
+    """Log a moderator's saved draft: only what changed, as for a review."""
+    after = _moderation_snapshot(moderation)
+    summary = f"Moderation of case {audit.case.ref} saved as a draft"
+    if existed:
+        changelog.record_changes(
+            session, actor, "moderation", moderation.uuid, before, after, summary=summary
+        )
+        return
+    _old, new = changelog.diff(before, after)
+    changelog.record(
+        session, actor, "create", "moderation", moderation.uuid, after=new, summary=summary
+    )
 
 
 def _store_moderation(

@@ -164,9 +164,23 @@ def record_changes(
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the fields that changed, on each side."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+    """Only the fields that changed, on each side. A field holding a map (a review's answers
+    by item) is compared key by key and logged as "field.key" for the keys that changed, so a
+    save that changes one answer does not copy every other answer into the log."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for key in dict.fromkeys([*after, *(k for k in before if isinstance(before[k], dict))]):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if isinstance(was, dict | None) and isinstance(now, dict | None) and (was or now):
+            was, now = was or {}, now or {}
+            for sub in dict.fromkeys([*was, *now]):
+                if was.get(sub) != now.get(sub):
+                    old[f"{key}.{sub}"], new[f"{key}.{sub}"] = was.get(sub), now.get(sub)
+        else:
+            old[key], new[key] = was, now
+    return old, new
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@
 Leads filter the log by record type, person, action (including "view": who opened which case's
 audit), dates and words in the summary; the newest entries come first and the filtering happens
 in SQL, so a log of hundreds of thousands of entries stays quick. The detail pane shows the
-selected entry's before and after field by field. "Verify chain" checks in the background that
-no entry was altered or removed since it was written."""
+selected entry's fields before and after, in words (item labels, grade names, people's names:
+services/changelog_words.py). "Verify chain" checks in the background that no entry was altered
+or removed since it was written."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date
 from typing import Any
@@ -28,16 +28,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from audit_tool.errors import AuditToolError
-from audit_tool.services import changelog, text_search
+from audit_tool.services import changelog, changelog_words, text_search
 from audit_tool.services.actors import Actor
 from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
@@ -67,7 +68,16 @@ ACTION_LABELS = {
     "export": "Exported",
     "import": "Imported",
     "publish": "Published",
+    "assign": "Assigned",
+    "retire": "Retired",
+    "allow": "Allowed",
+    "demo": "Demo data",
 }
+
+
+def action_label(action: str) -> str:
+    """An action in words (a code not listed above reads as words, not as a code)."""
+    return ACTION_LABELS.get(action) or action.replace("_", " ").capitalize()
 
 
 def _when(row: LogRow) -> str:
@@ -79,36 +89,15 @@ def _entity_label(entity: str) -> str:
     return entity.replace("_", " ").capitalize()
 
 
-def _value_text(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, str):
-        return repr(value) if value == "" else value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def describe(row: LogRow) -> str:
-    """The entry as readable text: what, who, when, and each field as old -> new."""
+def heading(row: LogRow) -> str:
+    """The entry's first lines: what, who and when, which record, and the reason if any."""
     lines = [
-        f"Entry {row.id}: {row.summary or ACTION_LABELS.get(row.action, row.action)}",
-        f"{ACTION_LABELS.get(row.action, row.action)} by {row.actor_name} at {_when(row)}",
+        f"Entry {row.id}: {row.summary or action_label(row.action)}",
+        f"{action_label(row.action)} by {row.actor_name} at {_when(row)}",
         f"Record: {_entity_label(row.entity)} {row.entity_uuid or ''}".rstrip(),
     ]
     if row.reason:
         lines.append(f"Reason: {row.reason}")
-    before, after = row.before or {}, row.after or {}
-    keys = list(dict.fromkeys([*before, *after]))
-    if keys:
-        lines.append("")
-        lines.append("Fields (old -> new):")
-        for key in keys:
-            if row.before is None:
-                lines.append(f"  {key}: {_value_text(after.get(key))}")
-            elif row.after is None:
-                lines.append(f"  {key}: {_value_text(before.get(key))} -> (deleted)")
-            else:
-                old, new = _value_text(before.get(key)), _value_text(after.get(key))
-                lines.append(f"  {key}: {old} -> {new}")
     return "\n".join(lines)
 
 
@@ -117,7 +106,7 @@ def _log_model(parent: Any) -> RecordTableModel:
         [
             Column("When", _when),
             Column("Who", lambda r: r.actor_name),
-            Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action)),
+            Column("Action", lambda r: action_label(r.action)),
             Column("Record type", lambda r: _entity_label(r.entity)),
             Column("Record", lambda r: (r.entity_uuid or "")[:8], tip=lambda r: r.entity_uuid),
             Column("Summary", lambda r: r.summary),
@@ -189,15 +178,31 @@ class ChangeLogView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
-        self.detail = QPlainTextEdit()
+        # The selected entry: who, when and why above; each field before and after, in words.
+        self.detail = QLabel("Select an entry to see what changed.")
         self.detail.setObjectName("changelogDetail")
-        self.detail.setAccessibleName("Selected entry: before and after")
-        self.detail.setReadOnly(True)
-        self.detail.setPlaceholderText("Select an entry to see what changed.")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fields = QTableWidget(0, 3)
+        self.fields.setObjectName("changelogFields")
+        self.fields.setAccessibleName("Selected entry: each field before and after")
+        self.fields.setHorizontalHeaderLabels(["Field", "Before", "After"])
+        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields.setWordWrap(True)
+        self.fields.verticalHeader().setVisible(False)
+        header = self.fields.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail)
+        detail_layout.addWidget(self.fields, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
@@ -278,7 +283,7 @@ class ChangeLogView(QWidget):
         lists: tuple[tuple[QComboBox, Sequence[str], Callable[[str], str]], ...] = (
             (self.entity, options.entities, _entity_label),
             (self.person, options.people, str),
-            (self.action, actions, lambda a: ACTION_LABELS.get(a, a)),
+            (self.action, actions, action_label),
         )
         for combo, values, label in lists:
             keep = combo.currentData()
@@ -323,17 +328,40 @@ class ChangeLogView(QWidget):
         if rows:
             self.table.selectRow(0)
         else:
-            self.detail.setPlainText("")
+            self.show_entry(None)
 
     def selected(self) -> LogRow | None:
         indexes = self.table.selectionModel().selectedRows()
         return self.model.rows[indexes[0].row()] if indexes else None
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            self.detail.setPlainText("")
+        self.show_entry(self.model.rows[current.row()] if current.isValid() else None)
+
+    def show_entry(self, row: LogRow | None) -> None:
+        """Fill the detail pane: the entry's heading and its fields before and after."""
+        self.fields.setRowCount(0)
+        if row is None:
+            self.detail.setText("")
             return
-        self.detail.setPlainText(describe(self.model.rows[current.row()]))
+        self.detail.setText(heading(row))
+        try:
+            changes = changelog_words.describe(self.db, self.actor, row)
+        except AuditToolError as exc:
+            show_error(self, "Change log", exc)
+            return
+        self.fields.setRowCount(len(changes))
+        for r, change in enumerate(changes):
+            for c, text in enumerate((change.label, change.before, change.after)):
+                self.fields.setItem(r, c, QTableWidgetItem(text))
+        self.fields.resizeRowsToContents()
+
+    def detail_text(self) -> str:
+        """The detail pane as plain text: the heading, then "Field: before -> after" lines."""
+        lines = [self.detail.text()] if self.detail.text() else []
+        for r in range(self.fields.rowCount()):
+            cells = [item.text() if (item := self.fields.item(r, c)) else "" for c in range(3)]
+            lines.append(f"{cells[0]}: {cells[1]} -> {cells[2]}")
+        return "\n".join(lines)
 
     def show_audit_history(self, audit_uuid: str, case_ref: str = "") -> None:
         """Only the entries about one audit: the audit, its reviews, moderation, learning

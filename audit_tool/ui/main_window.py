@@ -719,4 +719,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        # Quitting does not close the audit windows (they are not primary windows): close them
+        # first, so a form saves what was typed since its last autosave, and logs it.
+        for window in self.findChildren(QDialog):
+            if window.isVisible():
+                window.close()
         super().closeEvent(event)

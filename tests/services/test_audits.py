@@ -237,13 +237,15 @@ def test_stale_saves_are_refused(world):
         )
 
 
-def test_autosaves_in_one_sitting_make_one_log_entry(world):
+def test_every_autosave_in_one_sitting_is_logged_with_what_it_changed(world):
     uuid = looped_audit(world)
     review = my_review(world, world.auditor, uuid)
     before = changelog.count(world.db)
-    for text in ("a", "ab", "abc"):
+    for text in ("a", "ab", "abc", "abc"):  # the last save changes nothing: no entry
         audits.save_review(world.db, world.auditor, review, strengths=text)
-    assert changelog.count(world.db) == before + 1
+    assert changelog.count(world.db) == before + 3
+    newest = changelog.entries(world.db, world.lead, entity_uuid=review, limit=1)[0]
+    assert (newest.before, newest.after) == ({"strengths": "ab"}, {"strengths": "abc"})
     view = audits.get_audit(world.db, world.auditor, uuid)
     assert view.review(review).strengths == "abc"
 

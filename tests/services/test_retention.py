@@ -81,6 +81,16 @@ def _rich_final_audit(world, ref: str, tag: str = "old", programme: str = "p-tes
             next_steps=f"{s}next-steps",
         )
         audits.submit_review(db, auditor, review)
+    # A moderator's draft, logged; its rationale is then changed, so its words are only in
+    # the change log (under the moderation's uuid).
+    audits.save_moderation(
+        db,
+        world.moderator,
+        uuid,
+        answers={"plans": Answer("good", f"{s}draft-comment")},
+        overall="good",
+        rationale=f"{s}draft-rationale",
+    )
     final = {i.key: Answer("good", s + UNLOGGED) for i in tpl.graded_items}
     audits.confirm(db, world.moderator, uuid, answers=final, overall="good", rationale="")
     action = learning.add_action(

@@ -57,18 +57,19 @@ def test_filter_by_person_and_record_and_read_before_and_after(qtbot, sqlite_wor
     assert {r[3] for r in _rows(view)} == {"Case"} and len(_rows(view)) == 5  # 3 set-up, 2 lead
 
     view.table.selectRow(0)
-    detail = view.detail.toPlainText()
+    detail = view.detail_text()
     assert "Changed by Priya Lead" in detail
-    assert "initials: AB -> AC" in detail
+    assert "Initials: AB -> AC" in detail
     view.table.selectRow(1)
-    assert "ref: L1" in view.detail.toPlainText()  # a create shows the new values
+    assert "Case reference: (none) -> L1" in view.detail_text()  # a create: the new values
+    assert "Team: (none) -> " in view.detail_text() and "Team no longer" not in view.detail_text()
 
     qtbot.keyClicks(view.text, "L1")
     qtbot.waitUntil(lambda: len(_rows(view)) == 2)
     tomorrow = date.today() + timedelta(days=1)
     view.date_from.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
     assert _rows(view) == [] and view.count.text() == "0 entries"
-    assert view.detail.toPlainText() == ""
+    assert view.detail_text() == "" and view.fields.rowCount() == 0
 
 
 def test_the_newest_500_are_shown_with_the_total(qtbot, sqlite_world, show_window):
