@@ -324,7 +324,9 @@ class AuditsView(QWidget):
             return None
         form.confirmed.connect(self._changed)
         form.returned.connect(self._changed)
-        return self._window(form, f"Moderation: case {form.view.case_ref}")
+        window = self._window(form, f"Moderation: case {form.view.case_ref}")
+        window.finished.connect(lambda _r: form.save_if_changed())
+        return window
 
     def _changed(self) -> None:
         self.refresh()

@@ -324,6 +324,22 @@ class ModerationForm(QWidget):
             self.claim_timer.start()
         else:
             self._show_holder()
+        self._saved_state = self._state()
+
+    def _state(self) -> tuple[object, ...]:
+        """What the moderator has chosen and typed, to tell whether it changed since saved."""
+        answers, overall = self.final_answers()
+        return (
+            tuple(sorted((k, a.value) for k, a in answers.items())),
+            overall,
+            self.rationale.toPlainText(),
+        )
+
+    def save_if_changed(self) -> None:
+        """On closing the window (or quitting): keep the grades and rationale chosen since the
+        last save, as the review form does, unless someone else holds the moderation."""
+        if self.editable and self.claimed and self._state() != self._saved_state:
+            self.save()
 
     # -- helpers
 
@@ -505,6 +521,7 @@ class ModerationForm(QWidget):
             show_error(self, "Moderation not saved", exc)
             return False
         self._adopt_revision()
+        self._saved_state = self._state()
         themes.styled(self.message, "color: $success;")
         self.message.setText("Saved.")
         self.message.show()

@@ -398,3 +398,28 @@ def test_the_audits_list_says_whose_turn_and_remembers_filters_per_person(qtbot,
     assert again.status_filter.currentText() == "Any status" and again.model.rowCount() == 2
     other = show_and_activate(qtbot, AuditsView(world.db, world.auditor2))
     assert other.status_filter.currentText() == "Not final yet"  # Bea's own choice, not Alex's
+
+
+def test_closing_the_moderation_window_keeps_what_was_chosen(qtbot, sqlite_world):
+    """The review form saved on closing; the moderation screen dropped its unsaved grades and
+    rationale. Now closing the window (or quitting, which closes it) saves them."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from audit_tool.ui.audits_view import AuditsView
+    from tests.factories import complete_review
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    complete_review(world, world.auditor, uuid, overall="good")
+    complete_review(world, world.auditor2, uuid, overall="requires_improvement")
+    view = show_and_activate(qtbot, AuditsView(world.db, world.moderator))
+    window = view.open_moderation(uuid)
+    form = window.findChild(ModerationForm)
+    qtbot.mouseClick(form.take_all_buttons[1], Qt.MouseButton.LeftButton)  # all of B
+    qtbot.keyClicks(form.rationale, "B's grades fit the evidence")
+    window.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    saved = audits.get_audit(world.db, world.lead, uuid).moderation
+    assert saved is not None and saved.rationale == "B's grades fit the evidence"
+    assert saved.answers["plans"].value == "requires_improvement"
+    assert saved.overall == "requires_improvement"
