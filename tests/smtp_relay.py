@@ -30,6 +30,9 @@ class Relay:
     port: int = 0
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    # Set: each connection waits for it before greeting (a relay that is slow to answer).
+    hold: threading.Event | None = None
+    connected: threading.Event = field(default_factory=threading.Event)
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -40,6 +43,9 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self) -> None:
+        self.relay.connected.set()
+        if self.relay.hold is not None:
+            self.relay.hold.wait(30)
         self._say("220 test relay ready")
         sender, recipients = "", []
         while line := self.rfile.readline():

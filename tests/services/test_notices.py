@@ -3,6 +3,8 @@ own; and the e-mails of assignments, returns and urgent concerns through a local
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from audit_tool.errors import NotFound, ValidationError
@@ -166,6 +168,24 @@ def test_a_failed_email_neither_blocks_nor_fails_the_action(world):
     assert mail.failures() == failed + 3
     assert notices.unread_count(world.db, world.auditor) == 1
     assert audits.get_audit(world.db, world.lead, uuid).status == "in_review"
+
+
+def test_a_slow_relay_does_not_hold_up_the_action(world):
+    """The action returns, its notices written, while the relay has not even greeted."""
+    with smtp_relay() as relay:
+        relay.hold = threading.Event()
+        _relay_on(world, relay.port)
+        sent = mail.sent()
+        try:
+            uuid = looped_audit(world)
+            assert relay.connected.wait(10)  # the e-mail is under way...
+            assert relay.received == [] and mail.sent() == sent  # ...and not sent yet
+            assert notices.unread_count(world.db, world.auditor) == 1
+            assert audits.get_audit(world.db, world.lead, uuid).status == "in_review"
+        finally:
+            relay.hold.set()
+        assert mail.wait_idle()
+    assert mail.sent() == sent + 3 and len(relay.received) == 3
 
 
 def test_a_relay_without_tls_gets_nothing_when_tls_is_on(world):
