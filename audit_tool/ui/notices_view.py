@@ -110,6 +110,11 @@ class NoticesView(QWidget):
             font.setBold(row.unread)
             item.setFont(font)
             item.setToolTip("Unread: click to open the audit" if row.unread else "Read")
+            # Bold is not read out: a screen reader hears "Unread" first.
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole,
+                f"{'Unread: ' if row.unread else ''}{row.text}, {_when(row)}",
+            )
             self.list.addItem(item)
             if row.uuid == keep:
                 self.list.setCurrentItem(item)
@@ -151,6 +156,7 @@ class NoticesView(QWidget):
             font.setBold(False)
             item.setFont(font)
             item.setToolTip("Read")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{read.text}, {_when(read)}")
             self._show_summary()
             self.counted.emit(self.unread)
         self.open_audit.emit(row.audit_uuid)

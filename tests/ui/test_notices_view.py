@@ -38,6 +38,8 @@ def test_the_count_the_list_and_a_click_that_opens_the_audit(qtbot, sqlite_world
     assert texts[0].startswith("Returned to you by Morgan Moderator: Case C1000")
     assert texts[1].startswith("Assigned to you by Priya Lead: Case C1000, as auditor")
     assert all(view.list.item(i).font().bold() for i in range(2))
+    spoken = view.list.item(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith("Unread: Returned to you by Morgan Moderator")
     assert view.summary.text().startswith("2 unread of 2.")
     assert "March plan" not in " ".join(texts)
 
@@ -53,6 +55,7 @@ def test_the_count_the_list_and_a_click_that_opens_the_audit(qtbot, sqlite_world
     assert opened.findChild(AuditForm).review_uuid == review_b
     assert len(audits_view._windows) == 1
     assert not view.list.item(0).font().bold() and view.list.item(1).font().bold()
+    assert view.list.item(0).data(Qt.ItemDataRole.AccessibleTextRole).startswith("Returned")
     assert _sidebar_text(window) == "Notices (1)"
     opened.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
