@@ -1263,22 +1263,27 @@ def raise_concern(
             after={"case": audit.case.ref, "what": what, "why_urgent": concern.why_urgent},
             summary=f"Urgent safeguarding concern raised on case {audit.case.ref}",
         )
-        # Those told who use the app (have a role in it): a case's manager may not.
-        users = session.scalars(
-            select(Person.id)
-            .where(Person.id.in_(_told(session, concern, audit.case)), Person.active.is_(True))
-            .where(Person.role_rows.any())
-            .order_by(Person.id)
-        )
-        notices.add(
-            session,
-            "concern",
-            audit,
-            list(users),
-            f"Urgent concern raised by {actor.name}: Case {audit.case.ref}",
-            actor.name,
-        )
+        _notify_concern(session, actor.name, audit, concern)
         return _concern_row(session, concern)
+
+
+def _notify_concern(session: Session, by: str, audit: Audit, concern: UrgentConcern) -> None:
+    """A notice (and e-mail) of a new concern to those it informs who use the app (have a
+    role in it: a case's manager may not); `by`: who raised it."""
+    users = session.scalars(
+        select(Person.id)
+        .where(Person.id.in_(_told(session, concern, audit.case)), Person.active.is_(True))
+        .where(Person.role_rows.any())
+        .order_by(Person.id)
+    )
+    notices.add(
+        session,
+        "concern",
+        audit,
+        list(users),
+        f"Urgent concern raised by {by}: Case {audit.case.ref}",
+        by,
+    )
 
 
 def _informed(session: Session, concern: UrgentConcern, case: Case) -> tuple[str, ...]:

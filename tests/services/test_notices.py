@@ -264,3 +264,25 @@ def test_a_persons_email_must_be_one_address(world, address):
         mail.set_email(world.db, world.lead, "aud1", address)
     assert mail.set_email(world.db, world.lead, "aud1", " aud1@example.org ") == "aud1@example.org"
     assert mail.set_email(world.db, world.lead, "aud1", "") is None
+
+
+def test_a_concern_raised_offline_tells_people_when_it_is_checked_in(world, tmp_path):
+    from audit_tool.services import accounts, checkout
+    from audit_tool.store import open_database
+
+    _, password = accounts.create_account(world.db, world.lead, person_key="aud1", username="alex")
+    uuid = looped_audit(world)
+    notices.mark_all_read(world.db, world.moderator)
+    path = tmp_path / "offline.sqlite"
+    checkout.checkout(world.db, world.auditor, path)
+    local = open_database(path, create=False)
+    try:
+        me = accounts.authenticate(local, "alex", password).actor
+        audits.raise_concern(local, me, uuid, what="Offline: the child said they are scared")
+    finally:
+        local.close()
+    assert notices.unread_count(world.db, world.moderator) == 0
+    checkout.checkin(world.db, world.auditor, path)
+    (notice,) = notices.list_notices(world.db, world.moderator, unread_only=True)
+    assert notice.text == "Urgent concern raised by Alex Auditor: Case C1000"
+    assert notices.list_notices(world.db, world.lead)[0].kind == "concern"
