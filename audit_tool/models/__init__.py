@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         LearningTheme,
         WorkerFeedback,
     )
+    from audit_tool.models.notices import Notice
     from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
     from audit_tool.models.templates import AuditTemplate, GradingScale, ScaleLevel, TemplateItem
 
@@ -48,6 +49,7 @@ _MODULES = (
     "briefings",
     "changelog",
     "coordination",
+    "notices",
 )
 
 _WHERE = {
@@ -70,6 +72,7 @@ _WHERE = {
     "ChangeLogHead": "changelog",
     "Checkout": "coordination",
     "Claim": "coordination",
+    "Notice": "notices",
     **dict.fromkeys(
         (
             "Action",
@@ -124,6 +127,7 @@ __all__ = [
     "LearningTheme",
     "Moderation",
     "ModerationAnswer",
+    "Notice",
     "Person",
     "PersonRole",
     "Programme",

@@ -48,6 +48,9 @@ class Person(HasUuid, Timestamped, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where notice e-mails go (assignments, returns, urgent concerns), if the partnership has
+    # set up its mail relay; None: no e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     team: Mapped[Team | None] = relationship(lazy="joined")

@@ -41,7 +41,7 @@ from audit_tool.models import (
 )
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.models.templates import AuditTemplate
-from audit_tool.services import changelog, claims, conflicts, scope
+from audit_tool.services import changelog, claims, conflicts, notices, scope
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.templates import TemplateRow
 from audit_tool.services.templates import _row as template_row
@@ -1016,6 +1016,14 @@ def return_review(
                 after={"status": "returned", "comment": comment},
                 summary=f"Review of case {audit.case.ref} by {review.reviewer.name} returned",
             )
+            notices.add(
+                session,
+                "returned",
+                audit,
+                [review.reviewer_id],
+                f"Returned to you by {actor.name}: Case {audit.case.ref}",
+                actor.name,
+            )
             return _view(session, actor, audit)
     except StaleDataError as exc:
         raise _conflict(db, actor, "audit", audit_uuid, "this audit") from exc
@@ -1126,6 +1134,14 @@ def confirm(
                     "rationale": moderation.rationale,
                 },
                 summary=f"Audit of case {audit.case.ref} confirmed: {overall}",
+            )
+            notices.add(
+                session,
+                "confirmed",
+                audit,
+                [r.reviewer_id for r in audit.reviews],
+                f"Confirmed by {actor.name}: Case {audit.case.ref}",
+                actor.name,
             )
             return _view(session, actor, audit)
     except StaleDataError as exc:
@@ -1272,11 +1288,36 @@ def raise_concern(
             after={"case": audit.case.ref, "what": what, "why_urgent": concern.why_urgent},
             summary=f"Urgent safeguarding concern raised on case {audit.case.ref}",
         )
+        _notify_concern(session, actor.name, audit, concern)
         return _concern_row(session, concern)
+
+
+def _notify_concern(session: Session, by: str, audit: Audit, concern: UrgentConcern) -> None:
+    """A notice (and e-mail) of a new concern to those it informs who use the app (have a
+    role in it: a case's manager may not); `by`: who raised it."""
+    users = session.scalars(
+        select(Person.id)
+        .where(Person.id.in_(_told(session, concern, audit.case)), Person.active.is_(True))
+        .where(Person.role_rows.any())
+        .order_by(Person.id)
+    )
+    notices.add(
+        session,
+        "concern",
+        audit,
+        list(users),
+        f"Urgent concern raised by {by}: Case {audit.case.ref}",
+        by,
+    )
 
 
 def _informed(session: Session, concern: UrgentConcern, case: Case) -> tuple[str, ...]:
     """Everyone who sees the concern at once (the raiser aside), each with their part."""
+    return tuple(_told(session, concern, case).values())
+
+
+def _told(session: Session, concern: UrgentConcern, case: Case) -> dict[int, str]:
+    """_informed by person id."""
     from audit_tool.models import PersonRole
 
     told: dict[int, str] = {}
@@ -1301,7 +1342,7 @@ def _informed(session: Session, concern: UrgentConcern, case: Case) -> tuple[str
             if reviewer is not None:
                 told.setdefault(reviewer.id, f"{reviewer.name} (auditor)")
     told.pop(concern.raised_by_id, None)
-    return tuple(told.values())
+    return told
 
 
 def _concern_row(session: Session, concern: UrgentConcern) -> ConcernRow:

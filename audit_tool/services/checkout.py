@@ -63,6 +63,7 @@ from audit_tool.services.audits import (
     Answer,
     _blind_for,
     _bump,
+    _notify_concern,
     _review_snapshot,
     _template,
     _validate_answers,
@@ -707,6 +708,7 @@ def _carry_concerns(session: Session, actor: Actor, concerns: list[dict[str, Any
             summary=f"Urgent safeguarding concern raised offline on case {audit.case.ref}, "
             "brought in at check-in",
         )
+        _notify_concern(session, actor.name, audit, concern)
         carried.append(audit.case.ref)
     return carried
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
-from audit_tool.services import changelog, scope
+from audit_tool.services import changelog, notices, scope
 from audit_tool.services.actors import Actor, require
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,59}$")
@@ -554,7 +554,39 @@ def assign(
             after={"reviewers": [[p.key, part] for p, part in people], "moderator": moderator},
             summary=f"Auditors assigned to the audit of case {case.ref}",
         )
+        _notify_assigned(session, actor, audit, before, people, mod_person)
         return _assignment(audit)
+
+
+def _notify_assigned(
+    session: Session,
+    actor: Actor,
+    audit: Audit,
+    before: dict[str, Any],
+    people: list[tuple[Person, str | None]],
+    mod_person: Person | None,
+) -> None:
+    """A notice to each auditor newly on the audit, and to its moderator if new."""
+    ref = audit.case.ref
+    had = {key for key, _ in before["reviewers"]}
+    new_auditors = [p.id for p, _ in people if p.key not in had]
+    notices.add(
+        session,
+        "assigned",
+        audit,
+        new_auditors,
+        f"Assigned to you by {actor.name}: Case {ref}, as auditor",
+        actor.name,
+    )
+    if mod_person is not None and mod_person.key != before["moderator"]:
+        notices.add(
+            session,
+            "assigned",
+            audit,
+            [mod_person.id],
+            f"Assigned to you by {actor.name}: Case {ref}, as moderator",
+            actor.name,
+        )
 
 
 def list_assignments(db: Any, actor: Actor, programme_key: str) -> list[AssignmentRow]:

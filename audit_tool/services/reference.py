@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Agency, Case, Person, PersonRole, Team
 from audit_tool.models.reference import ROLES
-from audit_tool.services import changelog, text_search
+from audit_tool.services import changelog, mail, text_search
 from audit_tool.services.actors import Actor, require
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
@@ -308,6 +308,7 @@ class PersonRow:
     roles: tuple[str, ...]
     active: bool
     id: int = field(default=0, compare=False)
+    email: str | None = None  # where notice e-mails go (services.mail)
 
 
 def _person_snapshot(person: Person) -> dict[str, Any]:
@@ -330,6 +331,7 @@ def _person_row(p: Person) -> PersonRow:
         tuple(p.roles),
         p.active,
         p.id,
+        p.email,
     )
 
 
@@ -404,11 +406,18 @@ def save_person(
     roles: tuple[str, ...] | list[str] = (),
     active: bool = True,
     original_key: str | None = None,
+    email: str | None = None,
 ) -> PersonRow:
+    """Add or change a person. `email`: where their notice e-mails go ("" removes it; None
+    leaves it as it is)."""
     require(actor, "reference.edit")
     key, name, job_title = key.strip(), name.strip(), job_title.strip()
     errors: dict[str, str] = {}
     _check_key(key, errors)
+    if email is not None:
+        email = email.strip()
+        if email and (problem := mail.address_problem(email)):
+            errors["email"] = problem
     if not name:
         errors["name"] = "A name is required"
     bad = [r for r in roles if r not in ROLES]
@@ -441,6 +450,7 @@ def save_person(
                 team_id=team.id if team else None,
                 job_title=job_title,
                 active=active,
+                email=email or None,
             )
             person.role_rows = [PersonRole(role=r) for r in sorted(set(roles))]
             session.add(person)
@@ -462,6 +472,8 @@ def save_person(
             person.key, person.name, person.agency_id = key, name, agency.id
             person.team_id = team.id if team else None
             person.job_title, person.active = job_title, active
+            if email is not None:
+                person.email = email or None
             wanted = sorted(set(roles))
             if wanted != person.roles:
                 session.execute(delete(PersonRole).where(PersonRole.person_id == person.id))

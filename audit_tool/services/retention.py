@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from audit_tool.models import (
     LearningPoint,
     Moderation,
     ModerationAnswer,
+    Notice,
     Programme,
     Review,
     ReviewAnswer,
@@ -277,6 +278,12 @@ def apply(db: Any, actor: Actor, today: date | None = None) -> RetentionRun:
                 update(Audit)
                 .where(Audit.id.in_(audit_ids))
                 .values(redacted_at=now, revision=Audit.revision + 1, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            # Notices name the case reference: they go with the audit's words.
+            session.execute(
+                delete(Notice)
+                .where(Notice.audit_id.in_(audit_ids))
                 .execution_options(synchronize_session=False)
             )
         case_ids = _cases_to_redact(session, {t.case_id for t in targets})

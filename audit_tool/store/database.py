@@ -30,7 +30,7 @@ def is_open_here(path: str | Path) -> bool:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0009_change_log_head"
+SCHEMA_HEAD = "0010_notices"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -41,6 +41,7 @@ SCHEMA_ORDER = (
     "0007_team_server",
     "0008_revisions",
     "0009_change_log_head",
+    "0010_notices",
 )
 
 # The tables of each schema version: those of 0001, and those later revisions added. An open
@@ -80,6 +81,7 @@ _TABLES_ADDED = {
     "0004_briefings": ("briefing_audits", "briefing_deliveries"),
     "0007_team_server": ("claims", "checkouts"),
     "0009_change_log_head": ("change_log_head",),
+    "0010_notices": ("notices",),
 }
 
 

@@ -412,6 +412,7 @@ class PeopleTab(ReferenceTab):
         self.name = self.line("name", "Name", "e.g. Sam Taylor")
         self.key = self.line("key", "Key", "short code, e.g. staylor")
         self.job_title = self.line("job_title", "Job title", "e.g. Team manager")
+        self.email = self.line("email", "E-mail", "for notice e-mails, e.g. sam@example.org")
         self.agency = self.combo("agency", "Agency")
         self.team = self.combo("team", "Team")
         roles = QWidget()
@@ -464,6 +465,7 @@ class PeopleTab(ReferenceTab):
         self.name.setText(row.name)
         self.key.setText(row.key)
         self.job_title.setText(row.job_title)
+        self.email.setText(row.email or "")
         self.select_data(self.agency, row.agency_key)
         self._fill_teams()
         self.select_data(self.team, row.team_key)
@@ -472,7 +474,7 @@ class PeopleTab(ReferenceTab):
         self.active.setChecked(row.active)
 
     def clear_form(self) -> None:
-        for edit in (self.name, self.key, self.job_title):
+        for edit in (self.name, self.key, self.job_title, self.email):
             edit.clear()
         self.agency.setCurrentIndex(0)
         self._fill_teams()
@@ -492,6 +494,7 @@ class PeopleTab(ReferenceTab):
             roles=[r for r, box in self.role_boxes.items() if box.isChecked()],
             active=self.active.isChecked(),
             original_key=original_key,
+            email=self.email.text(),
         )
 
     def remove(self, key: str) -> None:

@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self._add_view("briefings", "Briefings", self._make_briefings, "briefing.view")
         self._add_view("dashboard", "Dashboard", self._make_dashboard, "report.view")
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
+        # After the first nine, so that Ctrl+1 to Ctrl+9 keep their views.
+        self._add_view("notices", "Notices", self._make_notices, "audit.view")
         # Viewers read reference data inside reports, but reports and briefings are all they get.
         self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -180,6 +182,40 @@ class MainWindow(QMainWindow):
 
         try:
             self._show_work_count(my_work.my_work(self.db, self.actor).count)
+        except AuditToolError:
+            return
+
+    def _make_notices(self) -> QWidget:
+        from audit_tool.ui.notices_view import NoticesView
+
+        view = NoticesView(self.db, self.actor)
+        view.counted.connect(self._show_notice_count)
+        view.open_audit.connect(self.open_audit)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._show_notice_count(view.unread)
+        return view
+
+    def _show_notice_count(self, count: int) -> None:
+        if "notices" not in self._factories:
+            return
+        item = self.sidebar.item(self.view_keys().index("notices"))
+        item.setText(f"Notices ({count})" if count else "Notices")
+        item.setToolTip(f"{count} unread" if count else "No unread notices")
+        self._fit_sidebar()
+
+    def update_notices(self) -> None:
+        """The unread count beside "Notices" (refreshing the view if it was built)."""
+        if "notices" not in self._factories:
+            return
+        view = self._views.get("notices")
+        if view is not None:
+            view.refresh()  # type: ignore[attr-defined]
+            return
+        from audit_tool.errors import AuditToolError
+        from audit_tool.services import notices
+
+        try:
+            self._show_notice_count(notices.unread_count(self.db, self.actor))
         except AuditToolError:
             return
 
@@ -302,6 +338,7 @@ class MainWindow(QMainWindow):
         self.update_concerns()
         self.update_actions()
         self.update_my_work()
+        self.update_notices()
 
     def update_actions(self) -> None:
         """The count of overdue actions beside "Actions"."""

@@ -1,6 +1,7 @@
 """Admin > Partnership: the name and logo printed on briefings and reports, the month the
-partnership's year starts (the report's quarters and years) and this installation's name
-(written into audit packs)."""
+partnership's year starts (the report's quarters and years), this installation's name
+(written into audit packs) and, for a QA lead, the e-mail relay of notices
+(mail_settings_box.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -113,12 +116,28 @@ class PartnershipTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
+        # In a scroll area: with the e-mail settings the tab is taller than a small window.
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        layout.addStretch(1)
         editable = actor.can("reference.edit")
+        self.mail: QWidget | None = None
+        if editable:  # the relay's settings are for whoever may change them
+            from audit_tool.ui.mail_settings_box import MailSettingsBox
+
+            self.mail = MailSettingsBox(db, actor)
+            self.mail.status_message.connect(self.status_message)
+            layout.addWidget(self.mail)
+        layout.addStretch(1)
         for widget in (
             self.name,
             self.installation,

@@ -38,7 +38,9 @@ from audit_tool.services import (
     feedback,
     learning,
     learning_export,
+    mail,
     my_work,
+    notices,
     packs,
     programmes,
     reference,
@@ -341,6 +343,28 @@ OPS: list[Op] = [
         settings.partnership,
         lambda d, a, w, t: settings.partnership(d, a),
         roles("reference.view"),
+    ),
+    Op(
+        "mail.mail_settings",
+        mail.mail_settings,
+        lambda d, a, w, t: mail.mail_settings(d, a),
+        roles("reference.edit"),
+    ),
+    Op(
+        "mail.save_mail_settings",
+        mail.save_mail_settings,
+        lambda d, a, w, t: mail.save_mail_settings(
+            d, a, host="relay.example.org", port=587, tls=True, sender="audit@example.org"
+        ),
+        roles("reference.edit"),
+        write=True,
+    ),
+    Op(
+        "mail.set_email",
+        mail.set_email,
+        lambda d, a, w, t: mail.set_email(d, a, "aud_a1", "someone@example.org"),
+        roles("reference.edit"),
+        write=True,
     ),
     Op(
         "settings.save_partnership",
@@ -903,6 +927,34 @@ OPS: list[Op] = [
         my_work.my_work,
         lambda d, a, w, t: my_work.my_work(d, a),
         ALL,
+    ),
+    # Notices: everyone reads and marks their own; another's is not found (test_notices).
+    Op(
+        "notices.list_notices",
+        notices.list_notices,
+        lambda d, a, w, t: notices.list_notices(d, a),
+        ALL,
+    ),
+    Op(
+        "notices.unread_count",
+        notices.unread_count,
+        lambda d, a, w, t: notices.unread_count(d, a),
+        ALL,
+    ),
+    Op(
+        "notices.mark_all_read",
+        notices.mark_all_read,
+        lambda d, a, w, t: notices.mark_all_read(d, a),
+        ALL,
+        write=True,
+        logged=False,
+    ),
+    Op(
+        "notices.mark_read",
+        notices.mark_read,
+        lambda d, a, w, t: notices.mark_read(d, a, "not-a-notice-of-theirs"),
+        ALL,
+        stopped_by=NotFound,
     ),
     Op(
         "worker_sheet.worker_sheet",

@@ -23,6 +23,7 @@ VIEWS = {
     "briefings": "briefing.view",
     "dashboard": "report.view",
     "concerns": "concern.raise",
+    "notices": "audit.view",
     "admin": "template.view",
 }
 
