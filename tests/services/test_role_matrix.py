@@ -32,6 +32,7 @@ from audit_tool.services import (
     case_import,
     cases,
     changelog,
+    changelog_words,
     checkout,
     claims,
     demo,
@@ -379,6 +380,14 @@ OPS: list[Op] = [
         "changelog.entries",
         changelog.entries,
         lambda d, a, w, t: changelog.entries(d, a),
+        roles("changelog.view"),
+    ),
+    Op(
+        "changelog_words.describe",
+        changelog_words.describe,
+        lambda d, a, w, t: changelog_words.describe(
+            d, a, changelog.entries(d, Actor.system("matrix"), limit=1)[0]
+        ),
         roles("changelog.view"),
     ),
     Op(
