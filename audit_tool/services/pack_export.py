@@ -48,7 +48,9 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+def chunks(values: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """The values in lists of `size` (CHUNK unless given)."""
+    size = size or CHUNK
     batch: list[T] = []
     for value in values:
         batch.append(value)

@@ -104,6 +104,7 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
     out = tmp_path / "pack.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.findChild(QAction, "exportPack").trigger()
+    qtbot.waitUntil(lambda: "exported to" in window.statusBar().currentMessage(), timeout=20000)
     pack = json.loads(out.read_text(encoding="utf-8"))
     assert [a["id"] for a in pack["audits"]] == [uuid]
 
@@ -111,6 +112,7 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
     seen = []
     on_modal(lambda box: (seen.append(box.text()), box.accept()))
     window.findChild(QAction, "importPack").trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=20000)
     assert "1 unchanged" in seen[0]
     assert audits.get_audit(sqlite_world.db, sqlite_world.lead, uuid).status == "in_review"
     # An auditor does not exchange packs, so the menu does not offer it.

@@ -28,6 +28,7 @@ def test_a_moderator_importing_a_reopening_pack_is_told_no(qtbot, sqlite_world, 
 
     on_modal(read_and_close)
     window.import_pack(str(path))
+    qtbot.waitUntil(lambda: "title" in seen, timeout=20000)
     assert seen["title"] == "Pack not imported"
     assert f"audits[0] ({uuid})" in seen["text"] and "may not reopen a final audit" in seen["text"]
     view = audits.get_audit(world.db, world.lead, uuid)
