@@ -292,9 +292,10 @@ def _import(
         keys = pack_reference.resolve(session, pack)
         pack_checks.check_ids(session, pack)
         pack_checks.check_cases(session, pack)
+        held = _held(session, pack["audits"])
         plan = []
         for data in pack["audits"]:
-            plan.append(_plan(session, data))
+            plan.append(_plan(session, data, *held.get(data["id"], (None, None))))
             step(len(plan))
         pack_rights.check(session, actor, pack, plan)
         report.reference_created = pack_reference.create(session, pack, keys)
@@ -320,13 +321,28 @@ def _import(
     return report
 
 
-def _plan(session: Session, data: dict[str, Any]) -> pack_rights.Planned:
-    """What importing this audit would do: create, update, leave alone or report a conflict."""
+def _held(
+    session: Session, audits: list[dict[str, Any]]
+) -> dict[str, tuple[Audit, dict[str, Any]]]:
+    """The pack's audits already held here, by id, each with its JSON (read in batches)."""
+    found: list[Audit] = []
+    for batch in pack_export.chunks(a["id"] for a in audits):
+        found.extend(session.scalars(select(Audit).where(Audit.uuid.in_(batch))))
+    found.sort(key=lambda a: a.id)
+    return {
+        a.uuid: (a, data)
+        for a, data in zip(found, pack_export.audits_json(session, found), strict=True)
+    }
+
+
+def _plan(
+    session: Session, data: dict[str, Any], audit: Audit | None, local: dict[str, Any] | None
+) -> pack_rights.Planned:
+    """What importing this audit would do: create, update, leave alone or report a conflict.
+    `audit` is the copy held here (None if there is none) and `local` its JSON."""
     uuid = data["id"]
-    audit = session.scalar(select(Audit).where(Audit.uuid == uuid))
-    if audit is None:
+    if audit is None or local is None:
         return pack_rights.Planned(data, None, "created")
-    local = _audit_json(audit, session)
     if audit.revision == data["revision"] and all(
         local.get(k) == v for k, v in _comparable(data).items() if k in local
     ):

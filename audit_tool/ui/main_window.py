@@ -692,5 +692,14 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from audit_tool.ui import pack_jobs
+
+        if pack_jobs.busy(self):
+            # The pack is being read or written with this window's database: not closed under it.
+            self.statusBar().showMessage(
+                "An audit pack is being exported or imported: wait for it, or cancel it", 12000
+            )
+            event.ignore()
+            return
         self.save_layout()
         super().closeEvent(event)

@@ -91,6 +91,8 @@ def test_cancel_writes_nothing(qtbot, demo_window, tmp_path, monkeypatch):
     worker = window.export_pack(str(out))
     assert worker is not None
     dialog = window.findChild(QProgressDialog, "packExportProgress")
+    # The window is not closed under a running export.
+    assert not window.close() and "wait for it, or cancel it" in window.statusBar().currentMessage()
     (cancel,) = dialog.findChildren(QPushButton)
     assert cancel.text() == "Cancel"
     clicked: list[int] = []
