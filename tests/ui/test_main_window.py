@@ -94,7 +94,7 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
     import json
 
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
     from audit_tool.services import audits
     from tests.factories import looped_audit
@@ -110,7 +110,15 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
     seen = []
-    on_modal(lambda box: (seen.append(box.text()), box.accept()))
+
+    def read(box) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(box, QProgressDialog):  # the import's own progress: wait for the report
+            on_modal(read)
+            return
+        seen.append(box.text())
+        box.accept()
+
+    on_modal(read)
     window.findChild(QAction, "importPack").trigger()
     qtbot.waitUntil(lambda: bool(seen), timeout=20000)
     assert "1 unchanged" in seen[0]

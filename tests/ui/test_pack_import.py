@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from PySide6.QtWidgets import QProgressDialog
+
 from audit_tool.services import audits, packs
 from audit_tool.ui.main_window import MainWindow
 from tests.factories import final_audit
@@ -23,6 +25,9 @@ def test_a_moderator_importing_a_reopening_pack_is_told_no(qtbot, sqlite_world, 
     seen: dict[str, str] = {}
 
     def read_and_close(box) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(box, QProgressDialog):  # the import's own progress: wait for the message
+            on_modal(read_and_close)
+            return
         seen["title"], seen["text"] = box.windowTitle(), box.text()
         box.accept()
 
