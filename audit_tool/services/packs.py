@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from audit_tool.errors import ValidationError
+from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import (
     Action,
     Agency,
@@ -37,7 +37,6 @@ from audit_tool.models import (
     ChangeLogEntry,
     Feedback,
     FeedbackAnswer,
-    FeedbackQuestion,
     LearningPoint,
     LearningTheme,
     Moderation,
@@ -51,6 +50,7 @@ from audit_tool.models import (
 from audit_tool.services import (
     changelog,
     pack_checks,
+    pack_export,
     pack_reference,
     pack_rights,
     scope,
@@ -58,10 +58,9 @@ from audit_tool.services import (
 )
 from audit_tool.services.actors import Actor, require
 from audit_tool.services.learning import clean_themes
-from audit_tool.services.seed import FEEDBACK_QUESTIONS
 
-FORMAT, VERSION = "qa-audit-pack", 1
-STANDARD_QUESTIONS = tuple(key for key, _ in FEEDBACK_QUESTIONS)
+FORMAT, VERSION = pack_export.FORMAT, pack_export.VERSION
+STANDARD_QUESTIONS = pack_export.STANDARD_QUESTIONS
 
 
 @dataclass
@@ -79,12 +78,7 @@ class PackReport:
 # ---------------------------------------------------------------- helpers
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat(timespec="seconds")
-    return value.isoformat()
+_iso = pack_export.iso
 
 
 def _date(value: str | None) -> date | None:
@@ -104,251 +98,11 @@ check_schema = pack_checks.check_schema
 
 
 def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
-    def answers(rows: list[Any]) -> dict[str, Any]:
-        return {a.item_key: a.value for a in rows}
-
-    keys: dict[int, str] = {}
-
-    def key(person_id: int | None) -> str | None:
-        if person_id is None:
-            return None
-        if person_id not in keys:
-            person = session.get(Person, person_id)
-            assert person is not None
-            keys[person_id] = person.key
-        return keys[person_id]
-
-    def comments(rows: list[Any]) -> dict[str, str]:
-        return {a.item_key: a.comment for a in rows if a.comment}
-
-    reviews = [
-        {
-            "id": r.uuid,
-            "reviewer": r.reviewer.key,
-            "agency": session.get(Agency, r.agency_id).key,  # type: ignore[union-attr]
-            "part": r.part,
-            "status": r.status,
-            "submitted_at": _iso(r.submitted_at),
-            "overall": r.overall,
-            "answers": answers(r.answers),
-            "comments": comments(r.answers),
-            "strengths": r.strengths,
-            "worries": r.worries,
-            "next_steps": r.next_steps,
-            "return_comment": r.return_comment,
-        }
-        for r in audit.reviews
-    ]
-    moderation = None
-    if audit.moderation is not None:
-        m = audit.moderation
-        moderation = {
-            "moderator": session.get(Person, m.moderator_id).key,  # type: ignore[union-attr]
-            "completed_at": _iso(m.completed_at),
-            "overall": m.overall,
-            "answers": answers(m.answers),
-            "comments": comments(m.answers),
-            "rationale": m.rationale,
-            "panel_summary": m.panel_summary,
-        }
-    points = session.scalars(
-        select(LearningPoint).where(LearningPoint.audit_id == audit.id).order_by(LearningPoint.id)
-    )
-    actions = session.scalars(select(Action).where(Action.audit_id == audit.id).order_by(Action.id))
-    feedback = session.scalars(
-        select(Feedback).where(Feedback.audit_id == audit.id).order_by(Feedback.id)
-    )
-    worker = session.get(WorkerFeedback, audit.id)
-    template = session.get(AuditTemplate, audit.template_id)
-    assert template is not None
-    return {
-        "id": audit.uuid,
-        "case": audit.case.ref,
-        "programme": audit.programme.key,
-        "template": template.key,
-        "template_version": template.version,
-        "kind": audit.kind,
-        "status": audit.status,
-        "moderator": audit.moderator.key if audit.moderator else None,
-        "due_on": _iso(audit.due_on),
-        "reviews": reviews,
-        "moderation": moderation,
-        "learning_points": [
-            {
-                "id": p.uuid,
-                "kind": p.kind,
-                "text": p.text,
-                "item": p.item_key,
-                "themes": sorted(t.theme for t in p.themes),
-                "in_briefing": p.in_briefing,
-                "author": key(p.author_id),
-            }
-            for p in points
-        ],
-        "actions": [
-            {
-                "id": a.uuid,
-                "text": a.text,
-                "owner": key(a.owner_id),
-                "due_on": _iso(a.due_on),
-                "status": a.status,
-                "completed_on": _iso(a.completed_on),
-                "scope": a.scope,
-                "completed_by": key(a.completed_by_id),
-                "completion_note": a.completion_note,
-                "author": key(a.author_id),
-            }
-            for a in actions
-        ],
-        "feedback": [
-            {
-                "id": f.uuid,
-                "respondent": f.respondent,
-                "channel": f.channel,
-                "collected_on": _iso(f.collected_on),
-                "consent": f.consent,
-                "answers": {a.question_key: a.answer for a in f.answers},
-                "comment": f.comment,
-                "shareable": f.shareable,
-                "author": key(f.author_id),
-            }
-            for f in feedback
-        ],
-        "worker_feedback": {
-            "given_to_worker": bool(worker and worker.given_to_worker),
-            "given_to_manager": bool(worker and worker.given_to_manager),
-            "given_on": _iso(worker.given_on) if worker else None,
-            "how": worker.how if worker else "",
-        },
-        "revision": audit.revision,
-        "updated_at": _iso(audit.updated_at),
-    }
+    """One audit as pack JSON (import and check-out compare one audit at a time)."""
+    return pack_export.audits_json(session, [audit])[0]
 
 
-def build_pack(
-    session: Session,
-    audits: list[Audit],
-    audit_json: list[dict[str, Any]],
-    source: str,
-    scale_refusal: str,
-) -> dict[str, Any]:
-    """An audit pack (v1) of these audits (already as JSON) with the reference data they name:
-    templates, agencies, teams, people, cases, programmes and any partnership questions.
-    `scale_refusal` ({names}) says why templates on another scale than Ofsted's cannot go."""
-    people_keys: set[str] = set()
-    question_keys: set[str] = set()
-    for a in audit_json:
-        people_keys |= {r["reviewer"] for r in a["reviews"]}
-        people_keys |= {x["owner"] for x in a["actions"]}
-        people_keys |= pack_reference.authors(a)
-        for f in a["feedback"]:
-            question_keys |= set(f["answers"])
-        if a["moderator"]:
-            people_keys.add(a["moderator"])
-        if a["moderation"]:
-            people_keys.add(a["moderation"]["moderator"])
-    cases = {a.case.ref: a.case for a in audits}
-    for case in cases.values():
-        people_keys |= {p.key for p in (case.worker, case.manager) if p is not None}
-    people = list(
-        session.scalars(select(Person).where(Person.key.in_(people_keys)).order_by(Person.key))
-    )
-    teams = {c.team.key: c.team for c in cases.values()}
-    teams.update({p.team.key: p.team for p in people if p.team is not None})
-    agencies = {t.agency.key: t.agency for t in teams.values()}
-    agencies.update({p.agency.key: p.agency for p in people})
-    for a in audit_json:
-        for r in a["reviews"]:
-            if r["agency"] not in agencies:
-                agency = session.scalar(select(Agency).where(Agency.key == r["agency"]))
-                assert agency is not None
-                agencies[agency.key] = agency
-    programmes = {a.programme.key: a.programme for a in audits}
-    template_ids = {a.template_id for a in audits} | {p.template_id for p in programmes.values()}
-    templates = [session.get(AuditTemplate, i) for i in sorted(template_ids)]
-    other_scales = sorted({t.name for t in templates if t is not None and t.scale.key != "ofsted"})
-    if other_scales:
-        raise ValidationError(scale_refusal.format(names=", ".join(other_scales)))
-    pack = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _iso(datetime.now(UTC)),
-        "source": source,
-        "templates": [
-            {
-                "key": t.key,
-                "version": t.version,
-                "name": t.name,
-                "scale": "ofsted",
-                "items": [
-                    {"key": i.key, "label": i.label, "kind": i.kind}
-                    | ({"limiting": i.limiting} if i.kind == "grade" else {})
-                    for i in t.items
-                ],
-            }
-            for t in templates
-            if t is not None
-        ],
-        "agencies": [
-            {"key": a.key, "name": a.name} for a in sorted(agencies.values(), key=lambda a: a.key)
-        ],
-        "teams": [
-            {
-                "key": t.key,
-                "name": t.name,
-                "agency": t.agency.key,
-                "service_area": t.service_area,
-            }
-            for t in sorted(teams.values(), key=lambda t: t.key)
-        ],
-        "people": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "agency": p.agency.key,
-                "team": p.team.key if p.team else None,
-                "roles": sorted(p.roles),
-            }
-            for p in people
-        ],
-        "cases": [
-            {
-                "ref": c.ref,
-                "initials": c.initials,
-                "case_type": c.case_type,
-                "level_of_need": c.level_of_need,
-                "team": c.team.key,
-                "worker": c.worker.key if c.worker else None,
-                "manager": c.manager.key if c.manager else None,
-            }
-            for c in sorted(cases.values(), key=lambda c: c.ref)
-        ],
-        "programmes": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "kind": p.kind,
-                "theme": p.theme,
-                "template": p.template.key,
-                "starts_on": _iso(p.starts_on),
-                "due_on": _iso(p.due_on),
-                "sample_size": p.sample_size,
-            }
-            for p in sorted(programmes.values(), key=lambda p: p.key)
-        ],
-        "audits": audit_json,
-    }
-    own = sorted(question_keys - set(STANDARD_QUESTIONS))
-    if own:
-        pack["feedback_questions"] = [
-            {"key": q.key, "text": q.text}
-            for q in session.scalars(
-                select(FeedbackQuestion)
-                .where(FeedbackQuestion.key.in_(own))
-                .order_by(FeedbackQuestion.key)
-            )
-        ]
-    return pack
+build_pack = pack_export.build_pack
 
 
 def export_pack(
@@ -359,12 +113,15 @@ def export_pack(
     since: date | None = None,
     source: str = "",
     withheld: list[str] | None = None,
+    progress: pack_export.Progress | None = None,
 ) -> dict[str, Any]:
     """The pack of all audits (or a programme's, or those changed since a date).
 
     Blind review holds in packs too: an audit the acting user is still auditing (not every
     review is in) is left out, since the pack would show them the other auditors' work; its
-    case reference is added to `withheld` when a list is given."""
+    case reference is added to `withheld` when a list is given. `progress(done, total)` is
+    called as the audits are read (total: their number); returning False raises Cancelled and
+    nothing is recorded."""
     from audit_tool.services.audits import _blind_for
 
     require(actor, "pack.exchange")
@@ -373,6 +130,7 @@ def export_pack(
             select(Audit)
             .join(Programme, Audit.programme_id == Programme.id)
             .where(scope.audit_in_scope(actor, Audit.id))
+            .options(selectinload(Audit.reviews))
             .order_by(Audit.id)
         )
         if programme_key:
@@ -388,7 +146,9 @@ def export_pack(
                     withheld.append(audit.case.ref)
             else:
                 audits.append(audit)
-        audit_json = [_audit_json(a, session) for a in audits]
+        if progress is not None and not progress(0, len(audits)):
+            raise Cancelled("Export cancelled: nothing was written")
+        audit_json = pack_export.audits_json(session, audits, progress)
         pack = build_pack(
             session,
             audits,
@@ -409,13 +169,29 @@ def export_pack(
         return pack
 
 
-def write_pack(db: Any, actor: Actor, out: str | Path, **kwargs: Any) -> int:
-    pack = export_pack(db, actor, **kwargs)
+def write_pack(
+    db: Any,
+    actor: Actor,
+    out: str | Path,
+    *,
+    progress: pack_export.Progress | None = None,
+    **kwargs: Any,
+) -> int:
+    """Export (export_pack) and write the pack to `out`, replacing it whole; a cancelled or
+    failed export leaves `out` as it was. `progress(done, total)`: reading the audits is the
+    first half, checking the pack against the schema and writing it the second."""
+
+    def reading(done: int, total: int) -> bool:
+        return progress is None or progress(done, 2 * total)
+
+    pack = export_pack(db, actor, progress=reading, **kwargs)
     check_schema(pack)
     path = Path(out)
     from audit_tool import fileio
 
     fileio.write_atomic(path, json.dumps(pack, indent=1, ensure_ascii=False))
+    if progress is not None:
+        progress(2 * len(pack["audits"]), 2 * len(pack["audits"]))
     return len(pack["audits"])
 
 
@@ -466,8 +242,16 @@ CLASH = (
 )
 
 
-def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
+def import_pack(
+    db: Any,
+    actor: Actor,
+    pack: dict[str, Any],
+    progress: pack_export.Progress | None = None,
+) -> PackReport:
     """Import a pack, all or nothing, with the rights of `actor` (pack_rights).
+
+    `progress(done, total)` is called as the audits are planned, then written (total: twice
+    their number); returning False raises Cancelled before the commit, and nothing is written.
 
     Two imports of overlapping packs at once on a server: the second to commit finds rows the
     first just wrote and is run once more from the start (it then sees them as held); a clash
@@ -477,7 +261,7 @@ def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
     pack_checks.check_values(pack)
     for attempt in (1, 2):
         try:
-            return _import(db, actor, pack)
+            return _import(db, actor, pack, progress)
         except (IntegrityError, OperationalError) as exc:
             if not _clash(exc):
                 raise
@@ -493,18 +277,32 @@ def _clash(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
 
-def _import(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
+def _import(
+    db: Any, actor: Actor, pack: dict[str, Any], progress: pack_export.Progress | None
+) -> PackReport:
     report = PackReport()
+    total = 2 * len(pack["audits"])
+
+    def step(done: int) -> None:
+        if progress is not None and not progress(done, total):
+            raise Cancelled("Import cancelled: nothing was changed")
+
     with db.transaction() as session:
+        step(0)
         keys = pack_reference.resolve(session, pack)
         pack_checks.check_ids(session, pack)
         pack_checks.check_cases(session, pack)
-        plan = [_plan(session, data) for data in pack["audits"]]
+        held = _held(session, pack["audits"])
+        plan = []
+        for data in pack["audits"]:
+            plan.append(_plan(session, data, *held.get(data["id"], (None, None))))
+            step(len(plan))
         pack_rights.check(session, actor, pack, plan)
         report.reference_created = pack_reference.create(session, pack, keys)
         pack_checks.check_audits(session, pack)
-        for item in plan:
+        for done, item in enumerate(plan, len(plan) + 1):
             _import_audit(session, actor, item, report)
+            step(done)
         if report.created or report.updated or report.reference_created:
             changelog.record(
                 session,
@@ -523,13 +321,28 @@ def _import(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
     return report
 
 
-def _plan(session: Session, data: dict[str, Any]) -> pack_rights.Planned:
-    """What importing this audit would do: create, update, leave alone or report a conflict."""
+def _held(
+    session: Session, audits: list[dict[str, Any]]
+) -> dict[str, tuple[Audit, dict[str, Any]]]:
+    """The pack's audits already held here, by id, each with its JSON (read in batches)."""
+    found: list[Audit] = []
+    for batch in pack_export.chunks(a["id"] for a in audits):
+        found.extend(session.scalars(select(Audit).where(Audit.uuid.in_(batch))))
+    found.sort(key=lambda a: a.id)
+    return {
+        a.uuid: (a, data)
+        for a, data in zip(found, pack_export.audits_json(session, found), strict=True)
+    }
+
+
+def _plan(
+    session: Session, data: dict[str, Any], audit: Audit | None, local: dict[str, Any] | None
+) -> pack_rights.Planned:
+    """What importing this audit would do: create, update, leave alone or report a conflict.
+    `audit` is the copy held here (None if there is none) and `local` its JSON."""
     uuid = data["id"]
-    audit = session.scalar(select(Audit).where(Audit.uuid == uuid))
-    if audit is None:
+    if audit is None or local is None:
         return pack_rights.Planned(data, None, "created")
-    local = _audit_json(audit, session)
     if audit.revision == data["revision"] and all(
         local.get(k) == v for k, v in _comparable(data).items() if k in local
     ):

@@ -31,6 +31,8 @@ from audit_tool.ui.settings import app_settings
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
+    from audit_tool.ui.workers import Worker
+
 SIDEBAR_FONT_SCALE = 1.1  # the navigation a little larger than the window's text
 
 
@@ -554,11 +556,10 @@ class MainWindow(QMainWindow):
             self.log_warning.setAccessibleDescription(problem)
             status.addPermanentWidget(self.log_warning)
 
-    def export_pack(self, path: str | None = None) -> None:
-        """Write every audit (with what it refers to) to an audit pack file."""
-        from audit_tool.errors import AuditToolError
-        from audit_tool.services import packs
-        from audit_tool.ui.errors import show_error
+    def export_pack(self, path: str | None = None) -> Worker | None:
+        """Write every audit (with what it refers to) to an audit pack file, off the GUI
+        thread with progress and cancel (ui.pack_jobs); returns the Worker, or None."""
+        from audit_tool.ui import pack_jobs
 
         if path is None:
             from PySide6.QtWidgets import QFileDialog
@@ -567,28 +568,13 @@ class MainWindow(QMainWindow):
                 self, "Export audit pack", "audit-pack.json", "Audit pack (*.json)"
             )
             if not path:
-                return
-        withheld: list[str] = []
-        try:
-            count = packs.write_pack(self.db, self.actor, path, withheld=withheld)
-        except AuditToolError as exc:
-            show_error(self, "Pack not exported", exc)
-            return
-        message = f"{count} audit(s) exported to {path}"
-        if withheld:
-            message += (
-                f"; {len(withheld)} left out: you are one of their auditors and not every "
-                "review is in yet"
-            )
-        self.statusBar().showMessage(message, 12000)
+                return None
+        return pack_jobs.export_pack(self, path)
 
-    def import_pack(self, path: str | None = None) -> None:
-        """Read an audit pack: all or nothing; conflicts are reported and left untouched."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from audit_tool.errors import AuditToolError
-        from audit_tool.services import packs
-        from audit_tool.ui.errors import show_error
+    def import_pack(self, path: str | None = None) -> Worker | None:
+        """Read an audit pack (all or nothing; conflicts are reported and left untouched), off
+        the GUI thread with progress and cancel (ui.pack_jobs); returns the Worker, or None."""
+        from audit_tool.ui import pack_jobs
 
         if path is None:
             from PySide6.QtWidgets import QFileDialog
@@ -597,22 +583,10 @@ class MainWindow(QMainWindow):
                 self, "Import audit pack", "", "Audit pack (*.json)"
             )
             if not path:
-                return
-        try:
-            report = packs.import_pack(self.db, self.actor, packs.read_pack(path))
-        except AuditToolError as exc:
-            show_error(self, "Pack not imported", exc)
-            return
-        text = (
-            f"{len(report.created)} audit(s) new, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged; {report.reference_created} reference "
-            "record(s) added."
-        )
-        if report.conflicts:
-            text += "\n\nLeft untouched (conflicts):\n" + "\n".join(report.conflicts[:20])
-        box = QMessageBox(QMessageBox.Icon.Information, "Audit pack imported", text, parent=self)
-        box.setObjectName("packReport")
-        box.exec()
+                return None
+        return pack_jobs.import_pack(self, path)
+
+    def refresh_after_import(self) -> None:
         for key in ("audits", "programmes", "cases"):
             view = self._views.get(key)
             if view is not None and hasattr(view, "refresh"):
@@ -755,6 +729,15 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from audit_tool.ui import pack_jobs
+
+        if pack_jobs.busy(self):
+            # The pack is being read or written with this window's database: not closed under it.
+            self.statusBar().showMessage(
+                "An audit pack is being exported or imported: wait for it, or cancel it", 12000
+            )
+            event.ignore()
+            return
         self.save_layout()
         # Quitting does not close the audit windows (they are not primary windows): close them
         # first, so a form saves what was typed since its last autosave, and logs it.

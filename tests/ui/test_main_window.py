@@ -95,7 +95,7 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
     import json
 
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
     from audit_tool.services import audits
     from tests.factories import looped_audit
@@ -105,13 +105,23 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
     out = tmp_path / "pack.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.findChild(QAction, "exportPack").trigger()
+    qtbot.waitUntil(lambda: "exported to" in window.statusBar().currentMessage(), timeout=20000)
     pack = json.loads(out.read_text(encoding="utf-8"))
     assert [a["id"] for a in pack["audits"]] == [uuid]
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
     seen = []
-    on_modal(lambda box: (seen.append(box.text()), box.accept()))
+
+    def read(box) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(box, QProgressDialog):  # the import's own progress: wait for the report
+            on_modal(read)
+            return
+        seen.append(box.text())
+        box.accept()
+
+    on_modal(read)
     window.findChild(QAction, "importPack").trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=20000)
     assert "1 unchanged" in seen[0]
     assert audits.get_audit(sqlite_world.db, sqlite_world.lead, uuid).status == "in_review"
     # An auditor does not exchange packs, so the menu does not offer it.
