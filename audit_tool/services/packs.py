@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from audit_tool.errors import ValidationError
 from audit_tool.models import (
@@ -470,7 +471,8 @@ def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
     """Import a pack, all or nothing, with the rights of `actor` (pack_rights).
 
     Two imports of overlapping packs at once on a server: the second to commit finds rows the
-    first just wrote and is run once more from the start (it then sees them as held); a clash
+    first just wrote, or an audit the first just changed, and is run once more from the start
+    (it then sees them as held, or the audit as a conflict); a clash
     left after that is refused in one line, never half written."""
     require(actor, "pack.exchange")
     check_schema(pack)
@@ -478,7 +480,7 @@ def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
     for attempt in (1, 2):
         try:
             return _import(db, actor, pack)
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, StaleDataError) as exc:
             if not _clash(exc):
                 raise
             if attempt == 2:
@@ -487,8 +489,9 @@ def import_pack(db: Any, actor: Actor, pack: dict[str, Any]) -> PackReport:
 
 
 def _clash(exc: Exception) -> bool:
-    """A unique key taken meanwhile, or a deadlock between two writers (PostgreSQL)."""
-    if isinstance(exc, IntegrityError):
+    """A unique key taken meanwhile, an audit saved meanwhile (its revision guard), or a
+    deadlock between two writers (PostgreSQL)."""
+    if isinstance(exc, (IntegrityError, StaleDataError)):
         return True
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
