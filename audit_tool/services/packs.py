@@ -554,7 +554,7 @@ def _plan(session: Session, data: dict[str, Any]) -> pack_rights.Planned:
             "conflict",
             f"{label}: changed here and in the pack since the last exchange; left as it is",
         )
-    return pack_rights.Planned(data, audit, "updated")
+    return pack_rights.Planned(data, audit, "updated", held=local)
 
 
 def _import_audit(
