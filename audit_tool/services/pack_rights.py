@@ -49,8 +49,9 @@ def _differs(held: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
 
 def _not_theirs(actor: Actor, audit: Audit, item: Planned) -> str | None:
     """What of an audit's update only someone else could make in the app (a QA lead may make
-    it all): another auditor's review, the moderation unless they are its moderator (and then
-    only in their own name), or the case it is about."""
+    it all): another auditor's review, learning, actions or feedback in another's name, the
+    moderation unless they are its moderator (and then only in their own name), the case it
+    is about, or making it final before every review is submitted."""
     if "lead" in actor.roles or item.held is None:
         return None
     data, held = item.data, item.held
@@ -65,6 +66,15 @@ def _not_theirs(actor: Actor, audit: Audit, item: Planned) -> str | None:
         r["status"] != "submitted" for r in data["reviews"]
     ):
         return "it makes the audit final before every review is submitted"
+    for section in ("learning_points", "actions", "feedback"):
+        held_records = {r["id"]: r for r in held[section]}
+        for record in data[section]:
+            if not _differs(held_records.get(record["id"]), record):
+                continue
+            old = held_records.get(record["id"], {})
+            names = {record.get(k) for k in ("author", "completed_by")}
+            if names - {None, actor.key, old.get("author"), old.get("completed_by")}:
+                return f"it writes {section.replace('_', ' ')} in someone else's name"
     moderator = audit.moderator.key if audit.moderator else None
     if _differs(held["moderation"], data["moderation"]):
         named = (data["moderation"] or {}).get("moderator")

@@ -212,3 +212,23 @@ def test_a_moderator_cannot_name_someone_else_as_moderator_or_move_the_case(worl
     audit["case"] = "C1001"
     with pytest.raises(PermissionDenied, match="move an audit to another case"):
         packs.import_pack(world.db, world.moderator, other)
+
+
+def test_a_moderator_cannot_add_learning_in_someone_elses_name(world):
+    uuid, pack = _moderated_in_progress(world)
+    pack, audit = _newer(pack)
+    audit["learning_points"].append(
+        {
+            "id": "31111111-2222-4333-8444-555555555555",
+            "kind": "strength",
+            "text": "Said to be the lead's",
+            "item": None,
+            "themes": [],
+            "author": world.lead.key,
+        }
+    )
+    with pytest.raises(PermissionDenied, match="learning points in someone else's name"):
+        packs.import_pack(world.db, world.moderator, pack)
+    # In their own name it goes in.
+    audit["learning_points"][-1]["author"] = world.moderator.key
+    assert packs.import_pack(world.db, world.moderator, pack).updated == [uuid]
