@@ -454,8 +454,18 @@ def check_ids(session: Session, pack: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the application's rules
 
 
-def _shorten_quotes(message: str) -> str:
-    """A service's message with what it quotes from the pack cut short."""
+def _shorten_quotes(message: str, values: Any = ()) -> str:
+    """A service's message with what it quotes from the pack cut short, and any of `values`
+    (the record's own values) that is not key-like not quoted at all: an answer or initials
+    field may hold case text."""
+    texts = [str(v) for v in values if v not in (None, "") and not looks_like_key(str(v))]
+
+    def unquoted(match: re.Match[str]) -> str:
+        quoted = match.group(1).removesuffix("...")
+        return "the value given" if any(t.startswith(quoted) for t in texts) else match.group(0)
+
+    if texts:
+        message = re.sub(r"'([^']+)'", unquoted, message)
     return re.sub(
         r"'([^']{0,24})[^']*'",
         lambda m: f"'{m.group(1)}...'" if len(m.group(0)) > 26 else m.group(0),
@@ -491,7 +501,7 @@ def check_cases(session: Session, pack: dict[str, Any]) -> None:
         )
         for name in ("initials", "case_type", "level_of_need"):
             if name in errors:
-                raise refuse(pack, ("cases", i, name), _shorten_quotes(errors[name]))
+                raise refuse(pack, ("cases", i, name), _shorten_quotes(errors[name], c.values()))
 
 
 def _check_answers(
@@ -504,7 +514,8 @@ def _check_answers(
     if errors:
         name, message = next(iter(errors.items()))
         at = (*path, "overall") if name == "overall" else (*path, "answers")
-        raise refuse(pack, at, _shorten_quotes(message))
+        values = [*answers.values(), record["overall"]]
+        raise refuse(pack, at, _shorten_quotes(message, [getattr(v, "value", v) for v in values]))
 
 
 def _check_audit(pack: dict[str, Any], i: int, audit: dict[str, Any], template: Any) -> None:

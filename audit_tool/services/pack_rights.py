@@ -38,6 +38,49 @@ class Planned:
     audit: Audit | None  # the copy held here, if any
     outcome: str  # created, updated, unchanged or conflict
     note: str = ""  # why, for a conflict
+    held: dict[str, Any] | None = None  # the copy held here as a pack holds it, if updated
+
+
+def _differs(held: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+    if held is None or new is None:
+        return held is not new
+    return any(held.get(k) != v for k, v in new.items() if k in held)
+
+
+def _not_theirs(actor: Actor, audit: Audit, item: Planned) -> str | None:
+    """What of an audit's update only someone else could make in the app (a QA lead may make
+    it all): another auditor's review, learning, actions or feedback in another's name, the
+    moderation unless they are its moderator (and then only in their own name), the case it
+    is about, or making it final before every review is submitted."""
+    if "lead" in actor.roles or item.held is None:
+        return None
+    data, held = item.data, item.held
+    if data["case"] != held["case"]:
+        return "only a QA lead may move an audit to another case"
+    held_reviews = {r["id"]: r for r in held["reviews"]}
+    for review in data["reviews"]:
+        old = held_reviews.get(review["id"])
+        if old is not None and old["reviewer"] != actor.key and _differs(old, review):
+            return "it changes a review of another auditor: only its auditor may change it"
+    if data["status"] == "final" != held["status"] and any(
+        r["status"] != "submitted" for r in data["reviews"]
+    ):
+        return "it makes the audit final before every review is submitted"
+    for section in ("learning_points", "actions", "feedback"):
+        held_records = {r["id"]: r for r in held[section]}
+        for record in data[section]:
+            if not _differs(held_records.get(record["id"]), record):
+                continue
+            old = held_records.get(record["id"], {})
+            names = {record.get(k) for k in ("author", "completed_by")}
+            if names - {None, actor.key, old.get("author"), old.get("completed_by")}:
+                return f"it writes {section.replace('_', ' ')} in someone else's name"
+    moderator = audit.moderator.key if audit.moderator else None
+    if _differs(held["moderation"], data["moderation"]):
+        named = (data["moderation"] or {}).get("moderator")
+        if moderator != actor.key or named not in (None, actor.key):
+            return "only the audit's moderator may change its moderation, in their own name"
+    return None
 
 
 def _refusal(actor: Actor, operation: str) -> str | None:
@@ -192,6 +235,7 @@ def _audits(
             continue
         if audit.status == "final":
             faults.add(at, _refusal(actor, "audit.reopen"))
+        faults.add(at, _not_theirs(actor, audit, item))
         pack_team = (
             sorted((r["reviewer"], r["part"] or "") for r in data["reviews"]),
             data.get("moderator") or (data["moderation"] or {}).get("moderator"),

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import (
@@ -254,7 +255,8 @@ def import_pack(
     their number); returning False raises Cancelled before the commit, and nothing is written.
 
     Two imports of overlapping packs at once on a server: the second to commit finds rows the
-    first just wrote and is run once more from the start (it then sees them as held); a clash
+    first just wrote, or an audit the first just changed, and is run once more from the start
+    (it then sees them as held, or the audit as a conflict); a clash
     left after that is refused in one line, never half written."""
     require(actor, "pack.exchange")
     check_schema(pack)
@@ -262,7 +264,7 @@ def import_pack(
     for attempt in (1, 2):
         try:
             return _import(db, actor, pack, progress)
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, StaleDataError) as exc:
             if not _clash(exc):
                 raise
             if attempt == 2:
@@ -271,8 +273,9 @@ def import_pack(
 
 
 def _clash(exc: Exception) -> bool:
-    """A unique key taken meanwhile, or a deadlock between two writers (PostgreSQL)."""
-    if isinstance(exc, IntegrityError):
+    """A unique key taken meanwhile, an audit saved meanwhile (its revision guard), or a
+    deadlock between two writers (PostgreSQL)."""
+    if isinstance(exc, (IntegrityError, StaleDataError)):
         return True
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
@@ -364,7 +367,7 @@ def _plan(
             "conflict",
             f"{label}: changed here and in the pack since the last exchange; left as it is",
         )
-    return pack_rights.Planned(data, audit, "updated")
+    return pack_rights.Planned(data, audit, "updated", held=local)
 
 
 def _import_audit(

@@ -246,6 +246,7 @@ def check_backup(
                 raise DatabaseError(f"{label} is not an Audit Tool backup (no schema version)")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             tables = crypto.table_counts(conn)
+            shape = _shape_problem(conn, row[0] if row else None, label)
         except errors as exc:
             raise DatabaseError(f"{label} is damaged ({exc})") from exc
     finally:
@@ -259,8 +260,41 @@ def check_backup(
     missing = required_tables(str(revision)) - set(tables)
     if missing:
         raise DatabaseError(missing_tables_message(label, missing))
+    if shape is not None:
+        raise DatabaseError(shape)
     _check_change_log(path, key, label, str(revision))
     return BackupInfo(str(revision), encrypted, tables)
+
+
+# The only triggers Audit Tool makes in an SQLite file (store/loghead.py).
+_OWN_TRIGGERS = frozenset({"change_log_head_insert", "change_log_head_seal"})
+
+
+def _shape_problem(conn: Any, revision: str | None, label: str | Path) -> str | None:
+    """A backup's schema holding what this version would not make: a trigger of anyone
+    else's (it would run on the live database after the restore), or, at this version's own
+    schema, a table missing one of its model's columns (exports and reports would then fail)."""
+    from audit_tool.models import load_all
+    from audit_tool.store.database import SCHEMA_HEAD
+
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    foreign = sorted(triggers - _OWN_TRIGGERS)
+    if foreign:
+        names = ", ".join(foreign[:3])
+        return f"{label} holds a trigger Audit Tool does not make ({names}): it is not restored"
+    if revision != SCHEMA_HEAD:
+        return None  # an older schema's columns are the upgrade's to check and change
+    for table in load_all().metadata.sorted_tables:
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table.name}")')}
+        if not have:
+            continue  # a missing table is named by the caller
+        lacking = sorted(c.name for c in table.columns if c.name not in have)
+        if lacking:
+            return (
+                f"{label} is not a complete Audit Tool database: its table {table.name} has "
+                f"no column {', '.join(lacking[:3])}"
+            )
+    return None
 
 
 # The first revisions whose change log is chained in format 2, and that has a head record.

@@ -313,3 +313,42 @@ def test_a_malformed_pack_is_refused_in_one_line_on_a_server(
         assert pack_corpus.fingerprint(db) == before
     finally:
         db.close()
+
+
+# Found by the attack run at the end of issue 12: a refusal quoted up to 24 characters of an
+# answer that was not on the template's scale, which can be case text.
+@pytest.mark.parametrize(
+    ("item", "value"),
+    [("voice_of_child", "he said he is scared"), ("days_since_last_visit", "mum said x")],
+)
+def test_an_answer_is_not_quoted_in_a_refusal(tmp_path, capsys, item, value):
+    from audit_tool.services import packs
+    from audit_tool.services.actors import Actor
+    from audit_tool.store import open_database
+    from tests.factories import build_world, looped_audit
+
+    db = open_database(tmp_path / "a.sqlite")
+    try:
+        world = build_world(db, Actor.system("set-up"))
+        looped_audit(world)
+        pack = packs.export_pack(db, world.lead)
+    finally:
+        db.close()
+    (audit,) = pack["audits"]
+    audit["revision"] += 1
+    template = next(t for t in pack["templates"] if t["key"] == audit["template"])
+    kinds = {i["key"]: i["kind"] for i in template["items"]}
+    key = (
+        item
+        if item in kinds
+        else next(
+            k for k, kind in kinds.items() if kind == ("number" if "days" in item else "grade")
+        )
+    )
+    audit["reviews"][0]["answers"][key] = value
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(pack), encoding="utf-8")
+    assert cli.run(["--database", str(tmp_path / "a.sqlite"), "import-pack", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the value given" in err
+    assert value[:5] not in err

@@ -150,3 +150,85 @@ def test_import_pack_on_the_command_line_acts_as_the_user(world, tmp_path, capsy
     assert err.count("\n") == 1 and "outside your agency scope" in err
     assert "C1000" not in err  # names the audit by its id, not the case
     assert _state(world, uuid)[:2] == before[:2]
+
+
+def _moderated_in_progress(world: World) -> tuple[str, dict]:
+    """An audit with one review submitted and one in draft, as its moderator exports it."""
+    from tests.factories import complete_review
+
+    uuid = looped_audit(world)
+    complete_review(world, world.auditor, uuid)
+    return uuid, copy.deepcopy(packs.export_pack(world.db, world.lead))
+
+
+def _newer(pack: dict) -> tuple[dict, dict]:
+    (audit,) = pack["audits"]
+    audit["revision"] += 1
+    return pack, audit
+
+
+# Found by the attack run at the end of issue 12: a moderator's pack could change what only
+# someone else may change in the app, in an audit they take part in.
+def test_a_moderator_cannot_change_an_auditors_review_by_pack(world):
+    uuid, pack = _moderated_in_progress(world)
+    pack, audit = _newer(pack)
+    audit["reviews"][0]["strengths"] = "Rewritten by the moderator"
+    before = changelog.count(world.db)
+    with pytest.raises(PermissionDenied, match="a review of another auditor"):
+        packs.import_pack(world.db, world.moderator, pack)
+    assert changelog.count(world.db) == before
+
+
+def test_a_moderator_cannot_finalise_before_every_review_is_in(world):
+    uuid, pack = _moderated_in_progress(world)
+    pack, audit = _newer(pack)
+    audit["status"] = "final"
+    audit["moderation"] = {
+        "moderator": "mod1",
+        "completed_at": "2026-01-05T10:00:00+00:00",
+        "overall": "good",
+        "answers": {},
+        "rationale": "Agreed",
+    }
+    with pytest.raises(PermissionDenied, match="before every review is submitted"):
+        packs.import_pack(world.db, world.moderator, pack)
+    assert audits.get_audit(world.db, world.lead, uuid).status != "final"
+
+
+def test_a_moderator_cannot_name_someone_else_as_moderator_or_move_the_case(world):
+    uuid, pack = _moderated_in_progress(world)
+    other = copy.deepcopy(pack)
+    pack, audit = _newer(pack)
+    audit["moderation"] = {
+        "moderator": world.lead.key,
+        "completed_at": None,
+        "overall": "good",
+        "answers": {},
+        "rationale": "Agreed",
+    }
+    with pytest.raises(PermissionDenied, match="in their own name"):
+        packs.import_pack(world.db, world.moderator, pack)
+    other, audit = _newer(other)
+    audit["case"] = "C1001"
+    with pytest.raises(PermissionDenied, match="move an audit to another case"):
+        packs.import_pack(world.db, world.moderator, other)
+
+
+def test_a_moderator_cannot_add_learning_in_someone_elses_name(world):
+    uuid, pack = _moderated_in_progress(world)
+    pack, audit = _newer(pack)
+    audit["learning_points"].append(
+        {
+            "id": "31111111-2222-4333-8444-555555555555",
+            "kind": "strength",
+            "text": "Said to be the lead's",
+            "item": None,
+            "themes": [],
+            "author": world.lead.key,
+        }
+    )
+    with pytest.raises(PermissionDenied, match="learning points in someone else's name"):
+        packs.import_pack(world.db, world.moderator, pack)
+    # In their own name it goes in.
+    audit["learning_points"][-1]["author"] = world.moderator.key
+    assert packs.import_pack(world.db, world.moderator, pack).updated == [uuid]

@@ -93,3 +93,29 @@ def test_a_clash_that_remains_is_refused_in_one_line(race, monkeypatch, tmp_path
     assert cli.run(["--database", url, "import-pack", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "at the same moment" in err
+
+
+def test_the_second_of_two_imports_changing_one_audit_reports_a_conflict(race, monkeypatch):
+    """Found by the attack run at the end of issue 12: two packs changing the same audit,
+    imported at once, left the second in "unexpected error" (StaleDataError, exit 70)."""
+    pack, first, second = race
+    packs.import_pack(first, Actor.system(), _only(pack, 0))
+    x = pack["audits"][0]["id"]
+    ours, theirs = _only(pack, 0), _only(pack, 0)
+    for copy_, text in ((ours, "ours"), (theirs, "theirs")):
+        copy_["audits"][0]["revision"] += 1
+        copy_["audits"][0]["reviews"][0]["worries"] = f"Written by {text}"
+    real = packs._fill_audit
+    pending = [theirs]
+
+    def racing(session, audit, data):  # type: ignore[no-untyped-def]
+        if audit.id is not None and pending:
+            packs.import_pack(first, Actor.system("someone else"), pending.pop())
+        return real(session, audit, data)
+
+    monkeypatch.setattr(packs, "_fill_audit", racing)
+    report = packs.import_pack(second, Actor.system(), ours)
+    assert not report.updated and len(report.conflicts) == 1 and x in report.conflicts[0]
+    held = packs.export_pack(first, Actor.system())["audits"]
+    assert [a["reviews"][0]["worries"] for a in held] == ["Written by theirs"]
+    assert cli.run(["--database", str(first.url.render_as_string(False)), "log", "verify"]) == 0

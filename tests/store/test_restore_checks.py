@@ -82,6 +82,16 @@ BROKEN = {
         ("UPDATE change_log SET summary = 'nothing happened' WHERE id = 3",),
         r"change log entry 3 \(.*\) does not match the chain",
     ),
+    # Found by the attack run at the end of issue 12: a table with a column dropped restored,
+    # and export then failed with "unexpected error"; a planted trigger restored and ran.
+    "column dropped": (
+        ("ALTER TABLE reviews DROP COLUMN strengths",),
+        r"is not a complete Audit Tool database: its table reviews has no column strengths",
+    ),
+    "trigger planted": (
+        ("CREATE TRIGGER wipe AFTER INSERT ON audits BEGIN DELETE FROM change_log_head; END",),
+        r"holds a trigger Audit Tool does not make \(wipe\)",
+    ),
 }
 
 
