@@ -19,6 +19,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from audit_tool.reporting.periods import MONTH_NAMES
+
 CREATOR = "Audit Tool"
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 GRADE_NAMES = {
@@ -57,20 +59,6 @@ SECTIONS = (
 )
 # Short sections that follow the one before on its page when this much room is left.
 FLOWING = {"compliance": 300.0}
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def render_report_pdf(
@@ -154,7 +142,7 @@ def _long_date(text: str | None) -> str:
         day = date.fromisoformat(text[:10])
     except ValueError:
         return text
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _generated_date(text: str | None) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Person, Setting
-from audit_tool.services import changelog
+from audit_tool.services import changelog, settings
 from audit_tool.services.actors import Actor, require
 from audit_tool.store import keychain
 
@@ -126,13 +126,7 @@ def save_mail_settings(
             "smtp.from": sender,
             "smtp.user": user,
         }
-        for key, value in values.items():
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-        session.flush()
+        settings.store(session, values)
         after = read(session)
         changelog.record_changes(
             session,

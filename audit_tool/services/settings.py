@@ -39,6 +39,17 @@ def _value(session: Any, key: str) -> str:
     return row.value if row is not None else ""
 
 
+def store(session: Any, values: dict[str, str]) -> None:
+    """Write key/value settings inside the caller's transaction (the caller logs the change)."""
+    for key, value in values.items():
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    session.flush()
+
+
 def read(session: Any) -> PartnershipSettings:
     """The settings, inside a caller's session."""
     encoded = _value(session, "logo_png")
@@ -112,13 +123,7 @@ def save_partnership(
                 year_start_month if year_start_month is not None else before.year_start_month
             ),
         }
-        for key, value in values.items():
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-        session.flush()
+        store(session, values)
         after = read(session)
         changelog.record_changes(
             session,
