@@ -234,7 +234,7 @@ def database_argument(args: argparse.Namespace) -> str:
 
 
 def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from audit_tool.services.actors import Actor
+    from audit_tool.access.actors import Actor
 
     if args.user:
         from audit_tool.services import accounts

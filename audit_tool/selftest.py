@@ -119,8 +119,8 @@ def step_migrations(ctx: _Context) -> str:
 
 
 def step_reference(ctx: _Context) -> str:
+    from audit_tool.access.actors import Actor
     from audit_tool.services import case_import, reference
-    from audit_tool.services.actors import Actor
 
     db, system = ctx.db, Actor.system("self-test")
     reference.save_agency(db, system, key="csc", name="Children's Social Care")

@@ -47,8 +47,8 @@ TODAY = date(2026, 11, 20)
 
 
 def build_demo(path: Path, audits: int = AUDITS) -> None:
+    from audit_tool.access.actors import Actor
     from audit_tool.services import demo
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
 
     started = time.perf_counter()
@@ -71,8 +71,8 @@ def build_demo(path: Path, audits: int = AUDITS) -> None:
 
 
 def lead_key(db: Any) -> str:
+    from audit_tool.access.actors import Actor
     from audit_tool.services import reference
-    from audit_tool.services.actors import Actor
 
     leads = reference.list_people(db, Actor.system(), role="lead", include_inactive=False)
     return sorted(p.key for p in leads)[0]

@@ -46,8 +46,8 @@ app.exec()
 
 
 def build_database(path: Path, cases: int) -> str:
+    from audit_tool.access.actors import Actor
     from audit_tool.services import demo, reference
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
 
     started = time.perf_counter()

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from audit_tool.access.actors import Actor
 from audit_tool.models import ChangeLogEntry
 from audit_tool.services import audits, cases, programmes, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer
 from audit_tool.store import open_database
 

@@ -188,8 +188,8 @@ def drop_database(admin_url: str, name: str) -> None:
 
 def choose_users(db: Any, n_users: int) -> list[UserSpec]:
     """About a third moderators (people with the moderator role), the rest auditors."""
+    from audit_tool.access.actors import Actor
     from audit_tool.services import reference
-    from audit_tool.services.actors import Actor
 
     people = [p for p in reference.list_people(db, Actor.system()) if p.active]
     auditors = sorted(p.key for p in people if set(p.roles) == {"auditor"})
@@ -220,9 +220,9 @@ def build_load_programme(
     """Looped audits for the simulated users: each auditor reviews `reviews_per_auditor`
     (paired with another auditor), and the first audits of each moderator are already
     submitted by both auditors, waiting for moderation. Returns the number of audits."""
+    from audit_tool.access.actors import Actor
     from audit_tool.errors import ValidationError
     from audit_tool.services import audits, programmes, reference
-    from audit_tool.services.actors import Actor
 
     system = Actor.system("load test set-up")
     auditors = [u.key for u in users if u.role == "auditor"]
@@ -290,8 +290,8 @@ def prepare(
     db: Any, users: int, demo_audits: int, reviews_per_auditor: int, ready_per_moderator: int
 ) -> tuple[list[UserSpec], int]:
     """Fill an empty database: the demo partnership, then the users' programme."""
+    from audit_tool.access.actors import Actor
     from audit_tool.services import demo
-    from audit_tool.services.actors import Actor
 
     demo.generate(db, Actor.system("load test"), audits=demo_audits, seed=1, today=TODAY)
     specs = choose_users(db, users)

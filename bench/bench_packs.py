@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy import event
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import packs
-from audit_tool.services.actors import Actor
 from audit_tool.store.database import open_database
 
 

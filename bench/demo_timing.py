@@ -13,8 +13,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import demo
-from audit_tool.services.actors import Actor
 from audit_tool.store import open_database
 
 

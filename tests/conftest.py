@@ -12,7 +12,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from audit_tool.services.actors import Actor  # noqa: E402
+from audit_tool.access.actors import Actor  # noqa: E402
 from audit_tool.store import Database, open_database  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.dbtemplates import (  # noqa: E402

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from audit_tool.services.actors import Actor
+from audit_tool.access.actors import Actor
 from audit_tool.store import Database, open_database
 from tests import factories
 

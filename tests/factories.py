@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import cases, reference
-from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 
 

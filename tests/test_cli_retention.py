@@ -82,7 +82,7 @@ def test_run_redacts_and_records_itself_then_the_chain_verifies(old_demo, capsys
 
 
 def test_editing_a_change_log_row_in_sql_fails_verify_naming_the_entry(tmp_path, capsys):
-    from audit_tool.services.actors import Actor
+    from audit_tool.access.actors import Actor
     from audit_tool.store import open_database
     from tests.factories import build_world
 
@@ -111,8 +111,8 @@ def test_retention_removes_an_audits_words_from_the_change_log_and_verify_still_
     writing words back into a redacted entry, or marking another one as redacted, fails it."""
     from datetime import UTC, date, datetime
 
+    from audit_tool.access.actors import Actor
     from audit_tool.services import audits, learning, templates
-    from audit_tool.services.actors import Actor
     from audit_tool.services.audits import Answer
     from audit_tool.store import open_database
     from tests.factories import build_world, complete_review, looped_audit

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Agency, Audit, Programme, Team
 from audit_tool.reporting.report import AUDIT_ROW_COLUMNS, Filters, Period, final_audits_in
-from audit_tool.services.actors import Actor, require
 
 NO_SERVICE_AREA = "(none)"
 NO_THEME = "(no theme)"

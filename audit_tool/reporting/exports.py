@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from audit_tool import fileio
+from audit_tool.access.actors import Actor
 from audit_tool.errors import ValidationError
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
-from audit_tool.services.actors import Actor
 
 FORMATS = ("json", "pdf", "xlsx")
 

@@ -41,6 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import (
     Action,
@@ -67,8 +69,7 @@ from audit_tool.models import (
 )
 from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
 from audit_tool.reporting.periods import Period, periods, total_period
-from audit_tool.services import learning, scope, settings
-from audit_tool.services.actors import Actor, require
+from audit_tool.services import learning, settings
 
 FORMAT, VERSION = "qa-report", 1
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")

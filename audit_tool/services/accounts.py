@@ -18,10 +18,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import AuditToolError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Agency, Person, PersonRole
 from audit_tool.services import changelog
-from audit_tool.services.actors import Actor, require
 
 log = logging.getLogger(__name__)
 

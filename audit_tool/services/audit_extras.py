@@ -1,6 +1,6 @@
 """Who may read and write what an audit holds beside its reviews: feedback, learning, actions.
 
-Whoever may see the audit reads them (services.scope); the people of the audit change them:
+Whoever may see the audit reads them (access.scope); the people of the audit change them:
 its auditors, its moderator and QA leads. While an audit is blind for an auditor (not every
 review is in), they see only what they recorded themselves, as with the reviews. Once the
 audit is final its record is locked, except that actions still move on (completed, cancelled).
@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Review
-from audit_tool.services import scope
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.audits import (
     _audit,
     _blind_for,
@@ -79,7 +79,7 @@ def blind_filter(actor: Actor, audit_col: Any, author_col: Any) -> ColumnElement
 
 
 def scope_filter(actor: Actor, audit_col: Any) -> ColumnElement[bool]:
-    """Entries of the audits the actor may see (services.scope: a lead all, anyone else their
+    """Entries of the audits the actor may see (access.scope: a lead all, anyone else their
     agency's and those they review or moderate), and those of no audit."""
     if scope.sees_all(actor):
         return true()

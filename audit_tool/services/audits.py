@@ -26,6 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
     Audit,
@@ -41,8 +43,7 @@ from audit_tool.models import (
 )
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.models.templates import AuditTemplate
-from audit_tool.services import changelog, claims, conflicts, notices, scope
-from audit_tool.services.actors import Actor, require
+from audit_tool.services import changelog, claims, conflicts, notices
 from audit_tool.services.templates import TemplateRow
 from audit_tool.services.templates import _row as template_row
 
@@ -422,7 +423,7 @@ def list_audits(
 ) -> list[AuditListRow]:
     """Audits the acting user may see. `mine`: "assigned" (my reviews), "moderation" (audits
     waiting for my moderation). Non-leads see the audits of their agency's cases and those they
-    review or moderate (services.scope). No grade of an unfinished audit is listed, so the list
+    review or moderate (access.scope). No grade of an unfinished audit is listed, so the list
     cannot break blindness."""
     require(actor, "audit.view")
     # Plain columns in two queries (the audits, then their reviewers): loading each audit's

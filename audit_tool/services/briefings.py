@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from audit_tool import fileio
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
     Action,
@@ -48,7 +49,6 @@ from audit_tool.models import (
 from audit_tool.models.audits import Moderation
 from audit_tool.models.briefings import briefing_audits
 from audit_tool.services import changelog, privacy
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.feedback import RESPONDENT_LABELS, pct
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from audit_tool import fileio
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.reporting import xlsx_common
 from audit_tool.services import cases
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.cases import CaseQuery, CaseRow
 
 HEADERS = (

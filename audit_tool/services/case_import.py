@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Case
 from audit_tool.services import changelog, untrusted
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.cases import (
     CaseInput,
     CleanCase,

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, Team
 from audit_tool.models.cases import CASE_TYPE_LABELS, CASE_TYPES
-from audit_tool.services import changelog, scope, text_search
-from audit_tool.services.actors import Actor, require
+from audit_tool.services import changelog, text_search
 
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-_.]{0,39}$")
 INITIALS_RE = re.compile(r"^[A-Z]{1,4}$")
@@ -399,7 +400,7 @@ def _sparse_search(session: Session, query: CaseQuery, *, sqlite: bool) -> bool:
 
 
 def _in_scope(actor: Actor) -> Any:
-    """Cases outside the actor's agency scope (services.scope) are not there for them."""
+    """Cases outside the actor's agency scope (access.scope) are not there for them."""
     return scope.case_in_scope(actor, Case.id, Case.team_id)
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, inspect, null, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound
 from audit_tool.models import ChangeLogEntry
 from audit_tool.models.changelog import content_digest, link_hash
 from audit_tool.services import text_search
-from audit_tool.services.actors import Actor, require
 from audit_tool.store import chain, checkpoint
 from audit_tool.store.chain import ChainCheck, entry_fields, redacted_summary
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import ROLE_LABELS, Actor, require
 from audit_tool.models import (
     Agency,
     Audit,
@@ -33,7 +34,6 @@ from audit_tool.models.templates import (
     ScaleLevel,
     TemplateItem,
 )
-from audit_tool.services.actors import ROLE_LABELS, Actor, require
 from audit_tool.services.changelog import LogRow
 
 NONE = "(none)"

@@ -36,6 +36,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
     Action,
@@ -55,8 +57,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
-from audit_tool.services import changelog, packs, scope
-from audit_tool.services.actors import Actor, require
+from audit_tool.services import changelog, packs
 from audit_tool.services.audits import (
     STATUS_LABELS,
     TRANSITIONS,

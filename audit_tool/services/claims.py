@@ -23,9 +23,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Claim
-from audit_tool.services.actors import Actor, require
 
 DEFAULT_TTL = timedelta(minutes=2)
 KINDS = ("moderation",)

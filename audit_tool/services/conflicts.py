@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import ConflictError
 from audit_tool.models import (
     Action,
@@ -28,7 +29,6 @@ from audit_tool.models import (
     Moderation,
     Review,
 )
-from audit_tool.services.actors import Actor
 
 # entity name (as in the change log) -> model with `uuid` and `updated_at`
 MODELS: dict[str, Any] = {

@@ -21,6 +21,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import (
     Action,
@@ -44,7 +45,6 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.services import accounts, changelog
-from audit_tool.services.actors import Actor, require
 
 
 @dataclass(frozen=True)

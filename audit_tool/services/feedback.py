@@ -21,11 +21,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, Case, Feedback, FeedbackAnswer, FeedbackQuestion, Programme
 from audit_tool.models.learning import CHANNELS, FEEDBACK_ANSWERS, RESPONDENTS
-from audit_tool.services import changelog, conflicts, privacy, scope
-from audit_tool.services.actors import Actor, require
+from audit_tool.services import changelog, conflicts, privacy
 from audit_tool.services.audit_extras import (
     audit_for,
     blind_filter,

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import (
     Action,
@@ -39,7 +40,6 @@ from audit_tool.models import (
 )
 from audit_tool.models.learning import ACTION_STATUSES
 from audit_tool.services import changelog, conflicts, text_search
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.audit_extras import (
     audit_for,
     blind_filter,

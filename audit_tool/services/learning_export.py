@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import Programme, Team
 from audit_tool.reporting import xlsx_common
 from audit_tool.services import feedback as feedback_service
 from audit_tool.services import learning as learning_service
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import (
     ANSWER_LABELS,

@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Person, Setting
 from audit_tool.services import changelog, settings
-from audit_tool.services.actors import Actor, require
 from audit_tool.store import keychain
 
 log = logging.getLogger(__name__)

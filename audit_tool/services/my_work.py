@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor
 from audit_tool.models import (
     Action,
     Audit,
@@ -24,7 +25,6 @@ from audit_tool.models import (
     ReviewAnswer,
     UrgentConcern,
 )
-from audit_tool.services.actors import Actor
 
 DUE_SOON = timedelta(days=7)
 

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import NotFound
 from audit_tool.models import Audit, Notice, Person
 from audit_tool.services import mail
-from audit_tool.services.actors import Actor
 
 # Which kinds of notice are also sent by e-mail, and the e-mail's first line for each.
 _MAIL_LINES = {

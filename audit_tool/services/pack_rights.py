@@ -4,7 +4,7 @@ Import acts with the importer's rights, record by record, as if they made each c
 application: a record the pack would create needs the permission that creates it there (a
 template, an agency, team or person, a case, a programme, a feedback question, an audit); a
 new person's roles must be ones the importer may give (reference.grantable_roles); an audit
-the pack would change must be in the importer's agency scope (services.scope) before and
+the pack would change must be in the importer's agency scope (access.scope) before and
 after, and one they take part in (its auditor or moderator, or a QA lead); changing a final
 audit needs the right to reopen it, and changing who audits or moderates needs the right to
 assign. A record the pack leaves as it is (the same, or already held) needs no right. A pack
@@ -21,11 +21,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit_tool.access import scope
+from audit_tool.access.actors import OPERATION_LABELS, PERMISSIONS, ROLE_LABELS, Actor
 from audit_tool.errors import PermissionDenied
 from audit_tool.models import Agency, Audit, AuditTemplate, Case, FeedbackQuestion, Person, Team
 from audit_tool.models import Programme as ProgrammeModel
-from audit_tool.services import pack_checks, scope
-from audit_tool.services.actors import OPERATION_LABELS, PERMISSIONS, ROLE_LABELS, Actor
+from audit_tool.services import pack_checks
 
 OUTSIDE = "outside your agency scope"
 

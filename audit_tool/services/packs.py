@@ -28,6 +28,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.models import (
     Action,
@@ -54,10 +56,8 @@ from audit_tool.services import (
     pack_export,
     pack_reference,
     pack_rights,
-    scope,
     untrusted,
 )
-from audit_tool.services.actors import Actor, require
 from audit_tool.services.learning import clean_themes
 
 FORMAT, VERSION = pack_export.FORMAT, pack_export.VERSION

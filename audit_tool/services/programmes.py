@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audit_tool.access import scope
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
-from audit_tool.services import changelog, notices, scope
-from audit_tool.services.actors import Actor, require
+from audit_tool.services import changelog, notices
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,59}$")
 DEFAULT_AUDIT_KIND = {

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Agency, Case, Person, PersonRole, Team
 from audit_tool.models.reference import ROLES
 from audit_tool.services import changelog, mail, text_search
-from audit_tool.services.actors import Actor, require
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
 

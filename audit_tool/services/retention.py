@@ -24,6 +24,7 @@ from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import (
     Action,
@@ -44,7 +45,6 @@ from audit_tool.models import (
 )
 from audit_tool.models.templates import TemplateItem
 from audit_tool.services import changelog
-from audit_tool.services.actors import Actor, require
 from audit_tool.store import checkpoint
 
 SETTING_KEY = "retention_years"

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Setting
 from audit_tool.services import changelog
-from audit_tool.services.actors import Actor, require
 
 MAX_LOGO_BYTES = 1_000_000
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}

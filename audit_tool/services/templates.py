@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import AuditTemplate
 from audit_tool.models.templates import ITEM_KINDS, TEMPLATE_KINDS
 from audit_tool.services import changelog
-from audit_tool.services.actors import Actor, require
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import ValidationError
 from audit_tool.services import audits, changelog, learning
-from audit_tool.services.actors import Actor
 from audit_tool.services.audit_extras import audit_for
 
 HOW_GIVEN = "Feedback sheet (PDF)"

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool import APP_NAME
+from audit_tool.access.actors import ROLE_LABELS, Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import accounts
 from audit_tool.services.accounts import LoginResult
-from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error

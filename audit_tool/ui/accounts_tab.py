@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import ROLE_LABELS, Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import accounts
 from audit_tool.services.accounts import AccountRow
-from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import AccountDialog

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import learning, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import ROLE_LABELS, Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import feedback, reference
-from audit_tool.services.actors import ROLE_LABELS, Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error

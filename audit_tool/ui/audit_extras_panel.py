@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import audits, feedback, learning
-from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow, LearningRow, WorkerFeedbackRow
 from audit_tool.store import Database

@@ -67,9 +67,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import briefings
-from audit_tool.services.actors import Actor
 from audit_tool.services.briefings import (
     DEFAULT_AUDIENCE,
     HEADINGS,

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import cases, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseInput, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes

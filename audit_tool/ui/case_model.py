@@ -15,8 +15,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import cases
-from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
 

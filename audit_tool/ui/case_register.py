@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import cases, reference, text_search
-from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import changelog, changelog_words, text_search
-from audit_tool.services.actors import Actor
 from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes

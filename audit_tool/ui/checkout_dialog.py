@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import checkout
-from audit_tool.services.actors import Actor
 from audit_tool.services.checkout import CheckinReport, CheckoutResult
 from audit_tool.store import Database
 from audit_tool.ui.errors import unexpected_line

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import audits
-from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width

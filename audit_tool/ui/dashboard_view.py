@@ -52,10 +52,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, Cancelled
 from audit_tool.reporting import report as reports
 from audit_tool.reporting.report import GRADES, Filters
-from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui import charts
 from audit_tool.ui import theme as themes

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import audits, feedback, learning, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import (
     ANSWER_LABELS,
     CHANNEL_LABELS,

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, NotFound
 from audit_tool.services import cases, feedback, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import (
     ANSWER_LABELS,
     CHANNEL_LABELS,

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool import APP_NAME
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import accounts
-from audit_tool.services.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import password_edit

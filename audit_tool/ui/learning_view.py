@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, Cancelled
 from audit_tool.services import learning, reference, text_search
-from audit_tool.services.actors import Actor
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter, LearningRow

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool import APP_NAME
-from audit_tool.services.actors import Actor
+from audit_tool.access.actors import Actor
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.settings import app_settings

@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.models.audits import PROGRAMME_KINDS, SEND_PARTS
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import programmes, reference, templates
-from audit_tool.services.actors import Actor
 from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database

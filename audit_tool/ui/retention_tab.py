@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import retention
-from audit_tool.services.actors import Actor
 from audit_tool.services.retention import RetentionPlan
 from audit_tool.store import Database
 from audit_tool.ui.audits_view import KIND_LABELS

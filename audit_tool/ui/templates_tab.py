@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.models.templates import ITEM_KINDS, TEMPLATE_KINDS
 from audit_tool.services import templates
-from audit_tool.services.actors import Actor
 from audit_tool.services.templates import ItemInput, TemplateRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes

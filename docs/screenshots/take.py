@@ -25,8 +25,8 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QLineEdit
 
+    from audit_tool.access.actors import Actor
     from audit_tool.services import demo, reference
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
     from audit_tool.ui.case_editor import CaseEditorDialog
     from audit_tool.ui.import_dialog import CaseImportDialog

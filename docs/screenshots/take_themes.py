@@ -32,8 +32,8 @@ def main(mode: str) -> None:
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
+    from audit_tool.access.actors import Actor
     from audit_tool.services import audits, briefings, demo, reference
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
     from audit_tool.ui import theme
     from audit_tool.ui.main_window import MainWindow

@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.models import Audit
 from audit_tool.reporting import report as reports
 from audit_tool.reporting.drilldown import AuditBehind, audits_behind
 from audit_tool.reporting.report import GRADES, Filters
 from audit_tool.services import audits, programmes, templates
-from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer
 from tests.dbtemplates import world_recipe
 from tests.factories import complete_review, looped_audit

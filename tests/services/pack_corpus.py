@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from audit_tool.access.actors import Actor
 from audit_tool.models import Base
 from audit_tool.services import audits, feedback, learning, packs, templates
-from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.store import Database, open_database

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import (
     accounts,
     audits,
@@ -29,7 +30,6 @@ from audit_tool.services import (
     reference,
     templates,
 )
-from audit_tool.services.actors import Actor
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.services.templates import ItemInput

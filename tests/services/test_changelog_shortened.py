@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.services import changelog
-from audit_tool.services.actors import Actor
 from audit_tool.store import checkpoint, open_database
 from tests import factories
 

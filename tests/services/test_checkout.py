@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import (
     ConflictError,
     EncryptionKeyError,
@@ -18,7 +19,6 @@ from audit_tool.errors import (
 from audit_tool.models import ChangeLogEntry
 from audit_tool.models.coordination import Checkout
 from audit_tool.services import accounts, audits, checkout, learning
-from audit_tool.services.actors import Actor
 from audit_tool.store import open_database
 from tests.factories import World, looped_audit
 from tests.services.test_audits import complete

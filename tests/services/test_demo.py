@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.models import (
     Action,
@@ -38,7 +39,6 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.services import cases, changelog, demo, feedback, privacy, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.store import Database, open_database
 

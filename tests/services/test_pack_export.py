@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import Cancelled
 from audit_tool.models import Audit, ChangeLogEntry, Programme
 from audit_tool.services import demo, pack_export, packs
-from audit_tool.services.actors import Actor
 from audit_tool.store.database import open_database
 
 TODAY = date(2026, 6, 30)

@@ -253,8 +253,8 @@ def test_a_non_utf8_file_is_refused_in_one_line(corpus, tmp_path, capsys):
 
 def test_the_valid_pack_goes_in_and_integral_numbers_stay_integers(corpus, tmp_path, capsys):
     """The corpus's own pack is accepted; a revision written 7.0 is stored as the integer 7."""
+    from audit_tool.access.actors import Actor
     from audit_tool.services import packs
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
 
     target = pack_corpus.copy_target(corpus, tmp_path)
@@ -297,8 +297,8 @@ SERVER_CASES = [c for c in CASES if c[0] in ON_SERVER]
 def test_a_malformed_pack_is_refused_in_one_line_on_a_server(
     corpus, pg_url, tmp_path, capsys, what, change, raw_change, expect
 ):
+    from audit_tool.access.actors import Actor
     from audit_tool.services import packs
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
 
     db = open_database(pg_url)
@@ -322,8 +322,8 @@ def test_a_malformed_pack_is_refused_in_one_line_on_a_server(
     [("voice_of_child", "he said he is scared"), ("days_since_last_visit", "mum said x")],
 )
 def test_an_answer_is_not_quoted_in_a_refusal(tmp_path, capsys, item, value):
+    from audit_tool.access.actors import Actor
     from audit_tool.services import packs
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
     from tests.factories import build_world, looped_audit
 

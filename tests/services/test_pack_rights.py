@@ -9,9 +9,9 @@ import copy
 import pytest
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied
 from audit_tool.services import accounts, audits, changelog, packs, reference
-from audit_tool.services.actors import Actor
 from tests.factories import World, final_audit, looped_audit
 
 PASSWORD = "a long sentence nobody guesses"

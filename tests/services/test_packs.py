@@ -11,9 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.services import audits, changelog, feedback, learning, packs, reference
-from audit_tool.services.actors import Actor
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.store import open_database
 from tests.factories import complete_review, looped_audit

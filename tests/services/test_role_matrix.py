@@ -20,7 +20,9 @@ from typing import Any
 
 import pytest
 
+import audit_tool.access
 import audit_tool.services
+from audit_tool.access.actors import PERMISSIONS, Actor
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.reporting import drilldown, exports
 from audit_tool.reporting import report as reports
@@ -50,7 +52,6 @@ from audit_tool.services import (
     templates,
     worker_sheet,
 )
-from audit_tool.services.actors import PERMISSIONS, Actor
 from audit_tool.services.cases import CaseInput, CaseQuery
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter
@@ -1177,12 +1178,13 @@ def _operations() -> dict[str, Callable[..., Any]]:
     """Every public function of the service modules (and the reporting entry points) that
     takes an `actor`."""
     modules = [
-        importlib.import_module(f"audit_tool.services.{m.name}")
-        for m in pkgutil.iter_modules(audit_tool.services.__path__)
+        importlib.import_module(m.name)
+        for package in (audit_tool.services, audit_tool.access)
+        for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
     ]
     found: dict[str, Callable[..., Any]] = {}
     for module in [*modules, *REPORTING]:
-        short = module.__name__.rsplit(".", 1)[1]
+        short = module.__name__.split(".", 2)[2]  # audit_tool.services.audits -> audits
         for name, func in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or func.__module__ != module.__name__:
                 continue

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.reporting import drilldown
 from audit_tool.reporting import report as reports
@@ -22,7 +23,6 @@ from audit_tool.services import (
     programmes,
     reference,
 )
-from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseQuery
 from audit_tool.services.programmes import SampleFilters
 from tests.services import role_world

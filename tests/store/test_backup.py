@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError, EncryptionKeyError
 from audit_tool.services import cases
-from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseInput
 from audit_tool.store import backup as backups
 from audit_tool.store import crypto, open_database

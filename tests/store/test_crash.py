@@ -18,8 +18,8 @@ from typing import IO
 
 import pytest
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import changelog, reference
-from audit_tool.services.actors import Actor
 from audit_tool.store import open_database
 
 KILLS = 50
@@ -30,7 +30,7 @@ SEED = 20260630
 WRITER = """
 import sys
 from audit_tool.services import cases
-from audit_tool.services.actors import Actor
+from audit_tool.access.actors import Actor
 from audit_tool.store import open_database
 
 db = open_database(sys.argv[1], create=False)

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError, EncryptionKeyError, ValidationError
 from audit_tool.services import learning
-from audit_tool.services.actors import Actor
 from audit_tool.store import crypto, migrate, open_database
 from audit_tool.store.database import SCHEMA_HEAD, to_url
 from tests import factories

@@ -8,9 +8,9 @@ import threading
 import pytest
 from sqlalchemy import text
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
 from audit_tool.services import cases
-from audit_tool.services.actors import Actor
 from audit_tool.store import open_database
 from audit_tool.store.backup import backup_sqlite
 from audit_tool.store.database import to_url

@@ -13,11 +13,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
+from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
 from audit_tool.models import load_all
 from audit_tool.models.changelog import chain_hash
 from audit_tool.services import cases, changelog
-from audit_tool.services.actors import Actor
 from audit_tool.store import migrate, open_database
 from audit_tool.store.database import SCHEMA_HEAD, to_url
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import ValidationError
 from audit_tool.services import packs
-from audit_tool.services.actors import Actor
 from audit_tool.store import open_database
 from tests.factories import build_world, looped_audit
 

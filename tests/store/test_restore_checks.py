@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
 from audit_tool.services import cases, changelog
-from audit_tool.services.actors import Actor
 from audit_tool.services.cases import CaseInput
 from audit_tool.store import backup as backups
 from audit_tool.store import crypto, open_database

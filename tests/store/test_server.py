@@ -17,9 +17,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from audit_tool import cli
+from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
 from audit_tool.services import changelog
-from audit_tool.services.actors import Actor
 from audit_tool.store import migrate, open_database, server
 from audit_tool.store.database import SCHEMA_HEAD, to_url
 from audit_tool.store.server import Status

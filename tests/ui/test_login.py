@@ -440,8 +440,8 @@ def test_the_idle_time_setting(monkeypatch, qapp):
 
 
 def test_passwords_are_never_stored_or_logged_in_clear(qtbot, tmp_path, caplog, on_modal):
+    from audit_tool.access.actors import Actor
     from audit_tool.services import reference
-    from audit_tool.services.actors import Actor
     from audit_tool.store import open_database
 
     caplog.set_level(logging.DEBUG)

@@ -15,9 +15,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 from sqlalchemy import select
 
+from audit_tool.access.actors import Actor
 from audit_tool.models import Person, PersonRole
 from audit_tool.services import demo, pack_export, reference
-from audit_tool.services.actors import Actor
 from audit_tool.ui.main_window import MainWindow
 
 

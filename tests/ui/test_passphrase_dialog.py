@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool.services.actors import Actor
+from audit_tool.access.actors import Actor
 from audit_tool.store import crypto, open_database
 from audit_tool.ui import passphrase_dialog
 from audit_tool.ui.passphrase_dialog import (

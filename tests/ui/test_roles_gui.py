@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from audit_tool.access.actors import Actor
 from audit_tool.services import briefings, cases, reference
-from audit_tool.services.actors import Actor
 from audit_tool.ui.main_window import MainWindow
 from tests.factories import final_audit
 from tests.ui.conftest import show_and_activate

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, column, false, or_, select, table, true
 from sqlalchemy.orm import Session
 
-from audit_tool.services.actors import Actor
+from audit_tool.access.actors import Actor
 
 _audits = table("audits", column("id"), column("case_id"), column("moderator_id"))
 _reviews = table("reviews", column("audit_id"), column("reviewer_id"))
