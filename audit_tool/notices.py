@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from email.message import Message
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 APP_DISTRIBUTION = "audit-tool"
 NOTICES_FILE = "THIRD-PARTY-NOTICES.txt"
@@ -31,6 +33,11 @@ _LICENCE_FILE = re.compile(r"^(licen[cs]e|copying|notice|authors)", re.IGNORECAS
 _EXTRA = re.compile(r";.*\bextra\s*==")
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 RULE = "=" * 78
+
+
+def _fields(dist: metadata.Distribution) -> Message:
+    """The distribution's metadata fields (an email.message.Message underneath)."""
+    return cast("Message", dist.metadata)
 
 
 def canonical(name: str) -> str:
@@ -74,7 +81,7 @@ def runtime_distributions(root: str = APP_DISTRIBUTION) -> list[metadata.Distrib
 def licence_of(dist: metadata.Distribution) -> str:
     """The distribution's licence in a few words: its SPDX expression, its License field when
     short, or its licence classifiers."""
-    meta = dist.metadata
+    meta = _fields(dist)
     expression = meta.get("License-Expression")
     if expression:
         return str(expression)
@@ -104,7 +111,7 @@ def licence_texts(dist: metadata.Distribution) -> list[tuple[str, str]]:
             continue
         texts.append(("/".join(parts[1:]), text.strip()))
     if not texts:  # some put the whole text in the License field
-        long = (dist.metadata.get("License") or "").strip()
+        long = (_fields(dist).get("License") or "").strip()
         if "\n" in long or len(long) > 80:
             texts.append(("License (from the package metadata)", long))
     return texts

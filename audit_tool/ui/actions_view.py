@@ -32,6 +32,7 @@ from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, text_width, view_title
+from audit_tool.ui.operations import ACTIONS, LEARNING
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -140,6 +141,8 @@ def _embolden(button: QPushButton, checked: bool) -> None:
 
 
 class ActionsView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({ACTIONS, LEARNING})
     status_message = Signal(str)
     changed = Signal()
     open_audit = Signal(str)

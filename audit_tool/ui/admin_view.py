@@ -36,6 +36,7 @@ from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_height, text_width
 from audit_tool.ui.forms import FieldForm, confirm, select_data
+from audit_tool.ui.operations import ACCOUNTS, REFERENCE
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -342,7 +343,9 @@ class TeamsTab(ReferenceTab):
         self.service_area = QComboBox()
         self.service_area.setEditable(True)
         self.service_area.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.service_area.lineEdit().setPlaceholderText("e.g. Family Safeguarding")
+        line = self.service_area.lineEdit()
+        if line is not None:  # editable: it has one
+            line.setPlaceholderText("e.g. Family Safeguarding")
         self.add_field("service_area", "Service area", self.service_area)
         self.active = QCheckBox("Active")
         self.add_field("active", "", self.active)
@@ -635,6 +638,9 @@ def _suggest_key(tab: Any, text: str) -> None:
 
 class AdminView(QWidget):
     """Reference data in three tabs. `changed` tells other views to reload their lists."""
+
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({REFERENCE, ACCOUNTS})
 
     changed = Signal()
     status_message = Signal(str)

@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -16,6 +17,11 @@ from audit_tool.errors import AuditToolError
 from audit_tool.resources import resource
 from audit_tool.ui.settings import APP, ORG, app_settings
 
+if TYPE_CHECKING:
+    from audit_tool.access.actors import Actor
+    from audit_tool.store import Database
+    from audit_tool.ui.main_window import MainWindow
+
 # Loaded lazily, only when a feature needs them; start-up must not import them.
 HEAVY_MODULES = ("pandas", "numpy", "openpyxl", "reportlab", "alembic", "jsonschema")
 
@@ -25,8 +31,8 @@ class Application:
 
     def __init__(self, qt_app: QApplication) -> None:
         self.qt_app = qt_app
-        self.db = None
-        self.window = None
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
 
     def open(self, database: str, user: str | None = None) -> bool:
         from audit_tool.store import server
@@ -68,7 +74,7 @@ class Application:
         self._show(db, actor)
         return True
 
-    def _log_in(self, db, user: str | None):  # type: ignore[no-untyped-def]
+    def _log_in(self, db: Database, user: str | None) -> Actor | None:
         """The first start of a new database sets up its first QA lead; otherwise log in.
 
         `user` (--user KEY) only fills in the user name: the password is always asked."""
@@ -85,7 +91,7 @@ class Application:
         dialog = LoginDialog(db, username, self.window)
         return dialog.actor if dialog.exec() else None
 
-    def _show(self, db, actor) -> None:  # type: ignore[no-untyped-def]
+    def _show(self, db: Database, actor: Actor) -> None:
         from audit_tool.ui.main_window import MainWindow
 
         old_window, old_db = self.window, self.db
@@ -118,7 +124,8 @@ def run_gui(database: str | None, user: str | None) -> int:
     QApplication.setApplicationName(APP)
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     from audit_tool.ui import theme
 
     theme.install()  # colours follow the palette (light or dark), also when it changes
@@ -148,7 +155,7 @@ def run_gui(database: str | None, user: str | None) -> int:
                 first.close()
 
         QTimer.singleShot(0, probe)
-    app = Application(qt_app)  # type: ignore[arg-type]
+    app = Application(qt_app)
     if not app.open(database, user):
         return 0 if probing else 1
     # Start-up objects live as long as the app: keep them out of every later collection,

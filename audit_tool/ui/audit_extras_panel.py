@@ -33,6 +33,7 @@ from audit_tool.services import audits, feedback, learning
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
 from audit_tool.services.learning import SCOPE_LABELS, ActionRow, LearningRow, WorkerFeedbackRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
@@ -310,7 +311,7 @@ class AuditExtrasPanel(QTabWidget):
         self.worker_sheet_button.setObjectName("extras_workerSheet")
         self.worker_sheet_button.clicked.connect(self.export_worker_sheet)
         outer.addWidget(self.worker_sheet_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self._sheet_worker: Any = None
+        self._sheet_operation: ops.Operation[Path] | None = None
         return page
 
     # -- state
@@ -397,7 +398,10 @@ class AuditExtrasPanel(QTabWidget):
         self.action_cancel.setEnabled(may_act and is_open)
         self.worker_save.setEnabled(part and self.actor.can("learning.record"))
         self.worker_sheet_button.setEnabled(
-            part and self.actor.can("learning.record") and self.final and self._sheet_worker is None
+            part
+            and self.actor.can("learning.record")
+            and self.final
+            and not (self._sheet_operation and self._sheet_operation.is_running)
         )
         self._worker_inputs()
 
@@ -561,7 +565,6 @@ class AuditExtrasPanel(QTabWidget):
         from PySide6.QtWidgets import QFileDialog
 
         from audit_tool.services import worker_sheet
-        from audit_tool.ui.workers import Worker
 
         path, _filter = QFileDialog.getSaveFileName(
             self,
@@ -572,40 +575,34 @@ class AuditExtrasPanel(QTabWidget):
         if not path:
             return
         db, actor, uuid = self.db, self.actor, self.audit_uuid
-        worker = Worker(lambda _progress: worker_sheet.export_sheet(db, actor, uuid, path))
-        self._sheet_worker = worker
-        worker.signals.finished.connect(self._sheet_saved)
-        worker.signals.failed.connect(self._sheet_failed)
+
+        def save(task: ops.Task) -> Path:
+            try:
+                return worker_sheet.export_sheet(db, actor, uuid, path)
+            except OSError as exc:  # the folder or the file: something the user can change
+                raise AuditToolError(f"Could not write the file: {exc.strerror or exc}") from exc
+
         self.worker_status.setText("Making the feedback sheet...")
+        self._sheet_operation = (
+            ops.Operation(self, save, title="Feedback sheet not saved")
+            .success(self._sheet_saved)
+            .finally_(self._enable)
+            .run_in_background()
+        )
         self._enable()
-        worker.start()
 
     def _sheet_saved(self, path: object) -> None:
         from audit_tool.services import worker_sheet
 
-        self._sheet_worker = None
         try:
             row = worker_sheet.record_sheet_given(self.db, self.actor, self.audit_uuid)
         except AuditToolError as exc:
             show_error(self, "Feedback to the worker not recorded", exc)
-            self._enable()
             return
         self._fill_worker(row)
         name = Path(str(path)).name
         self.worker_status.setText(f"Saved {name}. " + self.worker_status.text())
-        self._enable()
         self.changed.emit()
-
-    def _sheet_failed(self, exc: object) -> None:
-        self._sheet_worker = None
-        self._enable()
-        if isinstance(exc, AuditToolError):
-            show_error(self, "Feedback sheet not saved", exc)
-        elif isinstance(exc, OSError):
-            problem = AuditToolError(f"Could not write the file: {exc.strerror or exc}")
-            show_error(self, "Feedback sheet not saved", problem)
-        else:
-            raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
 
     def save_worker_feedback(self) -> None:
         for label in (self.given_on_error, self.how_error):

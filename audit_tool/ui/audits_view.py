@@ -30,6 +30,7 @@ from audit_tool.services.audits import STATUS_LABELS, AuditListRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter
+from audit_tool.ui.operations import AUDITS, CASES, PROGRAMMES, REFERENCE
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 KIND_LABELS = {
@@ -67,6 +68,8 @@ def me_text(row: AuditListRow) -> str:
 
 
 class AuditsView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({AUDITS, PROGRAMMES, CASES, REFERENCE})
     changed = Signal()
     status_message = Signal(str)
 

@@ -3,6 +3,7 @@ import and export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
@@ -29,10 +30,12 @@ from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import cases, reference, text_search
 from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter, text_width
 from audit_tool.ui.forms import confirm
+from audit_tool.ui.operations import CASES, REFERENCE
 
 SEARCH_DELAY_MS = 250
 
@@ -107,6 +110,8 @@ class CaseDetail(QWidget):
 
 
 class CaseRegisterView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({CASES, REFERENCE})
     changed = Signal()
     status_message = Signal(str)
     exported = Signal(str)
@@ -285,12 +290,19 @@ class CaseRegisterView(QWidget):
 
     # -- helpers
 
-    def _action(self, text: str, tip: str, shortcut, slot, name: str) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(
+        self,
+        text: str,
+        tip: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[..., object],
+        name: str,
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcut(QKeySequence(shortcut) if shortcut is not None else QKeySequence())
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
@@ -484,43 +496,23 @@ class CaseRegisterView(QWidget):
             if not name:
                 return
             path = Path(name)
-        from PySide6.QtWidgets import QProgressDialog
-
-        from audit_tool.services.case_export import Cancelled, export_cases
-        from audit_tool.ui.workers import Worker
+        from audit_tool.services.case_export import export_cases
 
         query = self.current_query()
-        self.model.ensure_counted()
-        progress = QProgressDialog(
-            "Exporting cases...", "Cancel", 0, max(self.model.total, 1), self
-        )
-        progress.setObjectName("exportProgress")
-        progress.setWindowTitle("Export")
-        progress.setMinimumDuration(300)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        worker = Worker(
-            lambda report: export_cases(self.db, self.actor, query, path, progress=report)
-        )
-        self._export_worker = worker
-        worker.signals.progress.connect(lambda done, total: progress.setValue(done))
-        progress.canceled.connect(worker.cancel)
+        db, actor = self.db, self.actor
 
-        def finished(count: object) -> None:
-            progress.reset()
-            self._export_worker = None
+        def exported(count: int) -> None:
             self.status_message.emit(f"{count:,} case(s) exported to {path}")
             self.exported.emit(str(path))
 
-        def failed(exc: object) -> None:
-            progress.reset()
-            self._export_worker = None
-            if isinstance(exc, Cancelled):
-                self.status_message.emit("Export cancelled")
-            else:
-                show_error(
-                    self, "Export failed", exc if isinstance(exc, BaseException) else str(exc)
-                )
-
-        worker.signals.finished.connect(finished)
-        worker.signals.failed.connect(failed)
-        worker.start()
+        (
+            ops.Operation(
+                self,
+                lambda task: export_cases(db, actor, query, path, progress=task),
+                title="Export failed",
+                key="export",
+            )
+            .with_progress("Exporting cases...", cancellable=True, name="exportProgress")
+            .success(exported)
+            .run_in_background()
+        )

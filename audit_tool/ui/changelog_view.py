@@ -42,10 +42,10 @@ from audit_tool.errors import AuditToolError
 from audit_tool.services import changelog, changelog_words, text_search
 from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.table_model import Column, RecordTableModel
-from audit_tool.ui.workers import Worker
 
 LIMIT = 500
 _NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "Any"
@@ -123,7 +123,6 @@ class ChangeLogView(QWidget):
         self.db, self.actor = db, actor
         self.setObjectName("changelogView")
         self.audit_uuids: tuple[str, ...] | None = None
-        self._worker: Worker | None = None
         self._shown = False
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -388,14 +387,15 @@ class ChangeLogView(QWidget):
         themes.styled(self.verify_result, "")
         self.verify_result.setText("Checking the chain...")
         db = self.db
-        worker = Worker(lambda _progress: changelog.check_chain(db))
-        worker.signals.finished.connect(self._verified)
-        worker.signals.failed.connect(self._verify_failed)
-        self._worker = worker
-        worker.start()
+        (
+            ops.Operation(self, lambda task: changelog.check_chain(db), title="Verify chain")
+            .busy(self.verify_button)
+            .success(self._verified)
+            .failure(self._verify_failed)
+            .run_in_background()
+        )
 
     def _verified(self, result: ChainCheck) -> None:
-        self.verify_button.setEnabled(True)
         if result.ok:
             themes.styled(self.verify_result, "color: $success;")
             self.verify_result.setText(f"OK: {result.message}")
@@ -403,10 +403,9 @@ class ChangeLogView(QWidget):
             themes.styled(self.verify_result, "color: $error; font-weight: bold;")
             self.verify_result.setText(f"Broken: {result.message}")
 
-    def _verify_failed(self, exc: BaseException) -> None:
-        self.verify_button.setEnabled(True)
+    def _verify_failed(self, exc: AuditToolError) -> bool:
         self.verify_result.setText("The check could not run")
-        show_error(self, "Verify chain", exc)
+        return False  # and the dialog says why
 
 
 def show_audit_history(

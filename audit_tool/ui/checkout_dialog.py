@@ -28,8 +28,7 @@ from audit_tool.errors import AuditToolError
 from audit_tool.services import checkout
 from audit_tool.services.checkout import CheckinReport, CheckoutResult
 from audit_tool.store import Database
-from audit_tool.ui.errors import unexpected_line
-from audit_tool.ui.workers import Worker
+from audit_tool.ui import operations as ops
 
 
 def _when(candidate: checkout.CheckoutCandidate) -> str:
@@ -55,32 +54,25 @@ class _FileRow(QWidget):
 
 
 class _Busy:
-    """Runs a service call in the thread pool; the dialog stays responsive but locked."""
+    """A dialog's service call as an operation (ui.operations): buttons locked while it runs,
+    errors in the dialog's message line."""
 
     def __init__(self, dialog: QDialog, buttons: QDialogButtonBox, message: QLabel) -> None:
         self.dialog, self.buttons, self.message = dialog, buttons, message
-        self.worker: Worker | None = None
 
     def run(self, text: str, fn: Any, done: Any) -> None:
-        self.buttons.setEnabled(False)
         self.message.setText(text)
-        self.worker = Worker(lambda _progress: fn())
-        self.worker.signals.finished.connect(lambda result: self._finish(done, result))
-        self.worker.signals.failed.connect(self._fail)
-        self.worker.start()
+        (
+            ops.Operation(self.dialog, lambda task: fn(), title=self.dialog.windowTitle())
+            .busy(self.buttons)
+            .success(done)
+            .failure(self._in_place)
+            .run_in_background()
+        )
 
-    def _finish(self, done: Any, result: Any) -> None:
-        self.buttons.setEnabled(True)
-        self.worker = None
-        done(result)
-
-    def _fail(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        self.worker = None
-        if isinstance(exc, AuditToolError):
-            self.message.setText(str(exc))
-        else:
-            self.message.setText(unexpected_line(exc))  # never the message: it may hold data
+    def _in_place(self, exc: AuditToolError) -> bool:
+        self.message.setText(str(exc))
+        return True
 
 
 class CheckoutDialog(QDialog):

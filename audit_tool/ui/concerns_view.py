@@ -26,10 +26,13 @@ from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm, concern_text
+from audit_tool.ui.operations import AUDITS, CONCERNS
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 
 class ConcernsView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({CONCERNS, AUDITS})
     changed = Signal()
     status_message = Signal(str)
 

@@ -64,6 +64,7 @@ from audit_tool.ui.filters import (
     text_width,
     view_title,
 )
+from audit_tool.ui.operations import AUDITS, FEEDBACK
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 # The list shows the newest conversations only; the figures above it count them all.
@@ -169,6 +170,8 @@ class FeedbackTableModel(RecordTableModel):
 
 
 class FeedbackView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({FEEDBACK, AUDITS})
     status_message = Signal(str)
     changed = Signal()
     open_audit = Signal(str)

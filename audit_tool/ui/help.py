@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool import APP_NAME, __version__
+from audit_tool.errors import AuditToolError
 from audit_tool.resources import user_guide_path
+from audit_tool.ui import operations as ops
 from audit_tool.ui.filters import text_width
-from audit_tool.ui.workers import Worker
 
 
 def _close_buttons(dialog: QDialog, layout: QVBoxLayout) -> QDialogButtonBox:
@@ -119,9 +120,10 @@ class UserGuideDialog(QDialog):
         self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(folder) + "/"))
         self.browser.setMarkdown(self.text)
         width = max(self.width() - 80, 300)
-        self._worker = Worker(lambda _progress: load_images(folder, self.text, width))
-        self._worker.signals.finished.connect(self._show_images)
-        self._worker.start()
+        text = self.text
+        ops.Operation(
+            self, lambda task: load_images(folder, text, width), title="User guide"
+        ).success(self._show_images).run_in_background()
 
     def _show_images(self, images: object) -> None:
         assert isinstance(images, dict)
@@ -130,6 +132,10 @@ class UserGuideDialog(QDialog):
         self.browser.setMarkdown(self.text)  # laid out again, now with the pictures
         self.browser.verticalScrollBar().setValue(position)
         self.images_loaded = True
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    return "" if item is None else item.text()
 
 
 def _plain(text: str) -> str:
@@ -210,7 +216,7 @@ class ShortcutsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+            tuple(_text(self.table.item(r, c)) for c in range(3))  # type: ignore[misc]
             for r in range(self.table.rowCount())
         ]
 
@@ -249,15 +255,15 @@ class LicencesDialog(QDialog):
         self.loaded = False
         from audit_tool.notices import third_party_text
 
-        self._worker = Worker(lambda _progress: third_party_text())
-        self._worker.signals.finished.connect(self._show)
-        self._worker.signals.failed.connect(self._failed)
-        self._worker.start()
+        ops.Operation(self, lambda task: third_party_text(), title="Third-party licences").success(
+            self._show
+        ).failure(self._failed).run_in_background()
 
     def _show(self, text: object) -> None:
         self.text.setPlainText(str(text))
         self.loaded = True
 
-    def _failed(self, exc: object) -> None:
+    def _failed(self, exc: AuditToolError) -> bool:
         self.text.setPlainText(f"The licence notices could not be read: {exc}")
         self.loaded = True
+        return True

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 
@@ -51,7 +52,7 @@ class CaseImportDialog(QDialog):
         self.actor = actor
         self.path: Path | None = None
         self.report: Any = None
-        self._worker: Any = None
+        self._operation: ops.Operation[Any] | None = None
         self.setObjectName("caseImportDialog")
         self.setWindowTitle("Import cases")
         self.resize(760, 480)
@@ -145,7 +146,7 @@ class CaseImportDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None
+        return self._operation is not None and self._operation.is_running
 
     def load(self, path: Path) -> None:
         """Read and validate the file in the background; show the report. Writes nothing."""
@@ -161,7 +162,7 @@ class CaseImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self._start(
             f"Checking {_escape(path.name)}...",
-            lambda _progress: case_import.read_and_validate(self.db, self.actor, path),
+            lambda _task: case_import.read_and_validate(self.db, self.actor, path),
             self._checked,
             self._show_unreadable,
         )
@@ -174,47 +175,42 @@ class CaseImportDialog(QDialog):
         path = self.path
         self._start(
             f"Importing {_escape(path.name)}...",
-            lambda _progress: case_import.import_cases(
+            lambda _task: case_import.import_cases(
                 self.db, self.actor, path, valid_only=valid_only
             ),
             self._imported,
             lambda message: show_error(self, "Import failed", message),
+            changes=frozenset({ops.CASES, ops.REFERENCE}),
         )
 
     def _start(
         self,
         text: str,
-        job: Callable[[Callable[[int, int], bool]], Any],
+        job: Callable[[ops.Task], Any],
         done: Callable[[Any], None],
         failed: Callable[[str], None],
+        changes: frozenset[str] = frozenset(),
     ) -> None:
-        from audit_tool.ui.workers import Worker
+        """Run job as an operation (ui.operations); a user's error goes to `failed`."""
+
+        def in_place(exc: AuditToolError) -> bool:
+            if isinstance(exc, ops.Unexpected):
+                return False  # the dialog naming the crash report
+            failed(str(exc))
+            return True
 
         self.summary.setText(text)
         self.busy_bar.setVisible(True)
-        for button in (self.choose_button, self.import_button, self.valid_only_button):
-            button.setEnabled(False)
-        self.close_button.setEnabled(False)
-        worker = Worker(job)
-        self._worker = worker
-
-        def finished(result: object) -> None:
-            self._stop()
-            done(result)
-
-        def error(exc: object) -> None:
-            self._stop()
-            if isinstance(exc, AuditToolError):
-                failed(str(exc))
-            else:
-                show_error(self, "Import", exc if isinstance(exc, BaseException) else str(exc))
-
-        worker.signals.finished.connect(finished)
-        worker.signals.failed.connect(error)
-        worker.start()
+        self._operation = (
+            ops.Operation(self, job, title="Import", changes=changes)
+            .busy(self.choose_button, self.import_button, self.valid_only_button, self.close_button)
+            .success(done)
+            .failure(in_place)
+            .finally_(self._stop)
+            .run_in_background()
+        )
 
     def _stop(self) -> None:
-        self._worker = None
         self.busy_bar.setVisible(False)
         self.choose_button.setEnabled(True)
         self.valid_only_button.setEnabled(True)

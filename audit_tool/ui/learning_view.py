@@ -38,12 +38,13 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, Cancelled
+from audit_tool.errors import AuditToolError
 from audit_tool.services import learning, reference, text_search
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter, LearningRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
@@ -56,6 +57,7 @@ from audit_tool.ui.filters import (
     plural,
     view_title,
 )
+from audit_tool.ui.operations import ACTIONS, AUDITS, LEARNING
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -165,6 +167,8 @@ class LearningTableModel(RecordTableModel):
 
 
 class LearningView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({LEARNING, ACTIONS, AUDITS})
     status_message = Signal(str)
     changed = Signal()
     open_audit = Signal(str)
@@ -176,7 +180,7 @@ class LearningView(QWidget):
         self.setObjectName("learningView")
         self.can_select = actor.can("learning.select")
         self.today: Callable[[], date] = date.today
-        self._export_worker: Any = None
+        self._export: ops.Operation[dict[str, int]] | None = None
         self._export_path = Path()
         self._applied_theme = ""
 
@@ -622,7 +626,7 @@ class LearningView(QWidget):
 
     def export_to_excel(self, path: Path | None = None) -> None:
         """Ask where (unless `path` is given) and write the workbook in the background."""
-        if self._export_worker is not None or not self.actor.can("learning.export"):
+        if self.exporting() or not self.actor.can("learning.export"):
             return
         if path is None:
             from PySide6.QtWidgets import QFileDialog
@@ -636,7 +640,6 @@ class LearningView(QWidget):
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         from audit_tool.services.learning_export import export_workbook
-        from audit_tool.ui.workers import Worker
 
         flt = self.current_filter()
         shared = {
@@ -646,40 +649,42 @@ class LearningView(QWidget):
             "date_to": flt.date_to,
         }
         db, actor, target = self.db, self.actor, path
-        worker = Worker(
-            lambda report: export_workbook(
-                db,
-                actor,
-                target,
-                learning=flt,
-                feedback=FeedbackFilter(**shared),
-                actions_which="all",
-                action_kwargs=shared,
-                progress=report,
-            )
-        )
-        self._export_worker = worker
         self._export_path = target
-        # Bound methods of this widget: the results are handled in the GUI thread.
-        worker.signals.finished.connect(self._exported)
-        worker.signals.failed.connect(self._export_failed)
         self._set_busy(True)
-        worker.start()
+        self._export = (
+            ops.Operation(
+                self,
+                lambda task: export_workbook(
+                    db,
+                    actor,
+                    target,
+                    learning=flt,
+                    feedback=FeedbackFilter(**shared),
+                    actions_which="all",
+                    action_kwargs=shared,
+                    progress=task,
+                ),
+                title="Export failed",
+            )
+            .success(self._exported)
+            .finally_(lambda: self._set_busy(False))
+            .run_in_background()
+        )
+
+    def exporting(self) -> bool:
+        return self._export is not None and self._export.is_running
 
     def cancel_export(self) -> None:
-        if self._export_worker is not None:
-            self._export_worker.cancel()
+        if self._export is not None:
+            self._export.cancel()
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.busy, self.busy_label, self.cancel_export_button):
             widget.setVisible(busy)
         self.export_action.setEnabled(not busy)
 
-    def _exported(self, counts: object) -> None:
+    def _exported(self, counts: dict[str, int]) -> None:
         path = self._export_path
-        self._export_worker = None
-        self._set_busy(False)
-        assert isinstance(counts, dict)
         parts = [
             plural(counts.get("Feedback", 0), "feedback conversation"),
             plural(counts.get("Learning points", 0), "learning point"),
@@ -687,11 +692,3 @@ class LearningView(QWidget):
         ]
         self.status_message.emit(f"Exported to {path.name}: " + ", ".join(parts))
         self.exported.emit(str(path))
-
-    def _export_failed(self, exc: object) -> None:
-        self._export_worker = None
-        self._set_busy(False)
-        if isinstance(exc, Cancelled):
-            self.status_message.emit("Export cancelled")
-            return
-        show_error(self, "Export failed", exc if isinstance(exc, BaseException) else str(exc))

@@ -128,7 +128,7 @@ class LiveRefresh(QObject):
         if self.window._views.get(key) is not view or not view.isVisible() or is_busy(view):
             return  # the user moved on or started something: the next tick tries again
         with keep_scroll(view):
-            view.show_loaded(data)  # type: ignore[attr-defined]
+            view.show_loaded(data)
         self.refreshed.emit(key)
 
     def _failed(self, exc: BaseException) -> None:

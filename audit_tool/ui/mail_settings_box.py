@@ -48,9 +48,9 @@ class MailSettingsBox(QGroupBox):
         port_box, port_error = field_with_error(self.port, "mail_port", "Port")
         self.tls = QCheckBox("Use TLS (STARTTLS; on port 465, TLS from the start)")
         self.tls.setObjectName("mail_tls")
-        self.sender = QLineEdit()
-        self.sender.setPlaceholderText("e.g. audit-tool@northshire.gov.uk")
-        sender_box, sender_error = field_with_error(self.sender, "mail_sender", "From address")
+        self.sender_edit = QLineEdit()
+        self.sender_edit.setPlaceholderText("e.g. audit-tool@northshire.gov.uk")
+        sender_box, sender_error = field_with_error(self.sender_edit, "mail_sender", "From address")
         self.user = QLineEdit()
         self.user.setPlaceholderText("leave empty if the relay needs no login")
         user_box, user_error = field_with_error(self.user, "mail_user", "User name")
@@ -96,7 +96,7 @@ class MailSettingsBox(QGroupBox):
         self.host.setText(current.host)
         self.port.setValue(current.port)
         self.tls.setChecked(current.tls)
-        self.sender.setText(current.sender)
+        self.sender_edit.setText(current.sender)
         self.user.setText(current.user)
         self.password.clear()
         self._show_counts()
@@ -117,7 +117,7 @@ class MailSettingsBox(QGroupBox):
                 host=self.host.text(),
                 port=self.port.value(),
                 tls=self.tls.isChecked(),
-                sender=self.sender.text(),
+                sender=self.sender_edit.text(),
                 user=self.user.text(),
                 password=password or None,
             )

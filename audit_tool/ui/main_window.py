@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontInfo, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,15 +26,19 @@ from PySide6.QtWidgets import (
 from audit_tool import APP_NAME
 from audit_tool.access.actors import Actor
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.settings import app_settings
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
-    from audit_tool.ui.workers import Worker
+    from audit_tool.ui.audits_view import AuditsView
+    from audit_tool.ui.case_register import CaseRegisterView
 
 SIDEBAR_FONT_SCALE = 1.1  # the navigation a little larger than the window's text
+# Changes that move a count beside a view's name in the sidebar.
+BADGE_KINDS = frozenset({ops.AUDITS, ops.CONCERNS, ops.ACTIONS, ops.LEARNING, ops.NOTICES})
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
         right_layout.addWidget(self.banner)
+        self._banners = right_layout  # the connection banner goes on top (_watch_connection)
         right_layout.addWidget(self.stack, 1)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -87,6 +93,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(right, 1)
         self.setCentralWidget(central)
+        # Every operation announces what it changed; the views that show it follow.
+        ops.changes_hub().changed.connect(self._changes_made)
 
         self._add_view("mywork", "My work", self._make_my_work, "audit.view")
         self._add_view("cases", "Cases", self._make_cases, "case.view")
@@ -132,8 +140,7 @@ class MainWindow(QMainWindow):
 
         self.connection = ConnectionWatcher(self.db, self)
         self.connection_banner = ConnectionBanner(self.connection)
-        layout = self.banner.parentWidget().layout()
-        layout.insertWidget(0, self.connection_banner)  # type: ignore[attr-defined]
+        self._banners.insertWidget(0, self.connection_banner)
         self.connection.restored.connect(
             lambda: self.statusBar().showMessage("Connected to the database again", 8000)
         )
@@ -176,8 +183,8 @@ class MainWindow(QMainWindow):
         if "mywork" not in self._factories:
             return
         view = self._views.get("mywork")
-        if view is not None:
-            view.refresh()  # type: ignore[attr-defined]
+        if isinstance(view, ops.View):
+            view.refresh()
             return
         from audit_tool.errors import AuditToolError
         from audit_tool.services import my_work
@@ -210,8 +217,8 @@ class MainWindow(QMainWindow):
         if "notices" not in self._factories:
             return
         view = self._views.get("notices")
-        if view is not None:
-            view.refresh()  # type: ignore[attr-defined]
+        if isinstance(view, ops.View):
+            view.refresh()
             return
         from audit_tool.errors import AuditToolError
         from audit_tool.services import notices
@@ -225,11 +232,11 @@ class MainWindow(QMainWindow):
         """Open what a My work item names: the review or moderation window, else its view."""
         kind, uuid = getattr(item, "kind", ""), getattr(item, "uuid", "")
         if kind in ("review", "moderation") and "audits" in self._factories:
-            audits_view = self.view("audits")
+            audits_view = self.audits_view()
             if kind == "review":
-                audits_view.open_review(uuid)  # type: ignore[attr-defined]
+                audits_view.open_review(uuid)
             else:
-                audits_view.open_moderation(uuid)  # type: ignore[attr-defined]
+                audits_view.open_moderation(uuid)
             return
         target = {
             "concern": "concerns",
@@ -286,13 +293,8 @@ class MainWindow(QMainWindow):
 
         view = ProgrammesView(self.db, self.actor)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        view.changed.connect(self._programmes_changed)
+        view.changed.connect(lambda: ops.announce({ops.PROGRAMMES}, view))
         return view
-
-    def _programmes_changed(self) -> None:
-        audits_view = self._views.get("audits")
-        if audits_view is not None:
-            audits_view.refresh()  # type: ignore[attr-defined]
 
     def _make_feedback(self) -> QWidget:
         from audit_tool.ui.feedback_view import FeedbackView
@@ -321,18 +323,31 @@ class MainWindow(QMainWindow):
 
     def _wire(self, view: QWidget) -> QWidget:
         """Connect a view's common signals: status line, changes, opening an audit."""
-        view.status_message.connect(  # type: ignore[attr-defined]
-            lambda text: self.statusBar().showMessage(text, 8000)
-        )
-        view.changed.connect(self.update_badges)  # type: ignore[attr-defined]
-        view.open_audit.connect(self.open_audit)  # type: ignore[attr-defined]
+        signals = cast("ops.ViewSignals", view)
+        signals.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        signals.changed.connect(self.update_badges)
+        signals.open_audit.connect(self.open_audit)
         return view
 
     def open_audit(self, audit_uuid: str) -> None:
         """Open an audit from another view, as the Audits view would."""
         if "audits" not in self._factories:
             return
-        self.view("audits").open_audit(audit_uuid)  # type: ignore[attr-defined]
+        self.audits_view().open_audit(audit_uuid)
+
+    def audits_view(self) -> AuditsView:
+        return cast("AuditsView", self.view("audits"))
+
+    def _changes_made(self, changes: frozenset[str], source: object) -> None:
+        """An operation changed data: the view on screen follows if it shows it (the others
+        are refreshed when shown), and so do the counts in the sidebar."""
+        if not shiboken6.isValid(self):
+            return
+        current = self.stack.currentWidget()
+        if current is not None:
+            ops.refresh_views([current], changes, source)
+        if changes & BADGE_KINDS:
+            self.update_badges()
 
     def update_badges(self) -> None:
         if self.connection.is_lost:  # the banner says so; the counts wait for the server
@@ -395,14 +410,9 @@ class MainWindow(QMainWindow):
         from audit_tool.ui.admin_view import AdminView
 
         view = AdminView(self.db, self.actor)
-        view.changed.connect(self._reference_changed)
+        view.changed.connect(lambda: ops.announce({ops.REFERENCE}, view))
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
-
-    def _reference_changed(self) -> None:
-        cases_view = self._views.get("cases")
-        if cases_view is not None:
-            cases_view.refresh()  # type: ignore[attr-defined]
 
     def view_keys(self) -> list[str]:
         return [
@@ -432,14 +442,14 @@ class MainWindow(QMainWindow):
         key = self.view_keys()[row]
         fresh = key not in self._views
         widget = self.view(key)
-        if not fresh and hasattr(widget, "refresh"):
+        if not fresh and isinstance(widget, ops.View):
             widget.refresh()
         self.stack.setCurrentWidget(widget)
 
     # -- menus and status bar
 
     def _action(
-        self, text: str, slot: Callable[[], object], shortcut: object = None, name: str = ""
+        self, text: str, slot: Callable[..., object], shortcut: object = None, name: str = ""
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -556,9 +566,9 @@ class MainWindow(QMainWindow):
             self.log_warning.setAccessibleDescription(problem)
             status.addPermanentWidget(self.log_warning)
 
-    def export_pack(self, path: str | None = None) -> Worker | None:
+    def export_pack(self, path: str | None = None) -> ops.Operation[Any] | None:
         """Write every audit (with what it refers to) to an audit pack file, off the GUI
-        thread with progress and cancel (ui.pack_jobs); returns the Worker, or None."""
+        thread with progress and cancel (ui.pack_jobs); returns the operation, or None."""
         from audit_tool.ui import pack_jobs
 
         if path is None:
@@ -571,9 +581,9 @@ class MainWindow(QMainWindow):
                 return None
         return pack_jobs.export_pack(self, path)
 
-    def import_pack(self, path: str | None = None) -> Worker | None:
+    def import_pack(self, path: str | None = None) -> ops.Operation[Any] | None:
         """Read an audit pack (all or nothing; conflicts are reported and left untouched), off
-        the GUI thread with progress and cancel (ui.pack_jobs); returns the Worker, or None."""
+        the GUI thread with progress and cancel (ui.pack_jobs); returns the operation, or None."""
         from audit_tool.ui import pack_jobs
 
         if path is None:
@@ -585,12 +595,6 @@ class MainWindow(QMainWindow):
             if not path:
                 return None
         return pack_jobs.import_pack(self, path)
-
-    def refresh_after_import(self) -> None:
-        for key in ("audits", "programmes", "cases"):
-            view = self._views.get(key)
-            if view is not None and hasattr(view, "refresh"):
-                view.refresh()
 
     def check_out(self) -> None:
         """Audits I review, to a new file to work on without the server (ui.checkout_dialog)."""
@@ -612,10 +616,7 @@ class MainWindow(QMainWindow):
         dialog = CheckinDialog(self.db, self.actor, self)
         dialog.exec()
         if dialog.report is not None:
-            for key in ("audits", "learning", "actions", "feedback"):
-                view = self._views.get(key)
-                if view is not None and hasattr(view, "refresh"):
-                    view.refresh()
+            ops.announce(ops.PACK_CHANGES)
 
     def change_password(self) -> None:
         from audit_tool.ui.account_dialogs import ChangePasswordDialog
@@ -723,9 +724,9 @@ class MainWindow(QMainWindow):
         key = self.current_view_key()
         if key:
             settings.setValue("window/lastView", key)
-        cases_view = self._views.get("cases")
-        if cases_view is not None:
-            settings.setValue("cases/splitter", cases_view.splitter.saveState())  # type: ignore[attr-defined]
+        if "cases" in self._views:
+            cases_view = cast("CaseRegisterView", self._views["cases"])
+            settings.setValue("cases/splitter", cases_view.splitter.saveState())
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -22,12 +22,16 @@ from audit_tool.services import my_work
 from audit_tool.services.my_work import MyWork, WorkItem
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.operations import ACTIONS, AUDITS, BRIEFINGS, CONCERNS, NOTICES, PROGRAMMES
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 
 
 class MyWorkView(QWidget):
     """Groups of work items; `open_item` asks the window to open one."""
+
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({AUDITS, CONCERNS, ACTIONS, PROGRAMMES, BRIEFINGS, NOTICES})
 
     open_item = Signal(object)  # a services.my_work.WorkItem
     counted = Signal(int)  # how many items wait (for the sidebar)
@@ -129,8 +133,9 @@ class MyWorkView(QWidget):
         self.tree.resizeColumnToContents(0)
         most = self.fontMetrics().averageCharWidth() * 45
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), most))
-        if chosen is None and self.tree.topLevelItemCount():
-            chosen = self.tree.topLevelItem(0).child(0)
+        first = self.tree.topLevelItem(0)
+        if chosen is None and first is not None:
+            chosen = first.child(0)
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         self.open_button.setEnabled(chosen is not None)

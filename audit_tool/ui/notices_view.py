@@ -25,6 +25,7 @@ from audit_tool.services import notices
 from audit_tool.services.notices import NoticeRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.operations import NOTICES
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 Loaded = tuple[list[NoticeRow], int]
@@ -37,6 +38,9 @@ def _when(row: NoticeRow) -> str:
 
 class NoticesView(QWidget):
     """The list; `open_audit` asks the window to open a notice's audit."""
+
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({NOTICES})
 
     open_audit = Signal(str)
     counted = Signal(int)  # unread notices (for the sidebar)

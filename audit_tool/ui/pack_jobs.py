@@ -1,83 +1,28 @@
-"""File > Export / Import audit pack: the work runs in a Worker, with a progress dialog.
+"""File > Export / Import audit pack: each an operation (ui.operations) with progress and Cancel.
 
 Export can be cancelled: the pack is read in one transaction that then records nothing, and
 the file is written last, whole (a cancelled export writes nothing). Import can be cancelled
 too, up to its commit: it is one transaction, so a cancel rolls it back and the database is
 as it was; a cancel pressed after the last audit is written comes too late, and the import's
-report is shown as usual. Errors are shown as one readable message (ui.errors.show_error)."""
+report is shown as usual. Errors go where every operation's go (ui.operations.route_error)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox
 
-from audit_tool.errors import Cancelled
-from audit_tool.ui.errors import show_error
-from audit_tool.ui.workers import Worker
+from audit_tool.ui import operations as ops
 
-
-def _run(
-    window: QMainWindow,
-    text: str,
-    name: str,
-    job: Callable[[Callable[[int, int], bool]], Any],
-    done: Callable[[Any], None],
-    failed_title: str,
-) -> Worker:
-    """Run `job(progress)` off the GUI thread with a window-modal progress dialog and Cancel."""
-    dialog = QProgressDialog(text, "Cancel", 0, 0, window)
-    dialog.setObjectName(name)
-    dialog.setWindowTitle("Audit pack")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoReset(False)
-    dialog.setAutoClose(False)
-    worker = Worker(job)
-    window._pack_worker = worker  # type: ignore[attr-defined]  # kept alive until it ends
-
-    def progress(done_: int, total: int) -> None:
-        if dialog.wasCanceled():
-            return
-        dialog.setMaximum(total)
-        dialog.setValue(done_)
-
-    def cancel() -> None:
-        worker.cancel()
-        window.statusBar().showMessage("Stopping...")
-
-    def finish() -> None:
-        dialog.close()
-        dialog.deleteLater()
-        window._pack_worker = None  # type: ignore[attr-defined]
-
-    def finished(result: object) -> None:
-        finish()
-        done(result)
-
-    def failed(exc: object) -> None:
-        finish()
-        if isinstance(exc, Cancelled):
-            window.statusBar().showMessage(str(exc), 12000)
-        else:
-            show_error(window, failed_title, exc if isinstance(exc, BaseException) else str(exc))
-
-    worker.signals.progress.connect(progress)
-    worker.signals.finished.connect(finished)
-    worker.signals.failed.connect(failed)
-    dialog.canceled.connect(cancel)
-    worker.start()
-    return worker
+KEY = "audit-pack"  # one pack job per window at a time
 
 
-def busy(window: QMainWindow) -> bool:
+def busy(window: Any) -> bool:
     """Whether a pack export or import is running (one at a time)."""
-    return getattr(window, "_pack_worker", None) is not None
+    return ops.is_running(window, KEY)
 
 
-def export_pack(window: Any, path: str) -> Worker | None:
+def export_pack(window: Any, path: str) -> ops.Operation[int] | None:
     """Write every audit the user may exchange (with what it refers to) to `path`."""
     from audit_tool.services import packs
 
@@ -95,17 +40,25 @@ def export_pack(window: Any, path: str) -> Worker | None:
             )
         window.statusBar().showMessage(message, 12000)
 
-    return _run(
-        window,
-        "Exporting the audit pack...",
-        "packExportProgress",
-        lambda progress: packs.write_pack(db, actor, path, withheld=withheld, progress=progress),
-        done,
-        "Pack not exported",
+    return (
+        ops.Operation(
+            window,
+            lambda task: packs.write_pack(db, actor, path, withheld=withheld, progress=task),
+            title="Pack not exported",
+            key=KEY,
+        )
+        .with_progress(
+            "Exporting the audit pack...",
+            cancellable=True,
+            name="packExportProgress",
+            title="Audit pack",
+        )
+        .success(done)
+        .run_in_background()
     )
 
 
-def import_pack(window: Any, path: str) -> Worker | None:
+def import_pack(window: Any, path: str) -> ops.Operation[Any] | None:
     """Read an audit pack: all or nothing; conflicts are reported and left untouched."""
     from audit_tool.services import packs
 
@@ -125,13 +78,21 @@ def import_pack(window: Any, path: str) -> Worker | None:
         box = QMessageBox(QMessageBox.Icon.Information, "Audit pack imported", text, parent=window)
         box.setObjectName("packReport")
         box.exec()
-        window.refresh_after_import()
 
-    return _run(
-        window,
-        "Importing the audit pack...",
-        "packImportProgress",
-        lambda progress: packs.import_pack(db, actor, packs.read_pack(path), progress),
-        done,
-        "Pack not imported",
+    return (
+        ops.Operation(
+            window,
+            lambda task: packs.import_pack(db, actor, packs.read_pack(path), task),
+            title="Pack not imported",
+            key=KEY,
+            changes=ops.PACK_CHANGES,
+        )
+        .with_progress(
+            "Importing the audit pack...",
+            cancellable=True,
+            name="packImportProgress",
+            title="Audit pack",
+        )
+        .success(done)
+        .run_in_background()
     )

@@ -158,7 +158,8 @@ class NewDatabasePassphraseDialog(QDialog):
         # Enter after typing the passphrase creates the encrypted database: only that button
         # may be the default (the box would otherwise make Cancel the default).
         for button in self.buttons.buttons():
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         self.encrypt_button.setAutoDefault(True)
         self.encrypt_button.setDefault(True)
         self.edit.setFocus()

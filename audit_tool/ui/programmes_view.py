@@ -42,6 +42,7 @@ from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
+from audit_tool.ui.operations import AUDITS, PROGRAMMES
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
 
@@ -68,6 +69,8 @@ def _table(name: str, model: RecordTableModel) -> QTableView:
 
 
 class ProgrammesView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({PROGRAMMES, AUDITS})
     changed = Signal()
     status_message = Signal(str)
 
@@ -458,10 +461,10 @@ class SampleDialog(QDialog):
         self.form.add("opened_from", "Opened from", self.opened_from)
         self.opened_to = _date_edit()
         self.form.add("opened_to", "Opened to", self.opened_to)
-        self.size = QSpinBox()
-        self.size.setRange(1, 10000)
-        self.size.setValue(programme.sample_size or 10)
-        self.form.add("sample_size", "How many cases", self.size)
+        self.sample_size = QSpinBox()
+        self.sample_size.setRange(1, 10000)
+        self.sample_size.setValue(programme.sample_size or 10)
+        self.form.add("sample_size", "How many cases", self.sample_size)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setSpecialValueText("(choose one for me)")
@@ -507,7 +510,7 @@ class SampleDialog(QDialog):
                 self.actor,
                 self.programme.key,
                 self.filters(),
-                self.size.value(),
+                self.sample_size.value(),
                 seed=self.seed.value() or None,
             )
         except ValidationError as exc:

@@ -22,10 +22,10 @@ from audit_tool.errors import AuditToolError
 from audit_tool.services import retention
 from audit_tool.services.retention import RetentionPlan
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui.audits_view import KIND_LABELS
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.table_model import Column, RecordTableModel
-from audit_tool.ui.workers import Worker
 
 
 def _ago(years: int) -> str:
@@ -42,7 +42,7 @@ class RetentionTab(QWidget):
         self.setObjectName("retentionTab")
         self.db, self.actor = db, actor
         self.plan: RetentionPlan | None = None
-        self.worker: Worker | None = None
+        self.operation: ops.Operation[retention.RetentionRun] | None = None
 
         intro = QLabel(
             "An audit's free text (comments, evidence, summaries, learning, feedback comments) "
@@ -65,7 +65,8 @@ class RetentionTab(QWidget):
         period.addStretch(1)
         form = QFormLayout()
         form.addRow("&Keep audit text for:", period)
-        label = form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget()
+        item = form.itemAt(0, QFormLayout.ItemRole.LabelRole)
+        label = item.widget() if item is not None else None
         if isinstance(label, QLabel):
             label.setBuddy(self.years)
 
@@ -146,7 +147,7 @@ class RetentionTab(QWidget):
             )
         self.table.setVisible(n > 0)
         self.filler.setVisible(n == 0)
-        self.run_button.setEnabled(n > 0 and self.worker is None)
+        self.run_button.setEnabled(n > 0 and not self.running())
 
     def save_period(self) -> None:
         try:
@@ -178,23 +179,26 @@ class RetentionTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         db, actor = self.db, self.actor
-        self.worker = Worker(lambda _progress: retention.apply(db, actor))
-        self.worker.signals.finished.connect(self._done)
-        self.worker.signals.failed.connect(self._failed)
-        self.run_button.setEnabled(False)
-        self.save_button.setEnabled(False)
         self.status.setText("Removing expired text...")
         self.setCursor(Qt.CursorShape.BusyCursor)
-        self.worker.start()
+        self.operation = (
+            ops.Operation(
+                self,
+                lambda task: retention.apply(db, actor),
+                title="Retention",
+                changes={ops.AUDITS, ops.CASES, ops.FEEDBACK, ops.LEARNING},
+            )
+            .busy(self.run_button, self.save_button)
+            .success(self._done)
+            .failure(self._failed)
+            .finally_(self.unsetCursor)
+            .run_in_background()
+        )
 
-    def _finish(self) -> None:
-        self.worker = None
-        self.unsetCursor()
-        self.save_button.setEnabled(True)
+    def running(self) -> bool:
+        return self.operation is not None and self.operation.is_running
 
-    def _done(self, result: object) -> None:
-        self._finish()
-        assert isinstance(result, retention.RetentionRun)
+    def _done(self, result: retention.RetentionRun) -> None:
         self.status.setText(
             f"Text removed from {result.audits:,} audit(s); {result.cases:,} case(s) lost "
             f"reference and initials; recorded as change log entry {result.entry_id}."
@@ -202,10 +206,7 @@ class RetentionTab(QWidget):
         self.status_message.emit("Retention run finished")
         self.refresh()
 
-    def _failed(self, exc: object) -> None:
-        self._finish()
+    def _failed(self, exc: AuditToolError) -> bool:
         self.status.setText("Nothing was removed")
-        # An unexpected error's message is never shown (it may hold record text): show_error
-        # writes a crash report and names it.
-        show_error(self, "Retention", exc if isinstance(exc, BaseException) else str(exc))
         self.refresh()
+        return False  # and the dialog says why

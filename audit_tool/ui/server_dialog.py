@@ -32,8 +32,8 @@ from audit_tool import APP_NAME
 from audit_tool.errors import AuditToolError
 from audit_tool.store import Database, crypto, open_database, server
 from audit_tool.store.server import ConnectionResult, Status
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import unexpected_line
 from audit_tool.ui.settings import app_settings
 
 SETTINGS_KEY = "teamServerUrl"
@@ -110,7 +110,7 @@ class ServerDialog(QDialog):
         self.url: URL | None = None  # after Connect: the server's URL, without password
         self.password: str | None = None
         self.last_result: ConnectionResult | None = None
-        self._worker: Any = None
+        self._operation: ops.Operation[ConnectionResult] | None = None
         self._connect_when_ok = False
 
         layout = QVBoxLayout(self)
@@ -231,7 +231,7 @@ class ServerDialog(QDialog):
         self.ca_edit.setEnabled(self.tls_combo.currentData() == "verify-full")
 
     def _busy(self) -> bool:
-        return self._worker is not None
+        return self._operation is not None and self._operation.is_running
 
     def _update_buttons(self) -> None:
         filled = all(e.text().strip() for e in (self.host_edit, self.database_edit, self.user_edit))
@@ -271,15 +271,15 @@ class ServerDialog(QDialog):
             self.password_edit.selectAll()
 
     def _start(self, fn: Any, label: str) -> None:
-        from audit_tool.ui.workers import Worker
-
-        worker = Worker(fn)
-        self._worker = worker
-        worker.signals.finished.connect(self._finished)
-        worker.signals.failed.connect(self._failed)
         self._say(label, good=None)
+        self._operation = (
+            ops.Operation(self, fn, title=self.windowTitle())
+            .success(self._finished)
+            .failure(self._failed)
+            .finally_(self._update_buttons)
+            .run_in_background()
+        )
         self._update_buttons()
-        worker.start()
 
     def _test(self, *, connect: bool) -> None:
         if self._busy():
@@ -292,7 +292,7 @@ class ServerDialog(QDialog):
         password = self.password_edit.text() or None
         self._connect_when_ok = connect
         self._start(
-            lambda _progress: server.test_connection(url, password),
+            lambda _task: server.test_connection(url, password),
             f"Connecting to {url.host}:{url.port}...",
         )
 
@@ -306,25 +306,19 @@ class ServerDialog(QDialog):
             return
         self._connect_when_ok = False
         what = "Creating" if self.last_result.status is Status.EMPTY else "Upgrading"
-        self._start(lambda _progress: _run_upgrade(url), f"{what} the schema of {url.database}...")
+        self._start(lambda _task: _run_upgrade(url), f"{what} the schema of {url.database}...")
 
-    def _finished(self, result: object) -> None:
-        self._worker = None
-        self._update_buttons()
-        assert isinstance(result, ConnectionResult)
+    def _finished(self, result: ConnectionResult) -> None:
         self._show_result(result)
         if result.ok and self._connect_when_ok:
             self._accept_connection()
 
-    def _failed(self, exc: object) -> None:
-        self._worker = None
-        self._update_buttons()
+    def _failed(self, exc: AuditToolError) -> bool:
+        # An unexpected error (a driver's may carry a statement's values) arrives as its kind
+        # and crash report only (ui.operations.Unexpected).
         self.schema_button.setVisible(False)
-        if isinstance(exc, AuditToolError):
-            self._say(str(exc), good=False)
-        else:  # never the message: a driver's error may carry a statement's values
-            line = unexpected_line(exc) if isinstance(exc, BaseException) else "Failed"
-            self._say(line, good=False)
+        self._say(str(exc), good=False)
+        return True
 
     def _accept_connection(self) -> None:
         url = self.entered_url()
@@ -341,8 +335,8 @@ class ServerDialog(QDialog):
 
     def reject(self) -> None:
         self._connect_when_ok = False  # a test still running must not connect after this
-        if self._worker is not None:
-            self._worker.cancel()
+        if self._operation is not None:
+            self._operation.cancel()
         super().reject()
 
 

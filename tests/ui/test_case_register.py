@@ -166,7 +166,7 @@ def test_import_file_with_errors_shows_the_report(qtbot, sqlite_world, tmp_path,
     seen = {}
 
     def read_report(dialog):
-        qtbot.waitUntil(lambda: not dialog.busy)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
         problems = dialog.findChild(object, "importProblems")
         model = problems.model()
         seen["rows"] = model.rowCount()

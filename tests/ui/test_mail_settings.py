@@ -61,7 +61,7 @@ def test_the_relay_is_set_in_partnership_and_returns_are_emailed(
         qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
         assert box.errors["sender"].isVisible()  # a host needs a from address
         assert box.status.text().startswith("Not saved.")
-        qtbot.keyClicks(box.sender, "audit@example.org")
+        qtbot.keyClicks(box.sender_edit, "audit@example.org")
         qtbot.keyClicks(box.user, "relay-user")
         qtbot.keyClicks(box.password, "relay secret 123")
         qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)

@@ -108,7 +108,7 @@ def test_cancel_writes_nothing(qtbot, demo_window, tmp_path, monkeypatch):
             clicked.append(done)
             cancel.click()
 
-    worker.signals.progress.connect(click_once)
+    worker.progressed.connect(click_once)
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=60000)
     assert window.statusBar().currentMessage() == "Export cancelled: nothing was written"
     assert not out.exists() and clicked
@@ -126,7 +126,7 @@ def test_an_import_shows_progress_then_its_report(qtbot, demo_window, tmp_path, 
     seen = on_message()
     worker = window.import_pack(str(out))
     assert worker is not None
-    worker.signals.progress.connect(lambda _done, total: maxima.append(total))
+    worker.progressed.connect(lambda _done, total: maxima.append(total))
     qtbot.waitUntil(lambda: "title" in seen, timeout=60000)
     assert seen["title"] == "Audit pack imported"
     assert seen["text"].startswith("0 audit(s) new, 0 updated, 300 unchanged")

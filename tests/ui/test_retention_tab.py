@@ -44,11 +44,11 @@ def test_lead_sees_what_would_go_and_removes_it(qtbot, sqlite_world, monkeypatch
     # Cancelled at the question: nothing changes.
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
-    assert tab.worker is None and _table(tab) == ["C1000"]
+    assert not tab.running() and _table(tab) == ["C1000"]
 
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.worker is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not tab.running(), timeout=20_000)
     assert "Text removed from 1 audit(s)" in tab.status.text()
     assert _table(tab) == []
     assert "No audit is past the retention period" in tab.summary.text()
