@@ -32,6 +32,7 @@ from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, text_width, view_title
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import ACTIONS, LEARNING
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -140,12 +141,12 @@ def _embolden(button: QPushButton, checked: bool) -> None:
     button.setFont(font)
 
 
-class ActionsView(QWidget):
+class ActionsView(ListPage):
     # The kinds of change that refresh it (ui.operations).
     watches = frozenset({ACTIONS, LEARNING})
-    status_message = Signal(str)
-    changed = Signal()
     open_audit = Signal(str)
+
+    title = "Actions"
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -337,14 +338,6 @@ class ActionsView(QWidget):
             return query, rows, learning.overdue_count(db, actor)
 
         return load
-
-    def refresh(self) -> None:
-        try:
-            loaded = self.live_loader()()
-        except AuditToolError as exc:
-            show_error(self, "Actions", exc)
-            return
-        self.show_loaded(loaded)
 
     def show_loaded(self, loaded: tuple[tuple[str, Any, Any], list[ActionRow], int]) -> None:
         """Show rows loaded for these filters (dropped if the filters changed since)."""

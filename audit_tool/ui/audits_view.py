@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from audit_tool.services.audits import STATUS_LABELS, AuditListRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import AUDITS, CASES, PROGRAMMES, REFERENCE
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -67,11 +68,11 @@ def me_text(row: AuditListRow) -> str:
     return ROLE_LABELS.get(row.my_role, "")
 
 
-class AuditsView(QWidget):
+class AuditsView(ListPage):
     # The kinds of change that refresh it (ui.operations).
     watches = frozenset({AUDITS, PROGRAMMES, CASES, REFERENCE})
-    changed = Signal()
-    status_message = Signal(str)
+
+    title = "Audits"
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,14 +226,6 @@ class AuditsView(QWidget):
         """Read the filters now; the returned function only calls the service (any thread)."""
         db, actor, query = self.db, self.actor, self._query()
         return lambda: (query, audits.list_audits(db, actor, **query))  # type: ignore[arg-type]
-
-    def refresh(self) -> None:
-        try:
-            loaded = self.live_loader()()
-        except AuditToolError as exc:
-            show_error(self, "Audits", exc)
-            return
-        self.show_loaded(loaded)
 
     def show_loaded(self, loaded: tuple[dict[str, object], list[AuditListRow]]) -> None:
         """Show rows loaded for these filters (rows for filters since changed are dropped),

@@ -25,6 +25,7 @@ from audit_tool.services import notices
 from audit_tool.services.notices import NoticeRow
 from audit_tool.store import Database
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import NOTICES
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
@@ -36,7 +37,7 @@ def _when(row: NoticeRow) -> str:
     return f"{row.created_at.astimezone():%d %b %Y %H:%M}"
 
 
-class NoticesView(QWidget):
+class NoticesView(ListPage):
     """The list; `open_audit` asks the window to open a notice's audit."""
 
     # The kinds of change that refresh it (ui.operations).
@@ -44,8 +45,8 @@ class NoticesView(QWidget):
 
     open_audit = Signal(str)
     counted = Signal(int)  # unread notices (for the sidebar)
-    status_message = Signal(str)
-    changed = Signal()
+
+    title = "Notices"
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,14 +94,6 @@ class NoticesView(QWidget):
             return notices.list_notices(db, actor), notices.unread_count(db, actor)
 
         return load
-
-    def refresh(self) -> None:
-        try:
-            loaded = self.live_loader()()
-        except AuditToolError as exc:
-            show_error(self, "Notices", exc)
-            return
-        self.show_loaded(loaded)
 
     def show_loaded(self, loaded: Loaded) -> None:
         self.rows, self.unread = loaded

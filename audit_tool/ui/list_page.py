@@ -1,0 +1,54 @@
+"""The shared base of the list views (audits, actions, notices, my work, family feedback): one
+way to load rows and show them, that the main window, the live refresh and the operation
+pattern all rely on.
+
+A list page says what it shows (``watches``, the kinds of change in ui.operations), how to
+load its rows for the current filters (``live_loader``: called on the GUI thread to read the
+filters, it returns a function that only calls services and may run in any thread) and how
+to show them (``show_loaded``, on the GUI thread, keeping the selection). ``refresh`` runs the
+loader as an Operation on the GUI thread (the lists are filtered and cut in SQL; the figures
+are in docs/performance.md), so its errors go where every operation's go; the live refresh
+(ui.live_refresh) runs the same loader in the pool, and ``refresh_in_background`` does too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from audit_tool.ui import operations as ops
+
+
+class ListPage(QWidget):
+    """A main view that lists rows loaded through the services (see the module docstring)."""
+
+    status_message = Signal(str)
+    changed = Signal()
+
+    watches: frozenset[str] = frozenset()
+    title = ""  # the view's name, for the title of an error dialog
+
+    def live_loader(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def show_loaded(self, loaded: Any) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Load the rows for the current filters and show them."""
+        load = self.live_loader()
+        ops.Operation(self, lambda task: load(), title=self.title, key="rows").success(
+            self.show_loaded
+        ).run()
+
+    def refresh_in_background(self) -> ops.Operation[Any]:
+        """The same load in the thread pool; a newer one drops this one's rows."""
+        load = self.live_loader()
+        return (
+            ops.Operation(self, lambda task: load(), title=self.title, key="rows")
+            .success(self.show_loaded)
+            .run_in_background()
+        )
