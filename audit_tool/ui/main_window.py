@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         return self._wire(BriefingsView(self.db, self.actor))
 
     def _make_dashboard(self) -> QWidget:
-        from audit_tool.ui.dashboard_view import DashboardView
+        from audit_tool.ui.dashboard import DashboardView
 
         return self._wire(DashboardView(self.db, self.actor))
 

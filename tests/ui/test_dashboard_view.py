@@ -31,8 +31,8 @@ from audit_tool.reporting.report import Filters
 from audit_tool.services import audits, feedback, learning, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
-from audit_tool.ui import dashboard_view
-from audit_tool.ui.dashboard_view import DashboardView, change_text, preset_range
+from audit_tool.ui.dashboard import DashboardView, computing, figures
+from audit_tool.ui.dashboard.figures import change_text, preset_range
 from tests.factories import complete_review, looped_audit
 
 TODAY = date(2026, 6, 30)
@@ -284,7 +284,7 @@ def test_cancel_stops_a_long_computation_and_keeps_the_figures(qtbot, world):
     assert not view.is_busy() and not cancel.isVisible()
     assert "Calculation cancelled" in view.findChild(QWidget, "dashboard_status").text()
     release.set()
-    qtbot.waitUntil(lambda: seen == [False] and not dashboard_view._RUNNING)
+    qtbot.waitUntil(lambda: seen == [False] and not computing._RUNNING)
     assert seen == [False]  # the computation was told to stop, and stopped
     assert tile(view, "good") == before and view.shown.by == "quarter"
     # Refresh computes the current choice.
@@ -308,7 +308,7 @@ def test_a_new_choice_discards_the_result_of_the_one_before(qtbot, world):
     assert view.report["total"]["audits_final"] == 1
     release.set()
     # Once it has ended, its result has been handed to the view (in the same call), and dropped.
-    qtbot.waitUntil(lambda: seen == [False] and not dashboard_view._RUNNING)
+    qtbot.waitUntil(lambda: seen == [False] and not computing._RUNNING)
     assert view.shown.filters.team == "through_care"
     assert view.report["total"]["audits_final"] == 1
     assert tile(view, "audits").startswith("Final audits · 0 · ")  # Q2 for Through Care
@@ -478,7 +478,7 @@ def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, wo
         change = view.findChild(QWidget, f"dashboard_tile_{key}_change")
         assert "#b00020" not in change.styleSheet() and "#1b5e20" not in change.styleSheet()
     assert "so far" in tile(view, "audits")
-    assert dashboard_view.categories(view.report["periods"], "quarter") == [
+    assert figures.categories(view.report["periods"], "quarter") == [
         "2025/26 Q4",
         "2026/27 Q1 (partial)",
     ]

@@ -9,10 +9,7 @@ the audit."""
 
 from __future__ import annotations
 
-import re
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,7 +23,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QStackedBarSeries,
 )
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -37,17 +34,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -60,347 +53,40 @@ from audit_tool.store import Database
 from audit_tool.ui import charts
 from audit_tool.ui import theme as themes
 from audit_tool.ui.charts import MANY_PERIODS
+from audit_tool.ui.dashboard.computing import _Run, overdue_today
+from audit_tool.ui.dashboard.drilldown import DrilldownDialog
+from audit_tool.ui.dashboard.figures import (
+    BETTER_UP,
+    GRADE_LABELS,
+    NEUTRAL,
+    PRESETS,
+    SHORT_QUESTIONS,
+    Choice,
+    _unique,
+    categories,
+    change_text,
+    elide,
+    feedback_mean,
+    is_partial,
+    long_date,
+    pct_text,
+    period_name,
+    period_title,
+    preset_range,
+)
+from audit_tool.ui.dashboard.tiles import Tile, _tone
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
     filter_combo,
     filter_date,
-    list_table,
     plural,
-    quarter_start,
     text_width,
     view_title,
 )
-from audit_tool.ui.table_model import Column, RecordTableModel
 
-PRESETS = {
-    "last_4_quarters": "Last 4 quarters",
-    "this_year": "This year",
-    "last_year": "Last year",
-    "last_12_months": "Last 12 months, by month",
-    "between": "Between dates",
-}
-GRADE_LABELS = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-}
-KIND_LABELS = {
-    "looped": "Looped",
-    "single": "Single (not moderated)",
-    "multi_agency": "Multi-agency",
-    "send": "SEND",
-}
-# The standard feedback questions in a few words, for a chart's axis (the full text is in the
-# tooltip).
-SHORT_QUESTIONS = {
-    "child_views": "Child's views gained",
-    "right_agencies": "Right agencies spoken to",
-    "family_views": "Family could share views",
-    "copy_of_plan": "Family has a copy of plan",
-    "contactable": "Can reach the worker",
-    "positive_difference": "Made a positive difference",
-}
 DATE_DELAY_MS = 400  # typing a date: wait for a pause before computing
 BUSY_DELAY_MS = 150  # a quick computation does not flash the progress bar
 CHART_HEIGHT = 300
-AXIS_LABEL_CHARS = 36
-BETTER_UP, BETTER_DOWN, NEUTRAL = "up", "down", ""
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _months_back(day: date, months: int) -> date:
-    """The first of the month `months` before `day`'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def preset_range(preset: str, today: date) -> tuple[date, date] | None:
-    """The dates of a period preset; None for "between" (the date inputs say)."""
-    if preset == "last_4_quarters":
-        return _months_back(quarter_start(today), 9), today
-    if preset == "this_year":
-        return date(today.year, 1, 1), today
-    if preset == "last_year":
-        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    if preset == "last_12_months":
-        return _months_back(today, 11), today
-    return None
-
-
-def period_dates(period: dict[str, Any]) -> tuple[date, date]:
-    """The days a report period counts (the report's `from`/`to` where they cut it)."""
-    return date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
-
-
-def period_name(period: dict[str, Any]) -> str:
-    """A period's label in words: "2026/27 Q3" or "2026" as the report gives it, or "Oct 2026"
-    for the month "2026-10"."""
-    label = str(period["label"])
-    if re.fullmatch(r"\d{4}-\d{2}", label):
-        year, month = label.split("-")
-        return f"{date(int(year), int(month), 1):%b %Y}"
-    return label
-
-
-def is_partial(period: dict[str, Any]) -> bool:
-    """The report marks a period partial when the range cuts it or it runs past today."""
-    return bool(period.get("partial", False))
-
-
-def period_title(period: dict[str, Any]) -> str:
-    """ "2026/27 Q3" for a whole quarter, "2026/27 Q3 (partial: 1 October to 7 December 2026)"
-    for part of one."""
-    if not is_partial(period):
-        return period_name(period)
-    start, end = period_dates(period)
-    return f"{period_name(period)} (partial: {start.day} {start:%B} to {long_date(end)})"
-
-
-def categories(periods: list[dict[str, Any]], by: str) -> list[str]:
-    """The periods' labels on a chart axis: a month as "Jan" over "2026" (narrower than
-    "2026-01"), unless there are too many months for that to fit."""
-    labels = [str(p["label"]) for p in periods]
-    if by == "month" and len(labels) <= MANY_PERIODS:
-        labels = [
-            f"{date(int(year), int(month), 1):%b}<br>{year}"
-            for year, month in (label.split("-") for label in labels)
-        ]
-    return [
-        f"{label} (partial)" if is_partial(p) else label
-        for label, p in zip(labels, periods, strict=True)
-    ]
-
-
-def elide(text: str, chars: int = AXIS_LABEL_CHARS) -> str:
-    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
-
-
-def pct_text(value: float | None) -> str:
-    return "no figure" if value is None else f"{value:.1f}%"
-
-
-def change_text(
-    latest: float | None, previous: float | None, previous_label: str | None, *, points: bool
-) -> tuple[str, str]:
-    """ "▲ 4.2 points on 2026 Q2" (or "▼ ...", "no change on ..."), and the direction."""
-    if previous_label is None:
-        return "no earlier period to compare", ""
-    if latest is None or previous is None:
-        return "no figure to compare", ""
-    diff = round(latest - previous, 1) if points else latest - previous
-    if diff == 0:
-        return f"no change on {previous_label}", ""
-    arrow, direction = ("▲", "up") if diff > 0 else ("▼", "down")
-    amount = f"{abs(diff):.1f} points" if points else f"{abs(diff):,.0f}"
-    return f"{arrow} {amount} on {previous_label}", direction
-
-
-def feedback_mean(feedback: dict[str, Any]) -> tuple[float | None, int, int]:
-    """The mean % yes over the questions with answers: (mean, questions, answers)."""
-    figures = [q["pct_yes"] for q in feedback.values() if q.get("pct_yes") is not None]
-    answers = sum(int(q.get("asked", 0)) for q in feedback.values())
-    if not figures:
-        return None, 0, answers
-    return round(sum(figures) / len(figures), 1), len(figures), answers
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What the figures are for: the period, the grouping and the filters."""
-
-    date_from: date
-    date_to: date
-    by: str
-    filters: Filters
-    today: date
-
-
-# ---------------------------------------------------------------- tiles
-
-
-class Tile(QFrame):
-    """One headline figure: what it is, the latest value, a detail line and the change."""
-
-    def __init__(self, name: str, title: str, tip: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName(title)
-        self.setToolTip(tip)
-        # Preferred, not Fixed: a wrapped line makes the tile taller (height for width).
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.title = QLabel(title)
-        self.title.setObjectName(f"{name}_title")
-        themes.styled(self.title, "color: $muted;")
-        self.value = QLabel()
-        self.value.setObjectName(f"{name}_value")
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.detail = QLabel()
-        self.detail.setObjectName(f"{name}_detail")
-        themes.styled(self.detail, "color: $muted;")
-        self.change = QLabel()
-        self.change.setObjectName(f"{name}_change")
-        for label in (self.title, self.value, self.detail, self.change):
-            label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8)
-        layout.setSpacing(1)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.change)
-
-    def show_figures(self, value: str, detail: str, change: str, tone: str) -> None:
-        """`tone`: "better", "worse" or "" (the words carry the meaning; colour only helps)."""
-        self.value.setText(value)
-        self.detail.setText(detail)
-        self.change.setText(change)
-        colour = {"better": "success", "worse": "error"}.get(tone, "muted")
-        themes.styled(self.change, f"color: ${colour};")
-        self.setAccessibleDescription(self.text())
-
-    def text(self) -> str:
-        return " · ".join(
-            label.text()
-            for label in (self.title, self.value, self.detail, self.change)
-            if label.text()
-        )
-
-
-def _tone(direction: str, better: str) -> str:
-    if not direction or not better:
-        return ""
-    return "better" if direction == better else "worse"
-
-
-# ---------------------------------------------------------------- the audits behind a segment
-
-
-class DrilldownDialog(QDialog):
-    """The final audits a chart segment counts; Open (or double-click) asks to open one."""
-
-    open_audit = Signal(str)
-
-    def __init__(self, title: str, rows: list[Any], note: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("dashboard_drilldown")
-        self.setWindowTitle(title)
-        self.resize(980, 480)
-        heading = QLabel(title)
-        heading.setObjectName("dashboard_drilldownTitle")
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
-        self.model = RecordTableModel(
-            [
-                Column("Case", lambda r: r.case_ref),
-                Column("Team", lambda r: r.team_name),
-                Column("Programme", lambda r: r.programme_name),
-                Column("Kind", lambda r: KIND_LABELS.get(r.kind, r.kind)),
-                Column("Finalised", lambda r: r.finalised_on.isoformat() if r.finalised_on else ""),
-                Column("Final grade", lambda r: GRADE_LABELS.get(r.final_overall or "", "")),
-            ],
-            self,
-        )
-        self.model.set_rows(rows)
-        self.table = list_table("dashboard_drilldownTable", "Audits behind the figure", self.model)
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(4, Qt.SortOrder.AscendingOrder)  # as listed: oldest first
-        self.table.setSortingEnabled(True)
-        self.table.activated.connect(lambda _index: self.open_selected())
-        if rows:
-            self.table.selectRow(0)
-        buttons = QDialogButtonBox()
-        self.open_button = buttons.addButton("Open audit", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.open_button.setObjectName("dashboard_drilldownOpen")
-        self.open_button.setEnabled(bool(rows))
-        self.open_button.clicked.connect(self.open_selected)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.clicked.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        if note:
-            layout.addWidget(QLabel(note))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
-
-    def open_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.open_audit.emit(self.model.rows[rows[0].row()].uuid)
-
-
-# ---------------------------------------------------------------- a computation in the pool
-
-
-# Computations kept alive whatever becomes of the view that asked for them: those running, and a
-# few that ended, until the thread pool has surely let go of them.
-_RUNNING: set[_Run] = set()
-_ENDED: deque[_Run] = deque(maxlen=8)
-
-
-class _Run(QObject):
-    """One computation in the thread pool. It hands on the worker's signals with itself as a
-    token, so the view can tell the computation it wants from one it has given up on."""
-
-    progressed = Signal(object, int, int)  # run, done, total
-    ended = Signal(object, bool, object)  # run, succeeded, the result or the error
-
-    def __init__(self, choice: Choice, fn: Callable[..., Any]) -> None:
-        super().__init__()
-        from audit_tool.ui.workers import Worker
-
-        self.choice = choice
-        self.worker = Worker(fn)
-        # Bound methods of a QObject of the GUI thread: delivered there, in order.
-        self.worker.signals.progress.connect(self._progress)
-        self.worker.signals.finished.connect(self._finished)
-        self.worker.signals.failed.connect(self._failed)
-
-    def start(self) -> None:
-        _RUNNING.add(self)
-        self.worker.start()
-
-    def cancel(self) -> None:
-        self.worker.cancel()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progressed.emit(self, done, total)
-
-    def _finished(self, result: object) -> None:
-        self._end()
-        self.ended.emit(self, True, result)
-
-    def _failed(self, exc: object) -> None:
-        self._end()
-        self.ended.emit(self, False, exc)
-
-    def _end(self) -> None:
-        _RUNNING.discard(self)
-        _ENDED.append(self)
-
-
-# ---------------------------------------------------------------- the view
-
-
-def overdue_today(db: Database, actor: Actor, today: date) -> int | None:
-    """Overdue actions today, counted as the sidebar counts them (None: not the actor's to see)."""
-    from audit_tool.services import learning
-
-    if not actor.can("action.view"):
-        return None
-    return learning.overdue_count(db, actor, today=today)
 
 
 class DashboardView(QWidget):
@@ -1359,13 +1045,3 @@ class DashboardView(QWidget):
         self.drilldown = dialog
         dialog.show()
         return dialog
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Category labels must differ: a repeated one gets a number."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
