@@ -156,7 +156,7 @@ class Choice:
     today: date
 
 
-def _unique(labels: list[str]) -> list[str]:
+def unique_labels(labels: list[str]) -> list[str]:
     """Category labels must differ: a repeated one gets a number."""
     seen: dict[str, int] = {}
     out = []

@@ -13,34 +13,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCharts import (
-    QAbstractBarSeries,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QLineSeries,
-    QStackedBarSeries,
-)
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QFontMetrics,
-    QKeySequence,
-    QPainter,
-    QPen,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -48,45 +27,24 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, Cancelled
 from audit_tool.reporting import report as reports
-from audit_tool.reporting.report import GRADES, Filters
 from audit_tool.store import Database
-from audit_tool.ui import charts
 from audit_tool.ui import theme as themes
-from audit_tool.ui.charts import MANY_PERIODS
-from audit_tool.ui.dashboard.computing import _Run, overdue_today
+from audit_tool.ui.dashboard.charts_area import ChartsArea
+from audit_tool.ui.dashboard.computing import Calculator, overdue_today
 from audit_tool.ui.dashboard.drilldown import DrilldownDialog
 from audit_tool.ui.dashboard.figures import (
-    BETTER_UP,
     GRADE_LABELS,
-    NEUTRAL,
-    PRESETS,
-    SHORT_QUESTIONS,
     Choice,
-    _unique,
     categories,
-    change_text,
-    elide,
-    feedback_mean,
     is_partial,
     long_date,
-    pct_text,
     period_name,
     period_title,
-    preset_range,
 )
-from audit_tool.ui.dashboard.tiles import Tile, _tone
+from audit_tool.ui.dashboard.filter_bar import FilterBar
+from audit_tool.ui.dashboard.tiles import make_tiles, show_tiles
 from audit_tool.ui.errors import show_error
-from audit_tool.ui.filters import (
-    filter_combo,
-    filter_date,
-    plural,
-    text_width,
-    view_title,
-)
-
-DATE_DELAY_MS = 400  # typing a date: wait for a pause before computing
-BUSY_DELAY_MS = 150  # a quick computation does not flash the progress bar
-CHART_HEIGHT = 300
+from audit_tool.ui.filters import plural, view_title
 
 
 class DashboardView(QWidget):
@@ -106,70 +64,36 @@ class DashboardView(QWidget):
         self.shown: Choice | None = None  # what they are for
         self.drilldown: DrilldownDialog | None = None
         self.can_drill = actor.can("audit.view")
-        self._run: _Run | None = None  # the computation whose result is wanted
-        self._charts: dict[str, QChart] = {}
         self._charts_theme = themes.current()  # the colours the charts were drawn in
-        self.grade_sets: dict[str, QBarSet] = {}
+        self._export: Any = None  # the export running, if any
+        self.calculator = Calculator(self)
+        self.calculator.show_busy.connect(self._show_busy)
+        self.calculator.progressed.connect(self._progress)
+        self.calculator.ended.connect(self._ended)
+        self._build_commands()
+        self.filter_bar = FilterBar(db, actor, lambda: self.today())
+        self.filter_bar.changed.connect(self.refresh)
+        self._build_busy()
+        self._show_busy(False)
+        self._build_figures()
+        self._lay_out()
+        self.refresh()
 
-        # -- commands
+    def _build_commands(self) -> None:
         self.refresh_action = QAction("&Refresh", self)
         self.refresh_action.setObjectName("dashboard_refresh")
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.refresh_action.triggered.connect(self.refresh)
         self.addAction(self.refresh_action)
+        export_action = QAction(self)
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        export_action.triggered.connect(lambda: self.export_report())
+        self.addAction(export_action)
 
-        # -- period and filters
-        today = self.today()
-        self.period = filter_combo("dashboard_period", "Period")
-        for key, label in PRESETS.items():
-            self.period.addItem(label, key)
-        first = preset_range("last_4_quarters", today)
-        assert first is not None
-        self.date_from = filter_date("dashboard_from", "From date", first[0])
-        self.date_to = filter_date("dashboard_to", "To date", first[1])
-        self.date_from.setVisible(False)
-        self.date_to.setVisible(False)
-        self.by = filter_combo("dashboard_by", "Figures by")
-        self.by.addItem("By quarter", "quarter")
-        self.by.addItem("By month", "month")
-        self.by.addItem("By year", "year")
-        self.team_filter = filter_combo("dashboard_team", "Team")
-        self.team_filter.addItem("All teams", None)
-        self.agency_filter = filter_combo("dashboard_agency", "Agency")
-        self.agency_filter.addItem("All agencies", None)
-        self.programme_filter = filter_combo("dashboard_programme", "Programme")
-        self.programme_filter.addItem("All programmes", None)
-        self.theme_filter = filter_combo("dashboard_theme", "Theme")
-        self.theme_filter.addItem("All themes", None)
-        self._fill_filters()
-        for combo in (self.team_filter, self.programme_filter, self.theme_filter):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(14)
-
-        self._date_timer = QTimer(self)
-        self._date_timer.setSingleShot(True)
-        self._date_timer.setInterval(DATE_DELAY_MS)
-        self._date_timer.timeout.connect(self.refresh)
-        self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
-        self.by.currentIndexChanged.connect(lambda _i: self.refresh())
-        for combo in (
-            self.team_filter,
-            self.agency_filter,
-            self.programme_filter,
-            self.theme_filter,
-        ):
-            combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(lambda _d: self._date_timer.start())
-        self.clear_button = QPushButton("Clear filters")
-        self.clear_button.setObjectName("dashboard_clear")
-        self.clear_button.setAccessibleName("Clear the team, agency, programme and theme")
-        self.clear_button.clicked.connect(self.clear_filters)
-
-        # -- busy
+    def _build_busy(self) -> None:
+        """The progress bar and Cancel while computing, Refresh and Export otherwise."""
         self.busy = QProgressBar()
         self.busy.setObjectName("dashboard_busy")
         self.busy.setAccessibleName("Calculating the figures")
@@ -194,19 +118,9 @@ class DashboardView(QWidget):
             "Excel workbook or JSON (Ctrl+E)"
         )
         self.export_button.clicked.connect(lambda: self.export_report())
-        export_action = QAction(self)
-        export_action.setShortcut(QKeySequence("Ctrl+E"))
-        export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        export_action.triggered.connect(lambda: self.export_report())
-        self.addAction(export_action)
-        self._export: Any = None  # the export running, if any
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(lambda: self._show_busy(self._run is not None))
-        self._show_busy(False)
 
-        # -- status, tiles
+    def _build_figures(self) -> None:
+        """The status line, the latest period's tiles and the charts, or a word on no figures."""
         self.status = QLabel()
         self.status.setObjectName("dashboard_status")
         self.status.setWordWrap(True)
@@ -214,86 +128,16 @@ class DashboardView(QWidget):
         self.latest = QLabel()
         self.latest.setObjectName("dashboard_latest")
         themes.styled(self.latest, "color: $muted;")
-        self.tiles = {
-            "audits": Tile(
-                "dashboard_tile_audits",
-                "Final audits",
-                "Audits made final in the period, against the audits due in it",
-            ),
-            "good": Tile(
-                "dashboard_tile_good",
-                "Good or better",
-                "Final overall grade Outstanding or Good, of the audits graded",
-            ),
-            "agreement": Tile(
-                "dashboard_tile_agreement",
-                "Auditors agree",
-                "Looped audits whose two auditors gave the same overall grade; quadratic-"
-                "weighted kappa beside it",
-            ),
-            "feedback": Tile(
-                "dashboard_tile_feedback",
-                "Family feedback",
-                "Mean of the % answering yes to each feedback question, in the audits",
-            ),
-            "worker": Tile(
-                "dashboard_tile_worker",
-                "Worker feedback",
-                "Final audits whose worker was given feedback on the audit",
-            ),
-            "actions": Tile(
-                "dashboard_tile_actions",
-                "Actions",
-                "Overdue today: open actions due before today, of all the actions you can see "
-                "(the count beside Actions in the sidebar). Open and done: the actions raised "
-                "in the period's audits",
-            ),
-        }
-        tiles = QHBoxLayout()
-        tiles.setSpacing(8)
-        for tile in self.tiles.values():
-            tiles.addWidget(tile, 1)
-
-        # -- charts: two columns, three rows, in a scroll area
-        self.chart_views: dict[str, QChartView] = {}
-        grid = QGridLayout()
-        grid.setSpacing(8)
-        # The practice areas, a long list, go last, in a row as tall as they need.
-        names = [
-            ("grades", "Final grades by period"),
-            ("good", "Good or better by period"),
-            ("agreement", "Auditor agreement by period"),
-            ("actions", "Actions by period"),
-            ("areas", "Good or better by practice area"),
-            ("feedback", "Family feedback by question"),
-        ]
-        for i, (key, accessible) in enumerate(names):
-            view = QChartView()
-            view.setObjectName(f"dashboard_chart_{key}")
-            view.setAccessibleName(f"Chart: {accessible}")
-            view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(self._chart_height())
-            view.setMinimumWidth(max(360, text_width(view, 40)))
-            self.chart_views[key] = view
-            grid.addWidget(view, i // 2, i % 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        charts = QWidget()
-        charts.setObjectName("dashboard_charts")
-        charts.setLayout(grid)
-        self.chart_scroll = QScrollArea()
-        self.chart_scroll.setObjectName("dashboard_scroll")
-        self.chart_scroll.setWidgetResizable(True)
-        self.chart_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.chart_scroll.setWidget(charts)
-
+        self.tiles = make_tiles()
+        self.charts_area = ChartsArea(self.can_drill)
+        self.charts_area.grade_clicked.connect(self.show_audits_behind)
         self.empty = QLabel()
         self.empty.setObjectName("dashboard_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.hide()
 
-        # -- layout
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(view_title("Dashboard"))
         top.addStretch(1)
@@ -302,103 +146,27 @@ class DashboardView(QWidget):
         top.addWidget(self.cancel_button)
         top.addWidget(self.refresh_button)
         top.addWidget(self.export_button)
-        filters = QHBoxLayout()
-        filters.addWidget(self.period)
-        filters.addWidget(self.date_from)
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.by)
-        filters.addWidget(self.team_filter, 1)
-        filters.addWidget(self.agency_filter)
-        filters.addWidget(self.programme_filter, 1)
-        filters.addWidget(self.theme_filter, 1)
-        filters.addWidget(self.clear_button)
+        tiles = QHBoxLayout()
+        tiles.setSpacing(8)
+        for tile in self.tiles.values():
+            tiles.addWidget(tile, 1)
         self.figures = QWidget()
         self.figures.setObjectName("dashboard_figures")
         figures = QVBoxLayout(self.figures)
         figures.setContentsMargins(0, 0, 0, 0)
         figures.addWidget(self.latest)
         figures.addLayout(tiles)
-        figures.addWidget(self.chart_scroll, 1)
+        figures.addWidget(self.charts_area, 1)
         self.figures.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.status)
         layout.addWidget(self.figures, 1)
         layout.addWidget(self.empty, 1)
-        self.refresh()
-
-    # -- filters
-
-    def _fill_filters(self) -> None:
-        from audit_tool.services import programmes, reference
-
-        if self.actor.can("reference.view"):
-            for team in reference.list_teams(self.db, self.actor, with_case_counts=False):
-                self.team_filter.addItem(team.name, team.key)
-            for agency in reference.list_agencies(self.db, self.actor):
-                self.agency_filter.addItem(agency.name, agency.key)
-        themes: dict[str, str] = {}
-        if self.actor.can("programme.view"):
-            for programme in programmes.list_programmes(self.db, self.actor):
-                self.programme_filter.addItem(programme.name, programme.key)
-                if programme.theme:
-                    themes.setdefault(programme.theme.lower(), programme.theme)
-        if self.actor.can("learning.view"):
-            from audit_tool.services import learning
-
-            for tag in learning.theme_tags(self.db, self.actor):
-                themes.setdefault(tag.lower(), tag[:1].upper() + tag[1:])
-        for key, label in sorted(themes.items()):
-            self.theme_filter.addItem(label, key)
-        self.theme_filter.setToolTip("A programme's theme, or a theme tag on a learning point")
-
-    def clear_filters(self) -> None:
-        """Back to every team, agency, programme and theme (the period stays)."""
-        combos = (self.team_filter, self.agency_filter, self.programme_filter, self.theme_filter)
-        for combo in combos:
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.refresh()
-
-    def _period_changed(self) -> None:
-        preset = self.period.currentData()
-        between = preset == "between"
-        self.date_from.setVisible(between)
-        self.date_to.setVisible(between)
-        wanted = {"last_4_quarters": "quarter", "last_12_months": "month"}.get(preset)
-        if wanted is not None and self.by.currentData() != wanted:
-            self.by.blockSignals(True)
-            self.by.setCurrentIndex(self.by.findData(wanted))
-            self.by.blockSignals(False)
-        dates = preset_range(preset, self.today())
-        if dates is not None:
-            for edit, day in zip((self.date_from, self.date_to), dates, strict=True):
-                edit.blockSignals(True)
-                edit.setDate(QDate(day.year, day.month, day.day))
-                edit.blockSignals(False)
-        self.refresh()
 
     def choice(self) -> Choice:
-        today = self.today()
-        dates = preset_range(self.period.currentData(), today)
-        if dates is None:
-            start: date = self.date_from.date().toPython()  # type: ignore[assignment]
-            end: date = self.date_to.date().toPython()  # type: ignore[assignment]
-            dates = (start, end)
-        return Choice(
-            date_from=dates[0],
-            date_to=dates[1],
-            by=self.by.currentData(),
-            filters=Filters(
-                team=self.team_filter.currentData(),
-                agency=self.agency_filter.currentData(),
-                programme=self.programme_filter.currentData(),
-                theme=self.theme_filter.currentData(),
-            ),
-            today=today,
-        )
+        return self.filter_bar.choice()
 
     # -- computing
 
@@ -411,14 +179,12 @@ class DashboardView(QWidget):
                 self._show_report()
 
     def is_busy(self) -> bool:
-        return self._run is not None
+        return self.calculator.is_busy()
 
     def refresh(self) -> None:
         """Compute the figures for the current choice, giving up on any computation running."""
-        self._date_timer.stop()
-        if self._run is not None:
-            self._run.cancel()
-            self._run = None
+        self.filter_bar.stop_waiting()
+        self.calculator.give_up()
         choice = self.choice()
         if choice.date_to < choice.date_from:
             self._show_busy(False)
@@ -439,21 +205,14 @@ class DashboardView(QWidget):
             )
             return report, overdue_today(db, actor, choice.today)
 
-        run = _Run(choice, work)
-        run.progressed.connect(self._progress)
-        run.ended.connect(self._ended)
-        self._run = run
         self.busy.setRange(0, 0)
         self._say("")
-        self._busy_timer.start()
-        run.start()
+        self.calculator.start(choice, work)
 
     def cancel(self) -> None:
         """Stop the computation running; the figures on show stay."""
-        if self._run is None:
+        if not self.calculator.give_up():
             return
-        self._run.cancel()
-        self._run = None
         self._show_busy(False)
         self._say(
             "Calculation cancelled: the figures shown are for the choice before. "
@@ -472,22 +231,18 @@ class DashboardView(QWidget):
             widget.setVisible(busy)
         self.refresh_button.setVisible(not busy)
 
-    def _progress(self, run: object, done: int, total: int) -> None:
-        if run is self._run:
-            self.busy.setRange(0, max(total, 1))
-            self.busy.setValue(done)
+    def _progress(self, done: int, total: int) -> None:
+        self.busy.setRange(0, max(total, 1))
+        self.busy.setValue(done)
 
-    def _ended(self, run: object, succeeded: bool, outcome: object) -> None:
-        if run is not self._run:
-            return  # a computation given up on: its figures are for an earlier choice
-        assert isinstance(run, _Run)
-        self._run = None
-        self._busy_timer.stop()
+    def _ended(self, choice: object, succeeded: bool, outcome: object) -> None:
+        """The computation wanted has ended (one given up on never comes here)."""
+        assert isinstance(choice, Choice)
         self._show_busy(False)
         if succeeded:
             assert isinstance(outcome, tuple)
             self.report, self.overdue_today = outcome
-            self.shown = run.choice
+            self.shown = choice
             self._show_report()
         elif not isinstance(outcome, Cancelled):
             self._say("The figures could not be calculated.")
@@ -604,408 +359,14 @@ class DashboardView(QWidget):
         periods = report["periods"]
         latest = periods[-1]
         previous = periods[-2] if len(periods) > 1 else None
-        if previous is None:
-            compared = ""
-        elif is_partial(latest) or is_partial(previous):
-            compared = (
-                f", not compared with {period_name(previous)}: part of a period is never "
-                "compared with a whole one"
-            )
-        else:
-            compared = f", compared with {period_name(previous)}"
-        self.latest.setText(f"Latest period: {period_title(latest)}{compared}")
-        self._show_tiles(latest, previous)
-        labels = report.get("labels", {})
+        self.latest.setText(f"Latest period: {period_title(latest)}{_compared(latest, previous)}")
+        show_tiles(self.tiles, latest, previous, self.overdue_today)
         names = categories(periods, choice.by)
-        self._set_chart("grades", self._grades_chart(periods, names))
-        self._set_chart("good", self._good_chart(periods, names))
-        self._set_chart("areas", self._areas_chart(total, labels))
-        self._set_chart("feedback", self._feedback_chart(total, labels))
-        self._set_chart("agreement", self._agreement_chart(periods, names))
-        self._set_chart("actions", self._actions_chart(periods, names))
+        self.charts_area.draw(periods, names, total, report.get("labels", {}))
         self.status_message.emit(
             f"Dashboard: {plural(total['audits_final'], 'final audit')} "
             f"from {long_date(choice.date_from)} to {long_date(choice.date_to)}"
         )
-
-    def _show_tiles(self, latest: dict[str, Any], previous: dict[str, Any] | None) -> None:
-        before = period_name(previous) if previous else None
-        name = period_name(latest)
-        partial = next((p for p in (latest, previous) if p is not None and is_partial(p)), None)
-
-        def prev(get: Callable[[dict[str, Any]], Any]) -> Any:
-            return get(previous) if previous is not None else None
-
-        def show(
-            key: str,
-            value: str,
-            detail: str,
-            now: float | None,
-            then: float | None,
-            *,
-            points: bool,
-            better: str,
-        ) -> None:
-            if partial is not None and previous is not None:  # like with like, or not at all
-                change, direction = f"not compared: {period_name(partial)} is partial", ""
-            else:
-                change, direction = change_text(now, then, before, points=points)
-            self.tiles[key].show_figures(value, detail, change, _tone(direction, better))
-
-        final, planned = latest["audits_final"], latest.get("audits_planned")
-        so_far = " so far" if is_partial(latest) else ""
-        show(
-            "audits",
-            f"{final:,}",
-            f"of {planned:,} due{so_far}" if planned else f"in {name}{so_far}",
-            final,
-            prev(lambda p: p["audits_final"]),
-            points=False,
-            better=NEUTRAL,
-        )
-        graded = sum(latest["overall"].values())
-        good = latest["pct_good_or_better"]
-        show(
-            "good",
-            "No grades" if good is None else pct_text(good),
-            f"of {plural(graded, 'graded audit')}",
-            latest["pct_good_or_better"],
-            prev(lambda p: p["pct_good_or_better"]),
-            points=True,
-            better=BETTER_UP,
-        )
-        agreement = latest["agreement"]
-        kappa, pairs = agreement.get("kappa_quadratic"), agreement["pairs"]
-        show(
-            "agreement",
-            "No pairs"
-            if agreement["exact_pct"] is None
-            else f"{agreement['exact_pct']:.1f}% exact",
-            f"kappa {kappa:.2f}, {plural(pairs, 'pair')}"
-            if kappa is not None
-            else f"{plural(pairs, 'pair')}: too few for kappa",
-            agreement["exact_pct"],
-            prev(lambda p: p["agreement"]["exact_pct"]),
-            points=True,
-            better=BETTER_UP,
-        )
-        mean, questions, answers = feedback_mean(latest["feedback"])
-        show(
-            "feedback",
-            "No answers" if mean is None else f"{mean:.1f}% yes",
-            f"{plural(questions, 'question')}, {plural(answers, 'answer')}"
-            if mean is not None
-            else "in these audits",
-            mean,
-            prev(lambda p: feedback_mean(p["feedback"])[0]),
-            points=True,
-            better=BETTER_UP,
-        )
-        worker = latest["worker_feedback_pct"]
-        show(
-            "worker",
-            "No audits" if worker is None else pct_text(worker),
-            f"of {plural(final, 'final audit')}",
-            latest["worker_feedback_pct"],
-            prev(lambda p: p["worker_feedback_pct"]),
-            points=True,
-            better=BETTER_UP,
-        )
-        actions = latest["actions"]
-        overdue = self.overdue_today
-        self.tiles["actions"].show_figures(
-            f"{actions['open']:,} open" if overdue is None else f"{overdue:,} overdue today",
-            f"from {name}'s audits: {actions['open']:,} open, {actions['done']:,} done",
-            "",
-            "",
-        )
-
-    def _chart_height(self) -> int:
-        """A chart's least height: 300 pixels, or 20 lines of a larger font."""
-        return max(CHART_HEIGHT, 20 * self.fontMetrics().lineSpacing())
-
-    def _set_chart(self, key: str, chart: QChart) -> None:
-        charts.paint(chart)
-        old = self._charts.get(key)
-        self.chart_views[key].setChart(chart)
-        self._charts[key] = chart
-        if old is not None:
-            old.deleteLater()  # the view lets go of the chart it showed before
-
-    def _grades_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
-        chart = charts.chart_for("Final grades by period")
-        series = QStackedBarSeries()
-        series.setLabelsVisible(len(periods) <= MANY_PERIODS)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsCenter)
-        series.setLabelsFormat("@value")
-        top = max((p["audits_final"] for p in periods), default=0)
-        self.grade_sets = {}
-        theme = themes.current()
-        for grade in GRADES:
-            values = [p["overall"][grade] for p in periods]
-            bar_set = charts.bar_set(
-                GRADE_LABELS[grade], values, theme.grades[grade], theme.grade_fg[grade]
-            )
-            # A set's labels show only if every bar of it is tall enough to hold one (Qt draws
-            # none for a zero, but cannot hide just one label).
-            if any(0 < v < top * 0.06 for v in values):
-                bar_set.setLabelColor(QColor(Qt.GlobalColor.transparent))
-            charts.tooltips(bar_set, self._grade_tip(grade, periods))
-            if self.can_drill:
-                bar_set.clicked.connect(lambda index, g=grade: self.show_audits_behind(g, index))
-            series.append(bar_set)
-            self.grade_sets[grade] = bar_set
-        charts.attach(
-            chart, series, charts.period_axis(categories), charts.value_axis("Final audits", top)
-        )
-        self._describe("grades", series, periods)
-        return chart
-
-    def _grade_tip(self, grade: str, periods: list[dict[str, Any]]) -> Callable[[int], str]:
-        def tip(index: int) -> str:
-            period = periods[index]
-            n = period["overall"][grade]
-            text = f"{GRADE_LABELS[grade]}, {period_name(period)}: {plural(n, 'audit')}"
-            if self.can_drill and n:
-                text += " (click to list them)"
-            return text
-
-        return tip
-
-    def _good_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
-        chart = charts.chart_for("Good or better by period (% of graded audits)")
-        series = QLineSeries()
-        series.setName("Good or better")
-        series.setPointsVisible(True)
-        series.setPointLabelsVisible(len(periods) <= MANY_PERIODS)
-        series.setPointLabelsFormat("@yPoint%")
-        series.setPointLabelsClipping(False)
-        colour = QColor(themes.current().grades["outstanding"])
-        series.setColor(colour)
-        pen = QPen(colour)
-        pen.setWidth(3)
-        series.setPen(pen)
-        for i, period in enumerate(periods):
-            if period["pct_good_or_better"] is not None:
-                series.append(i, period["pct_good_or_better"])
-        chart.legend().hide()
-        charts.attach(
-            chart, series, charts.period_axis(categories), charts.value_axis("%", 100, percent=True)
-        )
-        view = self.chart_views["good"]
-        view.setAccessibleDescription(
-            "; ".join(
-                f"{period_name(p)}: {pct_text(p['pct_good_or_better'])} good or better"
-                for p in periods
-            )
-        )
-        return chart
-
-    def _areas_chart(self, total: dict[str, Any], labels: dict[str, Any]) -> QChart:
-        title = "Good or better by practice area (% of graded, whole range)"
-        names = labels.get("items", {})
-        rows = []
-        for key, item in total["items"].items():
-            if item.get("kind") != "grade":
-                continue
-            counts = item["counts"]
-            graded = sum(counts.values())
-            if graded:
-                good = counts["outstanding"] + counts["good"]
-                rows.append((names.get(key, key), round(100 * good / graded, 1), good, graded))
-        if not rows:
-            return charts.empty_chart(title, "No practice areas graded in this range")
-        rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
-        rows.reverse()  # the first category is drawn at the bottom: the best at the top
-        chart = charts.chart_for(title)
-        chart.legend().hide()
-        series = QHorizontalBarSeries()
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
-        series.setLabelsFormat("@value%")
-        series.setBarWidth(0.75)
-        theme = themes.current()
-        bar_set = charts.bar_set(
-            "Good or better", [r[1] for r in rows], theme.grades["good"], theme.grade_fg["good"]
-        )
-        charts.tooltips(
-            bar_set,
-            lambda i: (
-                f"{rows[i][0]}: {rows[i][1]:.1f}% good or better "
-                f"({rows[i][2]:,} of {rows[i][3]:,} graded)"
-            ),
-        )
-        series.append(bar_set)
-        chart.addSeries(series)
-        y_axis = charts.category_axis(_unique([elide(r[0]) for r in rows]))
-        x_axis = charts.value_axis("% good or better", 100, percent=True)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(y_axis)
-        series.attachAxis(x_axis)
-        font = y_axis.labelsFont()
-        font.setPointSizeF(max(font.pointSizeF() * 0.9, 7))
-        y_axis.setLabelsFont(font)
-        # A category axis drops a label ("...") that is taller than its row.
-        row = QFontMetrics(font).lineSpacing() + 11
-        view = self.chart_views["areas"]
-        view.setMinimumHeight(max(self._chart_height(), 110 + row * len(rows)))
-        self.chart_views["feedback"].setMinimumHeight(view.minimumHeight())
-        view.setAccessibleDescription(
-            "; ".join(f"{r[0]}: {r[1]:.1f}% good or better" for r in reversed(rows))
-        )
-        return chart
-
-    def _feedback_chart(self, total: dict[str, Any], labels: dict[str, Any]) -> QChart:
-        title = "Family feedback: % yes by question (whole range)"
-        texts = labels.get("questions", {})
-        inside, outside = total["feedback"], total.get("feedback_outside", {})
-        keys = [k for k in inside if inside[k]["asked"] or outside.get(k, {}).get("asked")]
-        if not keys:
-            return charts.empty_chart(title, "No answers from families in this range")
-        keys.reverse()  # the first category is drawn at the bottom
-        chart = charts.chart_for(title)
-        series = QHorizontalBarSeries()
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
-        series.setLabelsFormat("@value%")
-        series.setBarWidth(0.6)
-        theme = themes.current()
-        sets = [("In audits", inside, theme.grades["outstanding"], theme.grade_fg["outstanding"])]
-        if any(q.get("asked") for q in outside.values()):
-            sets.append(("Outside audits", outside, theme.chart_neutral, theme.chart_neutral_fg))
-        else:
-            chart.legend().hide()
-        for name, figures, colour, label in sets:
-            values = [figures.get(k, {}).get("pct_yes") or 0.0 for k in keys]
-            bar_set = charts.bar_set(name, values, colour, label)
-
-            def tip(i: int, figures: dict[str, Any] = figures, name: str = name) -> str:
-                q = figures.get(keys[i], {})
-                return (
-                    f"{texts.get(keys[i], keys[i])}\n{name}: {pct_text(q.get('pct_yes'))} yes "
-                    f"({q.get('yes', 0):,} yes, {q.get('partly', 0):,} partly, "
-                    f"{q.get('no', 0):,} no)"
-                )
-
-            charts.tooltips(bar_set, tip)
-            series.append(bar_set)
-        chart.addSeries(series)
-        y_axis = charts.category_axis(
-            _unique([SHORT_QUESTIONS.get(k) or elide(texts.get(k, k)) for k in keys])
-        )
-        x_axis = charts.value_axis("% yes", 100, percent=True)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(y_axis)
-        series.attachAxis(x_axis)
-        self.chart_views["feedback"].setAccessibleDescription(
-            "; ".join(
-                f"{texts.get(k, k)}: {pct_text(inside[k]['pct_yes'])} yes" for k in reversed(keys)
-            )
-        )
-        return chart
-
-    def _agreement_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
-        title = "Auditor agreement by period (% of pairs)"
-        if not any(p["agreement"]["pairs"] for p in periods):
-            return charts.empty_chart(
-                title, "No looped audits with two graded reviews in this range"
-            )
-        chart = charts.chart_for(title)
-        series = QBarSeries()
-        series.setLabelsVisible(len(periods) <= 6)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
-        series.setLabelsFormat("@value")
-        series.setLabelsPrecision(3)
-
-        def tip(i: int) -> str:
-            a = periods[i]["agreement"]
-            if not a["pairs"]:
-                return f"{period_name(periods[i])}: no pairs of reviews"
-            kappa = a.get("kappa_quadratic")
-            ac2 = a.get("gwet_ac2")
-            return (
-                f"{period_name(periods[i])}: {plural(a['pairs'], 'pair')} of reviews\n"
-                f"Same grade: {pct_text(a['exact_pct'])}; within one grade: "
-                f"{pct_text(a['within_one_pct'])}\n"
-                f"Kappa (quadratic): {'too few pairs' if kappa is None else f'{kappa:.3f}'}; "
-                f"Gwet's AC2: {'too few pairs' if ac2 is None else f'{ac2:.3f}'}"
-            )
-
-        theme = themes.current()
-        for name, key, colour, label in (
-            ("Same grade", "exact_pct", theme.grades["outstanding"], theme.grade_fg["outstanding"]),
-            ("Within one grade", "within_one_pct", theme.grades["good"], theme.grade_fg["good"]),
-        ):
-            values = [p["agreement"][key] or 0.0 for p in periods]
-            bar_set = charts.bar_set(name, values, colour, label)
-            charts.tooltips(bar_set, tip)
-            series.append(bar_set)
-        charts.attach(
-            chart, series, charts.period_axis(categories), charts.value_axis("%", 100, percent=True)
-        )
-        self.chart_views["agreement"].setAccessibleDescription(
-            "; ".join(tip(i).replace("\n", "; ") for i in range(len(periods)))
-        )
-        return chart
-
-    def _actions_chart(self, periods: list[dict[str, Any]], categories: list[str]) -> QChart:
-        title = "Actions from the period's audits"
-        if not any(sum(p["actions"].values()) for p in periods):
-            return charts.empty_chart(title, "No actions raised in these audits")
-        chart = charts.chart_for(title)
-        series = QStackedBarSeries()
-        series.setLabelsVisible(len(periods) <= MANY_PERIODS)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsCenter)
-        series.setLabelsFormat("@value")
-        theme = themes.current()
-        parts = (
-            (
-                "Done",
-                [p["actions"]["done"] for p in periods],
-                theme.chart_neutral,
-                theme.chart_neutral_fg,
-            ),
-            (
-                "Open, not yet overdue",
-                [p["actions"]["open"] - p["actions"]["overdue"] for p in periods],
-                theme.grades["good"],
-                theme.grade_fg["good"],
-            ),
-            (
-                "Overdue",
-                [p["actions"]["overdue"] for p in periods],
-                theme.grades["inadequate"],
-                theme.grade_fg["inadequate"],
-            ),
-        )
-        top = max((sum(p["actions"][k] for k in ("open", "done")) for p in periods), default=0)
-        for name, values, colour, label in parts:
-            bar_set = charts.bar_set(name, [float(v) for v in values], colour, label)
-            if any(0 < v < top * 0.06 for v in values):
-                bar_set.setLabelColor(QColor(Qt.GlobalColor.transparent))  # too thin to read
-
-            def tip(i: int, name: str = name, values: list[int] = values) -> str:
-                return f"{period_name(periods[i])}: {name.lower()}: {values[i]:,}"
-
-            charts.tooltips(bar_set, tip)
-            series.append(bar_set)
-        charts.attach(
-            chart, series, charts.period_axis(categories), charts.value_axis("Actions", top)
-        )
-        self._describe("actions", series, periods)
-        return chart
-
-    def _describe(
-        self, key: str, series: QAbstractBarSeries, periods: list[dict[str, Any]]
-    ) -> None:
-        """The chart's figures in words, for a screen reader."""
-        parts = []
-        for i, name in enumerate(period_name(p) for p in periods):
-            values = ", ".join(f"{s.label()} {int(s.at(i)):,}" for s in series.barSets())
-            parts.append(f"{name}: {values}")
-        self.chart_views[key].setAccessibleDescription("; ".join(parts))
 
     # -- the audits behind a segment
 
@@ -1045,3 +406,15 @@ class DashboardView(QWidget):
         self.drilldown = dialog
         dialog.show()
         return dialog
+
+
+def _compared(latest: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    """What the latest period's changes are against, after its title."""
+    if previous is None:
+        return ""
+    if is_partial(latest) or is_partial(previous):
+        return (
+            f", not compared with {period_name(previous)}: part of a period is never "
+            "compared with a whole one"
+        )
+    return f", compared with {period_name(previous)}"
