@@ -363,7 +363,7 @@ def step_qt(ctx: _Context) -> str:
     from PySide6.QtWidgets import QApplication
 
     import audit_tool.ui.app  # noqa: F401 - the window's modules, as the GUI loads them
-    import audit_tool.ui.dashboard_view  # noqa: F401
+    import audit_tool.ui.dashboard  # noqa: F401
     from audit_tool.resources import resource
 
     app = QApplication.instance() or QApplication([PROG])

@@ -152,9 +152,16 @@ class ActionsView(ListPage):
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.setObjectName("actionsView")
-        can_record = actor.can("action.record")
+        self._build_commands()
+        selector = self._build_which()
+        self._build_filters()
+        self._build_list()
+        self._lay_out(selector)
+        self.refresh()
 
-        # -- commands
+    def _build_commands(self) -> None:
+        """Complete, Cancel, Reopen, Edit and Open audit."""
+        can_record = self.actor.can("action.record")
         self.complete_action = self._action(
             "&Complete...", "Mark the action done, with a note", "Ctrl+Return", self.complete
         )
@@ -183,7 +190,8 @@ class ActionsView(ListPage):
         ):
             action.setVisible(can_record)
 
-        # -- which actions
+    def _build_which(self) -> QHBoxLayout:
+        """The buttons choosing which actions are listed."""
         self.which_group = QButtonGroup(self)
         self.which_group.setExclusive(True)
         self.which_buttons: dict[str, QPushButton] = {}
@@ -204,7 +212,11 @@ class ActionsView(ListPage):
         self.which_group.buttonToggled.connect(
             lambda _b, checked: self.refresh() if checked else None
         )
+        return selector
 
+    def _build_filters(self) -> None:
+        """The programme and team filters."""
+        db, actor = self.db, self.actor
         self.programme_filter = filter_combo("actionsProgramme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         if actor.can("programme.view"):
@@ -220,7 +232,8 @@ class ActionsView(ListPage):
         for combo in (self.programme_filter, self.team_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
-        # -- the list
+    def _build_list(self) -> None:
+        """The actions listed, the one selected in words, and the count."""
         self.model = ActionTableModel(self)
         self.table = list_table("actionsTable", "Actions", self.model)
         header = self.table.horizontalHeader()
@@ -256,7 +269,7 @@ class ActionsView(ListPage):
         self.count = QLabel()
         self.count.setObjectName("actionsCount")
 
-        # -- layout
+    def _lay_out(self, selector: QHBoxLayout) -> None:
         title = view_title("Actions")
         toolbar = QToolBar()
         toolbar.setObjectName("actionsToolbar")
@@ -288,7 +301,6 @@ class ActionsView(ListPage):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.detail)
         layout.addWidget(self.count)
-        self.refresh()
 
     def _action(self, text: str, tip: str, shortcut: str | None, slot: Any) -> QAction:
         action = QAction(text, self)

@@ -63,6 +63,21 @@ class ReferenceTab(QWidget):
         self.fields, self.errors = self.fieldform.fields, self.fieldform.errors
         self.message = self.fieldform.message
 
+        left = self._build_record_list()
+        right, right_layout = self._build_record_form()
+        self._build_record_buttons(right_layout)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(splitter)
+
+    def _build_record_list(self) -> QWidget:
+        """The records listed, or a hint when there are none."""
         self.model = RecordTableModel(self.columns(), self)
         self.table = QTableView()
         self.table.setObjectName(f"{self.prefix}Table")
@@ -89,7 +104,10 @@ class ReferenceTab(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.empty, 1)
+        return left
 
+    def _build_record_form(self) -> tuple[QWidget, QVBoxLayout]:
+        """The record's form under its title (the subclass's fields)."""
         right = QWidget()
         right.setMinimumWidth(text_width(right, 53))
         right_layout = QVBoxLayout(right)
@@ -105,7 +123,10 @@ class ReferenceTab(QWidget):
         right_layout.addLayout(self.fieldform.layout)
         self.build_form()
         right_layout.addStretch(1)
+        return right, right_layout
 
+    def _build_record_buttons(self, right_layout: QVBoxLayout) -> None:
+        """New, Delete and Save, or a note saying the user can only read; Ctrl+S saves."""
         buttons = self.button_row = QHBoxLayout()
         self.new_button = QPushButton(f"&New {self.noun}")
         self.new_button.setObjectName(f"{self.prefix}New")
@@ -136,15 +157,6 @@ class ReferenceTab(QWidget):
         save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save_shortcut.setWhatsThis("Save")  # its name in Help > Keyboard shortcuts
         save_shortcut.activated.connect(self.save)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(splitter)
 
     # -- what subclasses provide
 

@@ -107,6 +107,21 @@ class AuditForm(QWidget):
         self._loading = True
 
         outer = QVBoxLayout(self)
+        self._build_notes(outer)
+        body, grid, row = self._build_items()
+        row = self._add_overall(grid, row)
+        self._add_summary(grid, row)
+        self._build_tabs(outer, body)
+        self._build_buttons(outer)
+        self._build_keys()
+        QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+        self._fill()
+        self._loading = False
+        # Typing that cannot reach the database is kept on this computer (local_drafts.py).
+        self.offline = FormDrafts(self)
+
+    def _build_notes(self, outer: QVBoxLayout) -> None:
+        """The header, the message line and the return, check-out and concern notes."""
         outer.addWidget(self._header())
         self.message = QLabel()
         self.message.setObjectName("auditForm_message")
@@ -117,11 +132,13 @@ class AuditForm(QWidget):
         outer.addWidget(self.return_note)
         self.checkout_note = banner("auditForm_checkoutNote")
         outer.addWidget(self.checkout_note)
-        show_checkout_note(self.checkout_note, self.view, actor)
+        show_checkout_note(self.checkout_note, self.view, self.actor)
         self.concern_note = banner("auditForm_concerns")
         outer.addWidget(self.concern_note)
         self.show_concerns()
 
+    def _build_items(self) -> tuple[QWidget, QGridLayout, int]:
+        """The template's items under their section headings; returns the grid and its next row."""
         body = QWidget()
         grid = QGridLayout(body)
         grid.setColumnStretch(1, 1)
@@ -139,6 +156,9 @@ class AuditForm(QWidget):
                 grid.addWidget(heading, row, 0, 1, 3)
                 row += 1
             row = self._add_item(grid, row, item)
+        return body, grid, row
+
+    def _add_overall(self, grid: QGridLayout, row: int) -> int:
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         grid.addWidget(line, row, 0, 1, 3)
@@ -156,6 +176,9 @@ class AuditForm(QWidget):
         grid.addWidget(self.overall, row, 1)
         grid.addWidget(self.overall_error, row, 2)
         row += 1
+        return row
+
+    def _add_summary(self, grid: QGridLayout, row: int) -> None:
         self.summary: dict[str, _Text] = {}
         for key, label in SUMMARY:
             box = _Text(height=70)
@@ -167,18 +190,21 @@ class AuditForm(QWidget):
             grid.addWidget(box, row, 1, 1, 2)
             self.summary[key] = box
             row += 1
+
+    def _build_tabs(self, outer: QVBoxLayout, body: QWidget) -> None:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setObjectName("auditForm_scroll")
         # The review is the first tab; family feedback, learning, actions and feedback to the
         # worker follow in the same tab bar, so the buttons below stay in view on every tab.
-        self.extras = AuditExtrasPanel(db, actor, audit_uuid)
+        self.extras = AuditExtrasPanel(self.db, self.actor, self.audit_uuid)
         self.extras.insertTab(0, scroll, "Review")
         self.extras.setCurrentIndex(0)
         self.review_tab = scroll
         outer.addWidget(self.extras, 1)
 
+    def _build_buttons(self, outer: QVBoxLayout) -> None:
         buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("auditForm_saveStatus")
@@ -200,6 +226,8 @@ class AuditForm(QWidget):
         buttons.addWidget(self.submit_button)
         outer.addLayout(buttons)
 
+    def _build_keys(self) -> None:
+        """Autosave after a pause; Ctrl+S saves, Ctrl+Enter submits."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -212,11 +240,6 @@ class AuditForm(QWidget):
             shortcut.setWhatsThis(name)  # its name in Help > Keyboard shortcuts
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
-        self._fill()
-        self._loading = False
-        # Typing that cannot reach the database is kept on this computer (local_drafts.py).
-        self.offline = FormDrafts(self)
 
     # -- building
 

@@ -84,7 +84,20 @@ class AuditsView(ListPage):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
+        self._build_filters()
+        self._build_table()
+        filters = self._build_filter_row()
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+        self.refresh()
 
+    def _build_filters(self) -> None:
+        """Which audits, their status and programme, as last chosen."""
+        db, actor = self.db, self.actor
         self.scope = QComboBox()
         self.scope.setObjectName("auditsScope")
         self.scope.setAccessibleName("Which audits")
@@ -113,6 +126,7 @@ class AuditsView(ListPage):
         for combo in (self.scope, self.status_filter, self.programme_filter):
             combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
 
+    def _build_table(self) -> None:
         self.model = RecordTableModel(
             [
                 Column("Case", lambda r: r.case_ref),
@@ -153,13 +167,15 @@ class AuditsView(ListPage):
         self.count = QLabel()
         self.count.setObjectName("auditsCount")
 
+    def _build_filter_row(self) -> QHBoxLayout:
+        """The filters, and History for whoever may read the change log."""
         filters = QHBoxLayout()
         filters.addWidget(self.scope)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.programme_filter)
         filters.addStretch(1)
         self.history_action: QAction | None = None
-        if actor.can("changelog.view"):
+        if self.actor.can("changelog.view"):
             # A lead reads one audit's history: every change and who opened it, when.
             self.history_action = QAction("&History...", self)
             self.history_action.setShortcut(QKeySequence("Ctrl+H"))
@@ -173,13 +189,7 @@ class AuditsView(ListPage):
             history.setDefaultAction(self.history_action)
             history.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             filters.addWidget(history)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.count)
-        self.refresh()
+        return filters
 
     def _settings_key(self) -> str:
         return f"audits/filters/{self.actor.key or 'system'}"

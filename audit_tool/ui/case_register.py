@@ -122,9 +122,20 @@ class CaseRegisterView(QWidget):
         self.setObjectName("caseRegister")
         self.model = CaseTableModel(db, actor, self)
         self._export_worker = None
-        can_edit = actor.can("case.edit")
 
-        # actions
+        self._build_actions()
+        self._build_filters()
+        self._build_table()
+        self._lay_out()
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.counted.connect(self._show_count)
+        self.apply_filters()
+
+    def _build_actions(self) -> None:
+        """Add, Edit, Delete, Import, Export and Find."""
+        actor = self.actor
+        can_edit = actor.can("case.edit")
         self.add_action = self._action(
             "&Add case...", "Add a case", QKeySequence.StandardKey.New, self.add_case, "caseAdd"
         )
@@ -159,7 +170,8 @@ class CaseRegisterView(QWidget):
             action.setVisible(can_edit)
         self.import_action.setEnabled(actor.can("case.import"))
 
-        # filters
+    def _build_filters(self) -> None:
+        """The search and the team, type and level filters; a change lists again."""
         self.search = QLineEdit()
         self.search.setMaxLength(text_search.MAX_CHARS)  # the services' limit
         self.search.setObjectName("caseSearch")
@@ -196,7 +208,8 @@ class CaseRegisterView(QWidget):
         for combo in (self.team_filter, self.type_filter, self.level_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
 
-        # table
+    def _build_table(self) -> None:
+        """The cases listed, in columns sized in characters."""
         self.table = QTableView()
         self.table.setObjectName("caseTable")
         self.table.setAccessibleName("Cases")
@@ -226,6 +239,8 @@ class CaseRegisterView(QWidget):
         for action in (self.edit_action, self.delete_action):
             self.table.addAction(action)
 
+    def _lay_out(self) -> None:
+        """The toolbar and filters over the list, the selected case beside it."""
         self.empty_label = QLabel()
         self.empty_label.setObjectName("caseEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -282,11 +297,6 @@ class CaseRegisterView(QWidget):
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
-
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.model.modelReset.connect(self._after_reset)
-        self.model.counted.connect(self._show_count)
-        self.apply_filters()
 
     # -- helpers
 

@@ -129,6 +129,26 @@ class ChangeLogView(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.refresh)
 
+        filters = self._build_filters()
+        scope_row = self._build_scope()
+        self._build_table()
+        splitter = self._build_detail()
+        bottom = self._build_bottom()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(filters)
+        layout.addLayout(scope_row)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self.reload_choices()
+        for combo in (self.entity, self.person, self.action):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _d: self.refresh())
+        self.refresh()
+
+    def _build_filters(self) -> QHBoxLayout:
+        """Record type, person, action, dates and words."""
         self.entity = self._combo("changelogEntity", "Record type", "Any record type")
         self.person = self._combo("changelogPerson", "Person", "Anyone")
         self.action = self._combo("changelogAction", "Action", "Any action")
@@ -151,7 +171,10 @@ class ChangeLogView(QWidget):
         filters.addWidget(QLabel("to"))
         filters.addWidget(self.date_to)
         filters.addWidget(self.text, 1)
+        return filters
 
+    def _build_scope(self) -> QHBoxLayout:
+        """Whose history is shown, with Show the whole log."""
         self.scope = QLabel()
         self.scope.setObjectName("changelogScope")
         self.scope.hide()
@@ -162,7 +185,9 @@ class ChangeLogView(QWidget):
         scope_row = QHBoxLayout()
         scope_row.addWidget(self.scope, 1)
         scope_row.addWidget(self.show_all)
+        return scope_row
 
+    def _build_table(self) -> None:
         self.model = _log_model(self)
         self.table = QTableView()
         self.table.setObjectName("changelogTable")
@@ -177,6 +202,7 @@ class ChangeLogView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
+    def _build_detail(self) -> QSplitter:
         # The selected entry: who, when and why above; each field before and after, in words.
         self.detail = QLabel("Select an entry to see what changed.")
         self.detail.setObjectName("changelogDetail")
@@ -204,7 +230,10 @@ class ChangeLogView(QWidget):
         splitter.addWidget(detail_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        return splitter
 
+    def _build_bottom(self) -> QHBoxLayout:
+        """The count, and Verify chain with its result."""
         self.count = QLabel()
         self.count.setObjectName("changelogCount")
         self.verify_button = QPushButton("&Verify chain")
@@ -222,19 +251,7 @@ class ChangeLogView(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.verify_result, 2)
         bottom.addWidget(self.verify_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addLayout(filters)
-        layout.addLayout(scope_row)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
-        self.reload_choices()
-        for combo in (self.entity, self.person, self.action):
-            combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(lambda _d: self.refresh())
-        self.refresh()
+        return bottom
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         # Entries arrive from every other view; show the latest whenever the tab comes up.

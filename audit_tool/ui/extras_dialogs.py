@@ -375,9 +375,17 @@ class FeedbackDialog(_ServiceDialog):
         self.add_row("collected_on", "Date", self.collected_on, accessible="Date of the feedback")
         self.consent = QCheckBox("Consent to record their views was given")
         self.add_row("consent", "Consent", self.consent)
+        self._add_answers()
+        self._add_comment()
+        if existing is not None:
+            self._show_existing(existing)
+        self._finish()
+        self.respondent.setFocus()
 
+    def _add_answers(self) -> None:
+        """A row for each feedback question."""
         self.answers: dict[str, QComboBox] = {}
-        for question in feedback.list_questions(db, actor):
+        for question in feedback.list_questions(self.db, self.actor):
             combo = QComboBox()
             for key, label in ANSWER_LABELS.items():
                 combo.addItem(label, key)
@@ -394,6 +402,8 @@ class FeedbackDialog(_ServiceDialog):
             )
             self.answers[question.key] = combo
 
+    def _add_comment(self) -> None:
+        """Their words, and whether they may be quoted."""
         self.comment = text_box(4.5)
         self.comment.setPlaceholderText("What they said, in their words")
         self.add_row("comment", "Comment", self.comment)
@@ -405,19 +415,18 @@ class FeedbackDialog(_ServiceDialog):
         self.shareable_error = self.form.errors["shareable"]
         self.shareable.toggled.connect(self._shareable_toggled)
 
-        if existing is not None:
-            select_data(self.respondent, existing.respondent)
-            select_data(self.channel, existing.channel)
-            self.collected_on.set_date(existing.collected_on)
-            self.consent.setChecked(existing.consent)
-            for key, combo in self.answers.items():
-                select_data(combo, existing.answers.get(key, "not_asked"))
-            self.comment.setPlainText(existing.comment)
-            self.shareable.blockSignals(True)
-            self.shareable.setChecked(existing.shareable)
-            self.shareable.blockSignals(False)
-        self._finish()
-        self.respondent.setFocus()
+    def _show_existing(self, existing: FeedbackRow) -> None:
+        """The form filled from the feedback being changed."""
+        select_data(self.respondent, existing.respondent)
+        select_data(self.channel, existing.channel)
+        self.collected_on.set_date(existing.collected_on)
+        self.consent.setChecked(existing.consent)
+        for key, combo in self.answers.items():
+            select_data(combo, existing.answers.get(key, "not_asked"))
+        self.comment.setPlainText(existing.comment)
+        self.shareable.blockSignals(True)
+        self.shareable.setChecked(existing.shareable)
+        self.shareable.blockSignals(False)
 
     def _problems(self) -> list[str]:
         if not self.case_ref:

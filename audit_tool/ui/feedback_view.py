@@ -184,8 +184,17 @@ class FeedbackView(QWidget):
         self.can_record = actor.can("feedback.record")
         self.rows: list[FeedbackRow] = []
         self.questions: list[QuestionSummary] = []
+        self._build_commands()
+        self._build_filters()
+        self._build_more_filters()
+        self._build_summary()
+        self._build_list()
+        self._build_detail()
+        self._lay_out()
+        self.refresh()
 
-        # -- commands
+    def _build_commands(self) -> None:
+        """Record, Change and Open audit."""
         self.record_action = QAction("&Record feedback for a case...", self)
         self.record_action.setObjectName("feedbackRecord")
         self.record_action.setToolTip(
@@ -205,7 +214,9 @@ class FeedbackView(QWidget):
         self.open_action.setToolTip("Open the audit this feedback was gathered in")
         self.open_action.triggered.connect(self.open_selected_audit)
 
-        # -- filters
+    def _build_filters(self) -> None:
+        """The programme, team and period filters."""
+        db, actor = self.db, self.actor
         self.programme_filter = filter_combo("feedbackProgramme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         if actor.can("programme.view"):
@@ -241,6 +252,9 @@ class FeedbackView(QWidget):
         self.date_to = filter_date("feedbackTo", "To date", quarter_end(this_quarter))
         self.date_from.setVisible(False)
         self.date_to.setVisible(False)
+
+    def _build_more_filters(self) -> None:
+        """Where it was gathered, Shareable only and Clear; a change lists again."""
         self.source = filter_combo("feedbackSource", "Where the feedback was gathered")
         for source, text in SOURCES.items():
             self.source.addItem(text, source)
@@ -258,7 +272,8 @@ class FeedbackView(QWidget):
         self.date_to.dateChanged.connect(lambda _d: self.refresh())
         self.shareable_only.toggled.connect(lambda _c: self.refresh())
 
-        # -- the figures
+    def _build_summary(self) -> None:
+        """The answers to each question, over the feedback listed."""
         self.summary_model = SummaryModel(self)
         self.summary = QTableView()
         self.summary.setObjectName("feedbackSummary")
@@ -279,7 +294,8 @@ class FeedbackView(QWidget):
         self.summary_note.setObjectName("feedbackSummaryNote")
         themes.styled(self.summary_note, "color: $muted;")
 
-        # -- the list
+    def _build_list(self) -> None:
+        """The feedback listed, its empty note and count."""
         self.model = FeedbackTableModel(self)
         self.table = list_table("feedbackTable", "Feedback", self.model)
         header = self.table.horizontalHeader()
@@ -299,7 +315,8 @@ class FeedbackView(QWidget):
         self.count = QLabel()
         self.count.setObjectName("feedbackCount")
 
-        # -- the detail
+    def _build_detail(self) -> None:
+        """The feedback selected in full, with its buttons."""
         self.detail = QTextBrowser()
         self.detail.setObjectName("feedbackDetail")
         self.detail.setAccessibleName("The feedback in full")
@@ -312,7 +329,7 @@ class FeedbackView(QWidget):
         self.open_button.setObjectName("feedbackOpenButton")
         self.open_button.clicked.connect(self.open_selected_audit)
         # Below the list, so that the list has the width its comments need.
-        detail_box = QWidget()
+        self.detail_box = detail_box = QWidget()
         detail_layout = QHBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 4, 0, 0)
         detail_layout.addWidget(self.detail, 1)
@@ -322,7 +339,7 @@ class FeedbackView(QWidget):
         detail_buttons.addStretch(1)
         detail_layout.addLayout(detail_buttons)
 
-        # -- layout
+    def _lay_out(self) -> None:
         title = view_title("Feedback from families")
         toolbar = QToolBar()
         toolbar.setObjectName("feedbackToolbar")
@@ -351,7 +368,7 @@ class FeedbackView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("feedbackSplitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(detail_box)
+        self.splitter.addWidget(self.detail_box)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -364,7 +381,6 @@ class FeedbackView(QWidget):
         layout.addWidget(self.summary_note)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.count)
-        self.refresh()
 
     # -- filters
 

@@ -80,6 +80,14 @@ class CaseImportDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
 
+        self._build_problems(layout)
+        self._build_buttons(layout)
+
+        if path is not None:
+            self.load(Path(path))
+
+    def _build_problems(self, layout: QVBoxLayout) -> None:
+        """The rows' problems, and the progress bar while importing."""
         self.problem_model = QStandardItemModel(0, 3, self)
         self.problem_model.setHorizontalHeaderLabels(["Row", "Column", "Problem"])
         self.problems = QTableView()
@@ -104,6 +112,8 @@ class CaseImportDialog(QDialog):
         self.busy_bar.setVisible(False)
         layout.addWidget(self.busy_bar)
 
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
+        """Copy report, Import valid rows only, Import and Close."""
         buttons = QHBoxLayout()
         self.copy_button = QPushButton("Copy &report")
         self.copy_button.setObjectName("importCopyButton")
@@ -128,9 +138,6 @@ class CaseImportDialog(QDialog):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-
-        if path is not None:
-            self.load(Path(path))
 
     # ------------------------------------------------------------------ actions
 

@@ -183,8 +183,18 @@ class LearningView(QWidget):
         self._export: ops.Operation[dict[str, int]] | None = None
         self._export_path = Path()
         self._applied_theme = ""
+        self._build_commands()
+        self._build_filters()
+        self._build_more_filters()
+        self._connect_filters()
+        self._build_list()
+        self._build_detail()
+        self._lay_out()
+        self.refresh()
 
-        # -- commands
+    def _build_commands(self) -> None:
+        """Export, Open audit and Find."""
+        actor = self.actor
         self.export_action = QAction("E&xport to Excel...", self)
         self.export_action.setObjectName("learningExport")
         self.export_action.setToolTip(
@@ -206,7 +216,9 @@ class LearningView(QWidget):
         self.find_action.triggered.connect(self._focus_search)
         self.addAction(self.find_action)
 
-        # -- filters
+    def _build_filters(self) -> None:
+        """The search, programme, team and period filters."""
+        db, actor = self.db, self.actor
         self.search = QLineEdit()
         self.search.setMaxLength(text_search.MAX_CHARS)  # the services' limit
         self.search.setObjectName("learningSearch")
@@ -235,6 +247,10 @@ class LearningView(QWidget):
         self.date_to = filter_date("learningTo", "To date", end)
         self.date_from.setVisible(False)
         self.date_to.setVisible(False)
+
+    def _build_more_filters(self) -> None:
+        """The kind, practice area, theme and briefing filters, and Clear."""
+        db, actor = self.db, self.actor
         self.kind_filter = filter_combo("learningKind", "Kind")
         self.kind_filter.addItem("Strengths and development", None)
         self.kind_filter.addItem("Strengths", "strength")
@@ -274,6 +290,8 @@ class LearningView(QWidget):
         self.clear_button.setAccessibleName("Clear search and filters")
         self.clear_button.clicked.connect(self.clear_filters)
 
+    def _connect_filters(self) -> None:
+        """A change to a filter lists again (typed search after a pause)."""
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -293,7 +311,8 @@ class LearningView(QWidget):
         for box in (self.briefing_only, self.final_only):
             box.toggled.connect(lambda _c: self.refresh())
 
-        # -- the list
+    def _build_list(self) -> None:
+        """The table of learning points, its empty note, count and export progress."""
         self.model = LearningTableModel(self)
         if self.can_select:
             self.model.toggle = self._toggle_row
@@ -331,7 +350,8 @@ class LearningView(QWidget):
         self.cancel_export_button.hide()
         self.cancel_export_button.clicked.connect(self.cancel_export)
 
-        # -- the detail
+    def _build_detail(self) -> None:
+        """The selected learning point in full, with its buttons."""
         self.detail = QTextBrowser()
         self.detail.setObjectName("learningDetail")
         self.detail.setAccessibleName("Learning point in full")
@@ -353,7 +373,7 @@ class LearningView(QWidget):
         detail_buttons.addStretch(1)
         detail_layout.addLayout(detail_buttons)
 
-        # -- layout
+    def _lay_out(self) -> None:
         title = view_title("Learning")
         toolbar = QToolBar()
         toolbar.setObjectName("learningToolbar")
@@ -389,7 +409,7 @@ class LearningView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("learningSplitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(detail_box)
+        self.splitter.addWidget(self.detail_box)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([480, 110])
@@ -406,7 +426,6 @@ class LearningView(QWidget):
         layout.addLayout(row2)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(bottom)
-        self.refresh()
 
     # -- filters
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
         return self._wire(BriefingsView(self.db, self.actor))
 
     def _make_dashboard(self) -> QWidget:
-        from audit_tool.ui.dashboard_view import DashboardView
+        from audit_tool.ui.dashboard import DashboardView
 
         return self._wire(DashboardView(self.db, self.actor))
 
@@ -462,60 +463,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_action = self._action(
-            "&Open database...", self.choose_database, QKeySequence.StandardKey.Open, "openDatabase"
-        )
-        self.switch_user_action = self._action(
-            "&Switch user...", self.switch_user_requested.emit, "Ctrl+Shift+U", "switchUser"
-        )
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
-        file_menu.addAction(self.open_action)
-        self.connect_server_action = self._action(
-            "Connect to &team server...", self.connect_team_server, None, "connectServer"
-        )
-        file_menu.addAction(self.connect_server_action)
-        file_menu.addAction(self.switch_user_action)
-        # Accounts: the idle lock covers the window after some minutes without input.
-        from audit_tool.ui.idle_lock import IdleLock
-
-        self.idle_lock = IdleLock(self, self.db, self.actor)
-        self.idle_lock.switch_user_requested.connect(self.switch_user_requested.emit)
-        self.change_password_action = self._action(
-            "C&hange password...", self.change_password, None, "changePassword"
-        )
-        self.lock_action = self._action("&Lock", self.idle_lock.lock, "Ctrl+L", "lock")
-        for action in (self.change_password_action, self.lock_action):
-            action.setEnabled(self.idle_lock.available)  # only for a user with a password
-            file_menu.addAction(action)
-        if self.actor.can("pack.exchange"):
-            file_menu.addSeparator()
-            self.export_pack_action = self._action(
-                "&Export audit pack...",
-                lambda _checked=False: self.export_pack(),
-                None,
-                "exportPack",
-            )
-            self.import_pack_action = self._action(
-                "&Import audit pack...",
-                lambda _checked=False: self.import_pack(),
-                None,
-                "importPack",
-            )
-            file_menu.addAction(self.export_pack_action)
-            file_menu.addAction(self.import_pack_action)
-        if self.actor.can("audit.review") and self.actor.person_id is not None:
-            file_menu.addSeparator()
-            self.checkout_action = self._action(
-                "Check &out audits for offline work...", self.check_out, None, "checkOut"
-            )
-            self.checkin_action = self._action(
-                "Check &in offline work...", self.check_in, None, "checkIn"
-            )
-            file_menu.addAction(self.checkout_action)
-            file_menu.addAction(self.checkin_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        self._build_file_menu(bar.addMenu("&File"))
         self.cases_menu = bar.addMenu("&Cases")
         self.cases_menu.setEnabled(False)
         view_menu = bar.addMenu("&View")
@@ -547,6 +495,66 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.licences_action)
         help_menu.addAction(self.about_qt_action)
         help_menu.addAction(self.about_action)
+
+    def _build_file_menu(self, file_menu: QMenu) -> None:
+        """Open, Connect, Switch user, the account's commands, the exchange of audits, Quit."""
+        self.open_action = self._action(
+            "&Open database...", self.choose_database, QKeySequence.StandardKey.Open, "openDatabase"
+        )
+        self.switch_user_action = self._action(
+            "&Switch user...", self.switch_user_requested.emit, "Ctrl+Shift+U", "switchUser"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        file_menu.addAction(self.open_action)
+        self.connect_server_action = self._action(
+            "Connect to &team server...", self.connect_team_server, None, "connectServer"
+        )
+        file_menu.addAction(self.connect_server_action)
+        file_menu.addAction(self.switch_user_action)
+        # Accounts: the idle lock covers the window after some minutes without input.
+        from audit_tool.ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self, self.db, self.actor)
+        self.idle_lock.switch_user_requested.connect(self.switch_user_requested.emit)
+        self.change_password_action = self._action(
+            "C&hange password...", self.change_password, None, "changePassword"
+        )
+        self.lock_action = self._action("&Lock", self.idle_lock.lock, "Ctrl+L", "lock")
+        for action in (self.change_password_action, self.lock_action):
+            action.setEnabled(self.idle_lock.available)  # only for a user with a password
+            file_menu.addAction(action)
+        self._add_exchange_actions(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+    def _add_exchange_actions(self, file_menu: QMenu) -> None:
+        """Audit packs, and checking audits out and in, for those who may."""
+        if self.actor.can("pack.exchange"):
+            file_menu.addSeparator()
+            self.export_pack_action = self._action(
+                "&Export audit pack...",
+                lambda _checked=False: self.export_pack(),
+                None,
+                "exportPack",
+            )
+            self.import_pack_action = self._action(
+                "&Import audit pack...",
+                lambda _checked=False: self.import_pack(),
+                None,
+                "importPack",
+            )
+            file_menu.addAction(self.export_pack_action)
+            file_menu.addAction(self.import_pack_action)
+        if self.actor.can("audit.review") and self.actor.person_id is not None:
+            file_menu.addSeparator()
+            self.checkout_action = self._action(
+                "Check &out audits for offline work...", self.check_out, None, "checkOut"
+            )
+            self.checkin_action = self._action(
+                "Check &in offline work...", self.check_in, None, "checkIn"
+            )
+            file_menu.addAction(self.checkout_action)
+            file_menu.addAction(self.checkin_action)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()

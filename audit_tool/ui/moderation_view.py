@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import audits, claims, learning
-from audit_tool.services.audits import Answer, AuditView
+from audit_tool.services.audits import Answer, AuditView, ReviewView
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
@@ -90,10 +90,28 @@ class ModerationForm(QWidget):
         self.finals: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.take_buttons: dict[tuple[str, int], QPushButton] = {}
-        letters = [chr(ord("A") + i) for i in range(len(self.view.reviews))]
-        self.letters = letters
+        self.letters = [chr(ord("A") + i) for i in range(len(self.view.reviews))]
 
         outer = QVBoxLayout(self)
+        self._build_header(outer)
+        self._build_notes(outer)
+        body = QWidget()
+        grid = QGridLayout(body)
+        final_col = self._build_grid_head(grid)
+        row = self._build_items(grid, final_col)
+        self._build_writing(grid, row)
+        page = self._build_tabs(outer, body)
+        self._build_rationale(page)
+        self._build_buttons(outer)
+        if self.editable:
+            self.renew_claim()
+            self.claim_timer.start()
+        else:
+            self._show_holder()
+        self._saved_state = self._state()
+
+    def _build_header(self, outer: QVBoxLayout) -> None:
+        """The title, who wrote each review, and the message line."""
         v = self.view
         title = QLabel(
             f"<h2>Moderation: case {v.case_ref} ({v.case_initials})</h2>"
@@ -108,7 +126,7 @@ class ModerationForm(QWidget):
                 f"<b>{letter}</b>: {r.reviewer_name} ({r.agency_name}"
                 + (f", {r.part.replace('_', ' ')}" if r.part else "")
                 + ")"
-                for letter, r in zip(letters, v.reviews, strict=True)
+                for letter, r in zip(self.letters, v.reviews, strict=True)
             )
         )
         who.setWordWrap(True)
@@ -118,6 +136,10 @@ class ModerationForm(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
+
+    def _build_notes(self, outer: QVBoxLayout) -> None:
+        """The claim, check-out and concern banners, and the timer that renews the claim."""
+        v, actor = self.view, self.actor
         # One moderator at a time: this window claims the moderation while it is open;
         # anyone else opening it sees who has it and cannot confirm or return.
         self.claim_token = claims.new_token()
@@ -130,15 +152,17 @@ class ModerationForm(QWidget):
         self.concern_note = banner("moderation_concerns")
         outer.addWidget(self.concern_note)
         try:
-            show_concerns(self.concern_note, audits.audit_concerns(db, actor, audit_uuid))
+            show_concerns(self.concern_note, audits.audit_concerns(self.db, actor, self.audit_uuid))
         except AuditToolError:
             self.concern_note.hide()
         self.claim_timer = QTimer(self)
         self.claim_timer.setInterval(CLAIM_RENEW_MS)
         self.claim_timer.timeout.connect(self.renew_claim)
 
-        body = QWidget()
-        grid = QGridLayout(body)
+    def _build_grid_head(self, grid: QGridLayout) -> int:
+        """The grid's first row: Item, a column per review (with Take all), Final; returns
+        the final answers' column."""
+        v, letters = self.view, self.letters
         grid.addWidget(QLabel("<b>Item</b>"), 0, 0)
         self.take_all_values: list[dict[str, str]] = [{} for _ in letters]
         self.take_all_buttons: list[QPushButton] = []
@@ -159,6 +183,12 @@ class ModerationForm(QWidget):
         grid.setColumnStretch(0, 3)
         for column in range(1, final_col + 1):
             grid.setColumnStretch(column, 2)
+        return final_col
+
+    def _build_items(self, grid: QGridLayout, final_col: int) -> int:
+        """A row per item and the overall grade: each review's answer and the final answer;
+        returns the next free row."""
+        v, db, actor, audit_uuid = self.view, self.db, self.actor, self.audit_uuid
         spreads = audits.differences(v)
         proposal = audits.proposal(db, actor, audit_uuid) if self.editable else {}
         if not self.editable and v.moderation is not None:
@@ -174,76 +204,88 @@ class ModerationForm(QWidget):
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             style = _spread_style(spreads.get(key, 0))
             for i, review in enumerate(v.reviews):
-                value = (
-                    review.overall
-                    if key == "overall"
-                    else review.answers.get(key, Answer(None)).value
-                )
-                comment = "" if key == "overall" else review.answers.get(key, Answer(None)).comment
-                cell = QWidget()
-                cell_layout = QHBoxLayout(cell)
-                cell_layout.setContentsMargins(0, 0, 0, 0)
-                text = QLabel("(hidden)" if review.hidden else self._label(kind, value))
-                text.setObjectName(f"moderation_{key}_{i}")
-                text.setToolTip(comment)
-                themes.styled(text, style)
-                text.setWordWrap(True)
-                value_box = QVBoxLayout()
-                value_box.setSpacing(1)
-                value_box.addWidget(text)
-                if comment and not review.hidden:
-                    # The evidence, on screen beside the grade (not only on hover).
-                    evidence = QLabel(comment)
-                    evidence.setObjectName(f"moderation_evidence_{key}_{i}")
-                    evidence.setAccessibleName(f"{self.letters[i]}'s evidence for {label}")
-                    evidence.setWordWrap(True)
-                    evidence.setTextFormat(Qt.TextFormat.PlainText)
-                    evidence.setStyleSheet("font-style: italic;")
-                    value_box.addWidget(evidence)
-                cell_layout.addLayout(value_box, 1)
-                if self.editable and kind != "text" and value not in (None, ""):
-                    take = QPushButton(f"Take {self.letters[i]}")
-                    take.setObjectName(f"moderation_take_{key}_{i}")
-                    take.setAccessibleName(f"Take {self.letters[i]}'s answer for {label}")
-                    take.clicked.connect(lambda _c=False, k=key, val=value: self._take(k, val))
-                    cell_layout.addWidget(take, 0, Qt.AlignmentFlag.AlignTop)
-                    self.take_buttons[(key, i)] = take
-                    self.take_all_values[i][key] = value
+                cell = self._review_cell(key, label, kind, i, review, style)
                 grid.addWidget(cell, row, 1 + i, Qt.AlignmentFlag.AlignTop)
-            control = self._control(kind)
-            control.setObjectName(f"moderation_final_{key}")
-            control.setAccessibleName(f"Final: {label}")
-            _set_value(control, proposal.get(key, Answer(None)).value)
-            control.setEnabled(self.editable)
-            error = QLabel()
-            error.setObjectName(f"moderation_final_{key}Error")
-            themes.styled(error, ERROR_STYLE)
-            error.hide()
-            box = QWidget()
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(0, 0, 0, 0)
-            box_layout.addWidget(control)
-            box_layout.addWidget(error)
+            box = self._final_box(key, label, kind, proposal)
             grid.addWidget(box, row, final_col, Qt.AlignmentFlag.AlignTop)
-            self.finals[key] = control
-            self.errors[key] = error
-            _on_edit(control, error.hide)  # a message goes once its field is changed
             row += 1
+        return row
 
-        # What each auditor wrote.
+    def _review_cell(
+        self, key: str, label: str, kind: str, i: int, review: ReviewView, style: str
+    ) -> QWidget:
+        """One review's answer to an item: the value, its evidence, and Take."""
+        value = review.overall if key == "overall" else review.answers.get(key, Answer(None)).value
+        comment = "" if key == "overall" else review.answers.get(key, Answer(None)).comment
+        cell = QWidget()
+        cell_layout = QHBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        text = QLabel("(hidden)" if review.hidden else self._label(kind, value))
+        text.setObjectName(f"moderation_{key}_{i}")
+        text.setToolTip(comment)
+        themes.styled(text, style)
+        text.setWordWrap(True)
+        value_box = QVBoxLayout()
+        value_box.setSpacing(1)
+        value_box.addWidget(text)
+        if comment and not review.hidden:
+            # The evidence, on screen beside the grade (not only on hover).
+            evidence = QLabel(comment)
+            evidence.setObjectName(f"moderation_evidence_{key}_{i}")
+            evidence.setAccessibleName(f"{self.letters[i]}'s evidence for {label}")
+            evidence.setWordWrap(True)
+            evidence.setTextFormat(Qt.TextFormat.PlainText)
+            evidence.setStyleSheet("font-style: italic;")
+            value_box.addWidget(evidence)
+        cell_layout.addLayout(value_box, 1)
+        if self.editable and kind != "text" and value not in (None, ""):
+            take = QPushButton(f"Take {self.letters[i]}")
+            take.setObjectName(f"moderation_take_{key}_{i}")
+            take.setAccessibleName(f"Take {self.letters[i]}'s answer for {label}")
+            take.clicked.connect(lambda _c=False, k=key, val=value: self._take(k, val))
+            cell_layout.addWidget(take, 0, Qt.AlignmentFlag.AlignTop)
+            self.take_buttons[(key, i)] = take
+            self.take_all_values[i][key] = value
+        return cell
+
+    def _final_box(self, key: str, label: str, kind: str, proposal: dict[str, Any]) -> QWidget:
+        """The final answer's control for an item, with its error line."""
+        control = self._control(kind)
+        control.setObjectName(f"moderation_final_{key}")
+        control.setAccessibleName(f"Final: {label}")
+        _set_value(control, proposal.get(key, Answer(None)).value)
+        control.setEnabled(self.editable)
+        error = QLabel()
+        error.setObjectName(f"moderation_final_{key}Error")
+        themes.styled(error, ERROR_STYLE)
+        error.hide()
+        box = QWidget()
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(control)
+        box_layout.addWidget(error)
+        self.finals[key] = control
+        self.errors[key] = error
+        _on_edit(control, error.hide)  # a message goes once its field is changed
+        return box
+
+    def _build_writing(self, grid: QGridLayout, row: int) -> None:
+        """What each auditor wrote."""
         for heading, attr in (
             ("What is working well?", "strengths"),
             ("What are we worried about?", "worries"),
             ("What needs to happen?", "next_steps"),
         ):
             grid.addWidget(QLabel(f"<b>{heading}</b>"), row, 0, Qt.AlignmentFlag.AlignTop)
-            for i, review in enumerate(v.reviews):
+            for i, review in enumerate(self.view.reviews):
                 text = QLabel("(hidden)" if review.hidden else getattr(review, attr) or "-")
                 text.setWordWrap(True)
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 grid.addWidget(text, row, 1 + i, Qt.AlignmentFlag.AlignTop)
             row += 1
 
+    def _build_tabs(self, outer: QVBoxLayout, body: QWidget) -> QVBoxLayout:
+        """The grid in the first tab, before the audit's extras; returns the tab's layout."""
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -254,13 +296,17 @@ class ModerationForm(QWidget):
         page = QVBoxLayout(self.moderation_tab)
         page.setContentsMargins(6, 6, 6, 6)
         page.addWidget(scroll, 1)
-        self.extras = AuditExtrasPanel(db, actor, audit_uuid)
+        self.extras = AuditExtrasPanel(self.db, self.actor, self.audit_uuid)
         self.extras.insertTab(0, self.moderation_tab, "Moderation")
         self.extras.setCurrentIndex(0)
         self.extras.changed.connect(self._adopt_revision)
         outer.addWidget(self.extras, 1)
         self._worker_feedback_accepted = False
+        return page
 
+    def _build_rationale(self, page: QVBoxLayout) -> None:
+        """The rationale, and for a multi-agency audit the panel summary."""
+        v, actor = self.view, self.actor
         self.rationale = _Text("Why the final grades are what they are", height=64)
         self.rationale.setObjectName("moderation_rationale")
         self.rationale.setAccessibleName("Rationale")
@@ -296,6 +342,8 @@ class ModerationForm(QWidget):
                 self.panel.setPlainText(v.moderation.panel_summary)
         self.rationale.setReadOnly(not self.editable)
 
+    def _build_buttons(self, outer: QVBoxLayout) -> None:
+        v, actor = self.view, self.actor
         buttons = QHBoxLayout()
         self.return_button = QPushButton("&Return to auditor...")
         self.return_button.setObjectName("moderation_return")
@@ -319,12 +367,6 @@ class ModerationForm(QWidget):
             button.setVisible(self.editable)
             buttons.addWidget(button)
         outer.addLayout(buttons)
-        if self.editable:
-            self.renew_claim()
-            self.claim_timer.start()
-        else:
-            self._show_holder()
-        self._saved_state = self._state()
 
     def _state(self) -> tuple[object, ...]:
         """What the moderator has chosen and typed, to tell whether it changed since saved."""

@@ -56,53 +56,8 @@ class PartnershipTab(QWidget):
         install_box, self.installation_error = field_with_error(
             self.installation, "partnership_installation", "This installation's name"
         )
-        self.year_start = QComboBox()
-        self.year_start.setObjectName("partnership_yearStart")
-        self.year_start.setAccessibleName("The partnership's year starts in")
-        self.year_start.setToolTip(
-            "The report's quarters and years follow it: April gives the financial year "
-            '("2025/26 Q1" is April to June 2025), January the calendar year ("2025 Q1")'
-        )
-        for month in range(1, 13):
-            self.year_start.addItem(calendar.month_name[month], month)
-        self.year_start_error = QLabel()
-        themes.styled(self.year_start_error, ERROR_STYLE)
-        self.year_start_error.hide()
-        year_box = QWidget()
-        year_layout = QVBoxLayout(year_box)
-        year_layout.setContentsMargins(0, 0, 0, 0)
-        year_layout.addWidget(self.year_start)
-        year_layout.addWidget(self.year_start_error)
-        self.preview = QLabel()
-        self.preview.setObjectName("partnership_logoPreview")
-        self.preview.setAccessibleName("Logo")
-        self.preview.setFixedSize(*LOGO_BOX)
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        themes.styled(self.preview, "background: $paper; border: 1px solid $paper_border;")
-        self.logo_error = QLabel()
-        self.logo_error.setObjectName("partnership_logoError")
-        themes.styled(self.logo_error, "color: $error;")
-        self.logo_error.setWordWrap(True)
-        self.logo_error.hide()
-        choose = QPushButton("Choose logo...")
-        choose.setObjectName("partnership_chooseLogo")
-        choose.clicked.connect(lambda: self.choose_logo())
-        self.remove = QPushButton("Remove logo")
-        self.remove.setObjectName("partnership_removeLogo")
-        self.remove.clicked.connect(self.remove_logo)
-        logo_buttons = QVBoxLayout()
-        logo_buttons.addWidget(choose)
-        logo_buttons.addWidget(self.remove)
-        logo_buttons.addStretch(1)
-        logo_row = QHBoxLayout()
-        logo_row.addWidget(self.preview)
-        logo_row.addLayout(logo_buttons)
-        logo_row.addStretch(1)
-        logo_box = QWidget()
-        logo_layout = QVBoxLayout(logo_box)
-        logo_layout.setContentsMargins(0, 0, 0, 0)
-        logo_layout.addLayout(logo_row)
-        logo_layout.addWidget(self.logo_error)
+        year_box = self._build_year()
+        logo_box, choose = self._build_logo()
         form = QFormLayout()
         form.addRow("&Name:", name_box)
         form.addRow("&Installation:", install_box)
@@ -148,6 +103,61 @@ class PartnershipTab(QWidget):
         ):
             widget.setEnabled(editable)
         self.refresh()
+
+    def _build_year(self) -> QWidget:
+        """The month the partnership's year starts in, with its error line."""
+        self.year_start = QComboBox()
+        self.year_start.setObjectName("partnership_yearStart")
+        self.year_start.setAccessibleName("The partnership's year starts in")
+        self.year_start.setToolTip(
+            "The report's quarters and years follow it: April gives the financial year "
+            '("2025/26 Q1" is April to June 2025), January the calendar year ("2025 Q1")'
+        )
+        for month in range(1, 13):
+            self.year_start.addItem(calendar.month_name[month], month)
+        self.year_start_error = QLabel()
+        themes.styled(self.year_start_error, ERROR_STYLE)
+        self.year_start_error.hide()
+        year_box = QWidget()
+        year_layout = QVBoxLayout(year_box)
+        year_layout.setContentsMargins(0, 0, 0, 0)
+        year_layout.addWidget(self.year_start)
+        year_layout.addWidget(self.year_start_error)
+        return year_box
+
+    def _build_logo(self) -> tuple[QWidget, QPushButton]:
+        """The logo's preview, Choose and Remove, and its error line; returns Choose too."""
+        self.preview = QLabel()
+        self.preview.setObjectName("partnership_logoPreview")
+        self.preview.setAccessibleName("Logo")
+        self.preview.setFixedSize(*LOGO_BOX)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        themes.styled(self.preview, "background: $paper; border: 1px solid $paper_border;")
+        self.logo_error = QLabel()
+        self.logo_error.setObjectName("partnership_logoError")
+        themes.styled(self.logo_error, "color: $error;")
+        self.logo_error.setWordWrap(True)
+        self.logo_error.hide()
+        choose = QPushButton("Choose logo...")
+        choose.setObjectName("partnership_chooseLogo")
+        choose.clicked.connect(lambda: self.choose_logo())
+        self.remove = QPushButton("Remove logo")
+        self.remove.setObjectName("partnership_removeLogo")
+        self.remove.clicked.connect(self.remove_logo)
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(choose)
+        logo_buttons.addWidget(self.remove)
+        logo_buttons.addStretch(1)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.preview)
+        logo_row.addLayout(logo_buttons)
+        logo_row.addStretch(1)
+        logo_box = QWidget()
+        logo_layout = QVBoxLayout(logo_box)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        logo_layout.addLayout(logo_row)
+        logo_layout.addWidget(self.logo_error)
+        return logo_box, choose
 
     def refresh(self) -> None:
         current = settings.partnership(self.db, self.actor)

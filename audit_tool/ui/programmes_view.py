@@ -85,7 +85,24 @@ class ProgrammesView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
+        self._build_table()
+        form_box = self._build_form()
+        self._build_audit_table()
+        audits_box = self._build_audits_box()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.table)
+        top.addWidget(form_box)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(audits_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(main, 1)
+        self.refresh()
 
+    def _build_table(self) -> None:
         self.model = RecordTableModel(
             [
                 Column("Programme", lambda r: r.name),
@@ -101,7 +118,9 @@ class ProgrammesView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
-        # The form.
+    def _build_form(self) -> QWidget:
+        """The programme's form, with New and Save."""
+        db, actor = self.db, self.actor
         self.form = FieldForm("programme_", "programme", "programme_message")
         self.name = self.form.line("name", "Name", "e.g. Monthly audits, March 2026")
         self.key = self.form.line("key", "Key", "e.g. monthly-2026-03")
@@ -136,8 +155,11 @@ class ProgrammesView(QWidget):
         buttons.addWidget(self.save_button)
         form_layout.addLayout(buttons)
         form_layout.addStretch(1)
+        return form_box
 
-        # The programme's audits.
+    def _build_audit_table(self) -> None:
+        """The programme's audits, with Draw sample, Add cases and Assign."""
+        actor = self.actor
         self.audit_model = RecordTableModel(
             [
                 Column("Case", lambda r: r.case_ref),
@@ -166,6 +188,7 @@ class ProgrammesView(QWidget):
         self.compliance.setWordWrap(True)
         self.compliance.setTextFormat(Qt.TextFormat.RichText)
 
+    def _build_audits_box(self) -> QWidget:
         audits_box = QWidget()
         audits_layout = QVBoxLayout(audits_box)
         audits_layout.setContentsMargins(0, 0, 0, 0)
@@ -179,19 +202,7 @@ class ProgrammesView(QWidget):
         audits_layout.addLayout(head)
         audits_layout.addWidget(self.audit_table, 1)
         audits_layout.addWidget(self.compliance)
-
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.table)
-        top.addWidget(form_box)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
-        main = QSplitter(Qt.Orientation.Vertical)
-        main.addWidget(top)
-        main.addWidget(audits_box)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(main, 1)
-        self.refresh()
+        return audits_box
 
     # -- programmes
 

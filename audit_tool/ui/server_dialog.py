@@ -120,7 +120,24 @@ class ServerDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        layout.addLayout(self._build_form())
+        self._build_rest(layout)
 
+        self.tls_combo.currentIndexChanged.connect(self._tls_changed)
+        for edit in (self.host_edit, self.database_edit, self.user_edit):
+            edit.textChanged.connect(self._update_buttons)
+        if initial is None:
+            saved = app_settings().value(SETTINGS_KEY)
+            initial = str(saved) if saved else None
+        self._fill(initial, password)
+        self._tls_changed()
+        if result is not None:
+            self._show_result(result)
+        self._update_buttons()
+        (self.password_edit if self.host_edit.text() else self.host_edit).setFocus()
+
+    def _build_form(self) -> QFormLayout:
+        """Host, port, database, user, password, TLS mode and CA file."""
         form = QFormLayout()
         self.host_edit = self._line("hostEdit", "Server host name")
         self.port_spin = QSpinBox()
@@ -150,8 +167,10 @@ class ServerDialog(QDialog):
         form.addRow("&Encryption:", self.tls_combo)
         form.addRow("", self.tls_help)
         form.addRow("&CA certificate:", self.ca_edit)
-        layout.addLayout(form)
+        return form
 
+    def _build_rest(self, layout: QVBoxLayout) -> None:
+        """Remember, the message line, and Test, Create schema, Connect and Cancel."""
         self.remember_box = QCheckBox(REMEMBER_TEXT)
         self.remember_box.setObjectName("rememberCheck")
         self.remember_box.setAccessibleName(REMEMBER_TEXT)
@@ -184,19 +203,6 @@ class ServerDialog(QDialog):
         self.schema_button.clicked.connect(self._change_schema)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-
-        self.tls_combo.currentIndexChanged.connect(self._tls_changed)
-        for edit in (self.host_edit, self.database_edit, self.user_edit):
-            edit.textChanged.connect(self._update_buttons)
-        if initial is None:
-            saved = app_settings().value(SETTINGS_KEY)
-            initial = str(saved) if saved else None
-        self._fill(initial, password)
-        self._tls_changed()
-        if result is not None:
-            self._show_result(result)
-        self._update_buttons()
-        (self.password_edit if self.host_edit.text() else self.host_edit).setFocus()
 
     @staticmethod
     def _line(name: str, accessible: str) -> QLineEdit:

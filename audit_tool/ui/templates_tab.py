@@ -60,6 +60,13 @@ class TemplatesTab(QWidget):
             ],
             self,
         )
+        self._build_table()
+        self._build_form()
+        item_box = self._build_item_box()
+        buttons = self._build_buttons(item_box)
+        self._lay_out(item_box, buttons)
+
+    def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setObjectName("templatesTable")
         self.table.setModel(self.model)
@@ -70,6 +77,8 @@ class TemplatesTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
+    def _build_form(self) -> None:
+        """The template's name, key, kind, scale, description and items."""
         self.form = FieldForm("templates_", "template", "templatesMessage")
         self.name = self.form.line("name", "Name")
         self.key = self.form.line("key", "Key", "e.g. exploitation_audit")
@@ -98,7 +107,8 @@ class TemplatesTab(QWidget):
         self.item_list.currentRowChanged.connect(self._item_selected)
         self.form.add("items", "Items", self.item_list)
 
-        # One item at a time.
+    def _build_item_box(self) -> QWidget:
+        """The item selected, one at a time, with its buttons."""
         item_box = QWidget()
         item_form = QFormLayout(item_box)
         self.item_key = QLineEdit()
@@ -149,7 +159,10 @@ class TemplatesTab(QWidget):
         ):
             item_buttons.addWidget(button)
         item_form.addRow(item_buttons)
+        return item_box
 
+    def _build_buttons(self, item_box: QWidget) -> QHBoxLayout:
+        """New, Preview, Retire and Save; a reader's form and buttons are disabled."""
         buttons = QHBoxLayout()
         self.new_button = QPushButton("&New template")
         self.new_button.setObjectName("templatesNew")
@@ -177,7 +190,9 @@ class TemplatesTab(QWidget):
         ]:
             widget.setEnabled(self.can_edit)
         self.item_list.setEnabled(True)  # readers can still browse the items
+        return buttons
 
+    def _lay_out(self, item_box: QWidget, buttons: QHBoxLayout) -> None:
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.form.message)

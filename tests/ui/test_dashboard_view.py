@@ -31,8 +31,8 @@ from audit_tool.reporting.report import Filters
 from audit_tool.services import audits, feedback, learning, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
-from audit_tool.ui import dashboard_view
-from audit_tool.ui.dashboard_view import DashboardView, change_text, preset_range
+from audit_tool.ui.dashboard import DashboardView, figures
+from audit_tool.ui.dashboard.figures import change_text, preset_range
 from tests.factories import complete_review, looped_audit
 
 TODAY = date(2026, 6, 30)
@@ -104,7 +104,8 @@ def open_view(qtbot, world, preset="this_year"):
     with qtbot.waitExposed(view):
         view.show()
     view.today = lambda: TODAY
-    view.period.setCurrentIndex(view.period.findData(preset))  # computes again
+    period = view.filter_bar.period
+    period.setCurrentIndex(period.findData(preset))  # computes again
     return settled(qtbot, view)
 
 
@@ -141,14 +142,16 @@ def test_tiles_show_the_latest_period_and_its_change(qtbot, world):
     assert "#b00020" in good.styleSheet()
     assert view.tiles["good"].accessibleDescription() == tile(view, "good")
     # The grades chart has one bar set per grade, with the counts per quarter.
-    assert [view.grade_sets[g].at(0) for g in ("outstanding", "good")] == [1, 1]
-    assert [view.grade_sets[g].at(1) for g in ("good", "requires_improvement")] == [1, 1]
-    assert "2026/27 Q1: Outstanding 0, Good 1" in view.chart_views["grades"].accessibleDescription()
+    grade_sets = view.charts_area.grade_sets
+    assert [grade_sets[g].at(0) for g in ("outstanding", "good")] == [1, 1]
+    assert [grade_sets[g].at(1) for g in ("good", "requires_improvement")] == [1, 1]
+    grades = view.charts_area.views["grades"]
+    assert "2026/27 Q1: Outstanding 0, Good 1" in grades.accessibleDescription()
 
 
 def test_changing_the_period_changes_the_figures(qtbot, world):
     view = open_view(qtbot, world)
-    view.period.setCurrentIndex(view.period.findData("between"))
+    view.filter_bar.period.setCurrentIndex(view.filter_bar.period.findData("between"))
     from_edit = view.findChild(QDateEdit, "dashboard_from")
     to_edit = view.findChild(QDateEdit, "dashboard_to")
     assert from_edit.isVisible() and to_edit.isVisible()
@@ -195,7 +198,7 @@ def test_a_filter_with_no_final_audits_shows_the_empty_state(qtbot, world):
 
 def test_clicking_a_grade_in_a_period_lists_the_audits_behind_it(qtbot, world):
     view = open_view(qtbot, world)
-    view.grade_sets["good"].clicked.emit(1)  # what a click on Good in 2026/27 Q1 does
+    view.charts_area.grade_sets["good"].clicked.emit(1)  # what a click on Good in 2026/27 Q1 does
     dialog = view.drilldown
     assert dialog is not None and dialog.isVisible()
     assert dialog.windowTitle() == "Good, 2026/27 Q1: 1 audit"
@@ -204,10 +207,10 @@ def test_clicking_a_grade_in_a_period_lists_the_audits_behind_it(qtbot, world):
     assert dialog.table.model().index(0, 5).data() == "Good"
     # The list is the report's count for the segment, in every period and grade.
     for index, period in enumerate(view.report["periods"]):
-        for grade, bar_set in view.grade_sets.items():
+        for grade, bar_set in view.charts_area.grade_sets.items():
             bar_set.clicked.emit(index)
             assert len(view.drilldown.model.rows) == period["overall"][grade] == bar_set.at(index)
-    view.grade_sets["good"].clicked.emit(0)
+    view.charts_area.grade_sets["good"].clicked.emit(0)
     dialog = view.drilldown
     assert dialog.windowTitle() == "Good, 2025/26 Q4: 1 audit"
     with qtbot.waitSignal(view.open_audit) as opened:
@@ -227,7 +230,7 @@ def test_the_list_follows_the_filters_of_the_figures_shown(qtbot, world):
     team.setCurrentIndex(team.findData("assess_north"))
     settled(qtbot, view)
     assert view.report["periods"][0]["overall"]["outstanding"] == 0
-    view.grade_sets["good"].clicked.emit(0)
+    view.charts_area.grade_sets["good"].clicked.emit(0)
     rows = audits_behind(
         world.db,
         world.lead,
@@ -248,7 +251,7 @@ def test_a_viewer_sees_the_figures_but_no_audits(qtbot, world):
     view.refresh()
     settled(qtbot, view)
     assert view.report is not None
-    view.grade_sets["good"].clicked.emit(0)
+    view.charts_area.grade_sets["good"].clicked.emit(0)
     assert view.drilldown is None
 
 
@@ -284,7 +287,7 @@ def test_cancel_stops_a_long_computation_and_keeps_the_figures(qtbot, world):
     assert not view.is_busy() and not cancel.isVisible()
     assert "Calculation cancelled" in view.findChild(QWidget, "dashboard_status").text()
     release.set()
-    qtbot.waitUntil(lambda: seen == [False] and not dashboard_view._RUNNING)
+    qtbot.waitUntil(lambda: seen == [False] and not view.calculator.unfinished())
     assert seen == [False]  # the computation was told to stop, and stopped
     assert tile(view, "good") == before and view.shown.by == "quarter"
     # Refresh computes the current choice.
@@ -308,7 +311,7 @@ def test_a_new_choice_discards_the_result_of_the_one_before(qtbot, world):
     assert view.report["total"]["audits_final"] == 1
     release.set()
     # Once it has ended, its result has been handed to the view (in the same call), and dropped.
-    qtbot.waitUntil(lambda: seen == [False] and not dashboard_view._RUNNING)
+    qtbot.waitUntil(lambda: seen == [False] and not view.calculator.unfinished())
     assert view.shown.filters.team == "through_care"
     assert view.report["total"]["audits_final"] == 1
     assert tile(view, "audits").startswith("Final audits · 0 · ")  # Q2 for Through Care
@@ -345,8 +348,8 @@ def test_every_input_and_chart_is_named(qtbot, world):
         ):
             assert widget.objectName().startswith("dashboard_"), widget
             assert widget.accessibleName(), widget.objectName()
-    assert len(view.chart_views) == 6
-    for chart_view in view.chart_views.values():
+    assert len(view.charts_area.views) == 6
+    for chart_view in view.charts_area.views.values():
         chart = chart_view.chart()
         assert chart.title() and chart_view.minimumHeight() >= 300
         assert chart_view.renderHints() & chart_view.renderHints().Antialiasing
@@ -383,7 +386,9 @@ def test_the_report_is_exported_for_the_period_and_filters_on_screen(
     from PySide6.QtWidgets import QFileDialog
 
     view = open_view(qtbot, world)
-    view.team_filter.setCurrentIndex(view.team_filter.findData("through_care"))
+    view.filter_bar.team_filter.setCurrentIndex(
+        view.filter_bar.team_filter.findData("through_care")
+    )
     settled(qtbot, view)
     out = tmp_path / f"report.{suffix}"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
@@ -426,31 +431,34 @@ def test_the_charts_follow_the_palette(qtbot, world, qapp):
     from audit_tool.ui import theme
 
     view = open_view(qtbot, world)
-    light = view._charts["grades"]
+    light = view.charts_area.charts["grades"]
     assert light.backgroundBrush().color().name() == theme.LIGHT.chart_bg
     before = QPalette(qapp.palette())
     qapp.setPalette(theme.sample_dark_palette())
     try:
-        qtbot.waitUntil(lambda: view._charts["grades"] is not light)  # drawn again, dark
-        for key, chart in view._charts.items():
+        qtbot.waitUntil(lambda: view.charts_area.charts["grades"] is not light)  # drawn again, dark
+        for key, chart in view.charts_area.charts.items():
             assert chart.backgroundBrush().color().name() == theme.DARK.chart_bg, key
             assert chart.titleBrush().color().name() == theme.DARK.chart_fg, key
             for axis in chart.axes():
                 assert axis.labelsColor().name() == theme.DARK.chart_fg, key
                 assert axis.gridLineColor().name() == theme.DARK.chart_grid, key
-        grades = view._charts["grades"]
+        grades = view.charts_area.charts["grades"]
         assert grades.legend().labelColor().name() == theme.DARK.chart_fg
-        outstanding = view.grade_sets["outstanding"]
+        outstanding = view.charts_area.grade_sets["outstanding"]
         assert outstanding.color().name() == theme.DARK.grades["outstanding"]
         assert outstanding.labelColor().name() == theme.DARK.grade_fg["outstanding"]
         # What the user sees: the chart's corner is the dark background.
-        chart_view = view.chart_views["grades"]
+        chart_view = view.charts_area.views["grades"]
         corner = chart_view.grab().toImage().pixelColor(3, 3).name()
         assert corner == theme.DARK.chart_bg
     finally:
         qapp.setPalette(before)
     qtbot.waitUntil(
-        lambda: view._charts["grades"].backgroundBrush().color().name() == theme.LIGHT.chart_bg
+        lambda: (
+            view.charts_area.charts["grades"].backgroundBrush().color().name()
+            == theme.LIGHT.chart_bg
+        )
     )
 
 
@@ -463,7 +471,7 @@ def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, wo
     with qtbot.waitExposed(view):
         view.show()
     view.today = lambda: date(2026, 5, 20)
-    view.period.setCurrentIndex(view.period.findData("this_year"))
+    view.filter_bar.period.setCurrentIndex(view.filter_bar.period.findData("this_year"))
     settled(qtbot, view)
     assert [(p["label"], p["partial"]) for p in view.report["periods"]] == [
         ("2025/26 Q4", False),
@@ -478,7 +486,7 @@ def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, wo
         change = view.findChild(QWidget, f"dashboard_tile_{key}_change")
         assert "#b00020" not in change.styleSheet() and "#1b5e20" not in change.styleSheet()
     assert "so far" in tile(view, "audits")
-    assert dashboard_view.categories(view.report["periods"], "quarter") == [
+    assert figures.categories(view.report["periods"], "quarter") == [
         "2025/26 Q4",
         "2026/27 Q1 (partial)",
     ]
