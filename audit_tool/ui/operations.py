@@ -20,7 +20,7 @@ What every operation does, so no widget wires its own:
   connection, with no handler, to the banner (no dialog); anything else to a crash report (no
   message, no data) and a dialog naming it, or to the handler as an ``Unexpected`` naming it;
 - drops a stale result: a new operation with the same ``key`` on the same widget cancels the
-  one before, whose result (or error) is then never shown;
+  one before, whose result (or error) is then never shown; so does ``abandon()``;
 - announces what it changed on one signal (``changes_hub().changed``); the main window passes
   it to every open view through the small ``View`` protocol, so no screen wires another's.
 """
@@ -211,6 +211,7 @@ class Operation(QObject, Generic[T]):
         self._dialog: QProgressDialog | None = None
         self._worker: Worker | None = None
         self.result: T | None = None
+        self._abandoned = False
         self.error: BaseException | None = None
 
     # -- building
@@ -276,6 +277,11 @@ class Operation(QObject, Generic[T]):
         worker.start()
         return self
 
+    def abandon(self) -> None:
+        """Cancel it and drop whatever it ends with (result or error): the user moved on."""
+        self._abandoned = True
+        self.cancel()
+
     def cancel(self) -> None:
         if self.is_running and not self.task.cancelled and self._dialog is not None:
             show_status(self.parent_widget, "Stopping...")
@@ -287,6 +293,8 @@ class Operation(QObject, Generic[T]):
 
     @property
     def is_stale(self) -> bool:
+        if self._abandoned:
+            return True
         if self.key is None:
             return False
         return _newest.get((id(self.parent_widget), self.key)) is not self

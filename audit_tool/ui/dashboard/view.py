@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, Cancelled
+from audit_tool.errors import AuditToolError
 from audit_tool.reporting import report as reports
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.dashboard.charts_area import ChartsArea
 from audit_tool.ui.dashboard.computing import Calculator, overdue_today
@@ -48,6 +49,9 @@ from audit_tool.ui.filters import plural, view_title
 
 
 class DashboardView(QWidget):
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({ops.AUDITS, ops.FEEDBACK, ops.LEARNING, ops.ACTIONS, ops.REFERENCE})
+
     status_message = Signal(str)
     changed = Signal()
     open_audit = Signal(str)
@@ -65,11 +69,12 @@ class DashboardView(QWidget):
         self.drilldown: DrilldownDialog | None = None
         self.can_drill = actor.can("audit.view")
         self._charts_theme = themes.current()  # the colours the charts were drawn in
-        self._export: Any = None  # the export running, if any
+        self._export: ops.Operation[Any] | None = None  # the export running, if any
         self.calculator = Calculator(self)
         self.calculator.show_busy.connect(self._show_busy)
         self.calculator.progressed.connect(self._progress)
         self.calculator.ended.connect(self._ended)
+        self.calculator.failed.connect(self._failed)
         self._build_commands()
         self.filter_bar = FilterBar(db, actor, lambda: self.today())
         self.filter_bar.changed.connect(self.refresh)
@@ -235,20 +240,16 @@ class DashboardView(QWidget):
         self.busy.setRange(0, max(total, 1))
         self.busy.setValue(done)
 
-    def _ended(self, choice: object, succeeded: bool, outcome: object) -> None:
+    def _ended(self, choice: Choice, outcome: tuple[dict[str, Any], int | None]) -> None:
         """The computation wanted has ended (one given up on never comes here)."""
-        assert isinstance(choice, Choice)
         self._show_busy(False)
-        if succeeded:
-            assert isinstance(outcome, tuple)
-            self.report, self.overdue_today = outcome
-            self.shown = choice
-            self._show_report()
-        elif not isinstance(outcome, Cancelled):
-            self._say("The figures could not be calculated.")
-            show_error(
-                self, "Dashboard", outcome if isinstance(outcome, BaseException) else str(outcome)
-            )
+        self.report, self.overdue_today = outcome
+        self.shown = choice
+        self._show_report()
+
+    def _failed(self, _choice: Choice) -> None:
+        self._show_busy(False)
+        self._say("The figures could not be calculated.")
 
     # -- exporting the report
 
@@ -294,11 +295,10 @@ class DashboardView(QWidget):
             )
             return
         from audit_tool.reporting import exports
-        from audit_tool.ui.workers import Worker
 
         db, actor = self.db, self.actor
 
-        def work(progress: Callable[[int, int], bool]) -> object:
+        def work(progress: ops.Task) -> object:
             return exports.write_report(
                 db,
                 actor,
@@ -315,29 +315,22 @@ class DashboardView(QWidget):
                 progress=progress,
             )
 
-        worker = Worker(work)
-        worker.signals.finished.connect(self._exported)
-        worker.signals.failed.connect(self._export_failed)
-        self._export = worker
-        self.export_button.setEnabled(False)
         self.export_button.setText("Writing the report...")
-        worker.start()
+        self._export = (
+            ops.Operation(self, work, title="Report not exported")
+            .busy(self.export_button)
+            .success(self._exported)
+            .finally_(self._export_done)
+            .run_in_background()
+        )
 
     def _export_done(self) -> None:
         self._export = None
-        self.export_button.setEnabled(True)
         self.export_button.setText("Export report...")
 
     def _exported(self, path: object) -> None:
-        self._export_done()
         self._say(f"Report written to {path}")
         self.status_message.emit(f"QA report written to {path}")
-
-    def _export_failed(self, exc: object) -> None:
-        self._export_done()
-        if isinstance(exc, Cancelled):
-            return
-        show_error(self, "Report not exported", exc if isinstance(exc, BaseException) else str(exc))
 
     # -- showing the figures
 
