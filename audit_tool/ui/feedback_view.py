@@ -64,6 +64,7 @@ from audit_tool.ui.filters import (
     text_width,
     view_title,
 )
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import AUDITS, FEEDBACK
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -169,12 +170,12 @@ class FeedbackTableModel(RecordTableModel):
         return super().data(index, role)
 
 
-class FeedbackView(QWidget):
+class FeedbackView(ListPage):
     # The kinds of change that refresh it (ui.operations).
     watches = frozenset({FEEDBACK, AUDITS})
-    status_message = Signal(str)
-    changed = Signal()
     open_audit = Signal(str)
+
+    title = "Feedback"
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -434,14 +435,6 @@ class FeedbackView(QWidget):
             return flt, questions, feedback.list_feedback(db, actor, flt, limit=LIST_LIMIT)
 
         return load
-
-    def refresh(self, keep: str | None = None) -> None:
-        try:
-            loaded = self.live_loader()()
-        except AuditToolError as exc:
-            show_error(self, "Feedback", exc)
-            return
-        self.show_loaded(loaded, keep)
 
     def show_loaded(self, loaded: tuple[FeedbackFilter, Any, Any], keep: str | None = None) -> None:
         """Show rows loaded for these filters (dropped if the filters changed since)."""

@@ -37,12 +37,18 @@ class ListPage(QWidget):
     def show_loaded(self, loaded: Any) -> None:
         raise NotImplementedError
 
-    def refresh(self) -> None:
-        """Load the rows for the current filters and show them."""
+    def refresh(self, keep: str | None = None) -> None:
+        """Load the rows for the current filters and show them (selecting the row `keep`
+        names, for a page whose show_loaded takes one)."""
         load = self.live_loader()
-        ops.Operation(self, lambda task: load(), title=self.title, key="rows").success(
-            self.show_loaded
-        ).run()
+
+        def show(loaded: Any) -> None:
+            if isinstance(keep, str) and keep:  # not a button's `checked` passed on
+                self.show_loaded(loaded, keep)  # type: ignore[call-arg]
+            else:
+                self.show_loaded(loaded)
+
+        ops.Operation(self, lambda task: load(), title=self.title, key="rows").success(show).run()
 
     def refresh_in_background(self) -> ops.Operation[Any]:
         """The same load in the thread pool; a newer one drops this one's rows."""

@@ -3,14 +3,13 @@
 The main window's visible view is refreshed when the window is activated (the user comes
 back to it) and on an interval: 30 s on a team server, where colleagues change audits all
 day; 2 minutes on an SQLite file, where another writer is rare (a second window, a command,
-a check-in) and activation covers the usual case. Only views that can load off the GUI thread
-take part: they offer ``live_loader()`` (called on the GUI thread, it reads the filters and
-returns a function that only calls services, run in the thread pool) and
-``show_loaded(data)`` (back on the GUI thread, it shows the rows keeping the selection and the
-sort); this class keeps the scroll position. Nothing is refreshed while the user is busy: a
-dialog or a menu is open, a mouse button is down, the focus is in a text box of the view, or
-the view's own ``busy()`` says so. The audit form lives in its own window and is never
-refreshed under the user's typing.
+a check-in) and activation covers the usual case. The list pages take part (ui.list_page:
+``live_loader()`` reads the filters on the GUI thread and returns a function that only calls
+services, run here in the thread pool; ``show_loaded(data)`` shows the rows back on the GUI
+thread keeping the selection and the sort); this class keeps the scroll position. Nothing is
+refreshed while the user is busy: a dialog or a menu is open, a mouse button is down, the
+focus is in a text box of the view, or the view's own ``busy()`` says so. The audit form
+lives in its own window and is never refreshed under the user's typing.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from audit_tool import crash
 from audit_tool.ui.connection_banner import ConnectionWatcher
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ SQLITE_INTERVAL_MS = 120_000
 
 
 def supports(view: QWidget | None) -> bool:
-    return view is not None and hasattr(view, "live_loader") and hasattr(view, "show_loaded")
+    return isinstance(view, ListPage)
 
 
 def _is_text_entry(widget: QWidget) -> bool:

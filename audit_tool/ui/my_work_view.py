@@ -3,6 +3,8 @@ do next (services.my_work). One double-click or Enter opens the item."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,17 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import my_work
 from audit_tool.services.my_work import MyWork, WorkItem
 from audit_tool.store import Database
-from audit_tool.ui.errors import show_error
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import ACTIONS, AUDITS, BRIEFINGS, CONCERNS, NOTICES, PROGRAMMES
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 
 
-class MyWorkView(QWidget):
+class MyWorkView(ListPage):
     """Groups of work items; `open_item` asks the window to open one."""
 
     # The kinds of change that refresh it (ui.operations).
@@ -35,8 +36,7 @@ class MyWorkView(QWidget):
 
     open_item = Signal(object)  # a services.my_work.WorkItem
     counted = Signal(int)  # how many items wait (for the sidebar)
-    status_message = Signal(str)
-    changed = Signal()
+    title = "My work"
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,12 +82,12 @@ class MyWorkView(QWidget):
         layout.addWidget(self.tree, 1)
         self.refresh()
 
-    def refresh(self) -> None:
-        try:
-            self.work = my_work.my_work(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "My work", exc)
-            return
+    def live_loader(self) -> Callable[[], MyWork]:
+        db, actor = self.db, self.actor
+        return lambda: my_work.my_work(db, actor)
+
+    def show_loaded(self, work: MyWork) -> None:
+        self.work = work
         self._fill()
         self.counted.emit(self.work.count)
 
