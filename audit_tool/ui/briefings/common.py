@@ -1,5 +1,5 @@
 """What the parts of the Briefings view share: the limits, styles and wording, and the small
-helpers for dates, counts and file names."""
+helpers for dates, counts, file names and combo boxes."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QComboBox, QCompleter
 
 from audit_tool.services.briefings import STATUS_LABELS, WORD_BUDGET, BriefingRow
-
-_Index = QModelIndex | QPersistentModelIndex
 
 AUTOSAVE_IDLE_MS = 2500  # save this long after typing stops...
 AUTOSAVE_MAX_MS = 10_000  # ...and at the latest this long after the first unsaved change
@@ -86,5 +85,15 @@ def canonical(markdown: str) -> str:
     return " ".join(doc.toMarkdown().split())
 
 
-def _hits_text(hits: list[Any]) -> str:
+def hits_text(hits: list[Any]) -> str:
     return "\n".join(f"• {hit}" for hit in hits)
+
+
+def searchable(combo: QComboBox, placeholder: str) -> None:
+    """An editable combo box whose completion finds what is typed anywhere in an item."""
+    edit, completer = combo.lineEdit(), combo.completer()
+    assert edit is not None and completer is not None
+    edit.setPlaceholderText(placeholder)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

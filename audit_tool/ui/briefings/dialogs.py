@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -27,7 +26,7 @@ from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingView, DeliveryRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
-from audit_tool.ui.briefings.common import MUTED_STYLE
+from audit_tool.ui.briefings.common import MUTED_STYLE, searchable
 from audit_tool.ui.filters import text_height
 from audit_tool.ui.forms import FieldForm, field_with_error
 
@@ -116,7 +115,7 @@ class RecordUseDialog(QDialog):
         for team in teams:
             self.team.addItem(team.name, team.key)
         self.team.setCurrentIndex(-1)
-        _typed(self.team, "Choose a team, or type its name")
+        searchable(self.team, "Choose a team, or type its name")
         self.form.add("team", "Team", self.team)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
@@ -177,16 +176,6 @@ class RecordUseDialog(QDialog):
             self.form.message.show()
             return
         super().accept()
-
-
-def _typed(combo: QComboBox, placeholder: str) -> None:
-    """An editable combo box whose completion finds what is typed anywhere in an item."""
-    edit, completer = combo.lineEdit(), combo.completer()
-    assert edit is not None and completer is not None
-    edit.setPlaceholderText(placeholder)
-    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
 
 def _escape(text: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from audit_tool.services.briefings import BriefingRow
-from audit_tool.ui.briefings.common import _Index, day_text, local_day, plural, status_text
+from audit_tool.ui.briefings.common import day_text, local_day, plural, status_text
 from audit_tool.ui.table_model import Column, RecordTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
 
 
 class BriefingTableModel(RecordTableModel):

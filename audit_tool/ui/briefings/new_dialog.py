@@ -29,7 +29,6 @@ from audit_tool.services.briefings import DEFAULT_AUDIENCE, BriefingView
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.briefings.common import MUTED_STYLE, OVER_STYLE, plural
-from audit_tool.ui.briefings.dialogs import _typed
 from audit_tool.ui.forms import ERROR_STYLE
 
 
@@ -38,14 +37,21 @@ class NewBriefingDialog(QDialog):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from audit_tool.services import learning, programmes
-
         self.db, self.actor = db, actor
         self.created: BriefingView | None = None
         self.setObjectName("briefings_newDialog")
         self.setWindowTitle("New briefing")
         self.resize(620, 600)
+        self._build_sources()
+        self._build_programmes()
+        self._build_theme()
+        self._build_fields()
+        self._build_buttons()
+        self._build_layout()
+        self._start()
 
+    def _build_sources(self) -> None:
+        """The three radio buttons: from a programme, a theme tag or chosen audits."""
         self.programme_radio = QRadioButton("From a &programme's final audits")
         self.theme_radio = QRadioButton("From audits with a &theme tag")
         self.chosen_radio = QRadioButton("From audits I &choose")
@@ -59,6 +65,9 @@ class NewBriefingDialog(QDialog):
             radio.setAccessibleName(radio.text().replace("&", ""))
             self.group.addButton(radio)
 
+    def _build_programmes(self) -> None:
+        from audit_tool.services import programmes
+
         self.programme = QComboBox()
         self.programme.setObjectName("briefings_new_programme")
         self.programme.setAccessibleName("Programme")
@@ -66,20 +75,24 @@ class NewBriefingDialog(QDialog):
         self.chosen_programme.setObjectName("briefings_new_chosenProgramme")
         self.chosen_programme.setAccessibleName("Show the final audits of")
         self.chosen_programme.addItem("All programmes", None)
-        for row in programmes.list_programmes(db, actor):
+        for row in programmes.list_programmes(self.db, self.actor):
             label = row.name + (f" (theme: {row.theme})" if row.theme else "")
             self.programme.addItem(label, row.key)
             self.chosen_programme.addItem(row.name, row.key)
+
+    def _build_theme(self) -> None:
+        from audit_tool.services import learning
 
         self.theme = QComboBox()
         self.theme.setObjectName("briefings_new_theme")
         self.theme.setAccessibleName("Theme tag")
         self.theme.setEditable(True)
         self.theme.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.theme.addItems(learning.theme_tags(db, actor))
+        self.theme.addItems(learning.theme_tags(self.db, self.actor))
         self.theme.setCurrentIndex(-1)
-        _typed(self.theme, "Type or choose a theme tag")
 
+    def _build_fields(self) -> None:
+        """The chosen audits' list, the count of audits, title, audience and the message."""
         self.audits = QListWidget()
         self.audits.setObjectName("briefings_new_audits")
         self.audits.setAccessibleName("Final audits to draft from")
@@ -106,6 +119,7 @@ class NewBriefingDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.hide()
 
+    def _build_buttons(self) -> None:
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -115,6 +129,7 @@ class NewBriefingDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+    def _build_layout(self) -> None:
         def indented(*widgets: QWidget) -> QVBoxLayout:
             box = QVBoxLayout()
             box.setContentsMargins(24, 0, 0, 6)
@@ -164,6 +179,8 @@ class NewBriefingDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
+    def _start(self) -> None:
+        """Preselect a source, follow the user's choices, and fill the list and the count."""
         if self.programme.count():
             self.programme_radio.setChecked(True)
             self._preselect_programme()

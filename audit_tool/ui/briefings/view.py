@@ -60,11 +60,11 @@ from audit_tool.ui.briefings.common import (
     OVER_STYLE,
     PUBLISH_TEXT,
     WORDS_PER_MINUTE,
-    _hits_text,
     canonical,
     day_text,
     export_paths,
     file_stem,
+    hits_text,
     local_day,
     plural,
     status_text,
@@ -75,8 +75,8 @@ from audit_tool.ui.briefings.models import BriefingTableModel, DeliveryTableMode
 from audit_tool.ui.briefings.new_dialog import NewBriefingDialog
 from audit_tool.ui.briefings.sections import SectionBox, SectionEdit
 from audit_tool.ui.errors import show_error
+from audit_tool.ui.filters import ColumnFitter
 from audit_tool.ui.forms import BANNER_STYLE, confirm, field_with_error
-from audit_tool.ui.learning_view import ColumnFitter
 
 
 class BriefingsView(QWidget):
@@ -1197,7 +1197,7 @@ class BriefingsView(QWidget):
                 hits = briefings.check(self.db, self.actor, self.current.uuid)
             except AuditToolError:
                 hits = []
-        listed = _hits_text(hits) if hits else exc.fields["hits"]
+        listed = hits_text(hits) if hits else exc.fields["hits"]
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             title,
