@@ -1,5 +1,5 @@
 """What the parts of the Briefings view share: the limits, styles and wording, and the small
-helpers for dates, counts, file names and combo boxes."""
+helpers for dates, counts, file names, combo boxes and the view's settings."""
 
 from __future__ import annotations
 
@@ -89,6 +89,16 @@ def hits_text(hits: list[Any]) -> str:
     return "\n".join(f"• {hit}" for hit in hits)
 
 
+def when_text(moment: datetime) -> str:
+    """ "at 14:05" today, else "on 3 March 2026": when a stored moment was, in local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone()
+    if local.date() == date.today():
+        return f"at {local:%H:%M}"
+    return f"on {day_text(local.date())}"
+
+
 def searchable(combo: QComboBox, placeholder: str) -> None:
     """An editable combo box whose completion finds what is typed anywhere in an item."""
     edit, completer = combo.lineEdit(), combo.completer()
@@ -97,3 +107,19 @@ def searchable(combo: QComboBox, placeholder: str) -> None:
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+
+def setting(key: str, default: Any) -> Any:
+    """The view's remembered setting `briefings/<key>` (booleans read back as booleans)."""
+    from audit_tool.ui.settings import app_settings
+
+    value = app_settings().value(f"briefings/{key}", default)
+    if isinstance(default, bool) and isinstance(value, str):
+        return value.lower() == "true"
+    return value
+
+
+def store_setting(key: str, value: Any) -> None:
+    from audit_tool.ui.settings import app_settings
+
+    app_settings().setValue(f"briefings/{key}", value)
