@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         return self._wire(ActionsView(self.db, self.actor))
 
     def _make_briefings(self) -> QWidget:
-        from audit_tool.ui.briefings_view import BriefingsView
+        from audit_tool.ui.briefings import BriefingsView
 
         return self._wire(BriefingsView(self.db, self.actor))
 

@@ -14,14 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from audit_tool.services import audits, briefings, learning
 from audit_tool.services.audits import Answer
-from audit_tool.ui.briefings_view import (
-    AllowDialog,
-    BriefingsView,
-    NewBriefingDialog,
-    RecordUseDialog,
-    total_text,
-    words_text,
-)
+from audit_tool.ui.briefings import BriefingsView
+from audit_tool.ui.briefings.common import total_text, words_text
+from audit_tool.ui.briefings.dialogs import AllowDialog, RecordUseDialog
+from audit_tool.ui.briefings.new_dialog import NewBriefingDialog
 from tests.factories import complete_review, looped_audit
 from tests.ui.conftest import show_and_activate
 
