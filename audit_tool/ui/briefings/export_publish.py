@@ -1,9 +1,10 @@
-"""Export PDF... and Publish..., the Briefings view's two commands that run off the GUI thread,
-with their worker, the busy indicator and the refusal shown when the text still names someone.
-The view's busy state lives here alone, so the ui operation pattern can replace it in one place."""
+"""Export PDF... and Publish..., the Briefings view's two commands that run off the GUI thread
+as operations (ui.operations), with the busy indicator and the refusal shown when the text
+still names someone."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QProgressBar
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingView
+from audit_tool.ui import operations as ops
 from audit_tool.ui.briefings.common import (
     PUBLISH_TEXT,
     export_paths,
@@ -22,7 +24,6 @@ from audit_tool.ui.briefings.common import (
     store_setting,
 )
 from audit_tool.ui.briefings.drafting import show_created
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import confirm
 
 if TYPE_CHECKING:
@@ -43,13 +44,12 @@ def accessible_option() -> QCheckBox:
 
 
 class ExportPublish(QObject):
-    """The worker of the running export or publication (one at a time), its busy label and bar.
-    A QObject living in the GUI thread: the worker's signals reach its methods there."""
+    """The running export or publication (one at a time), its busy label and bar."""
 
     def __init__(self, view: BriefingsView) -> None:
         super().__init__(view)
         self.view = view
-        self.worker: Any = None
+        self.operation: ops.Operation[Any] | None = None
         self.export_path = Path()
         self.busy_label = QLabel()
         self.busy_label.setObjectName("briefings_busyLabel")
@@ -62,13 +62,13 @@ class ExportPublish(QObject):
 
     @property
     def running(self) -> bool:
-        return self.worker is not None
+        return self.operation is not None and self.operation.is_running
 
     def export_pdf(self, path: Path | None = None) -> None:
         """Ask where (unless `path` is given) and write the PDF in the background."""
         view = self.view
         current = view.current
-        if current is None or self.worker is not None or not view.save():
+        if current is None or self.running or not view.save():
             return
         if path is None:
             from PySide6.QtWidgets import QFileDialog
@@ -101,7 +101,7 @@ class ExportPublish(QObject):
             )
 
         self.export_path = path
-        self._start(work, "Exporting PDF...", self._exported, self._export_failed)
+        self._start(work, "Exporting PDF...", self._exported, self._export_failed, frozenset())
 
     def publish(self) -> None:
         view = self.view
@@ -117,36 +117,29 @@ class ExportPublish(QObject):
         def work(_report: Any) -> object:
             return briefings.publish(db, actor, uuid, expected_revision=revision)
 
-        self._start(work, "Publishing...", self._published, self._publish_failed)
+        self._start(work, "Publishing...", self._published, self._publish_failed, {ops.BRIEFINGS})
 
-    def _start(self, fn: Any, label: str, done: Any, failed: Any) -> None:
-        from audit_tool.ui.workers import Worker
-
-        worker = Worker(fn)
-        self.worker = worker
-        # Bound methods of this QObject: the results are handled in the GUI thread.
-        worker.signals.progress.connect(self._progress)
-        worker.signals.finished.connect(done)
-        worker.signals.failed.connect(failed)
+    def _start(self, fn: Any, label: str, done: Any, failed: Any, changes: Collection[str]) -> None:
         self.busy_label.setText(label)
         self.busy.setRange(0, 0)
         self.busy.show()
         self.busy_label.show()
+        operation = ops.Operation(self.view, fn, title="Briefings", changes=changes)
+        operation.progressed.connect(self._progress)
+        self.operation = operation.success(done).failure(failed).finally_(self._finish)
+        operation.run_in_background()
         self.view.update_actions()
-        worker.start()
 
     def _progress(self, done: int, total: int) -> None:
         self.busy.setRange(0, max(total, 1))
         self.busy.setValue(done)
 
     def _finish(self) -> None:
-        self.worker = None
         self.busy.hide()
         self.busy_label.hide()
         self.view.update_actions()
 
     def _exported(self, result: object) -> None:
-        self._finish()
         path = self.export_path
         extra = getattr(result, "accessible_pdf", None)
         text = f"Exported {path.name}"
@@ -155,31 +148,28 @@ class ExportPublish(QObject):
         self.view.status_message.emit(text)
         self.view.exported.emit(str(path))
 
-    def _export_failed(self, exc: object) -> None:
-        self._finish()
-        self._refused("Briefing not exported", exc)
+    def _export_failed(self, exc: AuditToolError) -> bool:
+        return self._refused("Briefing not exported", exc)
 
     def _published(self, result: object) -> None:
-        self._finish()
         assert isinstance(result, BriefingView)
         show_created(self.view, result)
         self.view.status_message.emit(
             f"Published '{result.row.title}', version {result.row.version}: frozen"
         )
 
-    def _publish_failed(self, exc: object) -> None:
-        self._finish()
+    def _publish_failed(self, exc: AuditToolError) -> bool:
         if isinstance(exc, ConflictError):
             self.view.saving.conflict(exc)
-            return
-        self._refused("Briefing not published", exc)
+            return True
+        return self._refused("Briefing not published", exc)
 
-    def _refused(self, title: str, exc: object) -> None:
-        """A refusal for identifying details lists them and offers the check; else the error."""
+    def _refused(self, title: str, exc: AuditToolError) -> bool:
+        """A refusal for identifying details lists them and offers the check (True: shown);
+        any other error is left to the operation's dialog (False)."""
         view = self.view
         if not (isinstance(exc, ValidationError) and "hits" in exc.fields):
-            show_error(view, title, exc if isinstance(exc, BaseException) else str(exc))
-            return
+            return False
         hits: list[Any] = []
         if view.current is not None and view.can_edit:
             try:
@@ -205,3 +195,4 @@ class ExportPublish(QObject):
         box.exec()
         if open_check is not None and box.clickedButton() is open_check:
             view.names_check.run()
+        return True

@@ -20,6 +20,7 @@ from audit_tool.errors import AuditToolError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingRow, BriefingView
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.briefings import drafting
 from audit_tool.ui.briefings.actions import Commands
@@ -44,6 +45,9 @@ from audit_tool.ui.errors import show_error
 class BriefingsView(QWidget):
     """The Briefings view (what it offers is told in the package's docstring). It holds the open
     briefing and its state; its parts show it, and its commands act on it."""
+
+    # The kinds of change that refresh it (ui.operations).
+    watches = frozenset({ops.BRIEFINGS, ops.LEARNING})
 
     status_message = Signal(str)
     changed = Signal()
