@@ -303,6 +303,9 @@ def _output_closed() -> int:
 def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from audit_tool.services import seed
+
+    seed.register()  # every database this run creates (the window's too) gets the defaults
     if args.self_test:
         gc.enable()
         from audit_tool.selftest import run_self_test
