@@ -12,7 +12,8 @@ from sqlalchemy import create_engine
 
 from audit_tool import cli
 from audit_tool.store import database, migrate
-from audit_tool.store.database import SCHEMA_HEAD, to_url
+from audit_tool.store.database import SCHEMA_HEAD
+from audit_tool.store.urls import to_url
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,22 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit_tool.errors import DatabaseError, EncryptionKeyError
+from audit_tool.store import open_files
+from audit_tool.store.urls import to_url
 
 log = logging.getLogger(__name__)
-
-# SQLite files open in this process (resolved path -> count): restore and encrypt refuse them,
-# since swapping a file under an open connection loses data.
-_OPEN_FILES: Counter[Path] = Counter()
-
-
-def is_open_here(path: str | Path) -> bool:
-    return _OPEN_FILES[Path(path).expanduser().resolve()] > 0
-
 
 # Run on every database this process creates, once its tables are made: the defaults a new
 # database starts with. The store knows nothing of them; the application registers them
@@ -111,34 +103,6 @@ def missing_tables_message(label: object, missing: set[str] | frozenset[str]) ->
     return f"{label} is not a complete Audit Tool database: it has no {noun} {names}"
 
 
-# libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
-SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-
-
-def to_url(database: str | Path) -> URL:
-    """A path becomes an SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
-    text_value = str(database)
-    if "://" in text_value:
-        try:
-            url = make_url(text_value)
-        except ArgumentError as exc:
-            raise DatabaseError(f"Not a database URL: {text_value}") from exc
-        if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
-            url = url.set(drivername="postgresql+psycopg")
-        if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise DatabaseError(
-                f"Unsupported database '{url.get_backend_name()}': use a file path, "
-                "sqlite:///... or postgresql+psycopg://..."
-            )
-        sslmode = url.query.get("sslmode")
-        # Passed through to libpq; checked here for a clear message instead of its own.
-        if url.get_backend_name() == "postgresql" and sslmode not in (None, *SSL_MODES):
-            raise DatabaseError(f"Unknown sslmode '{sslmode}': use one of {', '.join(SSL_MODES)}")
-        return url
-    path = Path(text_value).expanduser().resolve()
-    return URL.create("sqlite", database=str(path))
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -157,9 +121,7 @@ class Database:
         # The SQLCipher passphrase of an encrypted SQLite file; None for plain files and servers.
         self.key = key
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
-        self._registered = self.path.resolve() if self.path is not None else None
-        if self._registered is not None:
-            _OPEN_FILES[self._registered] += 1
+        self._registered = open_files.hold(self.path) if self.path is not None else None
         # Set by open_database: this computer's change-log checkpoint is moved on at close
         # (store/checkpoint.py); `log_problem` says why it was not when the file was opened.
         self.keeps_checkpoint = False
@@ -209,9 +171,7 @@ class Database:
         self.keeps_checkpoint = False
         self.engine.dispose()
         if self._registered is not None:
-            _OPEN_FILES[self._registered] -= 1
-            if _OPEN_FILES[self._registered] <= 0:
-                del _OPEN_FILES[self._registered]
+            open_files.release(self._registered)
             self._registered = None
 
 
@@ -397,7 +357,7 @@ def upgrade_schema(db: Database, *, backup_folder: Path | None = None) -> Path |
 
     backup = None
     if db.is_sqlite and db.path is not None:
-        from audit_tool.store.backup import backup_sqlite
+        from audit_tool.store.snapshot import backup_sqlite
 
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         folder = backup_folder or db.path.parent

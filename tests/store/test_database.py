@@ -12,8 +12,8 @@ from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
 from audit_tool.services import cases, seed
 from audit_tool.store import database, open_database
-from audit_tool.store.backup import backup_sqlite
-from audit_tool.store.database import to_url
+from audit_tool.store.snapshot import backup_sqlite
+from audit_tool.store.urls import to_url
 
 
 def test_sqlite_settings_hold_on_every_connection(sqlite_db):
