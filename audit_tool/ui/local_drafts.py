@@ -103,29 +103,8 @@ class FormDrafts(QObject):
             self.store.delete(form.review_uuid)
             return
         self.kept = True
-        self.apply(draft)
+        form.apply_draft(draft)
         form.save(explicit=True)
-
-    def apply(self, draft: LocalDraft) -> None:
-        """Put a kept draft back into the form (as unsaved typing)."""
-        from audit_tool.ui.audit_form import _set_value
-
-        form = self.form
-        form._loading = True
-        try:
-            for key, control in form.values.items():
-                answer = draft.answers.get(key)
-                if answer is not None:
-                    _set_value(control, answer.get("value"))
-                    form.comments[key].setPlainText(answer.get("comment") or "")
-            form.overall.setCurrentIndex(max(form.overall.findData(draft.overall), 0))
-            for key in ("strengths", "worries", "next_steps"):
-                form.summary[key].setPlainText(getattr(draft, key))
-        finally:
-            form._loading = False
-        if draft.revision is not None:
-            form.revision = draft.revision  # the revision check decides if it still applies
-        form._dirty = True
 
 
 def _ask_restore(parent: Any, draft: LocalDraft) -> str:
