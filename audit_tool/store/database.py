@@ -1,4 +1,5 @@
-"""Opening a database: URL handling, SQLite pragmas, schema checks, upgrade with backup."""
+"""Opening a database: engine and SQLite pragmas, schema checks, creation (seeded through the
+on_create hooks) and upgrade with a backup copy."""
 
 from __future__ import annotations
 
