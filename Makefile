@@ -52,10 +52,15 @@ demo: $(DEMO_DB)
 run: $(STAMP) $(DEMO_DB)
 	$(BIN)/audit-tool --database $(DEMO_DB)
 
+# Checks anyone can rerun, each printing its figure: ruff, mypy and how much of the package it
+# covers (tools/mypy_coverage.py), the layer contract ([tool.importlinter] in pyproject.toml),
+# the longest files and functions (tools/code_size.py).
 lint: $(STAMP)
 	$(BIN)/ruff check audit_tool tests bench docs tools
 	$(BIN)/ruff format --check audit_tool tests bench docs tools
 	$(BIN)/mypy
+	$(BIN)/python tools/mypy_coverage.py
+	$(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/python tools/code_size.py
 
 # Parallel workers (pytest-xdist): each has its own template databases and temporary folders.
@@ -88,4 +93,4 @@ package: $(STAMP)
 	dist/audit-tool/audit-tool --self-test
 
 clean:
-	rm -rf $(VENV) .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -303,6 +303,9 @@ def _output_closed() -> int:
 def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from audit_tool.services import seed
+
+    seed.register()  # every database this run creates (the window's too) gets the defaults
     if args.self_test:
         gc.enable()
         from audit_tool.selftest import run_self_test
@@ -563,7 +566,7 @@ def _db_upgrade(target: str) -> int:
 
 
 def _db_encrypt(target: str, *, remember: bool) -> int:
-    from audit_tool.store import crypto
+    from audit_tool.store import backup, crypto
 
     path = crypto.require_plain(crypto.sqlite_path(target))
     key = crypto.new_passphrase()
@@ -572,7 +575,7 @@ def _db_encrypt(target: str, *, remember: bool) -> int:
     if remember:
         kept = crypto.keyring_set(path, key)
         print("Passphrase kept in this computer's keyring" if kept else "No keyring: not kept")
-    plain = crypto.plain_backups(path)
+    plain = backup.plain_backups(path)
     if plain:
         print(
             f"{len(plain)} older backup(s) of it are not encrypted, e.g. {plain[0]}: delete "

@@ -356,34 +356,17 @@ def step_keyring(ctx: _Context) -> str:
 def step_qt(ctx: _Context) -> str:
     # Never a window: the offscreen platform plugin renders into memory.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6 import __version__ as pyside_version
-    from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
-    from PySide6.QtCore import QSize
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
     import audit_tool.ui.app  # noqa: F401 - the window's modules, as the GUI loads them
     import audit_tool.ui.dashboard  # noqa: F401
-    from audit_tool.resources import resource
+    from audit_tool.ui.render_check import render_check
 
-    app = QApplication.instance() or QApplication([PROG])
-    platform = QApplication.platformName()
-    icon = QIcon(str(resource("icons", "app.svg")))
-    _check(not icon.pixmap(QSize(64, 64)).isNull(), "the SVG application icon does not render")
-    grades = QBarSet("Audits")
-    grades.append([1.0, 0.0, 0.0, 0.0])
-    series = QBarSeries()
-    series.append(grades)
-    chart = QChart()
-    chart.addSeries(series)
-    chart.createDefaultAxes()
-    view = QChartView(chart)
-    view.resize(400, 300)
-    image = view.grab().toImage()
-    _check(not image.isNull() and image.width() == 400, "the chart did not render")
-    view.deleteLater()
-    app.processEvents()
-    return f"PySide6 {pyside_version} on '{platform}', SVG icon and QtCharts chart rendered"
+    rendered = render_check(PROG)
+    _check(rendered.icon_renders, "the SVG application icon does not render")
+    _check(rendered.chart_renders, "the chart did not render")
+    return (
+        f"PySide6 {rendered.pyside_version} on '{rendered.platform}', "
+        "SVG icon and QtCharts chart rendered"
+    )
 
 
 STEPS: tuple[tuple[str, Callable[[_Context], str]], ...] = (

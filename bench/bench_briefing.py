@@ -348,6 +348,9 @@ def line(label: str, values: list[float], budget: str = "") -> str:
 
 
 def main() -> None:
+    from audit_tool.services import seed
+
+    seed.register()  # the databases made here start with the defaults, as the app's do
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true", help="build the database again")

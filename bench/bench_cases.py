@@ -185,6 +185,9 @@ def search_refresh(
 
 
 def main() -> None:
+    from audit_tool.services import seed
+
+    seed.register()  # the databases made here start with the defaults, as the app's do
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=15)

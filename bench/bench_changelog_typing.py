@@ -74,6 +74,9 @@ def _entry_bytes(e: ChangeLogEntry) -> int:
 
 
 def main() -> None:
+    from audit_tool.services import seed
+
+    seed.register()  # the databases made here start with the defaults, as the app's do
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=100)
     args = parser.parse_args()

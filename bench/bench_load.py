@@ -983,6 +983,9 @@ def run_load_test(
 
 
 def main(argv: list[str] | None = None) -> int:
+    from audit_tool.services import seed
+
+    seed.register()  # the databases made here start with the defaults, as the app's do
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)

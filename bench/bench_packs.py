@@ -72,6 +72,9 @@ def _import(pack_path: Path, folder: Path) -> None:
 
 
 def main() -> None:
+    from audit_tool.services import seed
+
+    seed.register()  # the databases made here start with the defaults, as the app's do
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("databases", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=3)

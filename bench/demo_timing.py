@@ -43,6 +43,9 @@ def run(audits: int, cases: int | None, folder: Path) -> None:
 
 
 def main() -> None:
+    from audit_tool.services import seed
+
+    seed.register()  # the databases made here start with the defaults, as the app's do
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("audits", nargs="*", type=int, default=[20_000, 200_000])
     parser.add_argument(

@@ -13,6 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from audit_tool.access.actors import Actor  # noqa: E402
+from audit_tool.services import seed  # noqa: E402
 from audit_tool.store import Database, open_database  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.dbtemplates import (  # noqa: E402
@@ -27,6 +28,7 @@ from tests.dbtemplates import (  # noqa: E402
 from tests.keyrings import MemoryKeyring, memory_keyring_installed  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+seed.register()  # the databases the tests create start with the defaults, as the app's do
 __all__ = ["IN_CI", "PG_ADMIN_URL"]  # imported by test modules from here
 
 

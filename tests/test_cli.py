@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import create_engine
 
 from audit_tool import cli
-from audit_tool.store import migrate
-from audit_tool.store.database import SCHEMA_HEAD, to_url
+from audit_tool.store import database, migrate
+from audit_tool.store.database import SCHEMA_HEAD
+from audit_tool.store.urls import to_url
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -63,6 +64,17 @@ def test_db_upgrade_reports_the_backup(tmp_path, capsys):
     assert f"0001_initial -> {SCHEMA_HEAD}" in out and "Backup of the old database" in out
     code, out, _ = run(capsys, "--database", str(path), "db", "upgrade")
     assert code == 0 and "up to date" in out
+
+
+def test_a_database_the_command_line_creates_has_the_defaults(tmp_path, capsys, monkeypatch):
+    """The command line (the window starts there too) registers the defaults itself."""
+    monkeypatch.setattr(database, "_ON_CREATE", [])
+    path = tmp_path / "new.sqlite"
+    code, _out, err = run(capsys, "--database", str(path), "db", "upgrade")
+    assert code == 0 and err == ""
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_templates").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM grading_scales").fetchone()[0] == 1
 
 
 def test_log_verify_passes_then_fails_with_one_line_after_tampering(tmp_path, capsys):

@@ -16,6 +16,7 @@ from audit_tool.models import (
     TemplateItem,
 )
 from audit_tool.resources import resource
+from audit_tool.store import database
 
 OFSTED_LEVELS = (
     ("outstanding", "Outstanding", 1),
@@ -67,7 +68,13 @@ def template_items(items: list[dict[str, Any]]) -> list[TemplateItem]:
     ]
 
 
-def install_defaults(db: Any) -> None:
+def register() -> None:
+    """Give every database this process creates the defaults (the store's `on_create` hook).
+    Called once at start by each entry point: cli.py, tests/conftest.py, the bench scripts."""
+    database.on_create(install_defaults)
+
+
+def install_defaults(db: database.Database) -> None:
     """Idempotent: adds whatever of the defaults a database lacks."""
     with db.transaction() as session:
         scale = session.scalar(select(GradingScale).where(GradingScale.key == "ofsted"))

@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_tool import crash, fileio
 from audit_tool.errors import AuditToolError, DatabaseError, EncryptionKeyError
+from audit_tool.store.snapshot import backup_sqlite
 
 if TYPE_CHECKING:
     from audit_tool.store.database import Database
@@ -37,47 +37,6 @@ ENV_BACKUP_DIR = "AUDIT_TOOL_BACKUP_DIR"
 ENV_BACKUP_KEEP = "AUDIT_TOOL_BACKUP_KEEP"
 DEFAULT_KEEP = 10
 _STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-
-
-def backup_sqlite(engine: Engine, target: Path, *, key: str | None = None) -> Path:
-    """Copy the live database to `target`, safe while others write (online backup API).
-
-    `key`: the passphrase of an encrypted database; the copy is encrypted with it.
-    """
-    if engine.dialect.name != "sqlite":
-        raise DatabaseError("Backups from the app are for SQLite files; use pg_dump on a server")
-    target = Path(target)
-    if target.exists():
-        raise DatabaseError(f"{target} already exists; choose another file name")
-    fileio.private_dir(target.parent)
-    tmp = fileio.temporary_beside(target)  # private (0600), hidden, beside the target
-    raw = engine.raw_connection()
-    try:
-        source = raw.driver_connection
-        encrypted = not isinstance(source, sqlite3.Connection)
-        if encrypted and key is None:
-            raise DatabaseError("The database is encrypted: its backup needs the passphrase")
-        dest: Any
-        if encrypted:
-            from audit_tool.store import crypto
-
-            dest = crypto.connect(tmp, key)
-        else:
-            dest = sqlite3.connect(tmp)
-        try:
-            source.backup(dest)  # type: ignore[union-attr]
-            check = dest.execute("PRAGMA integrity_check").fetchone()
-            if not check or check[0] != "ok":
-                raise DatabaseError(f"The backup copy failed its integrity check: {check}")
-        finally:
-            dest.close()
-    except BaseException:
-        fileio.discard(tmp)
-        raise
-    finally:
-        raw.close()
-    fileio.finish_atomic(tmp, target)
-    return target
 
 
 def backup_database(db: Database, target: Path) -> Path:
@@ -307,7 +266,8 @@ def _check_change_log(path: Path, key: str | None, label: str | Path, revision: 
     audits and no log is refused too. A backup from before chain format 2 is checked in its
     own format by the upgrade that opens it after the restore."""
     from audit_tool.store import chain
-    from audit_tool.store.database import SCHEMA_ORDER, Database, _make_engine, to_url
+    from audit_tool.store.database import SCHEMA_ORDER, Database, _make_engine
+    from audit_tool.store.urls import to_url
 
     url = to_url(path)
     db = Database(url, _make_engine(url, key), key)
@@ -342,7 +302,7 @@ def _sidecars(path: Path) -> tuple[Path, Path, Path]:
 def _ensure_not_in_use(live: Path, key: str | None) -> None:
     """Refuse a database open in this process or (as far as we can tell) in another."""
     from audit_tool.store import crypto
-    from audit_tool.store.database import is_open_here
+    from audit_tool.store.open_files import is_open_here
 
     if is_open_here(live):
         raise DatabaseError(f"{live} is open in this program: close it before restoring")
@@ -380,7 +340,8 @@ def _restart_checkpoint(live: Path, key: str | None) -> None:
     starts again from the restored chain (else the next verify reports the entries since the
     backup as removed). Best effort: a failure is logged, the restore stands."""
     from audit_tool.store import checkpoint
-    from audit_tool.store.database import Database, _make_engine, to_url
+    from audit_tool.store.database import Database, _make_engine
+    from audit_tool.store.urls import to_url
 
     url = to_url(live)
     db = Database(url, _make_engine(url, key), key)
@@ -412,7 +373,7 @@ def restore_backup(
         raise DatabaseError(f"{source} is the database itself, not a backup of it")
     if not live.parent.is_dir():
         raise DatabaseError(f"The folder {live.parent} does not exist")
-    from audit_tool.store.database import is_open_here
+    from audit_tool.store.open_files import is_open_here
 
     if is_open_here(live):
         raise DatabaseError(f"{live} is open in this program: close it before restoring")
@@ -447,3 +408,17 @@ def restore_backup(
         path.unlink(missing_ok=True)
     _restart_checkpoint(live, key)
     return RestoreResult(live, source, replaced, info.revision, info.encrypted)
+
+
+def plain_backups(path: Path) -> list[Path]:
+    """Plain copies of a database left by earlier backups (to mention after encrypting it)."""
+    import glob
+
+    from audit_tool.store import crypto
+
+    try:
+        found = list_backups(backup_settings().folder, path.stem)
+    except DatabaseError:
+        found = []
+    found += sorted(path.parent.glob(f"{glob.escape(path.stem)}.before-*-upgrade-*.sqlite"))
+    return [candidate for candidate in found if crypto.is_plain_sqlite(candidate)]

@@ -22,18 +22,29 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
-
-if TYPE_CHECKING:
-    from audit_tool.store.database import Database
 
 log = logging.getLogger(__name__)
 
 FOLDER = "checkpoints"
 _RUN = re.compile(r"\[removed by retention run (\d+)\]")
+
+
+class OpenDatabase(Protocol):
+    """What the checkpoint needs of an open database (a store.database.Database, which
+    calls this module as it opens and closes, so it is not imported here)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def path(self) -> Path | None: ...  # None for a server
+
+    @property
+    def is_sqlite(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -160,11 +171,11 @@ def problem(conn: Connection, saved: Checkpoint) -> str | None:
     return None
 
 
-def _file_path(db: Database) -> Path | None:
+def _file_path(db: OpenDatabase) -> Path | None:
     return db.path if db.is_sqlite and db.path is not None else None
 
 
-def check(db: Database) -> str | None:
+def check(db: OpenDatabase) -> str | None:
     """Why an SQLite database's change log disagrees with this computer's checkpoint, or None
     (also for servers and for a file this computer has not seen)."""
     path = _file_path(db)
@@ -179,7 +190,7 @@ def check(db: Database) -> str | None:
         return None
 
 
-def advance(db: Database, *, trusted: bool = False) -> str | None:
+def advance(db: OpenDatabase, *, trusted: bool = False) -> str | None:
     """Move this computer's checkpoint on to what the database holds now, unless the chain no
     longer agrees with it (then return why, and leave it). `trusted`: what it holds now was
     made here (a database just created, whatever was seen before at its path; a retention run

@@ -224,7 +224,7 @@ def take_exclusive(conn: Any, path: Path) -> None:
 
 
 def _check_not_open_here(path: Path) -> None:
-    from audit_tool.store.database import is_open_here
+    from audit_tool.store.open_files import is_open_here
 
     if is_open_here(path):
         raise DatabaseError(f"{path} is open in this program: close it first")
@@ -474,7 +474,7 @@ def cli_key(
     A database the command is about to create is encrypted only when AUDIT_TOOL_DB_PASSPHRASE
     is set, so scripted set-ups (such as the demo database) stay plain unless asked.
     """
-    from audit_tool.store.database import to_url
+    from audit_tool.store.urls import to_url
 
     url = to_url(database)
     if url.get_backend_name() != "sqlite" or not url.database:
@@ -492,7 +492,7 @@ def cli_key(
 
 def sqlite_path(database: str) -> Path:
     """The file behind a database argument; encryption and restore are for SQLite files."""
-    from audit_tool.store.database import to_url
+    from audit_tool.store.urls import to_url
 
     url = to_url(database)
     if url.get_backend_name() != "sqlite" or not url.database:
@@ -501,17 +501,3 @@ def sqlite_path(database: str) -> Path:
             "TLS (sslmode in the URL) and pg_dump"
         )
     return Path(url.database).expanduser().resolve()
-
-
-def plain_backups(path: Path) -> list[Path]:
-    """Plain copies of a database left by earlier backups (to mention after encrypting it)."""
-    import glob
-
-    from audit_tool.store.backup import backup_settings, list_backups
-
-    try:
-        found = list_backups(backup_settings().folder, path.stem)
-    except DatabaseError:
-        found = []
-    found += sorted(path.parent.glob(f"{glob.escape(path.stem)}.before-*-upgrade-*.sqlite"))
-    return [candidate for candidate in found if is_plain_sqlite(candidate)]

@@ -1,31 +1,37 @@
-"""Opening a database: URL handling, SQLite pragmas, schema checks, upgrade with backup."""
+"""Opening a database: engine and SQLite pragmas, schema checks, creation (seeded through the
+on_create hooks) and upgrade with a backup copy."""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit_tool.errors import DatabaseError, EncryptionKeyError
+from audit_tool.store import open_files
+from audit_tool.store.urls import to_url
 
 log = logging.getLogger(__name__)
 
-# SQLite files open in this process (resolved path -> count): restore and encrypt refuse them,
-# since swapping a file under an open connection loses data.
-_OPEN_FILES: Counter[Path] = Counter()
+# Run on every database this process creates, once its tables are made: the defaults a new
+# database starts with. The store knows nothing of them; the application registers them
+# (`seed.register()` in services/seed.py) when it starts: cli.py (the window and the self-test
+# start there too), tests/conftest.py and bench/. A database is never created without them.
+_ON_CREATE: list[Callable[[Database], None]] = []
 
 
-def is_open_here(path: str | Path) -> bool:
-    return _OPEN_FILES[Path(path).expanduser().resolve()] > 0
+def on_create(hook: Callable[[Database], None]) -> None:
+    """Run `hook(db)` on each database created from now on (a hook registered twice runs once)."""
+    if hook not in _ON_CREATE:
+        _ON_CREATE.append(hook)
 
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
@@ -98,34 +104,6 @@ def missing_tables_message(label: object, missing: set[str] | frozenset[str]) ->
     return f"{label} is not a complete Audit Tool database: it has no {noun} {names}"
 
 
-# libpq's TLS modes; "verify-full" (certificate and host name checked) is the one to use.
-SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-
-
-def to_url(database: str | Path) -> URL:
-    """A path becomes an SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
-    text_value = str(database)
-    if "://" in text_value:
-        try:
-            url = make_url(text_value)
-        except ArgumentError as exc:
-            raise DatabaseError(f"Not a database URL: {text_value}") from exc
-        if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
-            url = url.set(drivername="postgresql+psycopg")
-        if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise DatabaseError(
-                f"Unsupported database '{url.get_backend_name()}': use a file path, "
-                "sqlite:///... or postgresql+psycopg://..."
-            )
-        sslmode = url.query.get("sslmode")
-        # Passed through to libpq; checked here for a clear message instead of its own.
-        if url.get_backend_name() == "postgresql" and sslmode not in (None, *SSL_MODES):
-            raise DatabaseError(f"Unknown sslmode '{sslmode}': use one of {', '.join(SSL_MODES)}")
-        return url
-    path = Path(text_value).expanduser().resolve()
-    return URL.create("sqlite", database=str(path))
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -144,9 +122,7 @@ class Database:
         # The SQLCipher passphrase of an encrypted SQLite file; None for plain files and servers.
         self.key = key
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
-        self._registered = self.path.resolve() if self.path is not None else None
-        if self._registered is not None:
-            _OPEN_FILES[self._registered] += 1
+        self._registered = open_files.hold(self.path) if self.path is not None else None
         # Set by open_database: this computer's change-log checkpoint is moved on at close
         # (store/checkpoint.py); `log_problem` says why it was not when the file was opened.
         self.keeps_checkpoint = False
@@ -196,9 +172,7 @@ class Database:
         self.keeps_checkpoint = False
         self.engine.dispose()
         if self._registered is not None:
-            _OPEN_FILES[self._registered] -= 1
-            if _OPEN_FILES[self._registered] <= 0:
-                del _OPEN_FILES[self._registered]
+            open_files.release(self._registered)
             self._registered = None
 
 
@@ -352,7 +326,12 @@ def ensure_schema(
 
 
 def create_schema(db: Database) -> None:
-    """A new database: create every table from the models and mark it as at the head."""
+    """A new database: create every table from the models, mark it as at the head, and give it
+    the defaults (the `on_create` hooks)."""
+    if not _ON_CREATE:
+        # A programming error, found before anything is written: an empty database without
+        # the grading scale and templates would open and fail later in puzzling ways.
+        raise RuntimeError("No on_create hook: call audit_tool.services.seed.register() first")
     from audit_tool.models import load_all
     from audit_tool.store import loghead
 
@@ -369,9 +348,8 @@ def create_schema(db: Database) -> None:
             )
         ) if db.engine.dialect.name == "postgresql" else None
         conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": SCHEMA_HEAD})
-    from audit_tool.services import seed
-
-    seed.install_defaults(db)
+    for hook in _ON_CREATE:
+        hook(db)
 
 
 def upgrade_schema(db: Database, *, backup_folder: Path | None = None) -> Path | None:
@@ -380,7 +358,7 @@ def upgrade_schema(db: Database, *, backup_folder: Path | None = None) -> Path |
 
     backup = None
     if db.is_sqlite and db.path is not None:
-        from audit_tool.store.backup import backup_sqlite
+        from audit_tool.store.snapshot import backup_sqlite
 
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         folder = backup_folder or db.path.parent

@@ -242,7 +242,7 @@ def location_warning(path: str | PurePath, reason: str) -> str:
 def database_location_warning(database: str | PurePath) -> str | None:
     """The warning for a database argument (a path or URL) kept in an unsafe place, if any;
     None for a server URL or a file on this computer's own disk."""
-    from audit_tool.store.database import to_url
+    from audit_tool.store.urls import to_url
 
     url = to_url(str(database))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":

@@ -30,7 +30,8 @@ from sqlalchemy.pool import NullPool
 
 from audit_tool.errors import DatabaseError
 from audit_tool.store import keychain
-from audit_tool.store.database import SCHEMA_HEAD, SCHEMA_ORDER, SSL_MODES, to_url
+from audit_tool.store.database import SCHEMA_HEAD, SCHEMA_ORDER
+from audit_tool.store.urls import SSL_MODES, to_url
 
 log = logging.getLogger(__name__)
 

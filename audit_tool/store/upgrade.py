@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from audit_tool.errors import DatabaseError
 from audit_tool.store import database as store_db
+from audit_tool.store.urls import to_url
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class UpgradeResult:
 
 def upgrade_database(target: str | Path, *, key: str | None = None) -> UpgradeResult:
     """`key`: the passphrase when the target is an encrypted SQLite file."""
-    url = store_db.to_url(target)
+    url = to_url(target)
     if url.get_backend_name() == "sqlite" and url.database:
         key = store_db.check_sqlite_file(Path(url.database), key=key, create=True)
     else:

@@ -36,6 +36,7 @@ from audit_tool.services import audits
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.services.templates import TemplateItemRow, TemplateRow
 from audit_tool.store import Database
+from audit_tool.store.drafts import LocalDraft
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
@@ -461,6 +462,24 @@ class AuditForm(QWidget):
             if dialog.choice == "copy"
             else "Reloaded: showing the newer version"
         )
+
+    def apply_draft(self, draft: LocalDraft) -> None:
+        """Put a kept draft back into the form (as unsaved typing)."""
+        self._loading = True
+        try:
+            for key, control in self.values.items():
+                answer = draft.answers.get(key)
+                if answer is not None:
+                    _set_value(control, answer.get("value"))
+                    self.comments[key].setPlainText(answer.get("comment") or "")
+            self.overall.setCurrentIndex(max(self.overall.findData(draft.overall), 0))
+            for key in ("strengths", "worries", "next_steps"):
+                self.summary[key].setPlainText(getattr(draft, key))
+        finally:
+            self._loading = False
+        if draft.revision is not None:
+            self.revision = draft.revision  # the revision check decides if it still applies
+        self._dirty = True
 
     def reload_review(self) -> None:
         """Show the review as it is saved now, dropping unsaved changes."""

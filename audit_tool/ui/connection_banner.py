@@ -4,9 +4,9 @@ A `ConnectionWatcher` per open database: for a team server it asks ``SELECT 1`` 
 thread every few seconds; for any database it also hears about service calls that failed
 with a connection error (`report`). While the connection is lost it keeps asking, and says
 `restored` as soon as the database answers again; forms then save the drafts they kept on
-this computer (see local_drafts.py). The `ConnectionBanner` across the top of the main window
-shows the state. The GUI thread never waits for the server here: the probe runs in the
-thread pool, one at a time.
+this computer (see ui/local_drafts.py, and store/drafts.py for their files). The
+`ConnectionBanner` across the top of the main window shows the state. The GUI thread never
+waits for the server here: the probe runs in the thread pool, one at a time.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from audit_tool import crash
 from audit_tool.store import Database
+from audit_tool.store.drafts import LocalDrafts
 from audit_tool.ui import theme as themes
-from audit_tool.ui.local_drafts import LocalDrafts
 from audit_tool.ui.workers import Worker
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError, EncryptionKeyError, ValidationError
 from audit_tool.services import learning
 from audit_tool.store import crypto, migrate, open_database
-from audit_tool.store.database import SCHEMA_HEAD, to_url
+from audit_tool.store.database import SCHEMA_HEAD
+from audit_tool.store.urls import to_url
 from tests import factories
 
 KEY = "correct horse battery staple"

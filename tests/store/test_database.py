@@ -10,10 +10,10 @@ from sqlalchemy import text
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
-from audit_tool.services import cases
-from audit_tool.store import open_database
-from audit_tool.store.backup import backup_sqlite
-from audit_tool.store.database import to_url
+from audit_tool.services import cases, seed
+from audit_tool.store import database, open_database
+from audit_tool.store.snapshot import backup_sqlite
+from audit_tool.store.urls import to_url
 
 
 def test_sqlite_settings_hold_on_every_connection(sqlite_db):
@@ -83,3 +83,40 @@ def test_backup_is_a_consistent_copy_even_during_a_write(sqlite_world, tmp_path)
         assert cases.count_cases(copied, Actor.system(), cases.CaseQuery()) == 3
     finally:
         copied.close()
+
+
+def test_a_new_database_runs_the_hooks_the_application_registered(tmp_path, monkeypatch):
+    """The store seeds through its on_create hooks, not by importing the services: each hook
+    runs once, on the database just made (at the head schema), never on reopening it."""
+    monkeypatch.setattr(database, "_ON_CREATE", [])
+    made: list[str | None] = []
+
+    def note(db: database.Database) -> None:
+        made.append(db.current_revision())
+
+    database.on_create(note)
+    database.on_create(note)  # registered twice, runs once
+    path = tmp_path / "new.sqlite"
+    open_database(path).close()
+    assert made == [database.SCHEMA_HEAD]
+    open_database(path).close()
+    assert made == [database.SCHEMA_HEAD]
+
+
+def test_no_database_is_created_without_the_defaults(tmp_path, monkeypatch):
+    """An entry point that forgot `seed.register()` fails before a table is made, so no
+    database without the grading scale and templates is ever left behind."""
+    monkeypatch.setattr(database, "_ON_CREATE", [])
+    path = tmp_path / "new.sqlite"
+    with pytest.raises(RuntimeError, match="seed.register"):
+        open_database(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    seed.register()
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            keys = session.execute(text("SELECT key FROM audit_templates")).scalars().all()
+        assert sorted(keys) == sorted(seed.DEFAULT_TEMPLATES)
+    finally:
+        db.close()

@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, inspect, text
 from audit_tool.access.actors import Actor
 from audit_tool.services import changelog
 from audit_tool.store import migrate, open_database
-from audit_tool.store.database import SCHEMA_HEAD, Database, to_url
+from audit_tool.store.database import SCHEMA_HEAD, Database
+from audit_tool.store.urls import to_url
 
 BEFORE = "0008_revisions"
 

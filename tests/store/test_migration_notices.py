@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, inspect, text
 from audit_tool.access.actors import Actor
 from audit_tool.services import mail, notices, seed
 from audit_tool.store import migrate, open_database
-from audit_tool.store.database import SCHEMA_HEAD, Database, required_tables, to_url
+from audit_tool.store.database import SCHEMA_HEAD, Database, required_tables
+from audit_tool.store.urls import to_url
 from tests.factories import build_world, looped_audit, world_of
 
 BEFORE = "0009_change_log_head"

@@ -19,7 +19,8 @@ from audit_tool.models import load_all
 from audit_tool.models.changelog import chain_hash
 from audit_tool.services import cases, changelog
 from audit_tool.store import migrate, open_database
-from audit_tool.store.database import SCHEMA_HEAD, to_url
+from audit_tool.store.database import SCHEMA_HEAD
+from audit_tool.store.urls import to_url
 
 FIRST = "0001_initial"
 ACCOUNTS = "0005_accounts"  # the last revision with chain format 1

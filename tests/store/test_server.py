@@ -21,8 +21,9 @@ from audit_tool.access.actors import Actor
 from audit_tool.errors import DatabaseError
 from audit_tool.services import changelog
 from audit_tool.store import migrate, open_database, server
-from audit_tool.store.database import SCHEMA_HEAD, to_url
+from audit_tool.store.database import SCHEMA_HEAD
 from audit_tool.store.server import Status
+from audit_tool.store.urls import to_url
 from tests import factories
 from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.keyrings import MemoryKeyring

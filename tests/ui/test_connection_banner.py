@@ -17,9 +17,10 @@ from sqlalchemy import event, text
 
 from audit_tool.services import audits
 from audit_tool.store import Database, open_database
+from audit_tool.store.drafts import LocalDraft, LocalDrafts
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.connection_banner import is_connection_lost
-from audit_tool.ui.local_drafts import LocalDraft, LocalDrafts, offer_pending
+from audit_tool.ui.local_drafts import offer_pending
 from audit_tool.ui.main_window import MainWindow
 from tests import factories
 from tests.conftest import _pg_admin_engine

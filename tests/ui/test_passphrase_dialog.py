@@ -255,7 +255,7 @@ def test_the_passphrase_variable_is_used_without_asking(tmp_path, dialogs, monke
 
 
 def test_application_asks_for_the_passphrase_before_logging_in(qtbot, tmp_path, dialogs):
-    from audit_tool.store.database import is_open_here
+    from audit_tool.store.open_files import is_open_here
     from audit_tool.ui.app import Application
 
     path = tmp_path / "secret.sqlite"

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from audit_tool.store import open_database
-from audit_tool.ui.local_drafts import LocalDraft, LocalDrafts
+from audit_tool.store.drafts import LocalDraft, LocalDrafts
 from tests.test_fileio import windows_like_fsync
 
 PASSPHRASE = "correct horse battery staple"

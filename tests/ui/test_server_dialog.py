@@ -13,7 +13,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from audit_tool.store import migrate, open_database, server
-from audit_tool.store.database import SCHEMA_HEAD, to_url
+from audit_tool.store.database import SCHEMA_HEAD
+from audit_tool.store.urls import to_url
 from audit_tool.ui import server_dialog
 from audit_tool.ui.main_window import MainWindow
 from audit_tool.ui.server_dialog import SETTINGS_KEY, ServerDialog, open_server_interactively
