@@ -852,13 +852,13 @@ class DashboardView(QWidget):
                 f"{Path(path).name}: name the file .pdf, .xlsx or .json to choose the format",
             )
             return
-        from audit_tool.reporting import exports
+        from audit_tool.services import report_export
         from audit_tool.ui.workers import Worker
 
         db, actor = self.db, self.actor
 
         def work(progress: Callable[[int, int], bool]) -> object:
-            return exports.write_report(
+            return report_export.write_report(
                 db,
                 actor,
                 path,
