@@ -6,12 +6,40 @@ carries the case reference, as the worker's own file does; it is not for publica
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
-
-from audit_tool.services.worker_sheet import WorkerSheet
 
 CREATOR = "Audit Tool"
 LABEL_STATUS = {"open": "Open", "done": "Done", "cancelled": "Cancelled"}
+
+
+@dataclass(frozen=True)
+class SheetAction:
+    text: str
+    owner: str
+    due_on: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class WorkerSheet:
+    case_ref: str
+    case_initials: str
+    team: str
+    worker: str
+    manager: str
+    programme: str
+    template: str
+    audited_by: tuple[str, ...]
+    moderated_by: str
+    confirmed_on: date | None
+    overall: str  # the final overall grade in words
+    grades: tuple[tuple[str, str], ...]  # (practice area, final grade in words)
+    working_well: tuple[str, ...]
+    to_improve: tuple[str, ...]
+    actions: tuple[SheetAction, ...]
+    rationale: str
 
 
 def _content_width() -> float:

@@ -6,37 +6,17 @@ and every laptop prints the same."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Setting
+from audit_tool.reporting.partnership import PartnershipSettings, read
 from audit_tool.services import changelog
 
 MAX_LOGO_BYTES = 1_000_000
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
-DEFAULT_PARTNERSHIP = "Safeguarding Children Partnership"
-DEFAULT_YEAR_START = 4  # April: the UK financial year
-
-
-@dataclass(frozen=True)
-class PartnershipSettings:
-    name: str
-    installation_name: str
-    logo: bytes | None  # PNG or JPEG
-    year_start_month: int = DEFAULT_YEAR_START  # 1-12: the report's quarters and years
-
-
-def _month(text: str) -> int:
-    """The stored year start, or April where unset or unreadable."""
-    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else DEFAULT_YEAR_START
-
-
-def _value(session: Any, key: str) -> str:
-    row = session.get(Setting, key)
-    return row.value if row is not None else ""
 
 
 def store(session: Any, values: dict[str, str]) -> None:
@@ -48,17 +28,6 @@ def store(session: Any, values: dict[str, str]) -> None:
         else:
             row.value = value
     session.flush()
-
-
-def read(session: Any) -> PartnershipSettings:
-    """The settings, inside a caller's session."""
-    encoded = _value(session, "logo_png")
-    return PartnershipSettings(
-        name=_value(session, "partnership_name") or DEFAULT_PARTNERSHIP,
-        installation_name=_value(session, "installation_name"),
-        logo=base64.b64decode(encoded) if encoded else None,
-        year_start_month=_month(_value(session, "year_start_month")),
-    )
 
 
 def partnership(db: Any, actor: Actor | None = None) -> PartnershipSettings:
