@@ -41,3 +41,10 @@ def read(session: Any) -> PartnershipSettings:
         logo=base64.b64decode(encoded) if encoded else None,
         year_start_month=_month(_value(session, "year_start_month")),
     )
+
+
+def current(db: Any) -> PartnershipSettings:
+    """The settings, in a session of their own (no rights needed: every report and briefing
+    prints them)."""
+    with db.session() as session:
+        return read(session)

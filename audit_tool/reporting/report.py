@@ -67,9 +67,10 @@ from audit_tool.models import (
     TemplateItem,
     WorkerFeedback,
 )
+from audit_tool.reporting import partnership
 from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
+from audit_tool.reporting.overdue import overdue_condition
 from audit_tool.reporting.periods import Period, periods, total_period
-from audit_tool.services import learning, settings
 
 FORMAT, VERSION = "qa-report", 1
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
@@ -560,7 +561,7 @@ def compute(
     flt = filters or Filters()
     today = today or date.today()
     if year_start_month is None:
-        year_start_month = settings.partnership(db).year_start_month
+        year_start_month = partnership.current(db).year_start_month
     spans = periods(date_from, date_to, by, year_start=year_start_month, today=today)
     accs = [_Acc() for _ in spans]
     steps = 11
@@ -812,7 +813,7 @@ def compute(
             step(7)
 
             # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
-            late = case((learning.overdue_condition(date_to), 1), else_=0)
+            late = case((overdue_condition(date_to), 1), else_=0)
             rows = session.execute(
                 select(base.c.p, Action.status, late, func.count())
                 .join(Action, Action.audit_id == base.c.audit_id)

@@ -7,8 +7,9 @@
   with an owner, a due date and a status: open, done (who and when recorded, with a note) or
   cancelled. Actions from audits graded inadequate are flagged. An action is overdue when it is
   open and due before a day: today in the live views (the sidebar, Actions, the Dashboard), the
-  report's `to` in the report (shared/INTERFACES.md). `is_overdue` and `overdue_condition` are
-  that one definition, in Python and in SQL; everything that says "overdue" uses them.
+  report's `to` in the report (shared/INTERFACES.md). `is_overdue` and `overdue_condition`
+  (reporting/overdue.py, which the report uses too) are that one definition, in Python and in
+  SQL; everything that says "overdue" uses them.
 - Worker feedback records whether the audited worker and their manager were told the findings,
   when and how; the moderator is reminded before confirming when it is missing.
 """

@@ -12,7 +12,7 @@ from typing import Any
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Setting
-from audit_tool.reporting.partnership import PartnershipSettings, read
+from audit_tool.reporting.partnership import PartnershipSettings, current, read
 from audit_tool.services import changelog
 
 MAX_LOGO_BYTES = 1_000_000
@@ -34,8 +34,7 @@ def partnership(db: Any, actor: Actor | None = None) -> PartnershipSettings:
     """The settings (anyone may read them: they are printed on every briefing)."""
     if actor is not None:
         require(actor, "reference.view")
-    with db.session() as session:
-        return read(session)
+    return current(db)
 
 
 def logo_kind(data: bytes) -> str | None:
