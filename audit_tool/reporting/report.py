@@ -16,30 +16,20 @@ Beyond the v1 keys, the report carries optional keys (audit_tool/resources/schem
 from __future__ import annotations
 
 import logging
-import threading
-from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import (
-    Column,
-    Integer,
-    MetaData,
-    String,
-    Table,
     and_,
-    bindparam,
     case,
     func,
     literal,
     or_,
     select,
-    text,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from audit_tool.access import scope
 from audit_tool.access.actors import Actor, require
@@ -48,12 +38,10 @@ from audit_tool.models import (
     Action,
     Agency,
     Audit,
-    AuditTemplate,
     Case,
     Feedback,
     FeedbackAnswer,
     FeedbackQuestion,
-    GradingScale,
     LearningPoint,
     LearningTheme,
     Moderation,
@@ -68,13 +56,19 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.reporting import partnership
-from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
 from audit_tool.reporting.overdue import overdue_condition
 from audit_tool.reporting.periods import Period, periods, total_period
+from audit_tool.reporting.report_json import GRADES, RANK, Acc, period_json
+from audit_tool.reporting.report_sql import (
+    AnswerCounts,
+    base_table,
+    fill_base,
+    period_index,
+    template_scales,
+    v11_counts,
+)
 
 FORMAT, VERSION = "qa-report", 1
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-RANK = {g: i + 1 for i, g in enumerate(GRADES)}
 ANSWERS = ("yes", "partly", "no")
 MODERATED = ("looped", "multi_agency", "send")
 Progress = Callable[[int, int], bool]
@@ -99,450 +93,6 @@ class Filters:
         }
 
 
-# ---------------------------------------------------------------- accumulators
-
-
-@dataclass
-class _Acc:
-    """The grouped counts of one period, kept raw so that periods merge into the total."""
-
-    overall: Counter[str] = field(default_factory=Counter)
-    single: int = 0
-    groups: dict[str, dict[str, Counter[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
-    )  # dimension -> key -> grade counts ("" counts audits without a graded overall)
-    items: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    numbers: dict[str, list[float]] = field(default_factory=dict)  # key -> [n, sum, min, max]
-    confusion: list[list[int]] = field(default_factory=lambda: [[0] * 4 for _ in range(4)])
-    moderation: Counter[str] = field(default_factory=Counter)
-    auditors: dict[str, list[int]] = field(default_factory=dict)  # key -> [reviews, sum diff]
-    feedback: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    outside: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    worker: int = 0
-    actions: Counter[str] = field(default_factory=Counter)
-    compliance: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    planned: int = 0
-    # report v1.1: family feedback by the case's team, conversations and the families they
-    # were with, learning themes, and reviews of multi-agency and SEND audits by the
-    # reviewer's agency ("" counts reviews without an Ofsted overall grade).
-    feedback_team: dict[str, dict[str, Counter[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
-    )
-    conversations: int = 0
-    families: int = 0  # distinct cases: not additive, so the total is counted on its own
-    themes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    reviewer_agency: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    other_scales: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-
-    def merge(self, other: _Acc) -> None:
-        self.overall.update(other.overall)
-        self.single += other.single
-        for dim, keys in other.groups.items():
-            for key, counts in keys.items():
-                self.groups[dim][key].update(counts)
-        for key, counts in other.items.items():
-            self.items[key].update(counts)
-        for key, (n, total, low, high) in other.numbers.items():
-            mine = self.numbers.get(key)
-            if mine is None:
-                self.numbers[key] = [n, total, low, high]
-            else:
-                mine[0] += n
-                mine[1] += total
-                mine[2] = min(mine[2], low)
-                mine[3] = max(mine[3], high)
-        for i in range(4):
-            for j in range(4):
-                self.confusion[i][j] += other.confusion[i][j]
-        self.moderation.update(other.moderation)
-        for key, (n, diff) in other.auditors.items():
-            mine_a = self.auditors.setdefault(key, [0, 0])
-            mine_a[0] += n
-            mine_a[1] += diff
-        for key, counts in other.feedback.items():
-            self.feedback[key].update(counts)
-        for key, counts in other.outside.items():
-            self.outside[key].update(counts)
-        self.worker += other.worker
-        self.actions.update(other.actions)
-        for key, counts in other.compliance.items():
-            self.compliance[key].update(counts)
-        self.planned += other.planned
-        for team, questions in other.feedback_team.items():
-            for key, counts in questions.items():
-                self.feedback_team[team][key].update(counts)
-        self.conversations += other.conversations
-        for dim in ("themes", "reviewer_agency", "other_scales"):
-            mine_c, theirs = getattr(self, dim), getattr(other, dim)
-            for key, counts in theirs.items():
-                mine_c[key].update(counts)
-
-
-def _grades(counts: Counter[str]) -> dict[str, int]:
-    return {g: int(counts.get(g, 0)) for g in GRADES}
-
-
-def _good(counts: Counter[str]) -> float | None:
-    graded = sum(counts.get(g, 0) for g in GRADES)
-    return pct(counts.get("outstanding", 0) + counts.get("good", 0), graded)
-
-
-def _ri(counts: Counter[str]) -> float | None:
-    graded = sum(counts.get(g, 0) for g in GRADES)
-    return pct(graded - counts.get("inadequate", 0), graded)
-
-
-def _group(counts: Counter[str]) -> dict[str, Any]:
-    return {
-        "audits_final": int(sum(counts.values())),
-        "overall": _grades(counts),
-        "pct_good_or_better": _good(counts),
-    }
-
-
-def _feedback(counts: dict[str, Counter[str]], questions: list[str]) -> dict[str, Any]:
-    out = {}
-    for key in questions:
-        c = counts.get(key, Counter())
-        yes, partly, no = c["yes"], c["partly"], c["no"]
-        out[key] = {
-            "asked": yes + partly + no,
-            "yes": yes,
-            "partly": partly,
-            "no": no,
-            "pct_yes": pct(yes, yes + partly + no),
-        }
-    return out
-
-
-def _period_json(
-    period: Period, acc: _Acc, kinds: dict[str, str], questions: list[str]
-) -> dict[str, Any]:
-    audits_final = int(sum(acc.overall.values()))
-    items: dict[str, Any] = {}
-    for key in sorted(set(acc.items) | set(acc.numbers)):
-        kind = kinds.get(key)
-        if kind == "grade":
-            items[key] = {"kind": "grade", "counts": _grades(acc.items[key])}
-        elif kind == "yes_no":
-            yes, no = acc.items[key]["yes"], acc.items[key]["no"]
-            items[key] = {"kind": "yes_no", "yes": yes, "no": no, "pct_yes": pct(yes, yes + no)}
-        elif kind == "number":
-            n, total, low, high = acc.numbers.get(key, [0, 0.0, 0.0, 0.0])
-            items[key] = {
-                "kind": "number",
-                "n": int(n),
-                "min": low if n else None,
-                "mean": round_half_up(total / n, 2) if n else None,
-                "max": high if n else None,
-            }
-    agreement = agreement_from_confusion(acc.confusion)
-    return {
-        "label": period.label,
-        "from": period.start.isoformat(),
-        "to": period.end.isoformat(),
-        "partial": period.partial,
-        "audits_final": audits_final,
-        "audits_single": acc.single,
-        "audits_planned": acc.planned,
-        "overall": _grades(acc.overall),
-        "pct_good_or_better": _good(acc.overall),
-        "pct_ri_or_better": _ri(acc.overall),
-        "items": items,
-        "by_team": {k: _group(v) for k, v in sorted(acc.groups["team"].items())},
-        "by_service_area": {k: _group(v) for k, v in sorted(acc.groups["service_area"].items())},
-        "by_agency": {k: _group(v) for k, v in sorted(acc.groups["agency"].items())},
-        "by_theme": {k: _group(v) for k, v in sorted(acc.groups["theme"].items())},
-        "agreement": {
-            "pairs": agreement.pairs,
-            "exact_pct": agreement.exact_pct,
-            "within_one_pct": agreement.within_one_pct,
-            "kappa_quadratic": agreement.kappa_quadratic,
-            "gwet_ac2": agreement.gwet_ac2,
-            "confusion": [list(row) for row in agreement.confusion],
-        },
-        "moderation": {
-            k: int(acc.moderation.get(k, 0)) for k in ("raised", "lowered", "unchanged")
-        },
-        "auditors": {
-            key: {"reviews": n, "mean_difference": round_half_up(diff / n, 2)}
-            for key, (n, diff) in sorted(acc.auditors.items())
-            if n
-        },
-        "feedback": _feedback(acc.feedback, questions),
-        "feedback_outside": _feedback(acc.outside, questions),
-        "worker_feedback_pct": pct(acc.worker, audits_final),
-        "actions": {k: int(acc.actions.get(k, 0)) for k in ("open", "overdue", "done")},
-        "compliance": {
-            key: {k: int(c.get(k, 0)) for k in ("due", "done", "overdue")}
-            for key, c in sorted(acc.compliance.items())
-        },
-        "feedback_by_team": {
-            team: _feedback(counts, questions) for team, counts in sorted(acc.feedback_team.items())
-        },
-        "feedback_conversations": acc.conversations,
-        "feedback_families": acc.families,
-        "learning_themes": {
-            theme: {k: int(c.get(k, 0)) for k in ("strength", "development")}
-            for theme, c in sorted(acc.themes.items())
-        },
-        "by_reviewer_agency": {
-            key: {
-                "reviews": int(sum(c.values())),
-                "overall": _grades(c),
-                "pct_good_or_better": _good(c),
-            }
-            for key, c in sorted(acc.reviewer_agency.items())
-        },
-        "other_scales": {
-            scale: dict(sorted((k, int(n)) for k, n in c.items()))
-            for scale, c in sorted(acc.other_scales.items())
-        },
-    }
-
-
-# ---------------------------------------------------------------- the queries
-
-
-def _base_table() -> Table:
-    """A temporary table of the report's audits, with a name of its own for each report."""
-    return Table(
-        f"report_base_{uuid4().hex[:12]}",
-        MetaData(),
-        Column("audit_id", Integer, primary_key=True),
-        Column("p", Integer),
-        Column("kind", String(20)),
-        Column("overall", String(40)),
-        Column("team_id", Integer),
-        Column("theme", String(200)),
-        Column("template_id", Integer),
-        prefixes=["TEMPORARY"],
-    )
-
-
-def _fill_base(session: Session, base: Table, chosen: Any) -> None:
-    base.create(session.connection())
-    session.execute(
-        base.insert().from_select(
-            ["audit_id", "p", "kind", "overall", "team_id", "theme", "template_id"], chosen
-        )
-    )
-
-
-class _AnswerCounts:
-    """The final answers to the counted and number items as (period, item key, value, count):
-    the moderation's answers, or the single review's for a single-auditor audit.
-
-    They are most of the report's rows (about 15 per audit), so they are counted on a
-    connection of their own, in a thread, while the report's other queries run on the other
-    core (both drivers release the GIL while a query runs). SQLite has no hash aggregate: its
-    GROUP BY sorts every answer (3 million for 200,000 audits), so there each answer is
-    counted into a small keyed table instead (an upsert per answer: half the time), joined from
-    the report's audits through the answers' (moderation or review, item) index. PostgreSQL
-    groups them. The thread reads in a transaction of its own: an audit finalised while a
-    report runs may be counted in one part and not the other (the next report has both)."""
-
-    def __init__(
-        self, db: Any, chosen: Any, keys: list[str], other: list[int], grade_keys: list[str]
-    ) -> None:
-        """`other`: templates graded on another scale than Ofsted's, whose answers to the
-        `grade_keys` items are left out (their levels are not the Ofsted grades)."""
-        self._db = db
-        self._other = other if grade_keys else []
-        self._grade_keys = grade_keys
-        self._raw: Any = None
-        self._stopped = False
-        self._rows: list[tuple[int, str, str, int]] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(chosen, keys), name="report-answers", daemon=True
-        )
-        self._thread.start()
-
-    def result(self) -> list[tuple[int, str, str, int]]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._rows
-
-    def stop(self) -> None:
-        """Stop counting (the report failed or was cancelled) and wait for the thread."""
-        if not self._thread.is_alive():
-            return
-        self._stopped = True
-        stop = getattr(self._raw, "interrupt", None) or getattr(self._raw, "cancel", None)
-        if stop is not None:
-            try:
-                stop()
-            except Exception:  # noqa: BLE001 - the thread ends either way
-                log.debug("could not interrupt the answers query", exc_info=True)
-        self._thread.join()
-
-    def _run(self, chosen: Any, keys: list[str]) -> None:
-        try:
-            if keys:
-                self._rows = self._count(chosen, keys)
-        except BaseException as exc:  # noqa: BLE001 - handed to the report's thread
-            self._error = exc
-
-    def _count(self, chosen: Any, keys: list[str]) -> list[tuple[int, str, str, int]]:
-        with self._db.session() as session:
-            connection = session.connection()
-            self._raw = connection.connection.driver_connection
-            if self._stopped:
-                return []
-            base = _base_table()
-            try:
-                _fill_base(session, base, chosen)
-                if connection.dialect.name == "sqlite":
-                    return self._upsert(session, base.name, keys, self._other, self._grade_keys)
-                return self._group(session, base, keys, self._other, self._grade_keys)
-            finally:
-                base.drop(connection, checkfirst=True)
-
-    @staticmethod
-    def _upsert(
-        session: Session, base: str, keys: list[str], other: list[int], grade_keys: list[str]
-    ) -> list[tuple[int, str, str, int]]:
-        acc = f"report_answers_{uuid4().hex[:12]}"
-        params: dict[str, Any] = {"keys": keys}
-        binds: list[Any] = [bindparam("keys", expanding=True)]
-        scale = ""
-        if other:  # only where a template is on another scale: the check costs per answer
-            scale = "AND NOT (b.template_id IN :other AND +x.item_key IN :grades) "
-            params |= {"other": other, "grades": grade_keys}
-            binds += [bindparam("other", expanding=True), bindparam("grades", expanding=True)]
-        session.execute(
-            text(
-                f"CREATE TEMPORARY TABLE {acc} (p INTEGER NOT NULL, k TEXT NOT NULL, "
-                "v TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (p, k, v)) WITHOUT ROWID"
-            )
-        )
-        try:
-            # CROSS JOIN fixes the order (audits, then their moderation or review, then its
-            # answers); the unary + keeps SQLite from searching the index once per item key.
-            for parent, answers, fk, kind in (
-                ("moderations", "moderation_answers", "moderation_id", "b.kind <> 'single'"),
-                ("reviews", "review_answers", "review_id", "b.kind = 'single'"),
-            ):
-                session.execute(
-                    text(
-                        f"INSERT INTO {acc} (p, k, v, n) "
-                        f"SELECT b.p, x.item_key, x.value, 1 FROM {base} AS b "
-                        f"CROSS JOIN {parent} AS m CROSS JOIN {answers} AS x "
-                        f"WHERE m.audit_id = b.audit_id AND x.{fk} = m.id AND {kind} "
-                        "AND +x.item_key IN :keys AND x.value IS NOT NULL "
-                        f"{scale}ON CONFLICT (p, k, v) DO UPDATE SET n = n + 1"
-                    ).bindparams(*binds),
-                    params,
-                )
-            return [
-                (int(p), k, v, int(n))
-                for p, k, v, n in session.execute(text(f"SELECT p, k, v, n FROM {acc}"))
-            ]
-        finally:
-            session.execute(text(f"DROP TABLE IF EXISTS {acc}"))
-
-    @staticmethod
-    def _group(
-        session: Session, base: Table, keys: list[str], other: list[int], grade_keys: list[str]
-    ) -> list[tuple[int, str, str, int]]:
-        moderated = (
-            select(
-                base.c.p,
-                base.c.template_id,
-                ModerationAnswer.item_key.label("key"),
-                ModerationAnswer.value,
-            )
-            .join(Moderation, Moderation.audit_id == base.c.audit_id)
-            .join(ModerationAnswer, ModerationAnswer.moderation_id == Moderation.id)
-            .where(base.c.kind != "single")
-        )
-        single = (
-            select(
-                base.c.p, base.c.template_id, ReviewAnswer.item_key.label("key"), ReviewAnswer.value
-            )
-            .join(Review, Review.audit_id == base.c.audit_id)
-            .join(ReviewAnswer, ReviewAnswer.review_id == Review.id)
-            .where(base.c.kind == "single")
-        )
-        answers = moderated.union_all(single).subquery("answers")
-        stmt = select(answers.c.p, answers.c.key, answers.c.value, func.count()).where(
-            answers.c.key.in_(keys), answers.c.value.is_not(None)
-        )
-        if other:
-            stmt = stmt.where(
-                ~and_(answers.c.template_id.in_(other), answers.c.key.in_(grade_keys))
-            )
-        rows = session.execute(stmt.group_by(answers.c.p, answers.c.key, answers.c.value))
-        return [(int(p), k, v, int(n)) for p, k, v, n in rows]
-
-
-def _index(column: Any, spans: list[tuple[Any, Any]]) -> Any:
-    """The period number of a date or time column (NULL outside every period)."""
-    return case(
-        *[(and_(column >= low, column < high), i) for i, (low, high) in enumerate(spans)],
-        else_=None,
-    )
-
-
-def _template_scales(session: Session) -> dict[int, str | None]:
-    """Each template's scale: None for the four Ofsted levels (a scale whose graded levels are
-    outstanding, good, requires improvement and inadequate), else the scale's key."""
-    levels: dict[int, set[str]] = defaultdict(set)
-    for scale_id, key in session.execute(
-        select(ScaleLevel.scale_id, ScaleLevel.key).where(ScaleLevel.rank.is_not(None))
-    ):
-        levels[scale_id].add(key)
-    keys = dict(session.execute(select(GradingScale.id, GradingScale.key)).all())
-    return {
-        template_id: None if levels[scale_id] == set(GRADES) else keys[scale_id]
-        for template_id, scale_id in session.execute(
-            select(AuditTemplate.id, AuditTemplate.scale_id)
-        )
-    }
-
-
-def _v11_counts(session: Session, base: Table, accs: list[_Acc], ofsted: list[int]) -> int:
-    """The report v1.1 counts of each period: conversations with families and the families
-    they were with, learning themes, and the reviews of multi-agency and SEND audits by the
-    reviewer's agency. Returns the families of the whole range (distinct cases: the periods'
-    counts do not add up to it)."""
-    rows = session.execute(
-        select(base.c.p, func.count(Feedback.id), func.count(Feedback.case_id.distinct()))
-        .join(Feedback, Feedback.audit_id == base.c.audit_id)
-        .group_by(base.c.p)
-    )
-    for p, conversations, families in rows:
-        accs[p].conversations += conversations
-        accs[p].families += families
-    family_total = session.scalar(
-        select(func.count(Feedback.case_id.distinct())).join(
-            base, Feedback.audit_id == base.c.audit_id
-        )
-    )
-    rows = session.execute(
-        select(base.c.p, LearningTheme.theme, LearningPoint.kind, func.count())
-        .join(LearningPoint, LearningPoint.audit_id == base.c.audit_id)
-        .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
-        .group_by(base.c.p, LearningTheme.theme, LearningPoint.kind)
-    )
-    for p, theme, kind, n in rows:
-        accs[p].themes[theme][kind] += n
-    agencies = dict(session.execute(select(Agency.id, Agency.key)).all())
-    on_ofsted = set(ofsted)
-    rows = session.execute(
-        select(base.c.p, Review.agency_id, base.c.template_id, Review.overall, func.count())
-        .join(Review, Review.audit_id == base.c.audit_id)
-        .where(base.c.kind.in_(("multi_agency", "send")), Review.status == "submitted")
-        .group_by(base.c.p, Review.agency_id, base.c.template_id, Review.overall)
-    )
-    for p, agency_id, template_id, overall, n in rows:
-        grade = overall if overall in RANK and template_id in on_ofsted else ""
-        accs[p].reviewer_agency[agencies[agency_id]][grade] += n
-    return int(family_total or 0)
-
-
 def compute(
     db: Any,
     actor: Actor,
@@ -563,7 +113,7 @@ def compute(
     if year_start_month is None:
         year_start_month = partnership.current(db).year_start_month
     spans = periods(date_from, date_to, by, year_start=year_start_month, today=today)
-    accs = [_Acc() for _ in spans]
+    accs = [Acc() for _ in spans]
     steps = 11
 
     def step(n: int) -> None:
@@ -626,7 +176,7 @@ def compute(
                 stmt = stmt.join(Programme, Audit.programme_id == Programme.id)
             return stmt
 
-        period_of = _index(Audit.finalised_at, times)
+        period_of = period_index(Audit.finalised_at, times)
         chosen = audit_filters(
             select(
                 Audit.id.label("audit_id"),
@@ -652,9 +202,9 @@ def compute(
             kinds[key] = kind  # the newest version's kind wins
         counted = {k for k, kind in kinds.items() if kind in ("grade", "yes_no")}
         numeric = {k for k, kind in kinds.items() if kind == "number"}
-        scales = _template_scales(session)
+        scales = template_scales(session)
         ofsted = sorted(t for t, scale in scales.items() if scale is None)
-        answers = _AnswerCounts(
+        answers = AnswerCounts(
             db,
             chosen,
             sorted(counted | numeric),
@@ -664,10 +214,10 @@ def compute(
         # The audits in range, their period and what the groupings need, computed once into
         # a temporary table that every query below joins (a CTE would be computed again by
         # each query: on 200,000 audits that was most of the report's time).
-        base = _base_table()
+        base = base_table()
         connection = session.connection()
         try:
-            _fill_base(session, base, chosen)
+            fill_base(session, base, chosen)
 
             # 1. Final grades by period, team, theme and kind.
             teams = {
@@ -708,7 +258,7 @@ def compute(
                 acc.groups["theme"][theme or "(no theme)"][grade] += n
             step(1)
 
-            # 2. Final answers per item: counted in a thread (_AnswerCounts) meanwhile.
+            # 2. Final answers per item: counted in a thread (AnswerCounts) meanwhile.
             step(2)
             step(3)
 
@@ -780,7 +330,7 @@ def compute(
                 accs[p].feedback[key][answer] += n
                 accs[p].feedback_team[teams[team_id][0]][key][answer] += n
             if programme_id is None and not flt.theme:  # feedback outside audits has neither
-                collected = _index(Feedback.collected_on, days)
+                collected = period_index(Feedback.collected_on, days)
                 outside = case_filters(
                     select(
                         collected, FeedbackAnswer.question_key, FeedbackAnswer.answer, func.count()
@@ -799,7 +349,7 @@ def compute(
                         accs[p].outside[key][answer] += n
             step(6)
 
-            family_total = _v11_counts(session, base, accs, ofsted)
+            family_total = v11_counts(session, base, accs, ofsted)
 
             # 6. Feedback to the worker.
             rows = session.execute(
@@ -827,7 +377,7 @@ def compute(
 
             # 8. Planned: audits (any state) due in the period; compliance: monthly audits per
             # auditor due in the period, done (submitted) or overdue (not, and due before today).
-            due = _index(Audit.due_on, days)
+            due = period_index(Audit.due_on, days)
             planned = audit_filters(
                 joined(
                     select(due, func.count()).where(
@@ -926,7 +476,7 @@ def compute(
                 )
             },
         }
-    total = _Acc()
+    total = Acc()
     for acc in accs:
         total.merge(acc)
     total.families = family_total
@@ -939,9 +489,9 @@ def compute(
         "by": by,
         "year_start_month": year_start_month,
         "periods": [
-            _period_json(p, acc, kinds, questions) for p, acc in zip(spans, accs, strict=True)
+            period_json(p, acc, kinds, questions) for p, acc in zip(spans, accs, strict=True)
         ],
-        "total": _period_json(
+        "total": period_json(
             total_period(date_from, date_to, today),
             total,
             kinds,
