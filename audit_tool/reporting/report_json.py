@@ -128,10 +128,8 @@ def _feedback(counts: dict[str, Counter[str]], questions: list[str]) -> dict[str
     return out
 
 
-def period_json(
-    period: Period, acc: Acc, kinds: dict[str, str], questions: list[str]
-) -> dict[str, Any]:
-    audits_final = int(sum(acc.overall.values()))
+def _items(acc: Acc, kinds: dict[str, str]) -> dict[str, Any]:
+    """The practice areas and other items: grade counts, yes and no, or the numbers' spread."""
     items: dict[str, Any] = {}
     for key in sorted(set(acc.items) | set(acc.numbers)):
         kind = kinds.get(key)
@@ -149,7 +147,26 @@ def period_json(
                 "mean": round_half_up(total / n, 2) if n else None,
                 "max": high if n else None,
             }
+    return items
+
+
+def _agreement(acc: Acc) -> dict[str, Any]:
     agreement = agreement_from_confusion(acc.confusion)
+    return {
+        "pairs": agreement.pairs,
+        "exact_pct": agreement.exact_pct,
+        "within_one_pct": agreement.within_one_pct,
+        "kappa_quadratic": agreement.kappa_quadratic,
+        "gwet_ac2": agreement.gwet_ac2,
+        "confusion": [list(row) for row in agreement.confusion],
+    }
+
+
+def period_json(
+    period: Period, acc: Acc, kinds: dict[str, str], questions: list[str]
+) -> dict[str, Any]:
+    """One period (or the whole range) in the report's shape."""
+    audits_final = int(sum(acc.overall.values()))
     return {
         "label": period.label,
         "from": period.start.isoformat(),
@@ -161,19 +178,12 @@ def period_json(
         "overall": _grades(acc.overall),
         "pct_good_or_better": _good(acc.overall),
         "pct_ri_or_better": _ri(acc.overall),
-        "items": items,
+        "items": _items(acc, kinds),
         "by_team": {k: _group(v) for k, v in sorted(acc.groups["team"].items())},
         "by_service_area": {k: _group(v) for k, v in sorted(acc.groups["service_area"].items())},
         "by_agency": {k: _group(v) for k, v in sorted(acc.groups["agency"].items())},
         "by_theme": {k: _group(v) for k, v in sorted(acc.groups["theme"].items())},
-        "agreement": {
-            "pairs": agreement.pairs,
-            "exact_pct": agreement.exact_pct,
-            "within_one_pct": agreement.within_one_pct,
-            "kappa_quadratic": agreement.kappa_quadratic,
-            "gwet_ac2": agreement.gwet_ac2,
-            "confusion": [list(row) for row in agreement.confusion],
-        },
+        "agreement": _agreement(acc),
         "moderation": {
             k: int(acc.moderation.get(k, 0)) for k in ("raised", "lowered", "unchanged")
         },
