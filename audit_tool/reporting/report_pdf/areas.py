@@ -27,7 +27,7 @@ from audit_tool.reporting.report_pdf.view import (
 
 
 def render(ctx: Context) -> list[Any]:
-    from reportlab.platypus import KeepTogether, Spacer
+    from reportlab.platypus import Spacer
 
     v = ctx.v
     story: list[Any] = [
@@ -65,48 +65,62 @@ def render(ctx: Context) -> list[Any]:
     yes_no = [k for k, kind in items if kind == "yes_no"]
     numbers = [k for k, kind in items if kind == "number"]
     if yes_no:
-        part = ctx.sub("areas-yes-no", "Yes or no questions")
-
-        def yn_cell(period: dict[str, Any], key: str) -> Cell:
-            item = (period.get("items") or {}).get(key) or {}
-            yes, no = int(item.get("yes", 0)), int(item.get("no", 0))
-            return share_cell(yes, yes + no)
-
-        part += period_table(
-            ctx,
-            "Question (% yes)",
-            [(ctx.name_cell(v.label("items", k)), k) for k in yes_no],
-            yn_cell,
-        )
-        part.append(
-            ctx.note_para("Each cell: % yes, then yes / answered; not applicable is left out.")
-        )
-        story.append(KeepTogether(part))
+        story.append(_yes_no_table(ctx, yes_no))
     if numbers:
-        part = ctx.sub("areas-numbers", "Recorded numbers")
-
-        def num_cell(period: dict[str, Any], key: str) -> Cell:
-            item = (period.get("items") or {}).get(key) or {}
-            n = int(item.get("n", 0))
-            if not n:
-                return Cell("\u2013")
-            return Cell(
-                f"mean {fmt_num(item.get('mean'), 1, fixed=True)}\n"
-                f"{fmt_num(item.get('min'))}\u2013"
-                f"{fmt_num(item.get('max'))}, n={n}"
-            )
-
-        part += period_table(
-            ctx, "Item", [(ctx.name_cell(v.label("items", k)), k) for k in numbers], num_cell
-        )
-        part.append(
-            ctx.note_para(
-                "Each cell: the mean, then the lowest to the highest value and how many "
-                "audits recorded one."
-            )
-        )
-        story.append(KeepTogether(part))
+        story.append(_numbers_table(ctx, numbers))
     return story
+
+
+def _yes_no_table(ctx: Context, yes_no: list[str]) -> Any:
+    """The yes-or-no questions' share yes, period by period."""
+    from reportlab.platypus import KeepTogether
+
+    v = ctx.v
+    part = ctx.sub("areas-yes-no", "Yes or no questions")
+
+    def yn_cell(period: dict[str, Any], key: str) -> Cell:
+        item = (period.get("items") or {}).get(key) or {}
+        yes, no = int(item.get("yes", 0)), int(item.get("no", 0))
+        return share_cell(yes, yes + no)
+
+    part += period_table(
+        ctx,
+        "Question (% yes)",
+        [(ctx.name_cell(v.label("items", k)), k) for k in yes_no],
+        yn_cell,
+    )
+    part.append(ctx.note_para("Each cell: % yes, then yes / answered; not applicable is left out."))
+    return KeepTogether(part)
+
+
+def _numbers_table(ctx: Context, numbers: list[str]) -> Any:
+    """The recorded numbers' mean and spread, period by period."""
+    from reportlab.platypus import KeepTogether
+
+    v = ctx.v
+    part = ctx.sub("areas-numbers", "Recorded numbers")
+
+    def num_cell(period: dict[str, Any], key: str) -> Cell:
+        item = (period.get("items") or {}).get(key) or {}
+        n = int(item.get("n", 0))
+        if not n:
+            return Cell("\u2013")
+        return Cell(
+            f"mean {fmt_num(item.get('mean'), 1, fixed=True)}\n"
+            f"{fmt_num(item.get('min'))}\u2013"
+            f"{fmt_num(item.get('max'))}, n={n}"
+        )
+
+    part += period_table(
+        ctx, "Item", [(ctx.name_cell(v.label("items", k)), k) for k in numbers], num_cell
+    )
+    part.append(
+        ctx.note_para(
+            "Each cell: the mean, then the lowest to the highest value and how many "
+            "audits recorded one."
+        )
+    )
+    return KeepTogether(part)
 
 
 def _item_keys(ctx: Context) -> list[tuple[str, str]]:
@@ -156,9 +170,8 @@ def _heat_legend(ctx: Context) -> Any:
 
 def _item_bars(ctx: Context, keys: list[str]) -> Any:
     """100% stacked horizontal bars of the whole period's grades per practice area."""
-    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.graphics.shapes import Drawing
 
-    from audit_tool.reporting import pdf_common as pc
     from audit_tool.reporting import style as st
 
     v = ctx.v
@@ -177,65 +190,8 @@ def _item_bars(ctx: Context, keys: list[str]) -> Any:
     for i, key in enumerate(keys):
         y = top - (i + 1) * (bar_h + gap) + gap / 2
         counts = (items.get(key) or {}).get("counts") or {}
-        n = graded_count(counts)
-        name = pc.fit_string(st.clean(v.label("items", key)), st.FONT, 7.5, label_w - 6)
-        d.add(
-            String(
-                label_w - 5,
-                y + 3.6,
-                name,
-                fontName=st.FONT,
-                fontSize=7.5,
-                fillColor=st.INK,
-                textAnchor="end",
-            )
-        )
-        d.add(
-            String(
-                ctx.width,
-                y + 3.6,
-                f"n={n}",
-                fontName=st.FONT,
-                fontSize=7,
-                fillColor=st.GREY_DARK,
-                textAnchor="end",
-            )
-        )
-        if not n:
-            d.add(
-                Rect(
-                    label_w,
-                    y,
-                    plot_w,
-                    bar_h,
-                    fillColor=None,
-                    strokeColor=st.GREY_LIGHT,
-                    strokeWidth=st.HAIRLINE,
-                )
-            )
-            d.add(
-                String(
-                    label_w + 4,
-                    y + 3.6,
-                    "no graded audits",
-                    fontName=st.FONT_ITALIC,
-                    fontSize=7,
-                    fillColor=st.GREY_DARK,
-                )
-            )
-            continue
-        x = label_w
-        for g, (fill, ink, hatch) in zip(GRADES, fills, strict=True):
-            c = int(counts.get(g, 0))
-            if not c:
-                continue
-            w = plot_w * c / n
-            segment(d, x, y, w, bar_h, fill, hatch)
-            share = pct(c, n) or 0.0
-            text = f"{share:.0f}%"
-            if w >= text_room(text, 6.8, hatch):
-                segment_label(d, x + w / 2, y + 3.6, text, ink, hatch, 6.8)
-            x += w
+        sizes = (label_w, plot_w, ctx.width, bar_h)
+        _item_bar(d, y, sizes, v.label("items", key), counts, fills)
     legend(
         d,
         0,
@@ -247,3 +203,80 @@ def _item_bars(ctx: Context, keys: list[str]) -> Any:
         ctx.width,
     )
     return d
+
+
+def _item_bar(
+    d: Any,
+    y: float,
+    sizes: tuple[float, float, float, float],
+    label: str,
+    counts: dict[str, Any],
+    fills: list[tuple[Any, Any, bool]],
+) -> None:
+    """One practice area's bar at `y`: its name, its count of graded audits and its grades as
+    shares; `sizes` are the label's width, the plot's, the drawing's and the bar's height."""
+    from reportlab.graphics.shapes import Rect, String
+
+    from audit_tool.reporting import pdf_common as pc
+    from audit_tool.reporting import style as st
+
+    label_w, plot_w, width, bar_h = sizes
+    n = graded_count(counts)
+    name = pc.fit_string(st.clean(label), st.FONT, 7.5, label_w - 6)
+    d.add(
+        String(
+            label_w - 5,
+            y + 3.6,
+            name,
+            fontName=st.FONT,
+            fontSize=7.5,
+            fillColor=st.INK,
+            textAnchor="end",
+        )
+    )
+    d.add(
+        String(
+            width,
+            y + 3.6,
+            f"n={n}",
+            fontName=st.FONT,
+            fontSize=7,
+            fillColor=st.GREY_DARK,
+            textAnchor="end",
+        )
+    )
+    if not n:
+        d.add(
+            Rect(
+                label_w,
+                y,
+                plot_w,
+                bar_h,
+                fillColor=None,
+                strokeColor=st.GREY_LIGHT,
+                strokeWidth=st.HAIRLINE,
+            )
+        )
+        d.add(
+            String(
+                label_w + 4,
+                y + 3.6,
+                "no graded audits",
+                fontName=st.FONT_ITALIC,
+                fontSize=7,
+                fillColor=st.GREY_DARK,
+            )
+        )
+        return
+    x = label_w
+    for g, (fill, ink, hatch) in zip(GRADES, fills, strict=True):
+        c = int(counts.get(g, 0))
+        if not c:
+            continue
+        w = plot_w * c / n
+        segment(d, x, y, w, bar_h, fill, hatch)
+        share = pct(c, n) or 0.0
+        text = f"{share:.0f}%"
+        if w >= text_room(text, 6.8, hatch):
+            segment_label(d, x + w / 2, y + 3.6, text, ink, hatch, 6.8)
+        x += w

@@ -54,15 +54,27 @@ class _Document:
     _page = 0
 
     def build(self) -> tuple[Any, list[Any]]:
-        from reportlab.platypus import (
-            BaseDocTemplate,
-            CondPageBreak,
-            Frame,
-            NextPageTemplate,
-            PageBreak,
-            PageTemplate,
-            Spacer,
-        )
+        """The template and the story: cover, contents, then the sections in order."""
+        from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak, Spacer
+
+        template = self._template()
+        story: list[Any] = []
+        story += front.cover(self.ctx)
+        story += [NextPageTemplate("body"), PageBreak()]
+        story += front.contents(self.ctx)
+        for key, heading in SECTIONS:
+            if key in FLOWING:
+                story += [CondPageBreak(FLOWING[key]), Spacer(1, 20)]
+            else:
+                story.append(PageBreak())
+            story += self._section_head(key, heading)
+            story += RENDERERS[key](self.ctx)
+        return template, story
+
+    def _template(self) -> Any:
+        """The document with its two page templates: the cover with its navy band, and the
+        body pages with a running header and footer."""
+        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
         from audit_tool.reporting import pdf_common as pc
         from audit_tool.reporting import style as st
@@ -128,18 +140,7 @@ class _Document:
                 ),
             ]
         )
-        story: list[Any] = []
-        story += front.cover(self.ctx)
-        story += [NextPageTemplate("body"), PageBreak()]
-        story += front.contents(self.ctx)
-        for key, heading in SECTIONS:
-            if key in FLOWING:
-                story += [CondPageBreak(FLOWING[key]), Spacer(1, 20)]
-            else:
-                story.append(PageBreak())
-            story += self._section_head(key, heading)
-            story += RENDERERS[key](self.ctx)
-        return template, story
+        return template
 
     def _footer_lines(self) -> tuple[list[str], list[str]]:
         from audit_tool.reporting import style as st

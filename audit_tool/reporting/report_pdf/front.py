@@ -6,10 +6,34 @@ from __future__ import annotations
 from typing import Any
 
 from audit_tool.reporting.report_pdf.context import Context
-from audit_tool.reporting.report_pdf.view import SECTIONS, SMALL_PAIRS, fmt_pct, pct, plural
+from audit_tool.reporting.report_pdf.view import SECTIONS, SMALL_PAIRS, View, fmt_pct, pct, plural
 
 
 def cover(ctx: Context) -> list[Any]:
+    """The cover: the title band, the report's facts and what the report is about."""
+    from reportlab.platypus import Spacer
+
+    story = _band(ctx)
+    story.append(Spacer(1, 10))
+    story.append(_facts_table(ctx, _facts(ctx.v)))
+    story.append(Spacer(1, 18))
+    story.append(ctx.para("About this report", ctx.caption))
+    story.append(
+        ctx.para(
+            "This report summarises the partnership's case-file audits. Only final audits "
+            "count, each in the period its moderation was completed (for single audits, when "
+            "the review was submitted). Grades use the Ofsted scale; a practice area marked "
+            "not applicable is left out of every figure. In a looped audit two managers audit "
+            "the same case file independently and a senior manager moderates, confirming the "
+            "final grade.",
+            ctx.intro,
+        )
+    )
+    return story
+
+
+def _band(ctx: Context) -> list[Any]:
+    """The partnership, the title and the range in the navy band, then on below it."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import FrameBreak, Spacer
 
@@ -31,13 +55,17 @@ def cover(ctx: Context) -> list[Any]:
     band_sub = ParagraphStyle(
         "rp-band-p", parent=ctx.s.body, textColor=st.WHITE, fontSize=13, leading=17
     )
-    story: list[Any] = [
+    return [
         Spacer(1, 14),
         ctx.para(ctx.text(v.partnership), band_small),
         ctx.para(ctx.text(v.title), band_title),
         ctx.para(ctx.text(v.range_text), band_sub),
         FrameBreak(),
     ]
+
+
+def _facts(v: View) -> list[tuple[str, str]]:
+    """What the report covers: the range, its periods, the filters, the data's date, the audits."""
     total = v.total
     audits = int(total.get("audits_final", 0))
     single = total.get("audits_single")
@@ -51,7 +79,7 @@ def cover(ctx: Context) -> list[Any]:
     planned = total.get("audits_planned")
     if planned:
         audits_text += f"; {planned} planned ({fmt_pct(pct(audits, int(planned)))} completed)"
-    facts = [
+    return [
         ("Period covered", v.range_text),
         ("Reported", v.periods_text),
         (
@@ -63,48 +91,37 @@ def cover(ctx: Context) -> list[Any]:
         ("Data as of", v.generated_text),
         ("Audits", audits_text),
     ]
+
+
+def _facts_table(ctx: Context, facts: list[tuple[str, str]]) -> Any:
+    """The facts as a two-column table, names in navy."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Table
+
+    from audit_tool.reporting import pdf_common as pc
+    from audit_tool.reporting import style as st
+
     key_style = ParagraphStyle(
         "rp-cover-k", parent=ctx.cell_bold, fontSize=9, leading=12, textColor=st.PRIMARY
     )
     val_style = ParagraphStyle("rp-cover-v", parent=ctx.cell, fontSize=9.5, leading=12.5)
-    from reportlab.platypus import Table
-
-    from audit_tool.reporting import pdf_common as pc
-
     rows = [
         [ctx.para(ctx.text(k), key_style), ctx.para(ctx.text(val), val_style)] for k, val in facts
     ]
-    story.append(Spacer(1, 10))
-    story.append(
-        Table(
-            rows,
-            colWidths=[95, ctx.width - 95],
-            hAlign="LEFT",
-            style=pc.table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), st.HAIRLINE, st.GREY_LIGHT),
-                    ("TOPPADDING", (0, 0), (-1, -1), 5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            ),
-        )
+    return Table(
+        rows,
+        colWidths=[95, ctx.width - 95],
+        hAlign="LEFT",
+        style=pc.table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), st.HAIRLINE, st.GREY_LIGHT),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
     )
-    story.append(Spacer(1, 18))
-    story.append(ctx.para("About this report", ctx.caption))
-    story.append(
-        ctx.para(
-            "This report summarises the partnership's case-file audits. Only final audits "
-            "count, each in the period its moderation was completed (for single audits, when "
-            "the review was submitted). Grades use the Ofsted scale; a practice area marked "
-            "not applicable is left out of every figure. In a looped audit two managers audit "
-            "the same case file independently and a senior manager moderates, confirming the "
-            "final grade.",
-            ctx.intro,
-        )
-    )
-    return story
 
 
 def contents(ctx: Context) -> list[Any]:

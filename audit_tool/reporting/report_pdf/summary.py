@@ -3,6 +3,7 @@ the comparison with the period before and the points to note."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from audit_tool.reporting.report_pdf.context import Context
@@ -21,6 +22,8 @@ from audit_tool.reporting.report_pdf.view import (
     period_label,
     plural,
 )
+
+Row = Callable[[str, str, str, str], list[Any]]  # a measure's row of the summary table
 
 
 def render(ctx: Context) -> list[Any]:
@@ -65,18 +68,24 @@ def _feedback_totals(period: dict[str, Any]) -> tuple[int, int]:
 
 
 def _tiles(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | None) -> Any:
-    from reportlab.platypus import Table
-
-    from audit_tool.reporting import pdf_common as pc
-    from audit_tool.reporting import style as st
-
-    p = prev or {}
+    """The six headline figures of the last period as tiles, three a row, each with its change
+    on the period before where the two are compared."""
     word = ctx.v.prev_label()
     on = f" on {word}" if word else ""
 
     def change(text: str) -> str:
         return "" if text == "\u2013" else f"{text}{on}"
 
+    return _tile_grid(
+        ctx, [*_audit_tiles(last, prev, change), *_follow_up_tiles(last, prev, change)]
+    )
+
+
+def _audit_tiles(
+    last: dict[str, Any], prev: dict[str, Any] | None, change: Callable[[str], str]
+) -> list[tuple[str, str, str]]:
+    """Final audits, the share good or better and the auditors' agreement."""
+    p = prev or {}
     audits = int(last.get("audits_final", 0))
     planned = last.get("audits_planned")
     planned_text = (
@@ -89,17 +98,12 @@ def _tiles(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | None) -> A
     agreement = last.get("agreement") or {}
     pairs = int(agreement.get("pairs", 0))
     kappa = agreement.get("kappa_quadratic")
-    yes, asked = _feedback_totals(last)
-    fb_pct = pct(yes, asked)
-    p_yes, p_asked = _feedback_totals(p) if prev else (0, 0)
-    actions = last.get("actions") or {}
-    p_actions = p.get("actions") or {}
     kappa_label = f"agreement (quadratic-weighted kappa), {plural(pairs, 'pair')}"
     if agreement.get("gwet_ac2") is not None:
         kappa_label += f"; Gwet's AC2 {fmt_kappa(agreement.get('gwet_ac2'))}"
     if kappa is not None and pairs < SMALL_PAIRS:
         kappa_label += ": read with caution"
-    tiles = [
+    return [
         (
             str(audits),
             planned_text,
@@ -122,6 +126,20 @@ def _tiles(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | None) -> A
             kappa_label,
             change(change_text(kappa, (p.get("agreement") or {}).get("kappa_quadratic"), places=3)),
         ),
+    ]
+
+
+def _follow_up_tiles(
+    last: dict[str, Any], prev: dict[str, Any] | None, change: Callable[[str], str]
+) -> list[tuple[str, str, str]]:
+    """Family feedback, feedback to the worker and the actions still open."""
+    p = prev or {}
+    yes, asked = _feedback_totals(last)
+    fb_pct = pct(yes, asked)
+    p_yes, p_asked = _feedback_totals(p) if prev else (0, 0)
+    actions = last.get("actions") or {}
+    p_actions = p.get("actions") or {}
+    return [
         (
             fmt_pct(fb_pct),
             f"family feedback answers \u201cyes\u201d ({yes} of {asked})"
@@ -154,6 +172,15 @@ def _tiles(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | None) -> A
             ),
         ),
     ]
+
+
+def _tile_grid(ctx: Context, tiles: list[tuple[str, str, str]]) -> Any:
+    """Tiles of (figure, what it counts, change) in two rows of three."""
+    from reportlab.platypus import Table
+
+    from audit_tool.reporting import pdf_common as pc
+    from audit_tool.reporting import style as st
+
     gap = 8.0
     tile_w = (ctx.width - 2 * gap) / 3
     cells = []
@@ -191,6 +218,7 @@ def _tiles(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | None) -> A
 
 
 def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | None) -> Any:
+    """The last period against the one before, measure by measure."""
     p = prev or {}
     has_prev = prev is not None
     whole = ctx.v.comparable  # a partial period's figures are never set against whole ones
@@ -203,9 +231,18 @@ def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | No
             (chg if whole else "not compared (partial)") if has_prev else "\u2013",
         ]
 
-    def share(period: dict[str, Any], part: int, whole: int) -> str:
-        return f"{fmt_pct(pct(part, whole))} ({part}/{whole})" if whole else "\u2013"
+    rows = [*_audit_rows(last, p, row), *_follow_up_rows(last, p, row)]
+    header = ["Measure", ctx.v.prev_label() or "Previous", ctx.v.last_label(), "Change"]
+    return table(ctx, header, rows, [190, 112, 112, ctx.width - 414])
 
+
+def _share(part: int, whole: int) -> str:
+    """A share with its counts, "68.8% (33/48)"; a dash where nothing was counted."""
+    return f"{fmt_pct(pct(part, whole))} ({part}/{whole})" if whole else "\u2013"
+
+
+def _audit_rows(last: dict[str, Any], p: dict[str, Any], row: Row) -> list[list[Any]]:
+    """Final audits, completion against planned, good or better and the auditors' agreement."""
     rows: list[list[Any]] = []
     a_now, a_before = int(last.get("audits_final", 0)), int(p.get("audits_final", 0))
     rows.append(
@@ -217,8 +254,8 @@ def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | No
         rows.append(
             row(
                 "Completed against planned",
-                share(last, a_now, pl_now),
-                share(p, a_before, pl_before),
+                _share(a_now, pl_now),
+                _share(a_before, pl_before),
                 change_text(c_now, c_before, places=1, unit="points"),
             )
         )
@@ -226,8 +263,8 @@ def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | No
     rows.append(
         row(
             "Good or better",
-            share(last, good_count(g_now), graded_count(g_now)),
-            share(p, good_count(g_before), graded_count(g_before)),
+            _share(good_count(g_now), graded_count(g_now)),
+            _share(good_count(g_before), graded_count(g_before)),
             change_text(
                 last.get("pct_good_or_better"),
                 p.get("pct_good_or_better"),
@@ -261,13 +298,19 @@ def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | No
                 change_text(ag_now.get(key), ag_before.get(key), places=3),
             )
         )
+    return rows
+
+
+def _follow_up_rows(last: dict[str, Any], p: dict[str, Any], row: Row) -> list[list[Any]]:
+    """Family feedback, feedback to the worker, actions and monthly compliance."""
+    rows: list[list[Any]] = []
     y_now, n_now = _feedback_totals(last)
     y_before, n_before = _feedback_totals(p)
     rows.append(
         row(
             "Family feedback: yes",
-            share(last, y_now, n_now),
-            share(p, y_before, n_before),
+            _share(y_now, n_now),
+            _share(y_before, n_before),
             change_text(pct(y_now, n_now), pct(y_before, n_before), places=1, unit="points"),
         )
     )
@@ -300,8 +343,8 @@ def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | No
         rows.append(
             row(
                 "Monthly audits done on time",
-                share(last, done_now, due_now),
-                share(p, done_before, due_before),
+                _share(done_now, due_now),
+                _share(done_before, due_before),
                 change_text(
                     pct(done_now, due_now),
                     pct(done_before, due_before),
@@ -310,8 +353,7 @@ def _summary_table(ctx: Context, last: dict[str, Any], prev: dict[str, Any] | No
                 ),
             )
         )
-    header = ["Measure", ctx.v.prev_label() or "Previous", ctx.v.last_label(), "Change"]
-    return table(ctx, header, rows, [190, 112, 112, ctx.width - 414])
+    return rows
 
 
 def _key_points(ctx: Context, last: dict[str, Any]) -> list[str]:
