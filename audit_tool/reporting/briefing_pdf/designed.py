@@ -46,21 +46,37 @@ def render_pdf(doc: BriefingDoc) -> bytes:
 def _designed(
     doc: BriefingDoc, boxes: list[Box], cut: set[int], info: Pass
 ) -> tuple[Any, list[Any]]:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import (
-        BaseDocTemplate,
-        Frame,
-        NextPageTemplate,
-        PageBreak,
-        PageTemplate,
-        Paragraph,
-        Spacer,
-        Table,
-    )
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer
 
     from audit_tool.reporting import style as st
 
     s = st.styles(10.0)
+    m = st.MARGIN
+    pw, ph = A4
+    template = _template(doc, boxes, info)
+    story: list[Any] = [NextPageTemplate("detail"), PageBreak()]
+    story.append(outline_anchor("detail", "In detail", 0))
+    story.append(Paragraph("In detail", s.title))
+    intro = "  \u00b7  ".join(
+        t for t in (plain_markup(title_of(doc)), plain_markup(doc.date_text)) if t.strip()
+    )
+    story.append(Paragraph(intro, s.small))
+    story.append(Spacer(1, st.SPACE_S))
+    heading_w = pw - 2 * m
+    story += _detail_sections(doc, s, cut, info, heading_w)
+    story += _detail_sources(doc, s, heading_w)
+    story += _action_plan(doc, s, pw - 2 * m, ph - 2 * m - 8)
+    return template, story
+
+
+def _template(doc: BriefingDoc, boxes: list[Box], info: Pass) -> Any:
+    """The document: page one landscape (drawn on the canvas), the detail pages portrait."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    from audit_tool.reporting import style as st
+
     m = st.MARGIN
     pw, ph = A4
     lw, lh = landscape(A4)
@@ -89,14 +105,17 @@ def _designed(
             ),
         ]
     )
-    story: list[Any] = [NextPageTemplate("detail"), PageBreak()]
-    story.append(outline_anchor("detail", "In detail", 0))
-    story.append(Paragraph("In detail", s.title))
-    intro = "  \u00b7  ".join(
-        t for t in (plain_markup(title_of(doc)), plain_markup(doc.date_text)) if t.strip()
-    )
-    story.append(Paragraph(intro, s.small))
-    story.append(Spacer(1, st.SPACE_S))
+    return template
+
+
+def _detail_sections(
+    doc: BriefingDoc, s: Styles, cut: set[int], info: Pass, heading_w: float
+) -> list[Any]:
+    """Every section in full under its numbered heading (noting the ones page one cut short),
+    the grade chart after section 3; each records the page it starts on for page one."""
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    from audit_tool.reporting import style as st
 
     def recorder(number: int) -> Callable[[Any], None]:
         def record(canv: Any) -> None:
@@ -104,7 +123,7 @@ def _designed(
 
         return record
 
-    heading_w = pw - 2 * m
+    story: list[Any] = []
     for section in doc.sections:
         note = (
             f' <font name="{st.FONT_ITALIC}" size="8.5" color="{st.GREY_DARK.hexval()}">'
@@ -139,9 +158,7 @@ def _designed(
             chart = grade_chart(doc, min(heading_w, 400))
             story.append(Spacer(1, st.SPACE_S))
             story.append(chart or Paragraph("<i>No moderated grades recorded.</i>", s.small))
-    story += _detail_sources(doc, s, heading_w)
-    story += _action_plan(doc, s, pw - 2 * m, ph - 2 * m - 8)
-    return template, story
+    return story
 
 
 def _detail_sources(doc: BriefingDoc, s: Styles, width: float) -> list[Any]:
