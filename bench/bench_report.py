@@ -528,7 +528,7 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as exc:  # the renderer is someone's work in progress
                 pdf_note = f"the PDF renderer failed: {type(exc).__name__}: {exc}"
         else:
-            pdf_note = "audit_tool/reporting/report_pdf.py is not there yet: PDF not measured"
+            pdf_note = "audit_tool/reporting/report_pdf/ is not there yet: PDF not measured"
     finally:
         db.close()
 
