@@ -1,4 +1,5 @@
-"""The one-page feedback sheet for the worker and their manager (services.worker_sheet).
+"""The one-page feedback sheet for the worker and their manager: its input (WorkerSheet, which
+services.worker_sheet fills from a confirmed audit) and the PDF.
 
 A4 portrait, one page whatever the audit holds: the content is drawn at the house style's
 sizes and, only if it would run over, shrunk to fit (long text stays whole, never cut). It

@@ -1,7 +1,8 @@
 """The partnership's own settings: its name and logo (on briefings and reports), the month its
 year starts (the report's quarters and years) and the name of this installation (in audit
 packs). The logo is kept in the database, not as a path, so that it travels with the database
-and every laptop prints the same."""
+and every laptop prints the same. Reading them needs no service: reporting/partnership.py holds
+the read side; this module checks rights and saves."""
 
 from __future__ import annotations
 
