@@ -362,9 +362,9 @@ def _refused_by_server(exc: Exception) -> str | None:
 
 
 def _report(db: Any, actor: Any, args: argparse.Namespace) -> int:
-    from audit_tool.reporting import exports
+    from audit_tool.services import report_export
 
-    path = exports.write_report(
+    path = report_export.write_report(
         db,
         actor,
         args.out,

@@ -235,11 +235,11 @@ def _report_period() -> tuple[date, date]:
 def step_report_json(ctx: _Context) -> str:
     from jsonschema import Draft202012Validator
 
-    from audit_tool.reporting import exports
     from audit_tool.resources import resource
+    from audit_tool.services import report_export
 
     start, end = _report_period()
-    path = exports.write_report(
+    path = report_export.write_report(
         ctx.db, ctx.lead, ctx.path("report.json"), fmt="json", date_from=start, date_to=end
     )
     report = json.loads(path.read_text("utf-8"))
@@ -252,10 +252,10 @@ def step_report_json(ctx: _Context) -> str:
 
 
 def step_report_pdf(ctx: _Context) -> str:
-    from audit_tool.reporting import exports
+    from audit_tool.services import report_export
 
     start, end = _report_period()
-    path = exports.write_report(
+    path = report_export.write_report(
         ctx.db, ctx.lead, ctx.path("report.pdf"), fmt="pdf", date_from=start, date_to=end
     )
     return f"QA report PDF {_pdf_pages(path)} page(s)"
@@ -264,10 +264,10 @@ def step_report_pdf(ctx: _Context) -> str:
 def step_report_xlsx(ctx: _Context) -> str:
     from openpyxl import load_workbook
 
-    from audit_tool.reporting import exports
+    from audit_tool.services import report_export
 
     start, end = _report_period()
-    path = exports.write_report(
+    path = report_export.write_report(
         ctx.db, ctx.lead, ctx.path("report.xlsx"), fmt="xlsx", date_from=start, date_to=end
     )
     book = load_workbook(path, read_only=True)

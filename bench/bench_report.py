@@ -12,8 +12,8 @@ Then, acting as a QA lead (a person in the database), over the whole range of th
 final audit, by quarter), median and worst of N runs, interleaved so that the machine's drift
 falls on all of them alike:
 - (a) `report.compute(...)`: the report's queries and the merge into the report's shape;
-- (b) `exports.write_report(..., fmt="json")`: (a) plus the schema check and the file;
-- (c) `exports.write_report(..., fmt="pdf")`: (a) plus the PDF, measured last;
+- (b) `report_export.write_report(..., fmt="json")`: (a) plus the schema check and the file;
+- (c) `report_export.write_report(..., fmt="pdf")`: (a) plus the PDF, measured last;
 - (d) hand-written SQL (SQLite dialect) computing the same figures with GROUP BY over the same
   rows, run through the same connection pool with `text()`, every row fetched.
 It prints, for a first run, each query's rows and time (report.py's and the hand-written
@@ -428,8 +428,8 @@ def pdf_renderer(wait: float) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from audit_tool.reporting import exports, report
-    from audit_tool.services import reference
+    from audit_tool.reporting import report
+    from audit_tool.services import reference, report_export
     from audit_tool.store import open_database
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -478,7 +478,7 @@ def main(argv: list[str] | None = None) -> None:
             )
 
         def write(fmt: str, run: int) -> Path:
-            return exports.write_report(
+            return report_export.write_report(
                 db,
                 lead,
                 OUT / f"report-{run}.{fmt}",
@@ -509,7 +509,7 @@ def main(argv: list[str] | None = None) -> None:
 
         # The JSON's own part of (b): the schema check and the text.
         as_json = [
-            timed(lambda: (exports.check_schema(rep), json.dumps(rep, indent=1)))[0]
+            timed(lambda: (report_export.check_schema(rep), json.dumps(rep, indent=1)))[0]
             for _ in range(args.runs)
         ]
 
@@ -528,7 +528,7 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as exc:  # the renderer is someone's work in progress
                 pdf_note = f"the PDF renderer failed: {type(exc).__name__}: {exc}"
         else:
-            pdf_note = "audit_tool/reporting/report_pdf.py is not there yet: PDF not measured"
+            pdf_note = "audit_tool/reporting/report_pdf/ is not there yet: PDF not measured"
     finally:
         db.close()
 

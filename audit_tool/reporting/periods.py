@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from audit_tool.errors import ValidationError
-from audit_tool.services.settings import DEFAULT_YEAR_START
 
 BY = ("quarter", "month", "year")
+DEFAULT_YEAR_START = 4  # April: the UK financial year
 MONTH_NAMES = (
     "January",
     "February",

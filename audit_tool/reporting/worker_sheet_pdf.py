@@ -1,4 +1,5 @@
-"""The one-page feedback sheet for the worker and their manager (services.worker_sheet).
+"""The one-page feedback sheet for the worker and their manager: its input (WorkerSheet, which
+services.worker_sheet fills from a confirmed audit) and the PDF.
 
 A4 portrait, one page whatever the audit holds: the content is drawn at the house style's
 sizes and, only if it would run over, shrunk to fit (long text stays whole, never cut). It
@@ -6,12 +7,40 @@ carries the case reference, as the worker's own file does; it is not for publica
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
-
-from audit_tool.services.worker_sheet import WorkerSheet
 
 CREATOR = "Audit Tool"
 LABEL_STATUS = {"open": "Open", "done": "Done", "cancelled": "Cancelled"}
+
+
+@dataclass(frozen=True)
+class SheetAction:
+    text: str
+    owner: str
+    due_on: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class WorkerSheet:
+    case_ref: str
+    case_initials: str
+    team: str
+    worker: str
+    manager: str
+    programme: str
+    template: str
+    audited_by: tuple[str, ...]
+    moderated_by: str
+    confirmed_on: date | None
+    overall: str  # the final overall grade in words
+    grades: tuple[tuple[str, str], ...]  # (practice area, final grade in words)
+    working_well: tuple[str, ...]
+    to_improve: tuple[str, ...]
+    actions: tuple[SheetAction, ...]
+    rationale: str
 
 
 def _content_width() -> float:

@@ -7,8 +7,9 @@
   with an owner, a due date and a status: open, done (who and when recorded, with a note) or
   cancelled. Actions from audits graded inadequate are flagged. An action is overdue when it is
   open and due before a day: today in the live views (the sidebar, Actions, the Dashboard), the
-  report's `to` in the report (shared/INTERFACES.md). `is_overdue` and `overdue_condition` are
-  that one definition, in Python and in SQL; everything that says "overdue" uses them.
+  report's `to` in the report (shared/INTERFACES.md). `is_overdue` and `overdue_condition`
+  (reporting/overdue.py, which the report uses too) are that one definition, in Python and in
+  SQL; everything that says "overdue" uses them.
 - Worker feedback records whether the audited worker and their manager were told the findings,
   when and how; the moderator is reminded before confirming when it is missing.
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from audit_tool.access.actors import Actor, require
@@ -39,6 +40,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.models.learning import ACTION_STATUSES
+from audit_tool.reporting.overdue import is_overdue, overdue_condition
 from audit_tool.services import changelog, conflicts, text_search
 from audit_tool.services.audit_extras import (
     audit_for,
@@ -508,16 +510,6 @@ class ActionRow:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
-
-
-def is_overdue(status: str, due_on: date, as_of: date) -> bool:
-    """An action is overdue on `as_of` when it is open and was due before that day."""
-    return status == "open" and due_on < as_of
-
-
-def overdue_condition(as_of: date) -> Any:
-    """`is_overdue` in SQL, over the actions table."""
-    return and_(Action.status == "open", Action.due_on < as_of)
 
 
 def _inadequate(audit: Audit | None) -> bool:

@@ -1,42 +1,23 @@
 """The partnership's own settings: its name and logo (on briefings and reports), the month its
 year starts (the report's quarters and years) and the name of this installation (in audit
 packs). The logo is kept in the database, not as a path, so that it travels with the database
-and every laptop prints the same."""
+and every laptop prints the same. Reading them needs no service: reporting/partnership.py holds
+the read side; this module checks rights and saves."""
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Setting
+from audit_tool.reporting.partnership import PartnershipSettings, current, read
 from audit_tool.services import changelog
 
 MAX_LOGO_BYTES = 1_000_000
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
-DEFAULT_PARTNERSHIP = "Safeguarding Children Partnership"
-DEFAULT_YEAR_START = 4  # April: the UK financial year
-
-
-@dataclass(frozen=True)
-class PartnershipSettings:
-    name: str
-    installation_name: str
-    logo: bytes | None  # PNG or JPEG
-    year_start_month: int = DEFAULT_YEAR_START  # 1-12: the report's quarters and years
-
-
-def _month(text: str) -> int:
-    """The stored year start, or April where unset or unreadable."""
-    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else DEFAULT_YEAR_START
-
-
-def _value(session: Any, key: str) -> str:
-    row = session.get(Setting, key)
-    return row.value if row is not None else ""
 
 
 def store(session: Any, values: dict[str, str]) -> None:
@@ -50,23 +31,11 @@ def store(session: Any, values: dict[str, str]) -> None:
     session.flush()
 
 
-def read(session: Any) -> PartnershipSettings:
-    """The settings, inside a caller's session."""
-    encoded = _value(session, "logo_png")
-    return PartnershipSettings(
-        name=_value(session, "partnership_name") or DEFAULT_PARTNERSHIP,
-        installation_name=_value(session, "installation_name"),
-        logo=base64.b64decode(encoded) if encoded else None,
-        year_start_month=_month(_value(session, "year_start_month")),
-    )
-
-
 def partnership(db: Any, actor: Actor | None = None) -> PartnershipSettings:
     """The settings (anyone may read them: they are printed on every briefing)."""
     if actor is not None:
         require(actor, "reference.view")
-    with db.session() as session:
-        return read(session)
+    return current(db)
 
 
 def logo_kind(data: bytes) -> str | None:

@@ -8,45 +8,17 @@ worker and their manager (services.learning.save_worker_feedback)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import ValidationError
+from audit_tool.reporting.worker_sheet_pdf import SheetAction, WorkerSheet
 from audit_tool.services import audits, changelog, learning
 from audit_tool.services.audit_extras import audit_for
 
 HOW_GIVEN = "Feedback sheet (PDF)"
-
-
-@dataclass(frozen=True)
-class SheetAction:
-    text: str
-    owner: str
-    due_on: date | None
-    status: str
-
-
-@dataclass(frozen=True)
-class WorkerSheet:
-    case_ref: str
-    case_initials: str
-    team: str
-    worker: str
-    manager: str
-    programme: str
-    template: str
-    audited_by: tuple[str, ...]
-    moderated_by: str
-    confirmed_on: date | None
-    overall: str  # the final overall grade in words
-    grades: tuple[tuple[str, str], ...]  # (practice area, final grade in words)
-    working_well: tuple[str, ...]
-    to_improve: tuple[str, ...]
-    actions: tuple[SheetAction, ...]
-    rationale: str
 
 
 def _people_and_log(db: Any, actor: Actor, audit_uuid: str) -> tuple[str, str]:

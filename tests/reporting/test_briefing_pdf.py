@@ -340,7 +340,7 @@ def test_text_never_overflows_a_box_on_page_one(hostile: BriefingDoc) -> None:
 def test_page_one_boxes_hold_no_more_than_fits(
     kind: str, doc: BriefingDoc, hostile: BriefingDoc
 ) -> None:
-    from audit_tool.reporting.briefing_pdf import _COVER_SIZE, _HEAD_GAP, _PAD, _cover_layout
+    from audit_tool.reporting.briefing_pdf.cover import _COVER_SIZE, _HEAD_GAP, _PAD, cover_layout
 
     texts = {
         "prose": " ".join(f"Plain sentence number {i} of the section." for i in range(200)),
@@ -351,7 +351,7 @@ def test_page_one_boxes_hold_no_more_than_fits(
     if kind != "hostile":
         for number in range(1, 8):
             subject = with_section(subject, number, texts[kind])
-    for box in _cover_layout(subject):
+    for box in cover_layout(subject):
         used = box.heading_h + _HEAD_GAP + sum(h + gap for _f, h, gap in box.body)
         used -= box.body[-1][2] if box.body else 0
         marker = _COVER_SIZE * 1.5 if box.cut else 0
@@ -361,7 +361,7 @@ def test_page_one_boxes_hold_no_more_than_fits(
 
 
 def test_a_section_within_the_word_budget_fits_on_page_one(doc: BriefingDoc) -> None:
-    from audit_tool.reporting.briefing_pdf import _cover_layout
+    from audit_tool.reporting.briefing_pdf.cover import cover_layout
 
     sentence = (
         "Practitioners recognised exploitation early and shared information with police, "
@@ -373,7 +373,7 @@ def test_a_section_within_the_word_budget_fits_on_page_one(doc: BriefingDoc) -> 
     budget = doc
     for number in range(1, 8):
         budget = with_section(budget, number, prose)
-    assert not any(box.cut for box in _cover_layout(budget))
+    assert not any(box.cut for box in cover_layout(budget))
 
 
 def test_importing_the_renderer_does_not_load_reportlab() -> None:

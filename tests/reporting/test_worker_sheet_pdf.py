@@ -7,8 +7,7 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from audit_tool.reporting.worker_sheet_pdf import render_pdf
-from audit_tool.services.worker_sheet import SheetAction, WorkerSheet
+from audit_tool.reporting.worker_sheet_pdf import SheetAction, WorkerSheet, render_pdf
 
 
 def _sheet(**changes) -> WorkerSheet:

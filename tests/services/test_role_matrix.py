@@ -24,7 +24,7 @@ import audit_tool.access
 import audit_tool.services
 from audit_tool.access.actors import PERMISSIONS, Actor
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
-from audit_tool.reporting import drilldown, exports
+from audit_tool.reporting import drilldown
 from audit_tool.reporting import report as reports
 from audit_tool.services import (
     accounts,
@@ -47,6 +47,7 @@ from audit_tool.services import (
     packs,
     programmes,
     reference,
+    report_export,
     retention,
     settings,
     templates,
@@ -97,7 +98,7 @@ NOT_OPERATIONS = {
     "pack_rights.check": "the rights check inside import_pack's own transaction",
     "reference.grantable_roles": "a pure rule on the actor's own permissions (no data read)",
 }
-REPORTING = (drilldown, reports, exports)
+REPORTING = (drilldown, reports)
 TODAY = date.today()
 FROM, TO = date(2020, 1, 1), TODAY + timedelta(days=1)
 
@@ -1158,9 +1159,9 @@ OPS: list[Op] = [
         roles("report.view"),
     ),
     Op(
-        "exports.write_report",
-        exports.write_report,
-        lambda d, a, w, t: exports.write_report(
+        "report_export.write_report",
+        report_export.write_report,
+        lambda d, a, w, t: report_export.write_report(
             d, a, t / "report.json", fmt="json", date_from=FROM, date_to=TO
         ),
         roles("report.view"),

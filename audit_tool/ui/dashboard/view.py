@@ -294,12 +294,12 @@ class DashboardView(QWidget):
                 f"{Path(path).name}: name the file .pdf, .xlsx or .json to choose the format",
             )
             return
-        from audit_tool.reporting import exports
+        from audit_tool.services import report_export
 
         db, actor = self.db, self.actor
 
         def work(progress: ops.Task) -> object:
-            return exports.write_report(
+            return report_export.write_report(
                 db,
                 actor,
                 path,
