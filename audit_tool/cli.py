@@ -10,10 +10,14 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tool import __version__
 from audit_tool.errors import AuditToolError
+
+if TYPE_CHECKING:
+    from audit_tool.access.actors import Actor
+    from audit_tool.store import Database
 
 PROG = "audit-tool"
 
@@ -233,7 +237,7 @@ def database_argument(args: argparse.Namespace) -> str:
     return str(default_database_path())
 
 
-def _actor(db: Any, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _actor(db: Database, args: argparse.Namespace) -> Actor:
     from audit_tool.access.actors import Actor
 
     if args.user:

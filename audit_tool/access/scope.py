@@ -63,7 +63,8 @@ def audit_in_scope(actor: Actor, audit_id: Any) -> ColumnElement[bool]:
     """A condition on an audit id column: the audit is one the actor may see."""
     if sees_all(actor) and actor.can("audit.view"):
         return true()
-    return audit_id.in_(visible_audit_ids(actor))
+    condition: ColumnElement[bool] = audit_id.in_(visible_audit_ids(actor))
+    return condition
 
 
 def case_in_scope(actor: Actor, case_id: Any, team_id: Any = None) -> ColumnElement[bool]:
@@ -75,7 +76,8 @@ def case_in_scope(actor: Actor, case_id: Any, team_id: Any = None) -> ColumnElem
         return true()
     assigned_cases = select(_audits.c.case_id).where(_assigned(actor)).correlate(None)
     if actor.agency_id is None:
-        return case_id.in_(assigned_cases)
+        assigned: ColumnElement[bool] = case_id.in_(assigned_cases)
+        return assigned
     own = (
         team_id.in_(_agency_teams(actor))
         if team_id is not None

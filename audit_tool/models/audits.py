@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -40,7 +41,7 @@ class Programme(HasUuid, Timestamped, Base):
     due_on: Mapped[date] = mapped_column(Date)
     sample_size: Mapped[int | None] = mapped_column(Integer)
     sample_seed: Mapped[int | None] = mapped_column(Integer)
-    sample_filters: Mapped[dict | None] = mapped_column(JSON)
+    sample_filters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     template: Mapped[AuditTemplate] = relationship(lazy="joined")
 

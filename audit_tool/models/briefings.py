@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -40,9 +41,9 @@ class Briefing(HasUuid, Timestamped, Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     audience: Mapped[str] = mapped_column(String(300), default="")
     # {"sections": {key: text}, "chart": [[label, n]], "sample": text, "references": [text]}
-    sections: Mapped[dict] = mapped_column(JSON, default=dict)
+    sections: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Identifying details a lead allowed, each with a reason: [{kind, text, reason, by, at}]
-    overrides: Mapped[list | None] = mapped_column(JSON)
+    overrides: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -24,8 +24,8 @@ class ChangeLogEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_uuid: Mapped[str | None] = mapped_column(String(36))
     summary: Mapped[str] = mapped_column(Text, default="")
-    before: Mapped[dict | None] = mapped_column(JSON)
-    after: Mapped[dict | None] = mapped_column(JSON)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
     # Chain format 2: `digest` commits to the content (summary, before, after, reason) under a
     # random `nonce`; `hash` covers the entry's id, time, actor, action, record, digest and the

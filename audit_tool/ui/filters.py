@@ -10,9 +10,11 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableView,
     QWidget,
 )
@@ -200,3 +202,11 @@ def view_title(text: str) -> QLabel:
     font.setBold(True)
     title.setFont(font)
     return title
+
+
+def editable_parts(combo: QComboBox) -> tuple[QLineEdit, QCompleter]:
+    """The line edit and completer of an editable combo box (which always has both)."""
+    edit, completer = combo.lineEdit(), combo.completer()
+    if edit is None or completer is None:
+        raise ValueError("the combo box is not editable")
+    return edit, completer

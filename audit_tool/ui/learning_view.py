@@ -50,6 +50,7 @@ from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
     PERIODS,
     ColumnFitter,
+    editable_parts,
     filter_combo,
     filter_date,
     list_table,
@@ -272,9 +273,10 @@ class LearningView(QWidget):
         self.theme_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.theme_filter.lineEdit().setPlaceholderText("Any theme")
-        self.theme_filter.lineEdit().setClearButtonEnabled(True)
-        completer = self.theme_filter.completer()
+        self.theme_edit = editable_parts(self.theme_filter)[0]
+        self.theme_edit.setPlaceholderText("Any theme")
+        self.theme_edit.setClearButtonEnabled(True)
+        completer = editable_parts(self.theme_filter)[1]
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -304,8 +306,8 @@ class LearningView(QWidget):
         self.date_from.dateChanged.connect(lambda _d: self.refresh())
         self.date_to.dateChanged.connect(lambda _d: self.refresh())
         self.theme_filter.textActivated.connect(lambda _t: self._theme_changed())
-        self.theme_filter.lineEdit().editingFinished.connect(self._theme_changed)
-        self.theme_filter.lineEdit().textChanged.connect(
+        self.theme_edit.editingFinished.connect(self._theme_changed)
+        self.theme_edit.textChanged.connect(
             lambda text: self._theme_changed() if not text.strip() else None
         )
         for box in (self.briefing_only, self.final_only):
@@ -432,7 +434,7 @@ class LearningView(QWidget):
     def _fill_themes(self) -> None:
         """The themes in use, most used first, keeping what is typed."""
         text = self.theme_filter.currentText()
-        edit = self.theme_filter.lineEdit()
+        edit = self.theme_edit
         self.theme_filter.blockSignals(True)
         edit.blockSignals(True)
         self.theme_filter.clear()
@@ -496,7 +498,7 @@ class LearningView(QWidget):
             self.kind_filter,
             self.area_filter,
             self.theme_filter,
-            self.theme_filter.lineEdit(),
+            self.theme_edit,
             self.briefing_only,
             self.final_only,
         ]
@@ -678,7 +680,12 @@ class LearningView(QWidget):
                     actor,
                     target,
                     learning=flt,
-                    feedback=FeedbackFilter(**shared),
+                    feedback=FeedbackFilter(
+                        programme_key=flt.programme_key,
+                        team_key=flt.team_key,
+                        date_from=flt.date_from,
+                        date_to=flt.date_to,
+                    ),
                     actions_which="all",
                     action_kwargs=shared,
                     progress=task,
