@@ -314,8 +314,9 @@ def test_empty_state_and_a_viewer(qtbot, sqlite_world, show_window, monkeypatch)
     assert view.count.text().startswith("0 conversations")
     assert view.record_action.isVisible()
     shown: list[str] = []
+    # Loading the rows is an operation: its errors go to the one place (ui.operations).
     monkeypatch.setattr(
-        "audit_tool.ui.feedback_view.show_error", lambda _p, _t, exc: shown.append(str(exc))
+        "audit_tool.ui.errors.show_error", lambda _p, _t, exc: shown.append(str(exc))
     )
     viewer = FeedbackView(sqlite_world.db, sqlite_world.viewer)
     qtbot.addWidget(viewer)
