@@ -35,6 +35,7 @@ from audit_tool.services import (
     cases,
     changelog,
     changelog_words,
+    checkin,
     checkout,
     claims,
     demo,
@@ -465,9 +466,9 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "checkout.checkin",
-        checkout.checkin,
-        lambda d, a, w, t: checkout.checkin(d, a, t / "no-such-file.sqlite"),
+        "checkin.checkin",
+        checkin.checkin,
+        lambda d, a, w, t: checkin.checkin(d, a, t / "no-such-file.sqlite"),
         roles("audit.review"),
         stopped_by=ValidationError,  # allowed; the file is not there
     ),
