@@ -69,7 +69,7 @@ from audit_tool.models import (
 )
 from audit_tool.reporting.agreement import agreement_from_confusion, pct, round_half_up
 from audit_tool.reporting.periods import Period, periods, total_period
-from audit_tool.services import learning, settings
+from audit_tool.services import learning_actions, settings
 
 FORMAT, VERSION = "qa-report", 1
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
@@ -812,7 +812,7 @@ def compute(
             step(7)
 
             # 7. Actions raised in the period's audits; overdue: open, due before the report's end.
-            late = case((learning.overdue_condition(date_to), 1), else_=0)
+            late = case((learning_actions.overdue_condition(date_to), 1), else_=0)
             rows = session.execute(
                 select(base.c.p, Action.status, late, func.count())
                 .join(Action, Action.audit_id == base.c.audit_id)
