@@ -419,7 +419,7 @@ OPS: list[Op] = [
         roles("changelog.view"),
     ),
     Op(
-        "demo.generate",
+        "demo.builder.generate",
         demo.generate,
         lambda d, a, w, t: demo.generate(d, a, audits=1),
         roles("demo.generate"),

@@ -8,15 +8,13 @@ from typing import Any
 
 from audit_tool.services.demo.base import (
     AUDIT_T,
-    MODERATION_ANSWER_T,
-    MODERATION_T,
     REVIEW_ANSWER_T,
     REVIEW_T,
     WORKER_FEEDBACK_T,
     _Rows,
 )
-from audit_tool.services.demo.grades import GRADE_KEYS, STRENGTHS, _answer
-from audit_tool.services.demo.moderation import PANEL_SUMMARIES, RATIONALES, _Moderation
+from audit_tool.services.demo.grades import GRADE_KEYS, STRENGTHS, _answer, _Template
+from audit_tool.services.demo.moderation import _Moderation
 from audit_tool.services.demo.programmes import _Programme
 
 _AGENCY_OFFSET = {
@@ -83,8 +81,73 @@ class _Audits(_Moderation):
         truth = self._truth(tpl, mu)
         audit_id = self._id(AUDIT_T)
         audit_uuid = self._uuid()
+        slots, moderator = self._slots(kind, c, team, case_people)
+        created = self._at(day, 0, 60)
+        review_overalls, review_values, latest_submit, last = self._reviews(
+            rows, audit_id, tpl, truth, kind, status, slots, day, created
+        )
+        final_overall: int | None = None
+        finalised_at: datetime | None = None
+        if status == "final":
+            if kind == "single":
+                final_overall = review_overalls[0] if review_overalls else None
+                finalised_at = last
+            else:
+                assert moderator is not None
+                final_overall, finalised_at = self._moderate(
+                    rows,
+                    audit_id,
+                    tpl,
+                    truth,
+                    kind,
+                    moderator,
+                    review_overalls,
+                    review_values,
+                    latest_submit,
+                )
+                last = max(last, finalised_at)
+            if finalised_at is not None:
+                self._worker_feedback(rows, audit_id, finalised_at)
+                final_values = review_values[0] if kind == "single" else truth
+                self._learning(
+                    rows,
+                    audit_id,
+                    c,
+                    prog,
+                    tpl,
+                    final_values,
+                    day,
+                    finalised_at,
+                    [slot[0] for slot in slots],
+                    moderator,
+                )
+        rows.add(
+            AUDIT_T,
+            {
+                "id": audit_id,
+                "uuid": audit_uuid,
+                "case_id": self.case_first_id + c,
+                "programme_id": prog.id,
+                "template_id": tpl.id,
+                "kind": kind,
+                "status": status,
+                "moderator_id": self.people[moderator].id if moderator is not None else None,
+                "due_on": max(prog.due_on, date.fromordinal(day + 28)),
+                "final_overall": GRADE_KEYS[final_overall] if final_overall else None,
+                "finalised_at": finalised_at,
+                "revision": 1,
+                "created_at": created,
+                "updated_at": last,
+            },
+        )
 
-        # (reviewer, agency key, part, kindness bias)
+    def _slots(
+        self, kind: str, c: int, team: int, case_people: set[int]
+    ) -> tuple[list[tuple[int, str, str | None, float]], int | None]:
+        """Who reviews the audit, as (reviewer, agency key, part, kindness bias), and who
+        moderates it: two auditors and a moderator for a looped audit, one auditor for a
+        single one, an auditor per agency for a multi-agency or SEND audit."""
+        rng = self.rng
         slots: list[tuple[int, str, str | None, float]] = []
         moderator: int | None = None
         if kind in ("looped", "single"):
@@ -120,11 +183,12 @@ class _Audits(_Moderation):
                     if p not in case_people and p != moderator
                 ]
                 slots.append((rng.choice(options), agency, send_part, _PART_OFFSET[send_part]))
+        return slots, moderator
 
-        created = self._at(day, 0, 60)
-        last = created
-        # Which reviews are submitted, given the audit's status.
-        n = len(slots)
+    def _submitted(self, status: str, n: int) -> tuple[list[bool], int]:
+        """Which of the `n` reviews are submitted, given the audit's status, and which one
+        was returned (-1: none)."""
+        rng = self.rng
         submitted = [True] * n
         returned = -1
         if status == "draft":
@@ -134,7 +198,25 @@ class _Audits(_Moderation):
             submitted = [i < cut for i in range(n)]
         elif status == "returned":
             returned = rng.randrange(n)
+        return submitted, returned
 
+    def _reviews(
+        self,
+        rows: _Rows,
+        audit_id: int,
+        tpl: _Template,
+        truth: list[Any],
+        kind: str,
+        status: str,
+        slots: list[tuple[int, str, str | None, float]],
+        day: int,
+        created: datetime,
+    ) -> tuple[list[int], list[list[Any]], int, datetime]:
+        """Each slot's review and its answers. Returns the submitted reviews' overall grades
+        and answers, the day of the last submission, and when the audit last changed."""
+        rng = self.rng
+        last = created
+        submitted, returned = self._submitted(status, len(slots))
         review_answers = rows.raw(REVIEW_ANSWER_T)
         review_overalls: list[int] = []
         review_values: list[list[Any]] = []
@@ -189,95 +271,25 @@ class _Audits(_Moderation):
                     (first + j, review_id, items[j].key, _answer(items[j], values[j]), "")
                     for j in range(answered)
                 )
+        return review_overalls, review_values, latest_submit, last
 
-        final_overall: int | None = None
-        finalised_at: datetime | None = None
-        if status == "final":
-            if kind == "single":
-                final_overall = review_overalls[0] if review_overalls else None
-                finalised_at = last
-            else:
-                assert moderator is not None
-                final_overall = self._overall(tpl, truth, 0.0)
-                done_at = self._at(latest_submit + rng.randint(1, 14), 300, 480)
-                finalised_at = done_at
-                last = max(last, done_at)
-                moderation_id = self._id(MODERATION_T)
-                rationale = ""
-                if (
-                    any(o != final_overall for o in review_overalls)
-                    or len(set(review_overalls)) > 1
-                ):
-                    rationale = rng.choice(RATIONALES).format(item=self._widest(tpl, review_values))
-                rows.add(
-                    MODERATION_T,
-                    {
-                        "id": moderation_id,
-                        "uuid": self._uuid(),
-                        "audit_id": audit_id,
-                        "moderator_id": self.people[moderator].id,
-                        "completed_at": done_at,
-                        "overall": GRADE_KEYS[final_overall],
-                        "rationale": rationale,
-                        "panel_summary": rng.choice(PANEL_SUMMARIES)
-                        if kind == "multi_agency"
-                        else "",
-                        "created_at": min(done_at, self._at(latest_submit, 300, 480)),
-                        "updated_at": done_at,
-                    },
-                )
-                first = self._ids(MODERATION_ANSWER_T, len(items))
-                rows.raw(MODERATION_ANSWER_T).extend(
-                    (first + j, moderation_id, item.key, _answer(item, value), "")
-                    for j, (item, value) in enumerate(zip(items, truth, strict=True))
-                )
-            if finalised_at is not None:
-                to_worker = rng.random() < 0.75
-                to_manager = rng.random() < 0.85
-                given = None
-                if to_worker or to_manager:
-                    given = date.fromordinal(
-                        min(self.today_ord, finalised_at.date().toordinal() + rng.randint(0, 10))
-                    )
-                rows.add(
-                    WORKER_FEEDBACK_T,
-                    {
-                        "audit_id": audit_id,
-                        "given_to_worker": to_worker,
-                        "given_to_manager": to_manager,
-                        "given_on": given,
-                        "how": rng.choice(FEEDBACK_HOW) if given else "",
-                    },
-                )
-                final_values = review_values[0] if kind == "single" else truth
-                self._learning(
-                    rows,
-                    audit_id,
-                    c,
-                    prog,
-                    tpl,
-                    final_values,
-                    day,
-                    finalised_at,
-                    [slot[0] for slot in slots],
-                    moderator,
-                )
+    def _worker_feedback(self, rows: _Rows, audit_id: int, finalised_at: datetime) -> None:
+        """Whether the worker and their manager were told the findings, when and how."""
+        rng = self.rng
+        to_worker = rng.random() < 0.75
+        to_manager = rng.random() < 0.85
+        given = None
+        if to_worker or to_manager:
+            given = date.fromordinal(
+                min(self.today_ord, finalised_at.date().toordinal() + rng.randint(0, 10))
+            )
         rows.add(
-            AUDIT_T,
+            WORKER_FEEDBACK_T,
             {
-                "id": audit_id,
-                "uuid": audit_uuid,
-                "case_id": self.case_first_id + c,
-                "programme_id": prog.id,
-                "template_id": tpl.id,
-                "kind": kind,
-                "status": status,
-                "moderator_id": self.people[moderator].id if moderator is not None else None,
-                "due_on": max(prog.due_on, date.fromordinal(day + 28)),
-                "final_overall": GRADE_KEYS[final_overall] if final_overall else None,
-                "finalised_at": finalised_at,
-                "revision": 1,
-                "created_at": created,
-                "updated_at": last,
+                "audit_id": audit_id,
+                "given_to_worker": to_worker,
+                "given_to_manager": to_manager,
+                "given_on": given,
+                "how": rng.choice(FEEDBACK_HOW) if given else "",
             },
         )

@@ -16,10 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
-from audit_tool.models import (
-    Audit,
-    Case,
-)
+from audit_tool.models import Audit, Case
 from audit_tool.services import changelog
 from audit_tool.services.demo.audits import _Audits
 from audit_tool.services.demo.base import _AUDIT_TABLES, _SEQUENCED, PROGRAMME_T, _Rows

@@ -9,10 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from audit_tool.errors import ValidationError
-from audit_tool.models import (
-    AuditTemplate,
-    TemplateItem,
-)
+from audit_tool.models import AuditTemplate, TemplateItem
 from audit_tool.services.demo.people import _People
 
 GRADE_KEYS = ("", "outstanding", "good", "requires_improvement", "inadequate")  # by rank

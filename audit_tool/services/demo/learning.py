@@ -98,23 +98,29 @@ class _Learning(_Feedback):
                     (self._id(LEARNING_THEME_T), point_id, tag) for tag in tags
                 )
                 if kind == "development" and rng.random() < 0.6:
-                    service = rng.random() < 0.15
-                    owner = (
-                        self.group_manager[TEAMS[team].service_area]
-                        if service
-                        else self.manager_of[team]
-                    )
-                    text_value = rng.choice(SERVICE_ACTIONS) if service else rng.choice(NEXT_STEPS)
-                    author = (
-                        moderator
-                        if moderator is not None and rng.random() < 0.4
-                        else rng.choice(auditors)
-                    )
-                    self._action(
-                        rows, audit_id, owner, author, text_value, service, final_ord, stamp
-                    )
+                    self._follow_up(rows, audit_id, team, auditors, moderator, final_ord, stamp)
         if rng.random() < 0.35:
             self._feedback(rows, audit_id, c, overall, day, final_ord, rng.choice(auditors))
+
+    def _follow_up(
+        self,
+        rows: _Rows,
+        audit_id: int,
+        team: int,
+        auditors: list[int],
+        moderator: int | None,
+        start: int,
+        stamp: datetime,
+    ) -> None:
+        """The action following up an area for development: for the case, owned by the
+        team's manager, or now and then for the service, owned by its group manager; raised
+        by the moderator or an auditor."""
+        rng = self.rng
+        service = rng.random() < 0.15
+        owner = self.group_manager[TEAMS[team].service_area] if service else self.manager_of[team]
+        text_value = rng.choice(SERVICE_ACTIONS) if service else rng.choice(NEXT_STEPS)
+        author = moderator if moderator is not None and rng.random() < 0.4 else rng.choice(auditors)
+        self._action(rows, audit_id, owner, author, text_value, service, start, stamp)
 
     def _action(
         self,

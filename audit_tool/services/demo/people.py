@@ -3,16 +3,14 @@ practice is over the two years, and who may audit which team's cases."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
-from audit_tool.models import (
-    Agency,
-    Person,
-    Team,
-)
+from audit_tool.models import Agency, Person, Team
 from audit_tool.services import accounts
 from audit_tool.services.demo.base import AGENCY_T, PERSON_T, ROLE_T, TEAM_T, _Base, _Rows
 
@@ -203,14 +201,37 @@ class _Person:
     roles: tuple[str, ...]
 
 
+@dataclass
+class _Hiring:
+    """What adding people needs: the rows they go into and the columns every row shares, the
+    counts, the keys, names and user names already in use, and the demo password's hash."""
+
+    rows: _Rows
+    common: dict[str, Any]
+    counts: dict[str, int]
+    used_keys: set[str]
+    used_names: set[str]
+    used_usernames: set[str]
+    demo_hash: str
+
+
 class _People(_Base):
     """Agencies, teams and people; each team's practice over time."""
 
     def _reference(self, counts: dict[str, int]) -> None:
-        session, rng = self.session, self.rng
         rows = _Rows((AGENCY_T, TEAM_T, PERSON_T, ROLE_T))
         stamp = self.stamp - timedelta(days=800)
         common = {"created_at": stamp, "updated_at": stamp, "active": True}
+        self._agencies_and_teams(rows, common, counts)
+        self._staff(rows, common, counts)
+        rows.flush(self.session)
+        self._auditor_pools()
+
+    def _agencies_and_teams(
+        self, rows: _Rows, common: dict[str, Any], counts: dict[str, int]
+    ) -> None:
+        """The agencies and teams this database does not hold yet."""
+        session = self.session
         existing = {k: i for k, i in session.execute(select(Agency.key, Agency.id))}
         self.agency_id: dict[str, int] = {}
         for key, name in AGENCIES:
@@ -245,51 +266,22 @@ class _People(_Base):
             )
             counts["teams"] += 1
 
-        used_keys = set(session.scalars(select(Person.key)))
-        used_names: set[str] = set(session.scalars(select(Person.name)))
-        used_usernames = {u for u in session.scalars(select(Person.username)) if u}
+    def _staff(self, rows: _Rows, common: dict[str, Any], counts: dict[str, int]) -> None:
+        """Each team's manager and practitioners, the group managers, the QA leads, the
+        business unit and two viewers."""
+        session, rng = self.session, self.rng
+        hiring = _Hiring(
+            rows,
+            common,
+            counts,
+            used_keys=set(session.scalars(select(Person.key))),
+            used_names=set(session.scalars(select(Person.name))),
+            used_usernames={u for u in session.scalars(select(Person.username)) if u},
+            # Hashed once, as argon2 is slow by design.
+            demo_hash=accounts.hash_password(DEMO_PASSWORD),
+        )
         self.people: list[_Person] = []
-        # Everyone with a role logs in with their key and the one documented demo password
-        # (docs/user-guide.md, "Demo accounts"); hashed once, as argon2 is slow by design.
-        demo_hash = accounts.hash_password(DEMO_PASSWORD)
-
-        def person(agency: str, team: int | None, title: str, roles: tuple[str, ...]) -> int:
-            for _ in range(50):
-                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-                if name not in used_names:
-                    break
-            used_names.add(name)
-            first, last = name.split(" ", 1)
-            base = (first[0] + last).lower()
-            key, n = base, 1
-            while key in used_keys:
-                n += 1
-                key = f"{base}{n}"
-            used_keys.add(key)
-            pid = self._id(PERSON_T)
-            rows.add(
-                PERSON_T,
-                {
-                    "id": pid,
-                    "uuid": self._uuid(),
-                    "key": key,
-                    "name": name,
-                    "agency_id": self.agency_id[agency],
-                    "team_id": None if team is None else self.team_id[team],
-                    "job_title": title,
-                    "username": key if roles and key not in used_usernames else None,
-                    "password_hash": demo_hash if roles and key not in used_usernames else None,
-                    "must_change_password": False,
-                    "failed_logins": 0,
-                    **common,
-                },
-            )
-            for role in roles:
-                rows.add(ROLE_T, {"id": self._id(ROLE_T), "person_id": pid, "role": role})
-            self.people.append(_Person(pid, key, name, agency, team, roles))
-            counts["people"] += 1
-            return len(self.people) - 1
-
+        person = functools.partial(self._person, hiring)
         self.manager_of: list[int] = []
         self.workers_of: list[list[int]] = []
         for t, spec in enumerate(TEAMS):
@@ -319,10 +311,54 @@ class _People(_Base):
         self.business_unit = person("csc", None, "Partnership Business Unit Officer", ("lead",))
         person("health", None, "Safeguarding Partnership Board member", ("viewer",))
         person("education", None, "Inspector (JTAI)", ("viewer",))
-        rows.flush(session)
 
-        # Who may audit which team's cases: managers of the same agency and the QA leads,
-        # never the team's own manager (the case's manager), never a practitioner.
+    def _person(
+        self, hiring: _Hiring, agency: str, team: int | None, title: str, roles: tuple[str, ...]
+    ) -> int:
+        """A new person with a name and key not yet used; everyone with a role logs in with
+        their key and the one documented demo password (docs/user-guide.md, "Demo
+        accounts"). Returns their index in self.people."""
+        rng, used_names, used_keys = self.rng, hiring.used_names, hiring.used_keys
+        for _ in range(50):
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            if name not in used_names:
+                break
+        used_names.add(name)
+        first, last = name.split(" ", 1)
+        base = (first[0] + last).lower()
+        key, n = base, 1
+        while key in used_keys:
+            n += 1
+            key = f"{base}{n}"
+        used_keys.add(key)
+        pid = self._id(PERSON_T)
+        login = bool(roles) and key not in hiring.used_usernames
+        hiring.rows.add(
+            PERSON_T,
+            {
+                "id": pid,
+                "uuid": self._uuid(),
+                "key": key,
+                "name": name,
+                "agency_id": self.agency_id[agency],
+                "team_id": None if team is None else self.team_id[team],
+                "job_title": title,
+                "username": key if login else None,
+                "password_hash": hiring.demo_hash if login else None,
+                "must_change_password": False,
+                "failed_logins": 0,
+                **hiring.common,
+            },
+        )
+        for role in roles:
+            hiring.rows.add(ROLE_T, {"id": self._id(ROLE_T), "person_id": pid, "role": role})
+        self.people.append(_Person(pid, key, name, agency, team, roles))
+        hiring.counts["people"] += 1
+        return len(self.people) - 1
+
+    def _auditor_pools(self) -> None:
+        """Who may audit which team's cases: managers of the same agency and the QA leads,
+        never the team's own manager (the case's manager), never a practitioner."""
         self.generous = self.manager_of[[s.key for s in TEAMS].index(_GENEROUS_TEAM)]
         self.auditors_for: list[tuple[list[int], list[float]]] = []
         for t, spec in enumerate(TEAMS):

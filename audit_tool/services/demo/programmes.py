@@ -4,6 +4,7 @@ holds: which case, which kind, which day."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -259,16 +260,11 @@ class _Programmes(_Cases):
             "updated_at": created,
         }
 
-    def _plan_audits(self, n: int, programmes: list[_Programme]) -> list[tuple[int, str, int, int]]:
-        """(programme index, kind, case index, start day ordinal) for each audit, by date."""
+    def _case_taker(self) -> Callable[[tuple[str, ...], tuple[str, ...], tuple[int, ...]], int]:
+        """take(teams, case types, levels): an unused case matching the filters (empty: any),
+        in a shuffled order; a used one if none is left; any case."""
         rng = self.rng
         n_cases = len(self.case_ref)
-        if n == 0 or n_cases == 0:
-            return []
-        n_multi = round(n * 0.03)
-        n_send = round(n * 0.02)
-        n_single = round(n * 0.10)
-        n_looped = n - n_multi - n_send - n_single
         order = list(range(n_cases))
         rng.shuffle(order)
         used = bytearray(n_cases)
@@ -298,6 +294,20 @@ class _Programmes(_Cases):
             if key != ((), (), ()):
                 return take((), (), ())
             return rng.randrange(n_cases)
+
+        return take
+
+    def _plan_audits(self, n: int, programmes: list[_Programme]) -> list[tuple[int, str, int, int]]:
+        """(programme index, kind, case index, start day ordinal) for each audit, by date."""
+        rng = self.rng
+        n_cases = len(self.case_ref)
+        if n == 0 or n_cases == 0:
+            return []
+        n_multi = round(n * 0.03)
+        n_send = round(n * 0.02)
+        n_single = round(n * 0.10)
+        n_looped = n - n_multi - n_send - n_single
+        take = self._case_taker()
 
         by_key = {p.key: i for i, p in enumerate(programmes)}
         plan: list[tuple[int, str, int, int]] = []
