@@ -143,110 +143,20 @@ def checkin(
     local = _open_local(path, passphrase)
     try:
         with local.session() as lsession:
-            open_rows = list(
-                lsession.scalars(
-                    select(Checkout).where(Checkout.checked_in_at.is_(None)).order_by(Checkout.id)
-                )
-            )
-            source = lsession.get(Setting, SOURCE_SETTING)
-            if not open_rows:
-                if source is None:
-                    raise ValidationError(
-                        f"{path.name} was not checked out from a team server: it holds no "
-                        "checked-out audits"
-                    )
-                raise ValidationError(f"{path.name}: everything in it is already checked in")
-            local_audits = {
-                a.id: a
-                for a in lsession.scalars(
-                    select(Audit).where(Audit.id.in_([c.audit_id for c in open_rows]))
-                )
-            }
-            audits = [local_audits[c.audit_id] for c in open_rows]
-            pack = _build_pack(
-                lsession,
-                audits,
-                [packs._audit_json(a, lsession) for a in audits],
-                f"Check-in from {path.name}",
-            )
-            where_from = source.value if source is not None else "another server"
-            offline_concerns = _local_concerns(lsession, local_audits)
-        by_uuid = {a["id"]: a for a in pack["audits"]}
-        wanted = [(c.uuid, local_audits[c.audit_id].uuid) for c in open_rows]
+            offline = _read_file(lsession, path)
         report = CheckinReport()
         closed: list[str] = []
         with server_db.transaction() as session:
-            server_rows = {
-                c.uuid: c
-                for c in session.scalars(
-                    select(Checkout).where(Checkout.uuid.in_([u for u, _ in wanted]))
-                )
-            }
-            unknown = [u for u, _ in wanted if u not in server_rows]
-            if unknown:
-                raise ValidationError(
-                    f"{path.name} was not checked out from this server (it came from "
-                    f"{where_from}; {len(unknown)} checkout(s) unknown here): nothing was "
-                    "checked in"
-                )
-            for checkout_uuid, _audit_uuid in wanted:
-                row = server_rows[checkout_uuid]
-                if row.person_id != actor.person_id:
-                    raise PermissionDenied(
-                        f"{path.name} was checked out by {_name(session, row.person_id)}; only "
-                        "they can check it in"
-                    )
+            server_rows = _server_checkouts(session, actor, path, offline)
             # An urgent concern raised offline reaches the server whatever happens to the rest
             # (conflicts included): a child may be unsafe now.
-            report.concerns = _carry_concerns(session, actor, offline_concerns)
+            report.concerns = _carry_concerns(session, actor, offline.concerns)
             now = datetime.now(UTC)
-            for checkout_uuid, audit_uuid in wanted:
+            for checkout_uuid, audit_uuid in offline.wanted:
                 row = server_rows[checkout_uuid]
-                data = by_uuid[audit_uuid]
-                audit = session.scalar(
-                    select(Audit).where(Audit.id == row.audit_id).with_for_update(of=Audit)
-                )
-                assert audit is not None
-                item = CheckedOutAudit(audit.uuid, audit.case.ref)
-                if row.checked_in_at is not None:
-                    report.unchanged.append(item)
+                data = offline.audits[audit_uuid]
+                if _check_in_audit(session, actor, row, data, now, report, discard_conflicts):
                     closed.append(checkout_uuid)
-                    continue
-                local_changed = data["revision"] != row.revision
-                server_changed = audit.revision != row.revision
-                if local_changed and server_changed:
-                    server_json = packs._audit_json(audit, session)
-                    who, when, what = _server_change(
-                        session, audit, row.checked_out_at, server_json
-                    )
-                    conflict = CheckinConflict(
-                        audit.uuid, audit.case.ref, who, when, what, row.revision, audit.revision
-                    )
-                    if not discard_conflicts:
-                        report.conflicts.append(conflict)
-                        continue
-                    report.discarded.append(conflict)
-                    outcome = "offline changes discarded (conflict)"
-                elif local_changed:
-                    _apply(session, actor, audit, data)
-                    report.applied.append(item)
-                    outcome = "offline changes applied"
-                else:
-                    report.unchanged.append(item)
-                    outcome = "nothing changed offline"
-                row.checked_in_at = now
-                closed.append(checkout_uuid)
-                session.flush()
-                changelog.record(
-                    session,
-                    actor,
-                    "checkin",
-                    "audit",
-                    audit.uuid,
-                    before={"revision": row.revision},
-                    after={"checkout": row.uuid, "revision": audit.revision, "outcome": outcome},
-                    summary=f"Audit of case {audit.case.ref} checked in: {outcome}",
-                )
         if closed:
             with local.transaction() as lsession:
                 for c in lsession.scalars(select(Checkout).where(Checkout.uuid.in_(closed))):
@@ -254,6 +164,131 @@ def checkin(
         return report
     finally:
         local.close()
+
+
+@dataclass
+class _OfflineFile:
+    """What check-in reads from the offline file."""
+
+    wanted: list[tuple[str, str]]  # (checkout uuid, audit uuid) of each open checkout
+    audits: dict[str, dict[str, Any]]  # the file's copy of those audits (pack JSON) by uuid
+    where_from: str
+    concerns: list[dict[str, Any]]  # urgent concerns raised in the file
+
+
+def _read_file(lsession: Session, path: Path) -> _OfflineFile:
+    """The file's open checkouts and its copy of their audits; refuses a file with none."""
+    open_rows = list(
+        lsession.scalars(
+            select(Checkout).where(Checkout.checked_in_at.is_(None)).order_by(Checkout.id)
+        )
+    )
+    source = lsession.get(Setting, SOURCE_SETTING)
+    if not open_rows:
+        if source is None:
+            raise ValidationError(
+                f"{path.name} was not checked out from a team server: it holds no "
+                "checked-out audits"
+            )
+        raise ValidationError(f"{path.name}: everything in it is already checked in")
+    local_audits = {
+        a.id: a
+        for a in lsession.scalars(
+            select(Audit).where(Audit.id.in_([c.audit_id for c in open_rows]))
+        )
+    }
+    audits = [local_audits[c.audit_id] for c in open_rows]
+    pack = _build_pack(
+        lsession,
+        audits,
+        [packs._audit_json(a, lsession) for a in audits],
+        f"Check-in from {path.name}",
+    )
+    return _OfflineFile(
+        wanted=[(c.uuid, local_audits[c.audit_id].uuid) for c in open_rows],
+        audits={a["id"]: a for a in pack["audits"]},
+        where_from=source.value if source is not None else "another server",
+        concerns=_local_concerns(lsession, local_audits),
+    )
+
+
+def _server_checkouts(
+    session: Session, actor: Actor, path: Path, offline: _OfflineFile
+) -> dict[str, Checkout]:
+    """The server's rows of the file's checkouts, by uuid; refuses the whole file if one is
+    unknown here or was checked out by someone else."""
+    wanted = offline.wanted
+    server_rows = {
+        c.uuid: c
+        for c in session.scalars(select(Checkout).where(Checkout.uuid.in_([u for u, _ in wanted])))
+    }
+    unknown = [u for u, _ in wanted if u not in server_rows]
+    if unknown:
+        raise ValidationError(
+            f"{path.name} was not checked out from this server (it came from "
+            f"{offline.where_from}; {len(unknown)} checkout(s) unknown here): nothing was "
+            "checked in"
+        )
+    for checkout_uuid, _audit_uuid in wanted:
+        row = server_rows[checkout_uuid]
+        if row.person_id != actor.person_id:
+            raise PermissionDenied(
+                f"{path.name} was checked out by {_name(session, row.person_id)}; only "
+                "they can check it in"
+            )
+    return server_rows
+
+
+def _check_in_audit(
+    session: Session,
+    actor: Actor,
+    row: Checkout,
+    data: dict[str, Any],
+    now: datetime,
+    report: CheckinReport,
+    discard_conflicts: bool,
+) -> bool:
+    """One checked-out audit: applied, unchanged or a conflict, in the report; True when its
+    checkout closes (a conflict kept leaves it open)."""
+    audit = session.scalar(select(Audit).where(Audit.id == row.audit_id).with_for_update(of=Audit))
+    assert audit is not None
+    item = CheckedOutAudit(audit.uuid, audit.case.ref)
+    if row.checked_in_at is not None:
+        report.unchanged.append(item)
+        return True
+    local_changed = data["revision"] != row.revision
+    server_changed = audit.revision != row.revision
+    if local_changed and server_changed:
+        server_json = packs._audit_json(audit, session)
+        who, when, what = _server_change(session, audit, row.checked_out_at, server_json)
+        conflict = CheckinConflict(
+            audit.uuid, audit.case.ref, who, when, what, row.revision, audit.revision
+        )
+        if not discard_conflicts:
+            report.conflicts.append(conflict)
+            return False
+        report.discarded.append(conflict)
+        outcome = "offline changes discarded (conflict)"
+    elif local_changed:
+        _apply(session, actor, audit, data)
+        report.applied.append(item)
+        outcome = "offline changes applied"
+    else:
+        report.unchanged.append(item)
+        outcome = "nothing changed offline"
+    row.checked_in_at = now
+    session.flush()
+    changelog.record(
+        session,
+        actor,
+        "checkin",
+        "audit",
+        audit.uuid,
+        before={"revision": row.revision},
+        after={"checkout": row.uuid, "revision": audit.revision, "outcome": outcome},
+        summary=f"Audit of case {audit.case.ref} checked in: {outcome}",
+    )
+    return True
 
 
 def _local_concerns(lsession: Session, local_audits: dict[int, Audit]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ across audits which belong in a briefing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -319,10 +320,18 @@ def list_learning(
     was finalised, or, for one not yet final, when the point was recorded."""
     require(actor, "learning.view")
     flt = flt or LearningFilter()
-    author = aliased(Person)
     when = func.coalesce(Audit.finalised_at, LearningPoint.created_at)
+    stmt = _filtered(_learning_columns(actor), flt, when)
+    stmt = stmt.order_by(when.desc(), LearningPoint.id.desc()).limit(limit)
+    with db.session() as session:
+        return _learning_rows(session, session.execute(stmt).all())
+
+
+def _learning_columns(actor: Actor) -> Any:
+    """The learning points the actor sees, as the plain columns list_learning reads."""
+    author = aliased(Person)
     # Plain columns rather than ORM objects: 8,000 rows in a tenth of the time.
-    stmt = (
+    return (
         select(
             LearningPoint.id,
             LearningPoint.uuid,
@@ -349,6 +358,10 @@ def list_learning(
         .where(scope_filter(actor, LearningPoint.audit_id))
         .where(blind_filter(actor, LearningPoint.audit_id, LearningPoint.author_id))
     )
+
+
+def _filtered(stmt: Any, flt: LearningFilter, when: Any) -> Any:
+    """`stmt` narrowed by the filter; `when` is the date the period applies to."""
     if flt.programme_key:
         stmt = stmt.where(Programme.key == flt.programme_key)
     if flt.theme:
@@ -377,61 +390,64 @@ def list_learning(
     if wanted:
         pattern = text_search.contains_pattern(wanted)
         stmt = stmt.where(LearningPoint.text.ilike(pattern, escape=text_search.ESCAPE))
-    stmt = stmt.order_by(when.desc(), LearningPoint.id.desc()).limit(limit)
-    with db.session() as session:
-        found = session.execute(stmt).all()
-        themes: dict[int, list[str]] = {}
-        ids = [r[0] for r in found]
-        for i in range(0, len(ids), 900):
-            for point_id, theme in session.execute(
-                select(LearningTheme.learning_point_id, LearningTheme.theme).where(
-                    LearningTheme.learning_point_id.in_(ids[i : i + 900])
-                )
-            ):
-                themes.setdefault(point_id, []).append(theme)
-        labels: dict[int, dict[str, str]] = {}
-        rows = []
-        for (
-            point_id,
-            uuid,
-            audit_uuid,
-            case_ref,
-            team_name,
-            programme_key,
-            programme_name,
-            kind,
-            text,
-            item_key,
-            template_id,
-            in_briefing,
-            author_name,
-            created_at,
-            status,
-            finalised_at,
-        ) in found:
-            if template_id not in labels:
-                labels[template_id] = _item_labels(session, template_id)
-            rows.append(
-                LearningRow(
-                    uuid=uuid,
-                    audit_uuid=audit_uuid,
-                    case_ref=case_ref,
-                    team_name=team_name,
-                    programme_key=programme_key,
-                    programme_name=programme_name,
-                    kind=kind,
-                    text=text,
-                    item_key=item_key,
-                    item_label=labels[template_id].get(item_key) if item_key else None,
-                    themes=tuple(sorted(themes.get(point_id, ()))),
-                    in_briefing=in_briefing,
-                    author_name=author_name,
-                    recorded_on=created_at.date(),
-                    audit_status=status,
-                    finalised_on=finalised_at.date() if finalised_at else None,
-                )
+    return stmt
+
+
+def _learning_rows(session: Session, found: Sequence[Any]) -> list[LearningRow]:
+    """LearningRows of the rows _learning_columns selected, with their themes and the
+    labels of their practice areas."""
+    themes: dict[int, list[str]] = {}
+    ids = [r[0] for r in found]
+    for i in range(0, len(ids), 900):
+        for point_id, theme in session.execute(
+            select(LearningTheme.learning_point_id, LearningTheme.theme).where(
+                LearningTheme.learning_point_id.in_(ids[i : i + 900])
             )
-        return rows
+        ):
+            themes.setdefault(point_id, []).append(theme)
+    labels: dict[int, dict[str, str]] = {}
+    rows = []
+    for (
+        point_id,
+        uuid,
+        audit_uuid,
+        case_ref,
+        team_name,
+        programme_key,
+        programme_name,
+        kind,
+        text,
+        item_key,
+        template_id,
+        in_briefing,
+        author_name,
+        created_at,
+        status,
+        finalised_at,
+    ) in found:
+        if template_id not in labels:
+            labels[template_id] = _item_labels(session, template_id)
+        rows.append(
+            LearningRow(
+                uuid=uuid,
+                audit_uuid=audit_uuid,
+                case_ref=case_ref,
+                team_name=team_name,
+                programme_key=programme_key,
+                programme_name=programme_name,
+                kind=kind,
+                text=text,
+                item_key=item_key,
+                item_label=labels[template_id].get(item_key) if item_key else None,
+                themes=tuple(sorted(themes.get(point_id, ()))),
+                in_briefing=in_briefing,
+                author_name=author_name,
+                recorded_on=created_at.date(),
+                audit_status=status,
+                finalised_on=finalised_at.date() if finalised_at else None,
+            )
+        )
+    return rows
 
 
 def theme_tags(db: Any, actor: Actor) -> list[str]:
