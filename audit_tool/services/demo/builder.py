@@ -100,6 +100,8 @@ def generate(
 
 
 class _Builder(_Audits):
+    """Every stage, run in order inside the caller's transaction."""
+
     def run(self, n_cases: int, n_audits: int) -> dict[str, int]:
         self.total = n_cases + n_audits + 1
         self._tick(0)
