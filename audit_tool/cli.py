@@ -522,7 +522,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.errors import EncryptionKeyError
-    from audit_tool.services import checkout
+    from audit_tool.services import checkin, checkout
     from audit_tool.store import crypto
 
     if args.command == "checkout":
@@ -548,7 +548,7 @@ def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
         return 0
     _warn_if_shared(args.file)
     key = crypto.passphrase_for_file(args.file) if crypto.is_encrypted(args.file) else None
-    report = checkout.checkin(
+    report = checkin.checkin(
         db, actor, args.file, passphrase=key, discard_conflicts=args.discard_conflicts
     )
     print("\n".join(report.lines()))

@@ -118,7 +118,14 @@ def _assign(db: Any, lead: Any, uuid: str, source: Any, spares: list[str]) -> tu
 
 def _reaudit(db: Any, lead: Any, source: Any, spares: list[str]) -> None:
     """A new audit of the source audit's case in the benchmark programme, taken to final."""
-    from audit_tool.services import audits, feedback, learning, programmes, reference
+    from audit_tool.services import (
+        audits,
+        feedback,
+        learning,
+        learning_actions,
+        programmes,
+        reference,
+    )
     from audit_tool.services.feedback import FeedbackInput
 
     (row,) = programmes.add_audits(db, lead, KEY, [source.case_ref], kind="looped")
@@ -172,8 +179,8 @@ def _reaudit(db: Any, lead: Any, source: Any, spares: list[str]) -> None:
         overall=moderation.overall or source.final_overall,
         rationale=moderation.rationale or "Grades agreed at moderation.",
     )
-    for action in learning.audit_actions(db, lead, source.uuid):
-        made = learning.add_action(
+    for action in learning_actions.audit_actions(db, lead, source.uuid):
+        made = learning_actions.add_action(
             db,
             lead,
             uuid,
@@ -183,7 +190,7 @@ def _reaudit(db: Any, lead: Any, source: Any, spares: list[str]) -> None:
             scope=action.scope,
         )
         if action.status != "open":
-            learning.set_action_status(
+            learning_actions.set_action_status(
                 db,
                 lead,
                 made.uuid,

@@ -405,7 +405,7 @@ class Auditor:
         return chosen
 
     def step(self, op: str) -> None:
-        from audit_tool.services import audits, feedback, learning
+        from audit_tool.services import audits, feedback, learning_actions
 
         db, actor = self.db, self.actor
         if op == "list_assigned":
@@ -422,7 +422,7 @@ class Auditor:
         elif op == "list_all":
             self.time(op, lambda: audits.list_audits(db, actor))
         elif op == "list_actions":
-            self.time(op, lambda: learning.list_actions(db, actor, "all", today=TODAY))
+            self.time(op, lambda: learning_actions.list_actions(db, actor, "all", today=TODAY))
         elif op == "list_feedback":
             self.time(op, lambda: feedback.list_feedback(db, actor, limit=1000))
         elif op == "open_audit":
@@ -540,7 +540,7 @@ class Moderator:
         self.stage = 0
 
     def step(self, op: str) -> None:
-        from audit_tool.services import audits, feedback, learning
+        from audit_tool.services import audits, feedback, learning_actions
 
         db, actor = self.db, self.actor
         if op == "list_moderation":
@@ -552,7 +552,7 @@ class Moderator:
         elif op == "list_all":
             self.time(op, lambda: audits.list_audits(db, actor))
         elif op == "list_actions":
-            self.time(op, lambda: learning.list_actions(db, actor, "all", today=TODAY))
+            self.time(op, lambda: learning_actions.list_actions(db, actor, "all", today=TODAY))
         elif op == "list_feedback":
             self.time(op, lambda: feedback.list_feedback(db, actor, limit=1000))
         elif op == "moderate":

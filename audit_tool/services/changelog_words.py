@@ -187,13 +187,13 @@ def _words(entity: str, key: str, value: Any, names: _Names) -> str:
 
 def _code_labels(entity: str, key: str, value: str) -> dict[str, str]:
     """The words for a coded value of this field of this kind of record."""
-    from audit_tool.services import audits, feedback, learning, programmes
+    from audit_tool.services import audits, feedback, learning, learning_actions, programmes
 
     if key == "status":
         if entity == "review":
             return {"draft": "Draft", "submitted": "Submitted", "returned": "Returned"}
         if entity == "action":
-            return learning.STATUS_LABELS
+            return learning_actions.STATUS_LABELS
         return audits.STATUS_LABELS if value in audits.STATUS_LABELS else {}
     if key == "kind":
         if entity == "learning_point":
@@ -205,7 +205,7 @@ def _code_labels(entity: str, key: str, value: str) -> dict[str, str]:
         "respondent": feedback.RESPONDENT_LABELS,
         "channel": feedback.CHANNEL_LABELS,
         "case_type": CASE_TYPE_LABELS,
-        "scope": learning.SCOPE_LABELS,
+        "scope": learning_actions.SCOPE_LABELS,
     }.get(key, {})
 
 

@@ -21,6 +21,7 @@ from audit_tool.models import Programme, Team
 from audit_tool.reporting import xlsx_common
 from audit_tool.services import feedback as feedback_service
 from audit_tool.services import learning as learning_service
+from audit_tool.services import learning_actions
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import (
     ANSWER_LABELS,
@@ -28,7 +29,8 @@ from audit_tool.services.feedback import (
     RESPONDENT_LABELS,
     FeedbackFilter,
 )
-from audit_tool.services.learning import KIND_LABELS, SCOPE_LABELS, LearningFilter
+from audit_tool.services.learning import KIND_LABELS, LearningFilter
+from audit_tool.services.learning_actions import SCOPE_LABELS
 
 SHEETS = ("Feedback", "Learning points", "Actions")
 WHICH_LABELS = {
@@ -197,7 +199,7 @@ def _actions_sheet(
     programmes: dict[str, str],
     teams: dict[str, str],
 ) -> _Sheet:
-    rows = learning_service.list_actions(db, actor, which, **kwargs)
+    rows = learning_actions.list_actions(db, actor, which, **kwargs)
     lines = [
         f"Actions: {WHICH_LABELS.get(which, which)}",
         _named("Programme", kwargs.get("programme_key"), programmes),
@@ -303,7 +305,7 @@ def export_workbook(
 ) -> dict[str, int]:
     """Write the filtered feedback, learning points and actions to the .xlsx at `path`.
 
-    `action_kwargs` go to `learning.list_actions` (programme_key, team_key, date_from,
+    `action_kwargs` go to `learning_actions.list_actions` (programme_key, team_key, date_from,
     date_to, today). `progress(done, total)` is called per sheet; returning False cancels and
     nothing is written. Returns the number of rows per sheet."""
     require(actor, "learning.export")

@@ -4,7 +4,7 @@ The partnerships give "case audit feedback to the individual social worker and m
 time of audit". The sheet gathers what they need from a final audit (the final grades, what is
 working well, what needs to improve, the actions with owners and dates, the moderator's
 rationale); reporting.worker_sheet_pdf prints it, and giving it is recorded as feedback to the
-worker and their manager (services.learning.save_worker_feedback)."""
+worker and their manager (services.worker_feedback.save_worker_feedback)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from audit_tool.access.actors import Actor
 from audit_tool.errors import ValidationError
 from audit_tool.reporting.worker_sheet_pdf import SheetAction, WorkerSheet
-from audit_tool.services import audits, changelog, learning
+from audit_tool.services import audits, changelog, learning, learning_actions, worker_feedback
 from audit_tool.services.audit_extras import audit_for
 
 HOW_GIVEN = "Feedback sheet (PDF)"
@@ -71,7 +71,7 @@ def worker_sheet(db: Any, actor: Actor, audit_uuid: str) -> WorkerSheet:
         )
     actions = tuple(
         SheetAction(a.text, a.owner_name, a.due_on, a.status)
-        for a in learning.audit_actions(db, actor, audit_uuid)
+        for a in learning_actions.audit_actions(db, actor, audit_uuid)
         if a.status != "cancelled"
     )
     return WorkerSheet(
@@ -94,13 +94,13 @@ def worker_sheet(db: Any, actor: Actor, audit_uuid: str) -> WorkerSheet:
     )
 
 
-def record_sheet_given(db: Any, actor: Actor, audit_uuid: str) -> learning.WorkerFeedbackRow:
+def record_sheet_given(db: Any, actor: Actor, audit_uuid: str) -> worker_feedback.WorkerFeedbackRow:
     """The sheet was saved or printed for the worker and their manager: record it as given
     today (kept as it was where both had already had feedback)."""
-    current = learning.get_worker_feedback(db, actor, audit_uuid)
+    current = worker_feedback.get_worker_feedback(db, actor, audit_uuid)
     if not current.missing:
         return current
-    return learning.save_worker_feedback(
+    return worker_feedback.save_worker_feedback(
         db,
         actor,
         audit_uuid,

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
-from audit_tool.services import learning, reference
-from audit_tool.services.learning import SCOPE_LABELS, ActionRow
+from audit_tool.services import learning_actions, reference
+from audit_tool.services.learning_actions import SCOPE_LABELS, ActionRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
@@ -316,7 +316,7 @@ class ActionsView(ListPage):
     def _default_which(self) -> str:
         """Mine when the acting user owns an open action, else Open."""
         try:
-            mine = learning.list_actions(self.db, self.actor, "mine")
+            mine = learning_actions.list_actions(self.db, self.actor, "mine")
         except AuditToolError:
             return "open"
         return "mine" if any(r.status == "open" for r in mine) else "open"
@@ -344,10 +344,10 @@ class ActionsView(ListPage):
 
         def load() -> tuple[tuple[str, Any, Any], list[ActionRow], int]:
             which, programme_key, team_key = query
-            rows = learning.list_actions(
+            rows = learning_actions.list_actions(
                 db, actor, which, programme_key=programme_key, team_key=team_key
             )
-            return query, rows, learning.overdue_count(db, actor)
+            return query, rows, learning_actions.overdue_count(db, actor)
 
         return load
 
@@ -439,7 +439,7 @@ class ActionsView(ListPage):
         if row is None or row.status == "open":
             return
         try:
-            learning.set_action_status(self.db, self.actor, row.uuid, "open")
+            learning_actions.set_action_status(self.db, self.actor, row.uuid, "open")
         except AuditToolError as exc:
             show_error(self, "Action not reopened", exc)
             return

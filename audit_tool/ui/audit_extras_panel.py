@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
-from audit_tool.services import audits, feedback, learning
+from audit_tool.services import audits, feedback, learning, learning_actions, worker_feedback
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
-from audit_tool.services.learning import SCOPE_LABELS, ActionRow, LearningRow, WorkerFeedbackRow
+from audit_tool.services.learning import LearningRow
+from audit_tool.services.learning_actions import SCOPE_LABELS, ActionRow
+from audit_tool.services.worker_feedback import WorkerFeedbackRow
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
@@ -325,8 +327,8 @@ class AuditExtrasPanel(QTabWidget):
             self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
             fb_rows = feedback.audit_feedback(self.db, self.actor, self.audit_uuid)
             lp_rows = learning.audit_learning(self.db, self.actor, self.audit_uuid)
-            action_rows = learning.audit_actions(self.db, self.actor, self.audit_uuid)
-            worker = learning.get_worker_feedback(self.db, self.actor, self.audit_uuid)
+            action_rows = learning_actions.audit_actions(self.db, self.actor, self.audit_uuid)
+            worker = worker_feedback.get_worker_feedback(self.db, self.actor, self.audit_uuid)
         except AuditToolError as exc:
             show_error(self, "Audit", exc)
             return
@@ -610,7 +612,7 @@ class AuditExtrasPanel(QTabWidget):
         given = self.to_worker.isChecked() or self.to_manager.isChecked()
         given_on, date_problem = self.given_on.value()
         try:
-            row = learning.save_worker_feedback(
+            row = worker_feedback.save_worker_feedback(
                 self.db,
                 self.actor,
                 self.audit_uuid,

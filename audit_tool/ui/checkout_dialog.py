@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
-from audit_tool.services import checkout
-from audit_tool.services.checkout import CheckinReport, CheckoutResult
+from audit_tool.services import checkin, checkout
+from audit_tool.services.checkin import CheckinReport
+from audit_tool.services.checkout import CheckoutResult
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 
@@ -260,7 +261,7 @@ class CheckinDialog(QDialog):
         db, actor = self.db, self.actor
         self.busy.run(
             "Checking in...",
-            lambda: checkout.checkin(db, actor, path, passphrase=key, discard_conflicts=discard),
+            lambda: checkin.checkin(db, actor, path, passphrase=key, discard_conflicts=discard),
             self._done,
         )
 

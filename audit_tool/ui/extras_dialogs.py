@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
-from audit_tool.services import audits, feedback, learning, reference
+from audit_tool.services import audits, feedback, learning, learning_actions, reference
 from audit_tool.services.feedback import (
     ANSWER_LABELS,
     CHANNEL_LABELS,
@@ -39,13 +39,8 @@ from audit_tool.services.feedback import (
     FeedbackInput,
     FeedbackRow,
 )
-from audit_tool.services.learning import (
-    KIND_LABELS,
-    SCOPE_LABELS,
-    STATUS_LABELS,
-    ActionRow,
-    LearningRow,
-)
+from audit_tool.services.learning import KIND_LABELS, LearningRow
+from audit_tool.services.learning_actions import SCOPE_LABELS, STATUS_LABELS, ActionRow
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
 from audit_tool.ui.date_field import DateField
@@ -261,12 +256,12 @@ class ActionDialog(_ServiceDialog):
         try:
             if self.existing is not None:
                 seen = self.existing.revision or None  # 0: a list row that did not read it
-                return learning.update_action(
+                return learning_actions.update_action(
                     self.db, self.actor, self.existing.uuid, **args, expected_revision=seen
                 )
             if self.audit_uuid is None:
                 raise ValidationError("An action is raised from an audit: open the audit first")
-            return learning.add_action(self.db, self.actor, self.audit_uuid, **args)
+            return learning_actions.add_action(self.db, self.actor, self.audit_uuid, **args)
         except ValidationError as exc:
             if not owner_key and "owner" not in exc.fields:
                 # The service checks the owner after the other fields: say it all at once.
@@ -310,7 +305,7 @@ class ActionStatusDialog(_ServiceDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it open")
 
     def _save(self) -> ActionRow:
-        return learning.set_action_status(
+        return learning_actions.set_action_status(
             self.db, self.actor, self.row.uuid, self.status, note=self.note.toPlainText()
         )
 

@@ -363,10 +363,10 @@ class MainWindow(QMainWindow):
         if "actions" not in self._factories:
             return
         from audit_tool.errors import AuditToolError
-        from audit_tool.services import learning
+        from audit_tool.services import learning_actions
 
         try:
-            count = learning.overdue_count(self.db, self.actor)
+            count = learning_actions.overdue_count(self.db, self.actor)
         except AuditToolError:
             return
         item = self.sidebar.item(self.view_keys().index("actions"))

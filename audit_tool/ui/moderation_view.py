@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
-from audit_tool.services import audits, claims, learning
+from audit_tool.services import audits, claims, worker_feedback
 from audit_tool.services.audits import Answer, AuditView, ReviewView
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
@@ -535,7 +535,9 @@ class ModerationForm(QWidget):
         if self._worker_feedback_accepted:
             return True
         try:
-            missing = learning.get_worker_feedback(self.db, self.actor, self.audit_uuid).missing
+            missing = worker_feedback.get_worker_feedback(
+                self.db, self.actor, self.audit_uuid
+            ).missing
         except AuditToolError:
             return True  # confirming will say what is wrong
         if missing:

@@ -202,7 +202,7 @@ def audit_form_and_moderation(db, lead, settle) -> None:  # type: ignore[no-unty
 
 def family_feedback(db, actor, audit_uuid) -> None:  # type: ignore[no-untyped-def]
     """Two conversations, two learning points and an action in the auditor's review."""
-    from audit_tool.services import feedback, learning
+    from audit_tool.services import feedback, learning, learning_actions
 
     for respondent, channel, answers, comment, shareable in (
         (
@@ -246,7 +246,7 @@ def family_feedback(db, actor, audit_uuid) -> None:  # type: ignore[no-untyped-d
         item_key="plans",
         themes=["plans", "family involvement"],
     )
-    learning.add_action(
+    learning_actions.add_action(
         db,
         actor,
         audit_uuid,

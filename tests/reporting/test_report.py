@@ -25,7 +25,7 @@ from sqlalchemy import update
 from audit_tool.models import Audit
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
-from audit_tool.services import audits, feedback, learning, templates
+from audit_tool.services import audits, feedback, learning_actions, templates, worker_feedback
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from tests.dbtemplates import world_recipe
@@ -105,7 +105,7 @@ def build_scenario(world) -> None:
         case_ref="C1002",
     )
     # Worker feedback on A1 only; an open action (due before the report's end) and a done one.
-    learning.save_worker_feedback(
+    worker_feedback.save_worker_feedback(
         world.db,
         world.lead,
         a1,
@@ -113,13 +113,13 @@ def build_scenario(world) -> None:
         given_to_manager=True,
         given_on=date(2026, 2, 16),
     )
-    learning.add_action(
+    learning_actions.add_action(
         world.db, world.lead, a1, text="Chronology", owner_key="tm1", due_on=date(2026, 2, 1)
     )
-    done = learning.add_action(
+    done = learning_actions.add_action(
         world.db, world.lead, a2, text="Share plan", owner_key="tm1", due_on=date(2026, 3, 1)
     )
-    learning.set_action_status(world.db, world.lead, done.uuid, "done", note="Shared")
+    learning_actions.set_action_status(world.db, world.lead, done.uuid, "done", note="Shared")
 
 
 # Built once per test process into a template database, copied for each test.

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from audit_tool.access.actors import Actor
 from audit_tool.models import Base
-from audit_tool.services import audits, feedback, learning, packs, templates
+from audit_tool.services import audits, feedback, learning, learning_actions, packs, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.store import Database, open_database
@@ -42,7 +42,7 @@ def _world_pack(db: Database) -> dict[str, Any]:
     learning.add_learning_point(
         db, world.auditor, uuid, kind="strength", text="Voice recorded", themes=["Voice"]
     )
-    learning.add_action(
+    learning_actions.add_action(
         db, world.moderator, uuid, text="Update the plan", owner_key="tm1", due_on=day
     )
     complete_review(world, world.auditor, uuid)
@@ -57,7 +57,7 @@ def _world_pack(db: Database) -> dict[str, Any]:
     )
     waiting = looped_audit(world, ref="C1001")
     complete_review(world, world.auditor, waiting)
-    learning.add_action(
+    learning_actions.add_action(
         db, world.auditor, waiting, text="Chase", owner_key="tm1", due_on=day + timedelta(9)
     )
     return packs.export_pack(db, world.lead, source="Corpus partnership")

@@ -25,6 +25,7 @@ from audit_tool.services import (
     cases,
     feedback,
     learning,
+    learning_actions,
     packs,
     programmes,
     reference,
@@ -208,13 +209,13 @@ def build(db: Database) -> RoleWorld:
     rec["learning_assigned_b"] = learning.add_learning_point(
         db, others["aud_b2"], a["assigned_b"], kind="development", text="Chronology gaps"
     ).uuid
-    rec["action"] = learning.add_action(
+    rec["action"] = learning_actions.add_action(
         db, aud1, a["review"], text="Update the plan", owner_key="aud_a1", due_on=due
     ).uuid
-    rec["action_b"] = learning.add_action(
+    rec["action_b"] = learning_actions.add_action(
         db, others["aud_b1"], a["other_agency"], text="Visit again", owner_key="aud_b1", due_on=due
     ).uuid
-    rec["action_assigned_b"] = learning.add_action(
+    rec["action_assigned_b"] = learning_actions.add_action(
         db, others["aud_b2"], a["assigned_b"], text="Fix chronology", owner_key="aud_b2", due_on=due
     ).uuid
     rec["concern"] = audits.raise_concern(db, aud1, a["review"], what="A child may be unsafe").uuid

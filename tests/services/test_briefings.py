@@ -9,7 +9,15 @@ import pytest
 from pypdf import PdfReader
 
 from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
-from audit_tool.services import audits, briefings, changelog, feedback, learning, reference
+from audit_tool.services import (
+    audits,
+    briefings,
+    changelog,
+    feedback,
+    learning,
+    learning_actions,
+    reference,
+)
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from tests.dbtemplates import world_recipe
@@ -58,7 +66,7 @@ def audited(world, ref, *, overall="good", extras=True):
             ),
             audit_uuid=uuid,
         )
-        learning.add_action(
+        learning_actions.add_action(
             db,
             world.auditor,
             uuid,
@@ -67,7 +75,7 @@ def audited(world, ref, *, overall="good", extras=True):
             due_on=date(2026, 3, 31),
             scope="service",
         )
-        learning.add_action(
+        learning_actions.add_action(
             db,
             world.auditor,
             uuid,

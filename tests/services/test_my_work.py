@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from audit_tool.services import audits, briefings, learning, my_work
+from audit_tool.services import audits, briefings, learning_actions, my_work
 from audit_tool.services.audits import Answer
 from audit_tool.services.my_work import (
     BEHIND,
@@ -76,7 +76,7 @@ def test_returned_reviews_come_first_with_the_moderators_comment(world):
 def test_a_lead_sees_concerns_overdue_actions_late_programmes_and_draft_briefings(world):
     uuid = looped_audit(world)
     audits.raise_concern(world.db, world.auditor, uuid, what="Bruising seen")
-    learning.add_action(
+    learning_actions.add_action(
         world.db,
         world.lead,
         uuid,

@@ -267,7 +267,7 @@ def test_a_persons_email_must_be_one_address(world, address):
 
 
 def test_a_concern_raised_offline_tells_people_when_it_is_checked_in(world, tmp_path):
-    from audit_tool.services import accounts, checkout
+    from audit_tool.services import accounts, checkin, checkout
     from audit_tool.store import open_database
 
     _, password = accounts.create_account(world.db, world.lead, person_key="aud1", username="alex")
@@ -282,7 +282,7 @@ def test_a_concern_raised_offline_tells_people_when_it_is_checked_in(world, tmp_
     finally:
         local.close()
     assert notices.unread_count(world.db, world.moderator) == 0
-    checkout.checkin(world.db, world.auditor, path)
+    checkin.checkin(world.db, world.auditor, path)
     (notice,) = notices.list_notices(world.db, world.moderator, unread_only=True)
     assert notice.text == "Urgent concern raised by Alex Auditor: Case C1000"
     assert notices.list_notices(world.db, world.lead)[0].kind == "concern"

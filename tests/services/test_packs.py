@@ -13,7 +13,16 @@ from jsonschema import Draft202012Validator
 from audit_tool import cli
 from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import audits, changelog, feedback, learning, packs, reference
+from audit_tool.services import (
+    audits,
+    changelog,
+    feedback,
+    learning,
+    learning_actions,
+    packs,
+    reference,
+    worker_feedback,
+)
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.store import open_database
 from tests.factories import complete_review, looped_audit
@@ -194,7 +203,7 @@ def _closing_the_loop(world) -> str:
     )
     complete_review(world, world.auditor, uuid)
     complete_review(world, world.auditor2, uuid, overall="requires_improvement")
-    done = learning.add_action(
+    done = learning_actions.add_action(
         db,
         world.moderator,
         uuid,
@@ -202,10 +211,10 @@ def _closing_the_loop(world) -> str:
         owner_key="tm1",
         due_on=day + timedelta(days=30),
     )
-    learning.set_action_status(
+    learning_actions.set_action_status(
         db, world.lead, done.uuid, "done", note="Checked at supervision", on=day + timedelta(5)
     )
-    dropped = learning.add_action(
+    dropped = learning_actions.add_action(
         db,
         world.auditor,
         uuid,
@@ -213,8 +222,10 @@ def _closing_the_loop(world) -> str:
         owner_key="tm1",
         due_on=day + timedelta(days=14),
     )
-    learning.set_action_status(db, world.auditor, dropped.uuid, "cancelled", note="Case closed")
-    learning.add_action(
+    learning_actions.set_action_status(
+        db, world.auditor, dropped.uuid, "cancelled", note="Case closed"
+    )
+    learning_actions.add_action(
         db,
         world.lead,
         uuid,
@@ -223,7 +234,7 @@ def _closing_the_loop(world) -> str:
         due_on=day + timedelta(days=60),
         scope="service",
     )
-    learning.save_worker_feedback(
+    worker_feedback.save_worker_feedback(
         db,
         world.auditor,
         uuid,
@@ -251,8 +262,8 @@ def _everything(db, uuid: str) -> tuple:
     return (
         plain(feedback.audit_feedback(db, lead, uuid)),
         plain(learning.audit_learning(db, lead, uuid)),
-        plain(learning.audit_actions(db, lead, uuid, today=date.today())),
-        learning.get_worker_feedback(db, lead, uuid),
+        plain(learning_actions.audit_actions(db, lead, uuid, today=date.today())),
+        worker_feedback.get_worker_feedback(db, lead, uuid),
     )
 
 

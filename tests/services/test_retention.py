@@ -9,7 +9,16 @@ from sqlalchemy import JSON, MetaData, String, Text, cast, func, select, text
 
 from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.reporting import report
-from audit_tool.services import audits, changelog, feedback, learning, retention, templates
+from audit_tool.services import (
+    audits,
+    changelog,
+    feedback,
+    learning,
+    learning_actions,
+    retention,
+    templates,
+    worker_feedback,
+)
 from audit_tool.services.audits import Answer
 from audit_tool.services.changelog import LogFilter
 from audit_tool.services.feedback import FeedbackInput
@@ -93,7 +102,7 @@ def _rich_final_audit(world, ref: str, tag: str = "old", programme: str = "p-tes
     )
     final = {i.key: Answer("good", s + UNLOGGED) for i in tpl.graded_items}
     audits.confirm(db, world.moderator, uuid, answers=final, overall="good", rationale="")
-    action = learning.add_action(
+    action = learning_actions.add_action(
         db,
         lead,
         uuid,
@@ -102,10 +111,10 @@ def _rich_final_audit(world, ref: str, tag: str = "old", programme: str = "p-tes
         due_on=date(2026, 3, 1),
         today=date(2026, 1, 1),
     )
-    learning.set_action_status(
+    learning_actions.set_action_status(
         db, lead, action.uuid, "done", note=f"{s}completion", on=date(2026, 2, 1)
     )
-    learning.save_worker_feedback(
+    worker_feedback.save_worker_feedback(
         db,
         lead,
         uuid,

@@ -35,11 +35,13 @@ from audit_tool.services import (
     cases,
     changelog,
     changelog_words,
+    checkin,
     checkout,
     claims,
     demo,
     feedback,
     learning,
+    learning_actions,
     learning_export,
     mail,
     my_work,
@@ -51,6 +53,7 @@ from audit_tool.services import (
     retention,
     settings,
     templates,
+    worker_feedback,
     worker_sheet,
 )
 from audit_tool.services.cases import CaseInput, CaseQuery
@@ -417,7 +420,7 @@ OPS: list[Op] = [
         roles("changelog.view"),
     ),
     Op(
-        "demo.generate",
+        "demo.builder.generate",
         demo.generate,
         lambda d, a, w, t: demo.generate(d, a, audits=1),
         roles("demo.generate"),
@@ -466,9 +469,9 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "checkout.checkin",
-        checkout.checkin,
-        lambda d, a, w, t: checkout.checkin(d, a, t / "no-such-file.sqlite"),
+        "checkin.checkin",
+        checkin.checkin,
+        lambda d, a, w, t: checkin.checkin(d, a, t / "no-such-file.sqlite"),
         roles("audit.review"),
         stopped_by=ValidationError,  # allowed; the file is not there
     ),
@@ -865,18 +868,18 @@ OPS: list[Op] = [
         roles("learning.view"),
     ),
     Op(
-        "learning.add_action",
-        learning.add_action,
-        lambda d, a, w, t: learning.add_action(
+        "learning_actions.add_action",
+        learning_actions.add_action,
+        lambda d, a, w, t: learning_actions.add_action(
             d, a, _a(w, "review"), text="Book a visit", owner_key="aud_a2", due_on=DUE
         ),
         roles("action.record"),
         write=True,
     ),
     Op(
-        "learning.update_action",
-        learning.update_action,
-        lambda d, a, w, t: learning.update_action(
+        "learning_actions.update_action",
+        learning_actions.update_action,
+        lambda d, a, w, t: learning_actions.update_action(
             d,
             a,
             _r(w, "action"),
@@ -889,40 +892,42 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "learning.set_action_status",
-        learning.set_action_status,
-        lambda d, a, w, t: learning.set_action_status(d, a, _r(w, "action"), "done", note="Done"),
+        "learning_actions.set_action_status",
+        learning_actions.set_action_status,
+        lambda d, a, w, t: learning_actions.set_action_status(
+            d, a, _r(w, "action"), "done", note="Done"
+        ),
         roles("action.record"),
         write=True,
     ),
     Op(
-        "learning.audit_actions",
-        learning.audit_actions,
-        lambda d, a, w, t: learning.audit_actions(d, a, _a(w, "review")),
+        "learning_actions.audit_actions",
+        learning_actions.audit_actions,
+        lambda d, a, w, t: learning_actions.audit_actions(d, a, _a(w, "review")),
         roles("action.view"),
     ),
     Op(
-        "learning.list_actions",
-        learning.list_actions,
-        lambda d, a, w, t: learning.list_actions(d, a),
+        "learning_actions.list_actions",
+        learning_actions.list_actions,
+        lambda d, a, w, t: learning_actions.list_actions(d, a),
         roles("action.view"),
     ),
     Op(
-        "learning.overdue_count",
-        learning.overdue_count,
-        lambda d, a, w, t: learning.overdue_count(d, a),
+        "learning_actions.overdue_count",
+        learning_actions.overdue_count,
+        lambda d, a, w, t: learning_actions.overdue_count(d, a),
         roles("action.view"),
     ),
     Op(
-        "learning.get_worker_feedback",
-        learning.get_worker_feedback,
-        lambda d, a, w, t: learning.get_worker_feedback(d, a, _a(w, "review")),
+        "worker_feedback.get_worker_feedback",
+        worker_feedback.get_worker_feedback,
+        lambda d, a, w, t: worker_feedback.get_worker_feedback(d, a, _a(w, "review")),
         roles("learning.view"),
     ),
     Op(
-        "learning.save_worker_feedback",
-        learning.save_worker_feedback,
-        lambda d, a, w, t: learning.save_worker_feedback(
+        "worker_feedback.save_worker_feedback",
+        worker_feedback.save_worker_feedback,
+        lambda d, a, w, t: worker_feedback.save_worker_feedback(
             d,
             a,
             _a(w, "review"),
@@ -989,9 +994,9 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "learning.worker_feedback_pct",
-        learning.worker_feedback_pct,
-        lambda d, a, w, t: learning.worker_feedback_pct(d, a),
+        "worker_feedback.worker_feedback_pct",
+        worker_feedback.worker_feedback_pct,
+        lambda d, a, w, t: worker_feedback.worker_feedback_pct(d, a),
         roles("learning.view"),
     ),
     Op(

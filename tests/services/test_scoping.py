@@ -19,6 +19,7 @@ from audit_tool.services import (
     cases,
     feedback,
     learning,
+    learning_actions,
     packs,
     programmes,
     reference,
@@ -53,7 +54,7 @@ def _lists(db, actor: Actor) -> dict[str, set[str]]:
     return {
         "feedback": {r.uuid for r in feedback.list_feedback(db, actor)},
         "learning": {r.uuid for r in learning.list_learning(db, actor)},
-        "actions": {r.uuid for r in learning.list_actions(db, actor)},
+        "actions": {r.uuid for r in learning_actions.list_actions(db, actor)},
     }
 
 
@@ -112,7 +113,7 @@ def test_a_record_outside_the_scope_is_refused_as_if_it_did_not_exist(matrix):
     assert str(missing.value) == "No audit 00000000-0000-0000-0000-000000000000"
     with pytest.raises(NotFound, match="No audit"):
         audits.get_audit(db, moderator, w.audits["assigned_b"])
-    for read in (feedback.audit_feedback, learning.audit_learning, learning.audit_actions):
+    for read in (feedback.audit_feedback, learning.audit_learning, learning_actions.audit_actions):
         with pytest.raises(NotFound, match="No audit"):
             read(db, auditor, other)
     with pytest.raises(NotFound, match="No case with reference 'CB1'"):
@@ -164,7 +165,7 @@ def test_a_viewer_reads_published_briefings_and_reports_only(matrix):
         lambda: audits.list_audits(db, viewer),
         lambda: feedback.list_feedback(db, viewer),
         lambda: learning.list_learning(db, viewer),
-        lambda: learning.list_actions(db, viewer),
+        lambda: learning_actions.list_actions(db, viewer),
         lambda: drilldown.audits_behind(db, viewer, date_from=FROM, date_to=TO),
     ):
         with pytest.raises(PermissionDenied):

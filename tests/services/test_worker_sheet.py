@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import changelog, learning, worker_sheet
+from audit_tool.services import changelog, learning, learning_actions, worker_feedback, worker_sheet
 from tests.factories import final_audit, looped_audit
 
 
@@ -25,7 +25,7 @@ def _with_learning(world) -> str:
 def test_the_sheet_holds_the_final_grades_learning_actions_and_rationale(world):
     uuid = final_audit(world, overall="requires_improvement")
     due = date.today() + timedelta(days=14)
-    learning.add_action(
+    learning_actions.add_action(
         world.db, world.moderator, uuid, text="Update the chronology", owner_key="tm1", due_on=due
     )
     sheet = worker_sheet.worker_sheet(world.db, world.moderator, uuid)
@@ -81,7 +81,7 @@ def test_only_from_a_final_audit_and_for_those_on_it(world):
 
 def test_giving_the_sheet_records_feedback_to_worker_and_manager(world):
     uuid = final_audit(world)
-    assert learning.get_worker_feedback(world.db, world.lead, uuid).missing
+    assert worker_feedback.get_worker_feedback(world.db, world.lead, uuid).missing
     given = worker_sheet.record_sheet_given(world.db, world.moderator, uuid)
     assert (given.given_to_worker, given.given_to_manager, given.given_on, given.how) == (
         True,
@@ -90,7 +90,7 @@ def test_giving_the_sheet_records_feedback_to_worker_and_manager(world):
         "Feedback sheet (PDF)",
     )
     # Already recorded (say, in supervision last week): left as it was.
-    learning.save_worker_feedback(
+    worker_feedback.save_worker_feedback(
         world.db,
         world.lead,
         uuid,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
 
-from audit_tool.services import learning
+from audit_tool.services import learning_actions
 from audit_tool.ui import theme
 from audit_tool.ui.actions_view import FLAG_COLUMN, ActionsView
 from tests.factories import final_audit, looped_audit
@@ -22,7 +22,7 @@ def build(world):
     db = world.db
     north = looped_audit(world, ref="C1000")
     care = looped_audit(world, ref="C1002", reviewers=["aud2", "mod1"], moderator="lead1")
-    overdue = learning.add_action(
+    overdue = learning_actions.add_action(
         db,
         world.auditor,
         north,
@@ -30,7 +30,7 @@ def build(world):
         owner_key="aud1",
         due_on=TODAY - timedelta(days=10),
     )
-    later = learning.add_action(
+    later = learning_actions.add_action(
         db,
         world.auditor,
         north,
@@ -38,7 +38,7 @@ def build(world):
         owner_key="tm1",
         due_on=TODAY + timedelta(days=20),
     )
-    other = learning.add_action(
+    other = learning_actions.add_action(
         db,
         world.auditor2,
         care,
@@ -86,8 +86,8 @@ def test_complete_an_overdue_action(qtbot, sqlite_world, on_modal):
     assert view.empty.text() == "No overdue actions."
     assert view.count.text() == "0 open, 0 overdue"
     assert view.which_buttons["overdue"].text() == "Overdue"
-    assert learning.overdue_count(db, lead) == 0
-    (done,) = [r for r in learning.list_actions(db, lead, "all") if r.uuid == overdue.uuid]
+    assert learning_actions.overdue_count(db, lead) == 0
+    (done,) = [r for r in learning_actions.list_actions(db, lead, "all") if r.uuid == overdue.uuid]
     assert done.status == "done" and done.completion_note == "Chronology brought up to date"
     assert done.completed_by == "Priya Lead"
 
@@ -174,7 +174,7 @@ def test_filters_and_the_inadequate_marker(qtbot, sqlite_world):
     db, lead = sqlite_world.db, sqlite_world.lead
     build(sqlite_world)
     inadequate = final_audit(sqlite_world, ref="C1001", overall="inadequate")
-    learning.add_action(
+    learning_actions.add_action(
         db, lead, inadequate, text="Strategy meeting", owner_key="tm1", due_on=TODAY
     )
     view = show_and_activate(qtbot, ActionsView(db, lead))
@@ -220,7 +220,7 @@ def test_inputs_are_named_for_assistive_technology(qtbot, sqlite_world):
 def test_open_actions_come_before_the_history(qtbot, sqlite_world):
     db, lead = sqlite_world.db, sqlite_world.lead
     _overdue, later, _other = build(sqlite_world)
-    learning.set_action_status(db, lead, later.uuid, "done")
+    learning_actions.set_action_status(db, lead, later.uuid, "done")
     view = show_and_activate(qtbot, ActionsView(db, lead))
     click(qtbot, view.which_buttons["all"])
     assert texts(view) == [

@@ -21,7 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool.services import audits, feedback, learning, reference
+from audit_tool.services import (
+    audits,
+    feedback,
+    learning,
+    learning_actions,
+    reference,
+    worker_feedback,
+)
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.date_field import DateField
@@ -399,7 +406,7 @@ def test_raise_an_action_and_complete_it(qtbot, sqlite_world, on_modal, show_win
     today = date.today().isoformat()
     assert _cell(tab, 0, "Status") == f"Done (Alex Auditor, {today})"
     assert not panel.action_complete.isEnabled()  # done: nothing more to complete
-    (row,) = learning.audit_actions(world.db, world.lead, uuid)
+    (row,) = learning_actions.audit_actions(world.db, world.lead, uuid)
     assert (row.status, row.completed_by, row.completion_note) == (
         "done",
         "Alex Auditor",
@@ -492,7 +499,7 @@ def test_moderator_is_asked_before_confirming_without_worker_feedback(
     with qtbot.waitSignal(panel.changed):
         qtbot.mouseClick(panel.worker_save, LEFT)
     assert panel.worker_status.text().startswith("Saved. Recorded: feedback given to the worker")
-    stored = learning.get_worker_feedback(world.db, world.lead, uuid)
+    stored = worker_feedback.get_worker_feedback(world.db, world.lead, uuid)
     assert not stored.missing and stored.how == "In supervision"
     assert stored.given_on == date.today()
 
@@ -521,7 +528,7 @@ def test_worker_feedback_needs_a_date_in_the_past(qtbot, sqlite_world, show_wind
         assert panel.given_on.text() == typed  # kept as typed, never changed
         assert panel.given_on_error.isVisible()
         assert panel.given_on_error.text() == message
-        assert learning.get_worker_feedback(world.db, world.lead, uuid).missing
+        assert worker_feedback.get_worker_feedback(world.db, world.lead, uuid).missing
 
 
 def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
@@ -533,7 +540,7 @@ def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
 
     world = sqlite_world
     uuid = final_audit(world)
-    row = learning.add_action(
+    row = learning_actions.add_action(
         world.db,
         world.lead,
         uuid,
@@ -543,7 +550,7 @@ def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
     )
     dialog = ActionDialog(world.db, world.lead, audit_uuid=uuid, existing=row)
     qtbot.addWidget(dialog)
-    learning.update_action(
+    learning_actions.update_action(
         world.db,
         world.moderator,
         row.uuid,
@@ -560,7 +567,7 @@ def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
     dialog.save()
     assert shown and "Morgan Moderator changed this action" in shown[0], shown
     assert dialog.result_row is None
-    (kept,) = [a for a in learning.audit_actions(world.db, world.lead, uuid)]
+    (kept,) = [a for a in learning_actions.audit_actions(world.db, world.lead, uuid)]
     assert kept.text == "Update the chronology by Friday"
 
 
@@ -717,7 +724,7 @@ def test_the_feedback_sheet_is_saved_and_records_feedback_given(
     with qtbot.waitSignal(panel.changed, timeout=20000):
         qtbot.mouseClick(panel.worker_sheet_button, LEFT)
     assert panel.worker_status.text().startswith("Saved sheet.pdf. ")
-    stored = learning.get_worker_feedback(world.db, world.lead, uuid)
+    stored = worker_feedback.get_worker_feedback(world.db, world.lead, uuid)
     assert (stored.given_to_worker, stored.given_to_manager, stored.given_on) == (
         True,
         True,

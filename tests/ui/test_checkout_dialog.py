@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from audit_tool.services import audits, checkout
+from audit_tool.services import audits, checkin, checkout
 from audit_tool.services.reference import actor_for
 from audit_tool.store import crypto, open_database
 from audit_tool.ui.checkout_dialog import CheckinDialog, CheckoutDialog
@@ -172,7 +172,7 @@ def test_a_review_checked_out_by_someone_else_says_so_in_the_form(qtbot, sqlite_
     assert note.text().startswith("Alex Auditor checked this audit out on ")
     assert "alex-laptop.sqlite" in note.text() and "reported as a conflict" in note.text()
     dialog.close()
-    checkout.checkin(world.db, world.auditor, path)
+    checkin.checkin(world.db, world.auditor, path)
     dialog = window.view("audits").open_review(a1)  # type: ignore[attr-defined]
     assert not dialog.findChild(AuditForm).checkout_note.isVisible()
     dialog.close()

@@ -28,7 +28,7 @@ from audit_tool.models import Audit
 from audit_tool.reporting import report as reports
 from audit_tool.reporting.drilldown import audits_behind
 from audit_tool.reporting.report import Filters
-from audit_tool.services import audits, feedback, learning, templates
+from audit_tool.services import audits, feedback, learning_actions, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.ui.dashboard import DashboardView, figures
@@ -78,7 +78,7 @@ def world(sqlite_world):
             family={"child_views": "yes", "copy_of_plan": "no", "contactable": "not_asked"},
         ),
     }
-    learning.add_action(  # open, and due before the end of the range: overdue
+    learning_actions.add_action(  # open, and due before the end of the range: overdue
         sqlite_world.db,
         sqlite_world.lead,
         sqlite_world.ids["a4"],
@@ -513,11 +513,11 @@ def test_the_dashboard_and_the_sidebar_count_the_same_overdue_actions(qtbot, wor
     from audit_tool.ui.main_window import MainWindow
     from tests.ui.conftest import show_and_activate
 
-    learning.add_action(
+    learning_actions.add_action(
         world.db, world.lead, world.ids["a1"], text="Share the plan", owner_key="tm1",
         due_on=date(2026, 3, 1),
     )  # fmt: skip
-    learning.add_action(
+    learning_actions.add_action(
         world.db, world.lead, looped_audit(world, ref="C1002", programme="p-open"),
         text="Book the review", owner_key="tm1", due_on=date.today() - timedelta(days=1),
     )  # fmt: skip

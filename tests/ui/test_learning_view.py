@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool.services import learning, programmes
+from audit_tool.services import learning, learning_actions, programmes
 from audit_tool.services.learning import LearningFilter
 from audit_tool.ui.filters import period_range
 from audit_tool.ui.learning_view import LearningTableModel, LearningView
@@ -206,7 +206,7 @@ def test_double_click_opens_the_audit(qtbot, sqlite_world):
 
 def test_export_writes_the_workbook_for_the_filters(qtbot, sqlite_world, tmp_path):
     north, _care = build(sqlite_world)
-    learning.add_action(
+    learning_actions.add_action(
         sqlite_world.db,
         sqlite_world.auditor,
         north,

@@ -132,11 +132,11 @@ def test_packs_from_the_file_menu(qtbot, sqlite_world, tmp_path, on_modal, monke
 def test_the_overdue_action_count_beside_actions(qtbot, sqlite_world):
     from datetime import date, timedelta
 
-    from audit_tool.services import learning
+    from audit_tool.services import learning_actions
     from tests.factories import looped_audit
 
     uuid = looped_audit(sqlite_world)
-    late = learning.add_action(
+    late = learning_actions.add_action(
         sqlite_world.db,
         sqlite_world.lead,
         uuid,
@@ -147,7 +147,9 @@ def test_the_overdue_action_count_beside_actions(qtbot, sqlite_world):
     window = _window(qtbot, sqlite_world, sqlite_world.lead)
     item = window.sidebar.item(window.view_keys().index("actions"))
     qtbot.waitUntil(lambda: item.text() == "Actions (1 overdue)")
-    learning.set_action_status(sqlite_world.db, sqlite_world.lead, late.uuid, "done", note="ok")
+    learning_actions.set_action_status(
+        sqlite_world.db, sqlite_world.lead, late.uuid, "done", note="ok"
+    )
     window.show_view("actions")
     window.view("actions").changed.emit()  # what the view sends after its own changes
     qtbot.waitUntil(lambda: item.text() == "Actions")

@@ -80,8 +80,8 @@ class Calculator(QObject):
 
 def overdue_today(db: Database, actor: Actor, today: date) -> int | None:
     """Overdue actions today, counted as the sidebar counts them (None: not the actor's to see)."""
-    from audit_tool.services import learning
+    from audit_tool.services import learning_actions
 
     if not actor.can("action.view"):
         return None
-    return learning.overdue_count(db, actor, today=today)
+    return learning_actions.overdue_count(db, actor, today=today)
