@@ -100,14 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--text-only",
         type=Path,
         metavar="FILE.txt",
-        help="also write the accessible plain-text version (and a text-only PDF beside it)",
+        help="also write the accessible plain-text version (and a tagged PDF/UA-1 beside it)",
     )
 
     rep = sub.add_parser("report", help="the QA report for a period (JSON, PDF or Excel)")
     rep.add_argument("--from", dest="date_from", type=_iso_date, required=True, metavar="DATE")
     rep.add_argument("--to", dest="date_to", type=_iso_date, required=True, metavar="DATE")
     rep.add_argument("--by", choices=("quarter", "month", "year"), default="quarter")
-    rep.add_argument("--format", choices=("json", "pdf", "xlsx"), default="json")
+    rep.add_argument(
+        "--format",
+        choices=("json", "pdf", "xlsx", "accessible-pdf"),
+        default="json",
+        help="accessible-pdf: the tagged PDF/UA-1 version for publishing (screen readers)",
+    )
     rep.add_argument("--out", type=Path, required=True, metavar="FILE")
     rep.add_argument("--team", metavar="KEY")
     rep.add_argument("--agency", metavar="KEY")

@@ -183,6 +183,21 @@ def test_briefing_is_drafted_then_exported_again(tmp_path, capsys):
     assert code == 1 and err.count("\n") == 1 and "No programme" in err
 
 
+def test_report_accessible_pdf_from_the_command_line(tmp_path, capsys):
+    """--format accessible-pdf writes the tagged PDF/UA-1 version (reporting/tagged)."""
+    from pypdf import PdfReader
+
+    path, out = tmp_path / "d.sqlite", tmp_path / "r.pdf"
+    assert run(capsys, "--database", str(path), "demo", "--audits", "60", "--seed", "4")[0] == 0
+    args = ["--database", str(path), "report", "--from", "2025-04-01", "--to", "2026-03-31"]
+    code, stdout, err = run(capsys, *args, "--format", "accessible-pdf", "--out", str(out))
+    assert (code, err) == (0, ""), err
+    assert f"Report written to {out}" in stdout
+    root = PdfReader(out).trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and "/StructTreeRoot" in root
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in root["/Metadata"].get_object().get_data()
+
+
 def test_report_json_from_the_command_line(tmp_path, capsys):
     path, out = tmp_path / "d.sqlite", tmp_path / "r.json"
     assert run(capsys, "--database", str(path), "demo", "--audits", "200", "--seed", "4")[0] == 0

@@ -936,11 +936,8 @@ def export_briefing(
     """Write the designed PDF (and the accessible PDF and text). A draft is checked for
     identifying details first and refused while any remain; a published briefing is written
     exactly as frozen."""
-    from audit_tool.reporting.briefing_pdf import (
-        render_accessible_pdf,
-        render_pdf,
-        render_text,
-    )
+    from audit_tool.reporting.briefing_pdf import render_pdf, render_text
+    from audit_tool.reporting.tagged.briefing import render_tagged_briefing
 
     with db.session() as session:
         b = _briefing(session, uuid)
@@ -959,7 +956,7 @@ def export_briefing(
     if progress:
         progress(2, 3)
     if accessible is not None:
-        _write(accessible, render_accessible_pdf(doc))
+        _write(accessible, render_tagged_briefing(doc))
     if text is not None:
         _write(text, render_text(doc).encode("utf-8"))
     if progress:

@@ -1,6 +1,7 @@
-"""Writing the QA report to a file: JSON (validated against its schema), PDF or Excel.
+"""Writing the QA report to a file: JSON (validated against its schema), PDF, Excel, or the
+accessible PDF (tagged PDF/UA-1, reporting/tagged).
 
-One computation (reporting/report.py) serves all three; the command line, the Reports view
+One computation (reporting/report.py) serves them all; the command line, the Reports view
 and the dashboard call this module. Files are written beside the target and renamed, so a
 failed or cancelled export never leaves half a file."""
 
@@ -17,7 +18,7 @@ from audit_tool.errors import ValidationError
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
 
-FORMATS = ("json", "pdf", "xlsx")
+FORMATS = ("json", "pdf", "xlsx", "accessible-pdf")  # accessible-pdf: tagged PDF/UA-1
 
 
 def partnership_name(db: Any) -> str:
@@ -58,9 +59,10 @@ def write_report(
     today: date | None = None,
     progress: reports.Progress | None = None,
 ) -> Path:
-    """Compute the report and write it in `fmt` ("json", "pdf" or "xlsx") to `out`."""
+    """Compute the report and write it in `fmt` ("json", "pdf", "xlsx" or "accessible-pdf")
+    to `out`."""
     if fmt not in FORMATS:
-        raise ValidationError(f"Write the report as json, pdf or xlsx, not '{fmt}'")
+        raise ValidationError(f"Write the report as json, pdf, xlsx or accessible-pdf, not '{fmt}'")
     path = Path(out)
     if not path.parent.is_dir():
         raise ValidationError(f"No folder {path.parent} to write the report in")
@@ -85,6 +87,10 @@ def write_report(
         from audit_tool.reporting.report_pdf import render_report_pdf
 
         _write(path, render_report_pdf(report, partnership=partnership_name(db)))
+    elif fmt == "accessible-pdf":
+        from audit_tool.reporting.tagged.report import render_tagged_report
+
+        _write(path, render_tagged_report(report, partnership=partnership_name(db)))
     else:
         from audit_tool.reporting.report_xlsx import write_report_xlsx
 

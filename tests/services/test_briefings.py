@@ -4,6 +4,7 @@ export, publication, versions and the register of use."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -254,6 +255,12 @@ def test_export_holds_every_chosen_learning_point_and_the_accessible_versions(
     assert STRENGTH in plain
     accessible = PdfReader(tmp_path / "b-text.pdf")
     assert accessible.metadata is not None and accessible.metadata.title == view.row.title
+    # The accessible version is the tagged PDF/UA-1 (reporting/tagged), with the same learning.
+    root: Any = accessible.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in root["/Metadata"].get_object().get_data()
+    words = " ".join(" ".join((p.extract_text() or "").split()) for p in accessible.pages)
+    assert STRENGTH in words and HIDDEN not in words
 
 
 def test_publishing_freezes_the_text_and_the_pdf(programme_world, tmp_path):

@@ -410,6 +410,22 @@ def test_the_report_is_exported_for_the_period_and_filters_on_screen(
         assert "Summary" in load_workbook(out, read_only=True).sheetnames
 
 
+def test_the_accessible_file_type_exports_the_tagged_report(qtbot, world, tmp_path, monkeypatch):
+    """Choosing "Accessible PDF report" in the save dialog writes the tagged PDF/UA-1."""
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    view = open_view(qtbot, world)
+    out = tmp_path / "report.pdf"
+    label = next(label for label, fmt in view.EXPORT_FORMATS if fmt == "accessible-pdf")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), label))
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.is_exporting(), timeout=30_000)
+    assert f"Report written to {out}" in view.status.text()
+    root = PdfReader(out).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+
+
 def test_an_export_to_a_file_of_another_kind_is_refused(qtbot, world, tmp_path, on_modal):
     view = open_view(qtbot, world)
     seen = {}

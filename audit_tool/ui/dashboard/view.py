@@ -255,6 +255,7 @@ class DashboardView(QWidget):
 
     EXPORT_FORMATS = (
         ("PDF report (*.pdf)", "pdf"),
+        ("Accessible PDF report, tagged for screen readers (*.pdf)", "accessible-pdf"),
         ("Excel workbook (*.xlsx)", "xlsx"),
         ("Report JSON (*.json)", "json"),
     )
@@ -262,9 +263,10 @@ class DashboardView(QWidget):
     def is_exporting(self) -> bool:
         return self._export is not None
 
-    def export_report(self, path: str | None = None) -> None:
+    def export_report(self, path: str | None = None, *, accessible: bool = False) -> None:
         """Write the report for the current choice, in the background, to a file the user
-        names (its extension chooses PDF, Excel or JSON)."""
+        names (its extension chooses PDF, Excel or JSON; the accessible file type, or
+        `accessible`, makes a PDF the tagged accessible one)."""
         if self._export is not None:
             self.status_message.emit("A report is already being written")
             return
@@ -284,6 +286,7 @@ class DashboardView(QWidget):
             )
             if not path:
                 return
+            accessible = dict(self.EXPORT_FORMATS).get(chosen) == "accessible-pdf"
         from pathlib import Path
 
         suffix = Path(path).suffix.lower().lstrip(".")
@@ -303,7 +306,7 @@ class DashboardView(QWidget):
                 db,
                 actor,
                 path,
-                fmt=suffix,
+                fmt="accessible-pdf" if accessible and suffix == "pdf" else suffix,
                 date_from=choice.date_from,
                 date_to=choice.date_to,
                 by=choice.by,
