@@ -17,13 +17,13 @@ from audit_tool.access import scope
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Review
-from audit_tool.services.audits import (
+from audit_tool.services.audits.reading import (
     _audit,
     _blind_for,
-    _bump,
     _check_can_view,
     _check_takes_part,
 )
+from audit_tool.services.audits.revisions import _bump
 
 
 def audit_for(

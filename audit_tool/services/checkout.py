@@ -58,17 +58,12 @@ from audit_tool.models import (
 )
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.services import changelog, packs
-from audit_tool.services.audits import (
-    STATUS_LABELS,
-    TRANSITIONS,
-    Answer,
-    _blind_for,
-    _bump,
-    _notify_concern,
-    _review_snapshot,
-    _template,
-    _validate_answers,
-)
+from audit_tool.services.audits import STATUS_LABELS, TRANSITIONS, Answer
+from audit_tool.services.audits.answers import _validate_answers
+from audit_tool.services.audits.concerns import _notify_concern
+from audit_tool.services.audits.reading import _blind_for, _template
+from audit_tool.services.audits.reviews import _review_snapshot
+from audit_tool.services.audits.revisions import _bump
 
 SOURCE_SETTING = OFFLINE_SOURCE_SETTING  # in the laptop file: where its audits came from
 _EXTRAS = (("learning_points", "learning_point"), ("actions", "action"), ("feedback", "feedback"))

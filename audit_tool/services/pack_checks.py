@@ -507,7 +507,8 @@ def check_cases(session: Session, pack: dict[str, Any]) -> None:
 def _check_answers(
     pack: dict[str, Any], path: tuple[Any, ...], template: Any, record: dict[str, Any]
 ) -> None:
-    from audit_tool.services.audits import Answer, _validate_answers
+    from audit_tool.services.audits import Answer
+    from audit_tool.services.audits.answers import _validate_answers
 
     answers = {k: Answer(None if v is None else str(v)) for k, v in record["answers"].items()}
     errors = _validate_answers(template, answers, record["overall"])
@@ -519,7 +520,7 @@ def _check_answers(
 
 
 def _check_audit(pack: dict[str, Any], i: int, audit: dict[str, Any], template: Any) -> None:
-    from audit_tool.services.audits import MODERATED_KINDS
+    from audit_tool.services.audits.states import MODERATED_KINDS
     from audit_tool.services.programmes import moderator_problem
 
     at: tuple[Any, ...] = ("audits", i)

@@ -123,7 +123,7 @@ def export_pack(
     case reference is added to `withheld` when a list is given. `progress(done, total)` is
     called as the audits are read (total: their number); returning False raises Cancelled and
     nothing is recorded."""
-    from audit_tool.services.audits import _blind_for
+    from audit_tool.services.audits.reading import _blind_for
 
     require(actor, "pack.exchange")
     with db.transaction() as session:
