@@ -59,11 +59,11 @@ from audit_tool.models import (
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.services import changelog, packs
 from audit_tool.services.audits import STATUS_LABELS, TRANSITIONS, Answer
-from audit_tool.services.audits.answers import _validate_answers
-from audit_tool.services.audits.concerns import _notify_concern
-from audit_tool.services.audits.reading import _blind_for, _template
-from audit_tool.services.audits.reviews import _review_snapshot
-from audit_tool.services.audits.revisions import _bump
+from audit_tool.services.audits.answers import validate_answers
+from audit_tool.services.audits.concerns import notify_concern
+from audit_tool.services.audits.reading import blind_for, template_of
+from audit_tool.services.audits.reviews import review_snapshot
+from audit_tool.services.audits.revisions import bump
 
 SOURCE_SETTING = OFFLINE_SOURCE_SETTING  # in the laptop file: where its audits came from
 _EXTRAS = (("learning_points", "learning_point"), ("actions", "action"), ("feedback", "feedback"))
@@ -315,7 +315,7 @@ def _strip_blind(actor: Actor, audit: Audit, data: dict[str, Any]) -> dict[str, 
     """What the auditor may see of this audit; other reviews as empty placeholders if blind."""
     data = dict(data)
     data["moderation"] = None  # the moderator's working copy stays on the server
-    if not _blind_for(actor, audit):
+    if not blind_for(actor, audit):
         return data
     reviews = []
     for r in data["reviews"]:
@@ -398,7 +398,7 @@ def checkout(
     try:
         with server_db.transaction() as session:
             audits, left_out = _chosen(session, actor, audit_uuids, programme_key)
-            audit_json = [_strip_blind(actor, a, packs._audit_json(a, session)) for a in audits]
+            audit_json = [_strip_blind(actor, a, packs.one_audit_json(a, session)) for a in audits]
             pack = _build_pack(
                 session, audits, audit_json, f"Check-out from {server_db.display_name}"
             )
@@ -563,7 +563,7 @@ def checkin(
             pack = _build_pack(
                 lsession,
                 audits,
-                [packs._audit_json(a, lsession) for a in audits],
+                [packs.one_audit_json(a, lsession) for a in audits],
                 f"Check-in from {path.name}",
             )
             where_from = source.value if source is not None else "another server"
@@ -612,7 +612,7 @@ def checkin(
                 local_changed = data["revision"] != row.revision
                 server_changed = audit.revision != row.revision
                 if local_changed and server_changed:
-                    server_json = packs._audit_json(audit, session)
+                    server_json = packs.one_audit_json(audit, session)
                     who, when, what = _server_change(
                         session, audit, row.checked_out_at, server_json
                     )
@@ -704,27 +704,27 @@ def _carry_concerns(session: Session, actor: Actor, concerns: list[dict[str, Any
             summary=f"Urgent safeguarding concern raised offline on case {audit.case.ref}, "
             "brought in at check-in",
         )
-        _notify_concern(session, actor.name, audit, concern)
+        notify_concern(session, actor.name, audit, concern)
         carried.append(audit.case.ref)
     return carried
 
 
 def _apply(session: Session, actor: Actor, audit: Audit, data: dict[str, Any]) -> None:
     """Apply the file's copy of an audit unchanged on the server since it left."""
-    blind = _blind_for(actor, audit)
-    server = packs._audit_json(audit, session)
+    blind = blind_for(actor, audit)
+    server = packs.one_audit_json(audit, session)
     submitted = _apply_reviews(session, actor, audit, data)
     _apply_extras(session, actor, audit, data, server, blind)
     _apply_worker_feedback(session, actor, audit, data, server)
     session.flush()
     if submitted:
         _settle_status(session, actor, audit)
-    _bump(session, audit)
+    bump(session, audit)
 
 
 def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str, Any]) -> bool:
     """The actor's own reviews from the file; True if one of them was submitted offline."""
-    template = _template(session, audit)
+    template = template_of(session, audit)
     submitted = False
     for r in data["reviews"]:
         if r["reviewer"] != actor.key:
@@ -751,14 +751,14 @@ def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str,
             k: Answer(None if v is None else str(v), comments.get(k, ""))
             for k, v in r["answers"].items()
         }
-        errors = _validate_answers(template, answers, r["overall"])
+        errors = validate_answers(template, answers, r["overall"])
         if errors:
             raise ValidationError(
                 f"The file's review of case {audit.case.ref} has answers that are not valid "
                 f"({'; '.join(errors.values())}): nothing was checked in",
                 errors,
             )
-        before = {**_review_snapshot(review), "status": review.status}
+        before = {**review_snapshot(review), "status": review.status}
         review.overall = r["overall"]
         review.strengths, review.worries = r["strengths"], r["worries"]
         review.next_steps = r["next_steps"]
@@ -776,7 +776,7 @@ def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str,
                 review.answers.remove(row)
         if r["status"] == "submitted" and review.status != "submitted":
             review.status = "submitted"
-            review.submitted_at = packs._time(r["submitted_at"]) or datetime.now(UTC)
+            review.submitted_at = packs.parse_time(r["submitted_at"]) or datetime.now(UTC)
             submitted = True
         session.flush()
         changelog.record_changes(
@@ -785,7 +785,7 @@ def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str,
             "review",
             review.uuid,
             before,
-            {**_review_snapshot(review), "status": review.status},
+            {**review_snapshot(review), "status": review.status},
             summary=f"Review of case {audit.case.ref} checked in from offline work",
         )
     return submitted
@@ -909,9 +909,9 @@ def _upsert(session: Session, audit: Audit, entity: str, x: dict[str, Any]) -> N
         assert owner is not None
         action = row or Action(uuid=x["id"], audit_id=audit.id)
         action.text, action.owner_id = x["text"], owner
-        action.due_on = packs._date(x["due_on"])
+        action.due_on = packs.parse_date(x["due_on"])
         action.status, action.scope = x["status"], x.get("scope", "case")
-        action.completed_on = packs._date(x["completed_on"])
+        action.completed_on = packs.parse_date(x["completed_on"])
         action.completed_by_id = _person_id(session, x.get("completed_by"), where)
         action.completion_note = x.get("completion_note", "")
         action.author_id = _person_id(session, x.get("author"), where)
@@ -926,7 +926,7 @@ def _upsert(session: Session, audit: Audit, entity: str, x: dict[str, Any]) -> N
             )
         fb = row or Feedback(uuid=x["id"], audit_id=audit.id, case_id=audit.case_id)
         fb.respondent, fb.channel = x["respondent"], x["channel"]
-        fb.collected_on = packs._date(x["collected_on"])
+        fb.collected_on = packs.parse_date(x["collected_on"])
         fb.consent, fb.comment, fb.shareable = x["consent"], x["comment"], x["shareable"]
         fb.author_id = _person_id(session, x.get("author"), where)
         fb.answers = [FeedbackAnswer(question_key=k, answer=v) for k, v in x["answers"].items()]
@@ -946,7 +946,7 @@ def _apply_worker_feedback(
         wf = WorkerFeedback(audit_id=audit.id)
         session.add(wf)
     wf.given_to_worker, wf.given_to_manager = ours["given_to_worker"], ours["given_to_manager"]
-    wf.given_on = packs._date(ours["given_on"])
+    wf.given_on = packs.parse_date(ours["given_on"])
     wf.how = ours.get("how", "")
     session.flush()
     changelog.record(

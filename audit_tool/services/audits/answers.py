@@ -57,9 +57,11 @@ def _check_overall(template: TemplateRow, overall: str | None) -> str | None:
     return None
 
 
-def _validate_answers(
+def validate_answers(
     template: TemplateRow, answers: dict[str, Answer], overall: str | None
 ) -> dict[str, str]:
+    """What is wrong with these answers and overall grade, by item key (and "overall"); blank
+    answers are acceptable here (a draft). Empty: nothing wrong."""
     errors = {}
     for key, answer in answers.items():
         message = _check_value(template, key, answer.value)
@@ -71,7 +73,9 @@ def _validate_answers(
     return errors
 
 
-def _set_answers(rows: list[Any], make: Any, answers: dict[str, Answer]) -> None:
+def set_answers(rows: list[Any], make: Any, answers: dict[str, Answer]) -> None:
+    """Write `answers` into a review's or moderation's answer rows, adding a row (`make`: the
+    row class) for an item not answered before."""
     by_key = {a.item_key: a for a in rows}
     for key, answer in answers.items():
         value = None if answer.value in (None, "") else str(answer.value)
@@ -82,7 +86,8 @@ def _set_answers(rows: list[Any], make: Any, answers: dict[str, Answer]) -> None
             row.value, row.comment = value, answer.comment or ""
 
 
-def _rank(template: TemplateRow, key: str | None) -> int | None:
+def rank_of(template: TemplateRow, key: str | None) -> int | None:
+    """The rank of a grade on the template's scale (1 best), None if it is not a graded level."""
     return next((lv.rank for lv in template.levels if lv.key == key), None)
 
 
@@ -91,14 +96,14 @@ def grade_warnings(
 ) -> list[str]:
     """Warnings (not errors) about an overall grade: a limiting item caps it, or it is out of
     line with the sub grades."""
-    overall_rank = _rank(template, overall)
+    overall_rank = rank_of(template, overall)
     if overall_rank is None:
         return []
     warnings = []
     labels = {lv.rank: lv.label for lv in template.levels if lv.rank is not None}
     ranks = []
     for item in template.graded_items:
-        rank = _rank(template, answers.get(item.key, Answer(None)).value)
+        rank = rank_of(template, answers.get(item.key, Answer(None)).value)
         if rank is None:
             continue
         ranks.append(rank)
@@ -131,7 +136,7 @@ def missing_grades(template: TemplateRow, answers: dict[str, Answer]) -> list[st
     ]
 
 
-def _answer_snapshot(rows: list[Any]) -> dict[str, list[str | None]]:
+def answer_snapshot(rows: list[Any]) -> dict[str, list[str | None]]:
     """Answers as item key -> [value, comment]; an empty answer is left out, as if absent (the
     form saves every item, answered or not)."""
     return {a.item_key: [a.value, a.comment] for a in rows if a.value is not None or a.comment}

@@ -14,7 +14,7 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Case, Person, Review, UrgentConcern
 from audit_tool.services import changelog, notices
-from audit_tool.services.audits.reading import _audit, _check_can_view, _check_takes_part
+from audit_tool.services.audits.reading import check_can_view, check_takes_part, load_audit
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ def raise_concern(
     require(actor, "concern.raise")
     what = what.strip()
     with db.transaction() as session:
-        audit = _audit(session, audit_uuid)
-        _check_takes_part(actor, audit)
+        audit = load_audit(session, audit_uuid)
+        check_takes_part(actor, audit)
         if not what:
             raise ValidationError("Say what the concern is", {"what": "Describe the concern"})
         assert actor.person_id is not None
@@ -66,11 +66,11 @@ def raise_concern(
             after={"case": audit.case.ref, "what": what, "why_urgent": concern.why_urgent},
             summary=f"Urgent safeguarding concern raised on case {audit.case.ref}",
         )
-        _notify_concern(session, actor.name, audit, concern)
+        notify_concern(session, actor.name, audit, concern)
         return _concern_row(session, concern)
 
 
-def _notify_concern(session: Session, by: str, audit: Audit, concern: UrgentConcern) -> None:
+def notify_concern(session: Session, by: str, audit: Audit, concern: UrgentConcern) -> None:
     """A notice (and e-mail) of a new concern to those it informs who use the app (have a
     role in it: a case's manager may not); `by`: who raised it."""
     users = session.scalars(
@@ -165,8 +165,8 @@ def audit_concerns(db: Any, actor: Actor, audit_uuid: str) -> list[ConcernRow]:
     """The urgent concerns raised on one audit, newest first, for the audit's screens."""
     require(actor, "concern.raise")
     with db.session() as session:
-        audit = _audit(session, audit_uuid)
-        _check_can_view(actor, audit)
+        audit = load_audit(session, audit_uuid)
+        check_can_view(actor, audit)
         stmt = (
             select(UrgentConcern)
             .where(UrgentConcern.audit_id == audit.id, _concern_filter(actor))

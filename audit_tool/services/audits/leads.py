@@ -11,9 +11,9 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Moderation
 from audit_tool.services import changelog, conflicts
-from audit_tool.services.audits.reading import _audit, _view
-from audit_tool.services.audits.revisions import _bump, _conflict, _touch
-from audit_tool.services.audits.states import _move
+from audit_tool.services.audits.reading import audit_view, load_audit
+from audit_tool.services.audits.revisions import bump, touch
+from audit_tool.services.audits.states import move
 from audit_tool.services.audits.views import AuditView
 
 
@@ -23,7 +23,7 @@ def record_panel_summary(db: Any, actor: Actor, audit_uuid: str, text: str) -> A
     require(actor, "audit.panel")
     text = text.strip()
     with db.transaction() as session:
-        audit = _audit(session, audit_uuid)
+        audit = load_audit(session, audit_uuid)
         if audit.kind != "multi_agency":
             raise ValidationError("Only a multi-agency audit has a panel summary")
         if audit.status not in ("in_moderation", "returned"):
@@ -42,7 +42,7 @@ def record_panel_summary(db: Any, actor: Actor, audit_uuid: str, text: str) -> A
         before = moderation.panel_summary or ""
         moderation.panel_summary = text
         session.flush()
-        _bump(session, audit)
+        bump(session, audit)
         changelog.record(
             session,
             actor,
@@ -53,7 +53,7 @@ def record_panel_summary(db: Any, actor: Actor, audit_uuid: str, text: str) -> A
             after={"panel_summary": text},
             summary=f"Panel summary recorded for the audit of case {audit.case.ref}",
         )
-        return _view(session, actor, audit)
+        return audit_view(session, actor, audit)
 
 
 def reopen(
@@ -65,14 +65,16 @@ def reopen(
     try:
         return _reopen(db, actor, audit_uuid, reason, expected_revision)
     except StaleDataError as exc:
-        raise _conflict(db, actor, "audit", audit_uuid, "this audit") from exc
+        raise conflicts.conflict_after_rollback(
+            db, actor, "audit", audit_uuid, "this audit"
+        ) from exc
 
 
 def _reopen(
     db: Any, actor: Actor, audit_uuid: str, reason: str, expected_revision: int | None
 ) -> AuditView:
     with db.transaction() as session:
-        audit = _audit(session, audit_uuid)
+        audit = load_audit(session, audit_uuid)
         if expected_revision is not None and audit.revision != expected_revision:
             raise conflicts.conflict(session, actor, "audit", audit.uuid, "this audit")
         if audit.status != "final":
@@ -83,9 +85,9 @@ def _reopen(
             raise ValidationError(
                 "Give the reason for reopening", {"reason": "A reason is required"}
             )
-        _touch(session, audit)
+        touch(session, audit)
         before = {"status": audit.status, "final_overall": audit.final_overall}
-        _move(audit, "in_moderation")
+        move(audit, "in_moderation")
         audit.final_overall = None
         audit.finalised_at = None
         if audit.moderation is not None:
@@ -102,4 +104,4 @@ def _reopen(
             reason=reason,
             summary=f"Audit of case {audit.case.ref} reopened",
         )
-        return _view(session, actor, audit)
+        return audit_view(session, actor, audit)

@@ -15,22 +15,22 @@ from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Moderation, ModerationAnswer
 from audit_tool.services import changelog, claims, conflicts, notices
 from audit_tool.services.audits.answers import (
-    _answer_snapshot,
-    _rank,
-    _set_answers,
-    _validate_answers,
+    answer_snapshot,
+    rank_of,
+    set_answers,
+    validate_answers,
 )
 from audit_tool.services.audits.reading import (
-    _answers,
-    _audit,
-    _is_moderator,
-    _review,
-    _review_view,
-    _template,
-    _view,
+    answers_of,
+    audit_view,
+    is_moderator,
+    load_audit,
+    load_review,
+    review_view,
+    template_of,
 )
-from audit_tool.services.audits.revisions import _bump, _conflict, _touch
-from audit_tool.services.audits.states import STATUS_LABELS, _move
+from audit_tool.services.audits.revisions import bump, touch
+from audit_tool.services.audits.states import STATUS_LABELS, move
 from audit_tool.services.audits.views import Answer, AuditView, ModerationView, ReviewView
 from audit_tool.services.templates import TemplateRow
 
@@ -61,7 +61,7 @@ def _moderation_snapshot(moderation: Moderation | None) -> dict[str, Any]:
     return {
         "overall": moderation.overall,
         "rationale": moderation.rationale,
-        "answers": _answer_snapshot(moderation.answers),
+        "answers": answer_snapshot(moderation.answers),
     }
 
 
@@ -69,8 +69,8 @@ def _moderated_audit(
     session: Session, actor: Actor, audit_uuid: str, expected_revision: int | None = None
 ) -> Audit:
     require(actor, "audit.moderate")
-    audit = _audit(session, audit_uuid)
-    if not _is_moderator(actor, audit):
+    audit = load_audit(session, audit_uuid)
+    if not is_moderator(actor, audit):
         raise PermissionDenied(f"{actor.name} is not the moderator of this audit")
     # Before the status: a moderator whose screen is out of date hears who changed the audit
     # (confirmed it in another window, returned it, reopened it), not just its new status.
@@ -89,7 +89,7 @@ def proposal(db: Any, actor: Actor, audit_uuid: str) -> dict[str, Answer]:
     review agrees; the moderator's saved answers where there are some."""
     with db.session() as session:
         audit = _moderated_audit(session, actor, audit_uuid)
-        template = _template(session, audit)
+        template = template_of(session, audit)
         result: dict[str, Answer] = {}
         for item in template.items:
             values = {a.value for r in audit.reviews for a in r.answers if a.item_key == item.key}
@@ -100,7 +100,7 @@ def proposal(db: Any, actor: Actor, audit_uuid: str) -> dict[str, Answer]:
         if len(overalls) == 1:
             result["overall"] = Answer(overalls.pop())
         if audit.moderation is not None:
-            result.update(_answers(audit.moderation.answers))
+            result.update(answers_of(audit.moderation.answers))
             if audit.moderation.overall:
                 result["overall"] = Answer(audit.moderation.overall)
         return result
@@ -117,7 +117,7 @@ def differences(view: AuditView) -> dict[str, int]:
             value = (
                 review.overall if key == "overall" else review.answers.get(key, Answer(None)).value
             )
-            rank = _rank(view.template, value)
+            rank = rank_of(view.template, value)
             if rank is not None:
                 ranks.append(rank)
         out[key] = max(ranks) - min(ranks) if len(ranks) > 1 else 0
@@ -140,7 +140,7 @@ def save_moderation(
             existed = audit.moderation is not None
             before = _moderation_snapshot(audit.moderation)
             moderation = _store_moderation(session, actor, audit, answers, overall, rationale)
-            _bump(session, audit)
+            bump(session, audit)
             _log_moderation_save(session, actor, audit, moderation, before, existed)
             return ModerationView(
                 actor.key or "",
@@ -149,11 +149,13 @@ def save_moderation(
                 moderation.overall,
                 moderation.rationale,
                 moderation.panel_summary,
-                _answers(moderation.answers),
+                answers_of(moderation.answers),
             )
     except (StaleDataError, IntegrityError) as exc:
         # Two windows started the moderation at once, or one confirmed meanwhile.
-        raise _conflict(db, actor, "audit", audit_uuid, "this audit") from exc
+        raise conflicts.conflict_after_rollback(
+            db, actor, "audit", audit_uuid, "this audit"
+        ) from exc
 
 
 def _log_moderation_save(
@@ -186,8 +188,8 @@ def _store_moderation(
     overall: str | None,
     rationale: str,
 ) -> Moderation:
-    template = _template(session, audit)
-    errors = _validate_answers(template, answers, overall)
+    template = template_of(session, audit)
+    errors = validate_answers(template, answers, overall)
     if errors:
         raise ValidationError(f"Not saved: {len(errors)} answer(s) not valid", errors)
     moderation = audit.moderation
@@ -195,7 +197,7 @@ def _store_moderation(
         assert actor.person_id is not None
         moderation = Moderation(audit=audit, moderator_id=actor.person_id)
         session.add(moderation)
-    _set_answers(moderation.answers, ModerationAnswer, answers)
+    set_answers(moderation.answers, ModerationAnswer, answers)
     moderation.overall = overall or None
     moderation.rationale = rationale.strip()
     session.flush()
@@ -218,7 +220,7 @@ def return_review(
     audit_uuid = ""
     try:
         with db.transaction() as session:
-            review = _review(session, review_uuid)
+            review = load_review(session, review_uuid)
             audit = _moderated_audit(session, actor, review.audit.uuid, expected_revision)
             audit_uuid = audit.uuid
             _check_claim(session, actor, audit, token)
@@ -227,11 +229,11 @@ def return_review(
                     "Say what the auditor should look at again",
                     {"comment": "A comment is required"},
                 )
-            _touch(session, audit)
-            _touch(session, review)
+            touch(session, audit)
+            touch(session, review)
             review.status = "returned"
             review.return_comment = comment
-            _move(audit, "returned")
+            move(audit, "returned")
             session.flush()
             changelog.record(
                 session,
@@ -250,9 +252,11 @@ def return_review(
                 f"Returned to you by {actor.name}: Case {audit.case.ref}",
                 actor.name,
             )
-            return _view(session, actor, audit)
+            return audit_view(session, actor, audit)
     except StaleDataError as exc:
-        raise _conflict(db, actor, "audit", audit_uuid, "this audit") from exc
+        raise conflicts.conflict_after_rollback(
+            db, actor, "audit", audit_uuid, "this audit"
+        ) from exc
 
 
 def needs_rationale(
@@ -276,9 +280,9 @@ def _confirm_errors(
     session: Session, audit: Audit, answers: dict[str, Answer], overall: str | None, rationale: str
 ) -> dict[str, str]:
     """What stops these final grades being confirmed, by field (empty: nothing)."""
-    template = _template(session, audit)
-    reviews = [_review_view(r, hidden=False) for r in audit.reviews]
-    errors = _validate_answers(template, answers, overall)
+    template = template_of(session, audit)
+    reviews = [review_view(r, hidden=False) for r in audit.reviews]
+    errors = validate_answers(template, answers, overall)
     for item in template.graded_items:
         if answers.get(item.key, Answer(None)).value in (None, ""):
             errors[item.key] = "Give the final grade, or mark it Not applicable"
@@ -338,11 +342,11 @@ def confirm(
                 )
             # Take the audit's row first (guarded by its revision), before the moderation row
             # is written, so a concurrent confirmation loses here and not on a duplicate.
-            _touch(session, audit)
+            touch(session, audit)
             moderation = _store_moderation(session, actor, audit, answers, overall, rationale)
             moderation.completed_at = datetime.now(UTC)
             before = {"status": audit.status, "final_overall": audit.final_overall}
-            _move(audit, "final")
+            move(audit, "final")
             audit.final_overall = overall
             audit.finalised_at = moderation.completed_at
             session.flush()
@@ -369,6 +373,8 @@ def confirm(
                 f"Confirmed by {actor.name}: Case {audit.case.ref}",
                 actor.name,
             )
-            return _view(session, actor, audit)
+            return audit_view(session, actor, audit)
     except StaleDataError as exc:
-        raise _conflict(db, actor, "audit", audit_uuid, "this audit") from exc
+        raise conflicts.conflict_after_rollback(
+            db, actor, "audit", audit_uuid, "this audit"
+        ) from exc

@@ -22,25 +22,27 @@ from audit_tool.services.audits.views import (
     ModerationView,
     ReviewView,
 )
-from audit_tool.services.templates import TemplateRow
-from audit_tool.services.templates import _row as template_row
+from audit_tool.services.templates import TemplateRow, template_row
 
 
-def _audit(session: Session, uuid: str) -> Audit:
+def load_audit(session: Session, uuid: str) -> Audit:
+    """The audit, or NotFound; no access check (callers check before they show it)."""
     audit = session.scalar(select(Audit).where(Audit.uuid == uuid))
     if audit is None:
         raise NotFound(f"No audit {uuid}")
     return audit
 
 
-def _review(session: Session, uuid: str) -> Review:
+def load_review(session: Session, uuid: str) -> Review:
+    """The review, or NotFound; no access check."""
     review = session.scalar(select(Review).where(Review.uuid == uuid))
     if review is None:
         raise NotFound(f"No review {uuid}")
     return review
 
 
-def _template(session: Session, audit: Audit) -> TemplateRow:
+def template_of(session: Session, audit: Audit) -> TemplateRow:
+    """The template (version) the audit is recorded against."""
     template = session.get(AuditTemplate, audit.template_id)
     assert template is not None
     return template_row(template)
@@ -50,38 +52,41 @@ def _is_reviewer(actor: Actor, audit: Audit) -> bool:
     return any(r.reviewer_id == actor.person_id for r in audit.reviews)
 
 
-def _is_moderator(actor: Actor, audit: Audit) -> bool:
+def is_moderator(actor: Actor, audit: Audit) -> bool:
+    """Whether the acting user is this audit's moderator."""
     return actor.person_id is not None and audit.moderator_id == actor.person_id
 
 
-def _check_can_view(actor: Actor, audit: Audit) -> None:
+def check_can_view(actor: Actor, audit: Audit) -> None:
     """Refuse an audit outside the actor's agency scope as if it did not exist."""
     require(actor, "audit.view")
     if not scope.can_see_audit(actor, audit):
         raise NotFound(f"No audit {audit.uuid}")
 
 
-def _check_takes_part(actor: Actor, audit: Audit) -> None:
+def check_takes_part(actor: Actor, audit: Audit) -> None:
     """Changing what an audit holds is for its auditors, its moderator and QA leads."""
-    _check_can_view(actor, audit)
-    if "lead" in actor.roles or _is_reviewer(actor, audit) or _is_moderator(actor, audit):
+    check_can_view(actor, audit)
+    if "lead" in actor.roles or _is_reviewer(actor, audit) or is_moderator(actor, audit):
         return
     raise PermissionDenied(
         f"{actor.name} is not an auditor or the moderator of this audit of case {audit.case.ref}"
     )
 
 
-def _blind_for(actor: Actor, audit: Audit) -> bool:
+def blind_for(actor: Actor, audit: Audit) -> bool:
     """Whether the acting user must not see other reviews yet: they review this audit and
     not every review is submitted."""
     return _is_reviewer(actor, audit) and any(r.status != "submitted" for r in audit.reviews)
 
 
-def _answers(rows: list[Any]) -> dict[str, Answer]:
+def answers_of(rows: list[Any]) -> dict[str, Answer]:
+    """Review or moderation answer rows as item key -> Answer."""
     return {a.item_key: Answer(a.value, a.comment) for a in rows}
 
 
-def _review_view(review: Review, *, hidden: bool) -> ReviewView:
+def review_view(review: Review, *, hidden: bool) -> ReviewView:
+    """A review as callers get it; `hidden`: blind, only who and the status."""
     person = review.reviewer
     agency_name = person.agency.name
     if hidden:
@@ -102,13 +107,15 @@ def _review_view(review: Review, *, hidden: bool) -> ReviewView:
         worries=review.worries,
         next_steps=review.next_steps,
         return_comment=review.return_comment,
-        answers=_answers(review.answers),
+        answers=answers_of(review.answers),
         revision=review.revision,
     )
 
 
-def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
-    blind = _blind_for(actor, audit)
+def audit_view(session: Session, actor: Actor, audit: Audit) -> AuditView:
+    """The audit as the acting user may see it: other reviews hidden while they are blind,
+    no moderation in progress for someone not on the audit. Callers check access first."""
+    blind = blind_for(actor, audit)
     reviews = []
     for review in audit.reviews:
         own = review.reviewer_id == actor.person_id
@@ -116,15 +123,15 @@ def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
             hidden = False
         elif blind:
             hidden = True
-        elif _is_moderator(actor, audit) or "lead" in actor.roles or _is_reviewer(actor, audit):
+        elif is_moderator(actor, audit) or "lead" in actor.roles or _is_reviewer(actor, audit):
             # The moderator and leads read submitted reviews, not another person's draft.
             hidden = review.status == "draft"
         else:
             hidden = True
-        reviews.append(_review_view(review, hidden=hidden))
+        reviews.append(review_view(review, hidden=hidden))
     moderation = None
     # Someone who only sees the audit (same agency, not on it) sees no moderation in progress.
-    takes_part = "lead" in actor.roles or _is_reviewer(actor, audit) or _is_moderator(actor, audit)
+    takes_part = "lead" in actor.roles or _is_reviewer(actor, audit) or is_moderator(actor, audit)
     if audit.moderation is not None and not blind and (takes_part or audit.status == "final"):
         m = audit.moderation
         moderator = session.get(Person, m.moderator_id)
@@ -136,7 +143,7 @@ def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
             m.overall,
             m.rationale,
             m.panel_summary,
-            _answers(m.answers),
+            answers_of(m.answers),
         )
     case = audit.case
     mine = next((r.uuid for r in audit.reviews if r.reviewer_id == actor.person_id), None)
@@ -156,7 +163,7 @@ def _view(session: Session, actor: Actor, audit: Audit) -> AuditView:
         final_overall=audit.final_overall,
         finalised_at=audit.finalised_at,
         revision=audit.revision,
-        template=_template(session, audit),
+        template=template_of(session, audit),
         reviews=tuple(reviews),
         moderation=moderation,
         my_review=mine,
@@ -190,9 +197,9 @@ def get_audit(db: Any, actor: Actor, audit_uuid: str, *, log_view: bool = False)
     log records who viewed which case's audit (once per opening, not on reloads or autosave)."""
     if log_view:
         with db.transaction() as session:
-            audit = _audit(session, audit_uuid)
-            _check_can_view(actor, audit)
-            view = _view(session, actor, audit)
+            audit = load_audit(session, audit_uuid)
+            check_can_view(actor, audit)
+            view = audit_view(session, actor, audit)
             changelog.record(
                 session,
                 actor,
@@ -203,6 +210,6 @@ def get_audit(db: Any, actor: Actor, audit_uuid: str, *, log_view: bool = False)
             )
             return view
     with db.session() as session:
-        audit = _audit(session, audit_uuid)
-        _check_can_view(actor, audit)
-        return _view(session, actor, audit)
+        audit = load_audit(session, audit_uuid)
+        check_can_view(actor, audit)
+        return audit_view(session, actor, audit)

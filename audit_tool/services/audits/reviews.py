@@ -14,21 +14,21 @@ from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.models import Audit, Review, ReviewAnswer
 from audit_tool.services import changelog, conflicts
 from audit_tool.services.audits.answers import (
-    _answer_snapshot,
-    _set_answers,
-    _validate_answers,
+    answer_snapshot,
     grade_warnings,
     missing_grades,
+    set_answers,
+    validate_answers,
 )
-from audit_tool.services.audits.reading import _answers, _review, _review_view, _template
-from audit_tool.services.audits.revisions import _bump, _conflict, _touch
-from audit_tool.services.audits.states import TRANSITIONS, _move
+from audit_tool.services.audits.reading import answers_of, load_review, review_view, template_of
+from audit_tool.services.audits.revisions import bump, touch
+from audit_tool.services.audits.states import TRANSITIONS, move
 from audit_tool.services.audits.views import Answer, ReviewView, SubmitResult
 
 
 def _own_review(session: Session, actor: Actor, review_uuid: str) -> tuple[Review, Audit]:
     require(actor, "audit.review")
-    review = _review(session, review_uuid)
+    review = load_review(session, review_uuid)
     audit = review.audit
     if review.reviewer_id != actor.person_id:
         raise PermissionDenied(
@@ -62,14 +62,14 @@ def save_review(
             review, audit = _own_review(session, actor, review_uuid)
             if expected_revision is not None and review.revision != expected_revision:
                 raise conflicts.conflict(session, actor, "review", review.uuid, "this review")
-            template = _template(session, audit)
-            errors = _validate_answers(template, answers or {}, overall)
+            template = template_of(session, audit)
+            errors = validate_answers(template, answers or {}, overall)
             if errors:
                 raise ValidationError(
                     f"The review was not saved: {len(errors)} answer(s) not valid", errors
                 )
-            before = _review_snapshot(review)
-            _set_answers(review.answers, ReviewAnswer, answers or {})
+            before = review_snapshot(review)
+            set_answers(review.answers, ReviewAnswer, answers or {})
             if overall is not None:
                 review.overall = overall or None
             for name, value in (
@@ -80,11 +80,11 @@ def save_review(
                 if value is not None:
                     setattr(review, name, value)
             session.flush()
-            after = _review_snapshot(review)
+            after = review_snapshot(review)
             if after != before:
                 # A change to the answers alone must count in the review's revision too.
-                _touch(session, review)
-                _bump(session, audit)
+                touch(session, review)
+                bump(session, audit)
                 # Every save that changes something, autosaves included: only the fields and
                 # answers that changed ("answers.<item>": [grade, comment]), so a long typing
                 # session logs what each save changed, not the whole review each time.
@@ -97,18 +97,21 @@ def save_review(
                     after,
                     summary=f"Review of case {audit.case.ref} saved as a draft",
                 )
-            return _review_view(review, hidden=False)
+            return review_view(review, hidden=False)
     except StaleDataError as exc:
-        raise _conflict(db, actor, "review", review_uuid, "this review") from exc
+        raise conflicts.conflict_after_rollback(
+            db, actor, "review", review_uuid, "this review"
+        ) from exc
 
 
-def _review_snapshot(review: Review) -> dict[str, Any]:
+def review_snapshot(review: Review) -> dict[str, Any]:
+    """A review's grades and text as the change log records them (before and after a save)."""
     return {
         "overall": review.overall,
         "strengths": review.strengths,
         "worries": review.worries,
         "next_steps": review.next_steps,
-        "answers": _answer_snapshot(review.answers),
+        "answers": answer_snapshot(review.answers),
     }
 
 
@@ -122,8 +125,8 @@ def submit_review(
             review, audit = _own_review(session, actor, review_uuid)
             if expected_revision is not None and review.revision != expected_revision:
                 raise conflicts.conflict(session, actor, "review", review.uuid, "this review")
-            template = _template(session, audit)
-            answers = _answers(review.answers)
+            template = template_of(session, audit)
+            answers = answers_of(review.answers)
             errors: dict[str, str] = {}
             for item in template.graded_items:
                 if answers.get(item.key, Answer(None)).value in (None, ""):
@@ -146,21 +149,21 @@ def submit_review(
             review.submitted_at = datetime.now(UTC)
             before_status = audit.status
             if audit.kind == "single":
-                _move(audit, "final")
+                move(audit, "final")
                 audit.final_overall = review.overall
                 audit.finalised_at = review.submitted_at
             elif all(r.status == "submitted" for r in audit.reviews):
-                _move(audit, "in_moderation")
+                move(audit, "in_moderation")
             session.flush()
             if audit.status == before_status:
-                _bump(session, audit)
+                bump(session, audit)
             changelog.record(
                 session,
                 actor,
                 "submit",
                 "review",
                 review.uuid,
-                after={**_review_snapshot(review), "status": "submitted"},
+                after={**review_snapshot(review), "status": "submitted"},
                 summary=(
                     f"Review of case {audit.case.ref} "
                     f"{'submitted again' if returned else 'submitted'}"
@@ -180,6 +183,8 @@ def submit_review(
                         f"{TRANSITIONS[(before_status, audit.status)]}"
                     ),
                 )
-            return SubmitResult(_review_view(review, hidden=False), audit.status, tuple(warnings))
+            return SubmitResult(review_view(review, hidden=False), audit.status, tuple(warnings))
     except StaleDataError as exc:
-        raise _conflict(db, actor, "review", review_uuid, "this review") from exc
+        raise conflicts.conflict_after_rollback(
+            db, actor, "review", review_uuid, "this review"
+        ) from exc

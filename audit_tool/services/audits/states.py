@@ -28,7 +28,8 @@ YES_NO = ("yes", "no", "not_applicable")
 NOT_APPLICABLE = "not_applicable"
 
 
-def _move(audit: Audit, to: str) -> None:
+def move(audit: Audit, to: str) -> None:
+    """Change the audit's status, refusing any change not in TRANSITIONS."""
     if (audit.status, to) not in TRANSITIONS:
         raise ValidationError(
             f"An audit that is {STATUS_LABELS[audit.status].lower()} cannot become "

@@ -35,9 +35,9 @@ from audit_tool.services import changelog, privacy
 from audit_tool.services.briefings.records import (
     SECTION_KEYS,
     BriefingView,
-    _audit_ids,
-    _content,
-    _view,
+    audit_ids_of,
+    briefing_view,
+    content_of,
 )
 from audit_tool.services.feedback import RESPONDENT_LABELS, pct
 
@@ -65,7 +65,8 @@ SHORT_QUESTIONS = {
 DEFAULT_AUDIENCE = "practitioners and managers across the partnership"
 
 
-def _final_audits(session: Session, ids: list[int]) -> list[Audit]:
+def final_audits(session: Session, ids: list[int]) -> list[Audit]:
+    """Those of the audits `ids` that are final, in id order: a briefing draws on these only."""
     if not ids:
         return []
     return list(
@@ -408,12 +409,14 @@ def _sample(session: Session, audits: list[Audit]) -> str:
     )
 
 
-def _draft(
+def draft_content(
     session: Session, briefing: Briefing, keys: tuple[str, ...] = SECTION_KEYS
 ) -> dict[str, Any]:
-    content = _content(briefing)
-    ids = _audit_ids(session, briefing)
-    audits = _final_audits(session, ids)
+    """The briefing's content with the sections `keys` drafted from its final audits (the
+    others as they are), the chart and sample refreshed; the caller stores it."""
+    content = content_of(briefing)
+    ids = audit_ids_of(session, briefing)
+    audits = final_audits(session, ids)
     case_ids = [a.case_id for a in audits]
     programme = session.get(Programme, briefing.programme_id) if briefing.programme_id else None
     subject = (
@@ -516,7 +519,7 @@ def new_briefing(
             session.execute(
                 briefing_audits.insert(), [{"briefing_id": briefing.id, "audit_id": i} for i in ids]
             )
-        briefing.sections = _draft(session, briefing)
+        briefing.sections = draft_content(session, briefing)
         session.flush()
         changelog.record(
             session,
@@ -527,4 +530,4 @@ def new_briefing(
             after={"title": briefing.title, "audits": len(ids)},
             summary=f"Briefing '{briefing.title}' drafted from {_plural(len(ids), 'audit')}",
         )
-        return _view(session, briefing)
+        return briefing_view(session, briefing)

@@ -13,21 +13,23 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, ValidationError
 from audit_tool.models import Briefing
 from audit_tool.services import changelog, privacy
-from audit_tool.services.briefings.drafting import _draft, _final_audits
+from audit_tool.services.briefings.drafting import draft_content, final_audits
 from audit_tool.services.briefings.records import (
     HEADINGS,
     SECTION_KEYS,
     BriefingView,
-    _audit_ids,
-    _briefing,
-    _content,
-    _view,
+    audit_ids_of,
+    briefing_view,
+    content_of,
+    load_briefing,
 )
 
 
-def _editable(session: Session, actor: Actor, uuid: str, expected: int | None) -> Briefing:
+def editable_briefing(session: Session, actor: Actor, uuid: str, expected: int | None) -> Briefing:
+    """The briefing, once the acting user may edit it: a draft (a published one is frozen),
+    unchanged since revision `expected` when one is given."""
     require(actor, "briefing.edit")
-    briefing = _briefing(session, uuid)
+    briefing = load_briefing(session, uuid)
     if briefing.status == "published":
         raise ValidationError("A published briefing is frozen; make a new version to change it")
     if expected is not None and briefing.revision != expected:
@@ -43,9 +45,9 @@ def redraft_section(
         raise ValidationError(f"'{key}' is not a section of a briefing")
     try:
         with db.transaction() as session:
-            briefing = _editable(session, actor, uuid, expected_revision)
-            before = _content(briefing)["sections"].get(key, "")
-            briefing.sections = _draft(session, briefing, (key,))
+            briefing = editable_briefing(session, actor, uuid, expected_revision)
+            before = content_of(briefing)["sections"].get(key, "")
+            briefing.sections = draft_content(session, briefing, (key,))
             session.flush()
             changelog.record(
                 session,
@@ -57,7 +59,7 @@ def redraft_section(
                 after={key: briefing.sections["sections"][key]},
                 summary=f"Briefing section '{HEADINGS[key]}' drafted again from the audits",
             )
-            return _view(session, briefing)
+            return briefing_view(session, briefing)
     except StaleDataError as exc:
         raise ConflictError("This briefing was changed by someone else; reload it") from exc
 
@@ -82,8 +84,8 @@ def save_briefing(
         raise ValidationError("A briefing needs a title", {"title": "Give the briefing a title"})
     try:
         with db.transaction() as session:
-            briefing = _editable(session, actor, uuid, expected_revision)
-            content = _content(briefing)
+            briefing = editable_briefing(session, actor, uuid, expected_revision)
+            content = content_of(briefing)
             before = {"title": briefing.title, "audience": briefing.audience, **content["sections"]}
             content["sections"] = {**content["sections"], **sections}
             if sample is not None:
@@ -97,7 +99,7 @@ def save_briefing(
             changelog.record_changes(
                 session, actor, "briefing", briefing.uuid, before, after, summary="Briefing edited"
             )
-            return _view(session, briefing)
+            return briefing_view(session, briefing)
     except StaleDataError as exc:
         raise ConflictError("This briefing was changed by someone else; reload it") from exc
 
@@ -106,14 +108,15 @@ def save_briefing(
 
 
 def _all_text(b: Briefing) -> str:
-    content = _content(b)
+    content = content_of(b)
     parts = [b.title, b.audience, content["sample"], *content["references"]]
     parts += [str(content["sections"].get(k, "")) for k in SECTION_KEYS]
     return "\n".join(parts)
 
 
-def _hits(session: Session, b: Briefing) -> list[privacy.Hit]:
-    audits = _final_audits(session, _audit_ids(session, b))
+def identifying_hits(session: Session, b: Briefing) -> list[privacy.Hit]:
+    """Identifying details in the briefing's whole text, less those a lead allowed."""
+    audits = final_audits(session, audit_ids_of(session, b))
     hits = privacy.find_hits(session, _all_text(b), case_ids=[a.case_id for a in audits])
     allowed = {(o["kind"], o["text"].lower()) for o in (b.overrides or [])}
     return [h for h in hits if (h.kind, h.text.lower()) not in allowed]
@@ -123,7 +126,7 @@ def check(db: Any, actor: Actor, uuid: str) -> list[privacy.Hit]:
     """Identifying details still in the briefing (those a lead allowed are left out)."""
     require(actor, "briefing.edit")
     with db.session() as session:
-        return _hits(session, _briefing(session, uuid))
+        return identifying_hits(session, load_briefing(session, uuid))
 
 
 def allow(db: Any, actor: Actor, uuid: str, kind: str, text: str, reason: str) -> BriefingView:
@@ -132,9 +135,10 @@ def allow(db: Any, actor: Actor, uuid: str, kind: str, text: str, reason: str) -
     if not reason.strip():
         raise ValidationError("Say why this may stay in the briefing", {"reason": "Required"})
     with db.transaction() as session:
-        briefing = _editable(session, actor, uuid, None)
+        briefing = editable_briefing(session, actor, uuid, None)
         if not any(
-            h.kind == kind and h.text.lower() == text.lower() for h in _hits(session, briefing)
+            h.kind == kind and h.text.lower() == text.lower()
+            for h in identifying_hits(session, briefing)
         ):
             raise ValidationError(f"'{text}' is not among the briefing's identifying details")
         entry = {
@@ -156,10 +160,11 @@ def allow(db: Any, actor: Actor, uuid: str, kind: str, text: str, reason: str) -
             reason=reason.strip(),
             summary=f"Briefing: {kind} '{text}' allowed by a lead",
         )
-        return _view(session, briefing)
+        return briefing_view(session, briefing)
 
 
-def _refuse_hits(hits: list[privacy.Hit]) -> None:
+def refuse_hits(hits: list[privacy.Hit]) -> None:
+    """Refuse to export or publish while identifying details remain."""
     if hits:
         raise ValidationError(
             "The briefing names a child or a person: remove "

@@ -19,16 +19,16 @@ from audit_tool.errors import ConflictError, ValidationError
 from audit_tool.models import Briefing, BriefingDelivery, Person, Team
 from audit_tool.models.briefings import briefing_audits
 from audit_tool.services import changelog
-from audit_tool.services.briefings.editing import _editable, _hits, _refuse_hits
+from audit_tool.services.briefings.editing import editable_briefing, identifying_hits, refuse_hits
 from audit_tool.services.briefings.records import (
     SECTIONS,
     BriefingView,
     DeliveryRow,
-    _audit_ids,
-    _briefing,
-    _check_visible,
-    _content,
-    _view,
+    audit_ids_of,
+    briefing_view,
+    check_visible,
+    content_of,
+    load_briefing,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 def _doc(session: Session, b: Briefing) -> BriefingDoc:
     from audit_tool.reporting.briefing_pdf import BriefingDoc, SectionDoc
 
-    content = _content(b)
+    content = content_of(b)
     author = session.get(Person, b.author_id) if b.author_id else None
     from audit_tool.services import settings
 
@@ -96,10 +96,10 @@ def export_briefing(
     )
 
     with db.session() as session:
-        b = _briefing(session, uuid)
-        _check_visible(actor, b)
+        b = load_briefing(session, uuid)
+        check_visible(actor, b)
         if b.status != "published":
-            _refuse_hits(_hits(session, b))
+            refuse_hits(identifying_hits(session, b))
         doc = _doc(session, b)
         frozen = b.pdf if b.status == "published" else None
     if progress:
@@ -129,8 +129,8 @@ def publish(
 
     try:
         with db.transaction() as session:
-            briefing = _editable(session, actor, uuid, expected_revision)
-            _refuse_hits(_hits(session, briefing))
+            briefing = editable_briefing(session, actor, uuid, expected_revision)
+            refuse_hits(identifying_hits(session, briefing))
             briefing.status = "published"
             briefing.published_at = datetime.now(UTC)
             data = render_pdf(_doc(session, briefing))
@@ -146,7 +146,7 @@ def publish(
                 after={"version": briefing.version, "pdf_sha256": briefing.pdf_sha256},
                 summary=f"Briefing '{briefing.title}' published (version {briefing.version})",
             )
-            return _view(session, briefing)
+            return briefing_view(session, briefing)
     except StaleDataError as exc:
         raise ConflictError("This briefing was changed by someone else; reload it") from exc
 
@@ -155,7 +155,7 @@ def new_version(db: Any, actor: Actor, uuid: str) -> BriefingView:
     """A new draft made from a published briefing, keeping its text and audits."""
     require(actor, "briefing.edit")
     with db.transaction() as session:
-        source = _briefing(session, uuid)
+        source = load_briefing(session, uuid)
         if source.status != "published":
             raise ValidationError("Only a published briefing gets a new version; edit the draft")
         latest = session.scalar(
@@ -177,7 +177,7 @@ def new_version(db: Any, actor: Actor, uuid: str) -> BriefingView:
         )
         session.add(draft)
         session.flush()
-        ids = _audit_ids(session, source)
+        ids = audit_ids_of(session, source)
         if ids:
             session.execute(
                 briefing_audits.insert(), [{"briefing_id": draft.id, "audit_id": i} for i in ids]
@@ -191,7 +191,7 @@ def new_version(db: Any, actor: Actor, uuid: str) -> BriefingView:
             after={"version": draft.version, "from": source.uuid},
             summary=f"Briefing '{draft.title}': version {draft.version} started",
         )
-        return _view(session, draft)
+        return briefing_view(session, draft)
 
 
 def record_delivery(
@@ -219,7 +219,7 @@ def record_delivery(
     if not team_key and not team_name.strip():
         errors["team"] = "Say which team used the briefing"
     with db.transaction() as session:
-        briefing = _briefing(session, uuid)
+        briefing = load_briefing(session, uuid)
         if briefing.status != "published":
             errors["briefing"] = "Publish the briefing before recording where it was used"
         team = None
@@ -257,8 +257,8 @@ def record_delivery(
 
 def deliveries(db: Any, actor: Actor, uuid: str) -> list[DeliveryRow]:
     with db.session() as session:
-        b = _briefing(session, uuid)
-        _check_visible(actor, b)
+        b = load_briefing(session, uuid)
+        check_visible(actor, b)
         rows = session.scalars(
             select(BriefingDelivery)
             .where(BriefingDelivery.briefing_id == b.id)

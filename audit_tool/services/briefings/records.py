@@ -114,14 +114,16 @@ class DeliveryRow:
 # ---------------------------------------------------------------- loading
 
 
-def _briefing(session: Session, uuid: str) -> Briefing:
+def load_briefing(session: Session, uuid: str) -> Briefing:
+    """The briefing, or NotFound; no access check."""
     briefing = session.scalar(select(Briefing).where(Briefing.uuid == uuid))
     if briefing is None:
         raise NotFound(f"No briefing {uuid}")
     return briefing
 
 
-def _audit_ids(session: Session, briefing: Briefing) -> list[int]:
+def audit_ids_of(session: Session, briefing: Briefing) -> list[int]:
+    """The ids of the audits the briefing covers."""
     return list(
         session.scalars(
             select(briefing_audits.c.audit_id).where(briefing_audits.c.briefing_id == briefing.id)
@@ -152,7 +154,9 @@ def _row(session: Session, b: Briefing) -> BriefingRow:
     )
 
 
-def _content(b: Briefing) -> dict[str, Any]:
+def content_of(b: Briefing) -> dict[str, Any]:
+    """The briefing's stored content (sections, chart, sample, references, drafted), with
+    every part present."""
     data = dict(b.sections or {})
     data.setdefault("sections", {})
     data.setdefault("chart", [])
@@ -161,10 +165,12 @@ def _content(b: Briefing) -> dict[str, Any]:
     return data
 
 
-def _view(session: Session, b: Briefing) -> BriefingView:
+def briefing_view(session: Session, b: Briefing) -> BriefingView:
+    """The briefing as callers get it; no access check (check_visible or the edit check
+    comes first)."""
     from audit_tool.reporting.markup import word_count
 
-    content = _content(b)
+    content = content_of(b)
     sections = {key: str(content["sections"].get(key, "")) for key in SECTION_KEYS}
     uuids = session.scalars(
         select(Audit.uuid)
@@ -188,7 +194,8 @@ def _view(session: Session, b: Briefing) -> BriefingView:
     )
 
 
-def _check_visible(actor: Actor, b: Briefing) -> None:
+def check_visible(actor: Actor, b: Briefing) -> None:
+    """Refuse a draft to someone who may read published briefings only."""
     require(actor, "briefing.view")
     if b.status != "published" and not actor.can("briefing.edit"):
         raise PermissionDenied(f"{actor.name} may read published briefings only")
@@ -206,9 +213,9 @@ def list_briefings(db: Any, actor: Actor) -> list[BriefingRow]:
 
 def get_briefing(db: Any, actor: Actor, uuid: str) -> BriefingView:
     with db.session() as session:
-        b = _briefing(session, uuid)
-        _check_visible(actor, b)
-        return _view(session, b)
+        b = load_briefing(session, uuid)
+        check_visible(actor, b)
+        return briefing_view(session, b)
 
 
 def latest_for_programme(db: Any, actor: Actor, programme_key: str) -> BriefingView | None:
@@ -222,4 +229,4 @@ def latest_for_programme(db: Any, actor: Actor, programme_key: str) -> BriefingV
         if not actor.can("briefing.edit"):
             stmt = stmt.where(Briefing.status == "published")
         b = session.scalar(stmt.order_by(Briefing.version.desc(), Briefing.id.desc()).limit(1))
-        return _view(session, b) if b is not None else None
+        return briefing_view(session, b) if b is not None else None
