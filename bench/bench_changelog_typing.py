@@ -137,12 +137,12 @@ def _audit_of(db: object, review: str) -> str:
 
 def _snapshot(db: object, review: str) -> dict[str, object]:
     from audit_tool.models import Review
-    from audit_tool.services.audits import _review_snapshot
+    from audit_tool.services.audits.reviews import review_snapshot
 
     with db.session() as session:  # type: ignore[attr-defined]
         row = session.scalar(select(Review).where(Review.uuid == review))
         assert row is not None
-        return _review_snapshot(row)
+        return review_snapshot(row)
 
 
 if __name__ == "__main__":

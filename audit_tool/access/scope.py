@@ -4,7 +4,7 @@ QA leads see every case and audit. Auditors and moderators see the cases and aud
 own agency, plus the audits they are assigned to (as an auditor or as the moderator) and those
 audits' cases: a multi-agency audit brings another agency's case to its auditors. Viewers see no
 case or audit at all (reports and published briefings only). Seeing is not taking part: only an
-audit's auditors, its moderator and QA leads change what it holds (audits._check_takes_part).
+audit's auditors, its moderator and QA leads change what it holds (audits.reading.check_takes_part).
 
 The services apply these to every list, search and single read; a record outside the scope is
 reported exactly as a missing one, so that nothing about it leaks. Light table handles rather

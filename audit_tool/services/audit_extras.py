@@ -17,13 +17,13 @@ from audit_tool.access import scope
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Review
-from audit_tool.services.audits import (
-    _audit,
-    _blind_for,
-    _bump,
-    _check_can_view,
-    _check_takes_part,
+from audit_tool.services.audits.reading import (
+    blind_for,
+    check_can_view,
+    check_takes_part,
+    load_audit,
 )
+from audit_tool.services.audits.revisions import bump
 
 
 def audit_for(
@@ -37,11 +37,11 @@ def audit_for(
 ) -> Audit:
     """The audit, once the acting user may `operation` on it."""
     require(actor, operation)
-    audit = _audit(session, audit_uuid)
+    audit = load_audit(session, audit_uuid)
     if write:
-        _check_takes_part(actor, audit)
+        check_takes_part(actor, audit)
     else:
-        _check_can_view(actor, audit)
+        check_can_view(actor, audit)
     if write and audit.status == "final" and not locked_ok:
         raise ValidationError(
             f"The audit of case {audit.case.ref} is final and locked; a QA lead can reopen it"
@@ -51,7 +51,7 @@ def audit_for(
 
 def visible_to(actor: Actor, audit: Audit, author_id: int | None) -> bool:
     """Whether a record of this author is visible to the actor inside this audit."""
-    if not _blind_for(actor, audit):
+    if not blind_for(actor, audit):
         return True
     return author_id is not None and author_id == actor.person_id
 
@@ -63,7 +63,7 @@ def check_author(actor: Actor, audit: Audit, author_id: int | None, what: str) -
 
 
 def changed(session: Session, audit: Audit) -> None:
-    _bump(session, audit)
+    bump(session, audit)
 
 
 def blind_filter(actor: Actor, audit_col: Any, author_col: Any) -> ColumnElement[bool]:

@@ -30,7 +30,7 @@ from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.models import Audit, ChangeLogEntry, Setting, UrgentConcern
 from audit_tool.models.coordination import Checkout
 from audit_tool.services import changelog, packs
-from audit_tool.services.audits import _notify_concern
+from audit_tool.services.audits.concerns import notify_concern
 from audit_tool.services.checkin_apply import _apply
 from audit_tool.services.checkout import (
     _EXTRAS,
@@ -201,7 +201,7 @@ def _read_file(lsession: Session, path: Path) -> _OfflineFile:
     pack = _build_pack(
         lsession,
         audits,
-        [packs._audit_json(a, lsession) for a in audits],
+        [packs.one_audit_json(a, lsession) for a in audits],
         f"Check-in from {path.name}",
     )
     return _OfflineFile(
@@ -259,7 +259,7 @@ def _check_in_audit(
     local_changed = data["revision"] != row.revision
     server_changed = audit.revision != row.revision
     if local_changed and server_changed:
-        server_json = packs._audit_json(audit, session)
+        server_json = packs.one_audit_json(audit, session)
         who, when, what = _server_change(session, audit, row.checked_out_at, server_json)
         conflict = CheckinConflict(
             audit.uuid, audit.case.ref, who, when, what, row.revision, audit.revision
@@ -342,6 +342,6 @@ def _carry_concerns(session: Session, actor: Actor, concerns: list[dict[str, Any
             summary=f"Urgent safeguarding concern raised offline on case {audit.case.ref}, "
             "brought in at check-in",
         )
-        _notify_concern(session, actor.name, audit, concern)
+        notify_concern(session, actor.name, audit, concern)
         carried.append(audit.case.ref)
     return carried

@@ -28,15 +28,11 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.services import changelog, packs
-from audit_tool.services.audits import (
-    TRANSITIONS,
-    Answer,
-    _blind_for,
-    _bump,
-    _review_snapshot,
-    _template,
-    _validate_answers,
-)
+from audit_tool.services.audits import TRANSITIONS, Answer
+from audit_tool.services.audits.answers import validate_answers
+from audit_tool.services.audits.reading import blind_for, template_of
+from audit_tool.services.audits.reviews import review_snapshot
+from audit_tool.services.audits.revisions import bump
 from audit_tool.services.checkout import _EXTRAS
 
 _EXTRA_LABELS = {"learning_point": "Learning point", "action": "Action", "feedback": "Feedback"}
@@ -44,20 +40,20 @@ _EXTRA_LABELS = {"learning_point": "Learning point", "action": "Action", "feedba
 
 def _apply(session: Session, actor: Actor, audit: Audit, data: dict[str, Any]) -> None:
     """Apply the file's copy of an audit unchanged on the server since it left."""
-    blind = _blind_for(actor, audit)
-    server = packs._audit_json(audit, session)
+    blind = blind_for(actor, audit)
+    server = packs.one_audit_json(audit, session)
     submitted = _apply_reviews(session, actor, audit, data)
     _apply_extras(session, actor, audit, data, server, blind)
     _apply_worker_feedback(session, actor, audit, data, server)
     session.flush()
     if submitted:
         _settle_status(session, actor, audit)
-    _bump(session, audit)
+    bump(session, audit)
 
 
 def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str, Any]) -> bool:
     """The actor's own reviews from the file; True if one of them was submitted offline."""
-    template = _template(session, audit)
+    template = template_of(session, audit)
     submitted = False
     for r in data["reviews"]:
         if r["reviewer"] != actor.key:
@@ -84,14 +80,14 @@ def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str,
             k: Answer(None if v is None else str(v), comments.get(k, ""))
             for k, v in r["answers"].items()
         }
-        errors = _validate_answers(template, answers, r["overall"])
+        errors = validate_answers(template, answers, r["overall"])
         if errors:
             raise ValidationError(
                 f"The file's review of case {audit.case.ref} has answers that are not valid "
                 f"({'; '.join(errors.values())}): nothing was checked in",
                 errors,
             )
-        before = {**_review_snapshot(review), "status": review.status}
+        before = {**review_snapshot(review), "status": review.status}
         review.overall = r["overall"]
         review.strengths, review.worries = r["strengths"], r["worries"]
         review.next_steps = r["next_steps"]
@@ -109,7 +105,7 @@ def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str,
                 review.answers.remove(row)
         if r["status"] == "submitted" and review.status != "submitted":
             review.status = "submitted"
-            review.submitted_at = packs._time(r["submitted_at"]) or datetime.now(UTC)
+            review.submitted_at = packs.parse_time(r["submitted_at"]) or datetime.now(UTC)
             submitted = True
         session.flush()
         changelog.record_changes(
@@ -118,7 +114,7 @@ def _apply_reviews(session: Session, actor: Actor, audit: Audit, data: dict[str,
             "review",
             review.uuid,
             before,
-            {**_review_snapshot(review), "status": review.status},
+            {**review_snapshot(review), "status": review.status},
             summary=f"Review of case {audit.case.ref} checked in from offline work",
         )
     return submitted
@@ -242,9 +238,9 @@ def _upsert(session: Session, audit: Audit, entity: str, x: dict[str, Any]) -> N
         assert owner is not None
         action = row or Action(uuid=x["id"], audit_id=audit.id)
         action.text, action.owner_id = x["text"], owner
-        action.due_on = packs._date(x["due_on"])
+        action.due_on = packs.parse_date(x["due_on"])
         action.status, action.scope = x["status"], x.get("scope", "case")
-        action.completed_on = packs._date(x["completed_on"])
+        action.completed_on = packs.parse_date(x["completed_on"])
         action.completed_by_id = _person_id(session, x.get("completed_by"), where)
         action.completion_note = x.get("completion_note", "")
         action.author_id = _person_id(session, x.get("author"), where)
@@ -259,7 +255,7 @@ def _upsert(session: Session, audit: Audit, entity: str, x: dict[str, Any]) -> N
             )
         fb = row or Feedback(uuid=x["id"], audit_id=audit.id, case_id=audit.case_id)
         fb.respondent, fb.channel = x["respondent"], x["channel"]
-        fb.collected_on = packs._date(x["collected_on"])
+        fb.collected_on = packs.parse_date(x["collected_on"])
         fb.consent, fb.comment, fb.shareable = x["consent"], x["comment"], x["shareable"]
         fb.author_id = _person_id(session, x.get("author"), where)
         fb.answers = [FeedbackAnswer(question_key=k, answer=v) for k, v in x["answers"].items()]
@@ -279,7 +275,7 @@ def _apply_worker_feedback(
         wf = WorkerFeedback(audit_id=audit.id)
         session.add(wf)
     wf.given_to_worker, wf.given_to_manager = ours["given_to_worker"], ours["given_to_manager"]
-    wf.given_on = packs._date(ours["given_on"])
+    wf.given_on = packs.parse_date(ours["given_on"])
     wf.how = ours.get("how", "")
     session.flush()
     changelog.record(

@@ -30,7 +30,8 @@ from audit_tool.errors import ConflictError, NotFound, PermissionDenied, Validat
 from audit_tool.models import Audit, Person, Programme, Review, Setting
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.services import changelog, packs
-from audit_tool.services.audits import STATUS_LABELS, _blind_for
+from audit_tool.services.audits import STATUS_LABELS
+from audit_tool.services.audits.reading import blind_for
 
 SOURCE_SETTING = OFFLINE_SOURCE_SETTING  # in the laptop file: where its audits came from
 _EXTRAS = (("learning_points", "learning_point"), ("actions", "action"), ("feedback", "feedback"))
@@ -220,7 +221,7 @@ def _strip_blind(actor: Actor, audit: Audit, data: dict[str, Any]) -> dict[str, 
     """What the auditor may see of this audit; other reviews as empty placeholders if blind."""
     data = dict(data)
     data["moderation"] = None  # the moderator's working copy stays on the server
-    if not _blind_for(actor, audit):
+    if not blind_for(actor, audit):
         return data
     reviews = []
     for r in data["reviews"]:
@@ -300,7 +301,7 @@ def checkout(
     try:
         with server_db.transaction() as session:
             audits, left_out = _chosen(session, actor, audit_uuids, programme_key)
-            audit_json = [_strip_blind(actor, a, packs._audit_json(a, session)) for a in audits]
+            audit_json = [_strip_blind(actor, a, packs.one_audit_json(a, session)) for a in audits]
             pack = _build_pack(
                 session, audits, audit_json, f"Check-out from {server_db.display_name}"
             )

@@ -507,10 +507,11 @@ def check_cases(session: Session, pack: dict[str, Any]) -> None:
 def _check_answers(
     pack: dict[str, Any], path: tuple[Any, ...], template: Any, record: dict[str, Any]
 ) -> None:
-    from audit_tool.services.audits import Answer, _validate_answers
+    from audit_tool.services.audits import Answer
+    from audit_tool.services.audits.answers import validate_answers
 
     answers = {k: Answer(None if v is None else str(v)) for k, v in record["answers"].items()}
-    errors = _validate_answers(template, answers, record["overall"])
+    errors = validate_answers(template, answers, record["overall"])
     if errors:
         name, message = next(iter(errors.items()))
         at = (*path, "overall") if name == "overall" else (*path, "answers")
@@ -519,7 +520,7 @@ def _check_answers(
 
 
 def _check_audit(pack: dict[str, Any], i: int, audit: dict[str, Any], template: Any) -> None:
-    from audit_tool.services.audits import MODERATED_KINDS
+    from audit_tool.services.audits.states import MODERATED_KINDS
     from audit_tool.services.programmes import moderator_problem
 
     at: tuple[Any, ...] = ("audits", i)
@@ -563,7 +564,7 @@ def check_audits(session: Session, pack: dict[str, Any]) -> None:
     grades on the template's scale, one review per auditor, a moderator who is not also an
     auditor, a final audit with its final grade, learning tied to the template's items.
     Run once the pack's templates are in the database."""
-    from audit_tool.services.templates import _row as template_row
+    from audit_tool.services.templates import template_row
 
     templates: dict[tuple[str, int], Any] = {}
     for i, audit in enumerate(pack["audits"]):

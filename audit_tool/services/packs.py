@@ -82,11 +82,13 @@ class PackReport:
 _iso = pack_export.iso
 
 
-def _date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
+    """A pack's ISO date (None stays None); also read by check-in (services.checkout)."""
     return date.fromisoformat(value) if value else None
 
 
-def _time(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
+    """A pack's ISO timestamp, "Z" for UTC accepted (None stays None)."""
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
@@ -98,7 +100,7 @@ check_schema = pack_checks.check_schema
 # ---------------------------------------------------------------- export
 
 
-def _audit_json(audit: Audit, session: Session) -> dict[str, Any]:
+def one_audit_json(audit: Audit, session: Session) -> dict[str, Any]:
     """One audit as pack JSON (import and check-out compare one audit at a time)."""
     return pack_export.audits_json(session, [audit])[0]
 
@@ -123,7 +125,7 @@ def export_pack(
     case reference is added to `withheld` when a list is given. `progress(done, total)` is
     called as the audits are read (total: their number); returning False raises Cancelled and
     nothing is recorded."""
-    from audit_tool.services.audits import _blind_for
+    from audit_tool.services.audits.reading import blind_for
 
     require(actor, "pack.exchange")
     with db.transaction() as session:
@@ -142,7 +144,7 @@ def export_pack(
             )
         audits = []
         for audit in session.scalars(stmt):
-            if _blind_for(actor, audit):
+            if blind_for(actor, audit):
                 if withheld is not None:
                     withheld.append(audit.case.ref)
             else:
@@ -431,7 +433,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
     assert template_id is not None
     audit.template_id = template_id
     audit.kind, audit.status = data["kind"], data["status"]
-    audit.due_on = _date(data.get("due_on"))
+    audit.due_on = parse_date(data.get("due_on"))
     audit.moderator_id = person(data["moderator"]) if data.get("moderator") else None
     moderation = data["moderation"]
     if moderation and audit.moderator_id is None:
@@ -460,7 +462,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             agency_id=one(Agency, Agency.key, r["agency"]),
             part=r["part"],
             status=r["status"],
-            submitted_at=_time(r["submitted_at"]),
+            submitted_at=parse_time(r["submitted_at"]),
             overall=r["overall"],
             strengths=r["strengths"],
             worries=r["worries"],
@@ -479,7 +481,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
         comments = moderation.get("comments", {})
         audit.moderation = Moderation(
             moderator_id=person(moderation["moderator"]),
-            completed_at=_time(moderation["completed_at"]),
+            completed_at=parse_time(moderation["completed_at"]),
             overall=moderation["overall"],
             rationale=moderation["rationale"],
             panel_summary=moderation.get("panel_summary", ""),
@@ -493,10 +495,10 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
     if final:
         if moderation:
             audit.final_overall = moderation["overall"]
-            audit.finalised_at = _time(moderation["completed_at"])
+            audit.finalised_at = parse_time(moderation["completed_at"])
         elif data["reviews"]:
             audit.final_overall = data["reviews"][0]["overall"]
-            audit.finalised_at = _time(data["reviews"][0]["submitted_at"])
+            audit.finalised_at = parse_time(data["reviews"][0]["submitted_at"])
     if audit.id is None:
         session.add(audit)
     session.flush()
@@ -519,9 +521,9 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
                 audit_id=audit.id,
                 text=x["text"],
                 owner_id=person(x["owner"]),
-                due_on=_date(x["due_on"]),
+                due_on=parse_date(x["due_on"]),
                 status=x["status"],
-                completed_on=_date(x["completed_on"]),
+                completed_on=parse_date(x["completed_on"]),
                 scope=x.get("scope", "case"),
                 completed_by_id=maybe(x.get("completed_by")),
                 completion_note=x.get("completion_note", ""),
@@ -535,7 +537,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             case_id=audit.case_id,
             respondent=f["respondent"],
             channel=f["channel"],
-            collected_on=_date(f["collected_on"]),
+            collected_on=parse_date(f["collected_on"]),
             consent=f["consent"],
             comment=f["comment"],
             shareable=f["shareable"],
@@ -552,7 +554,7 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
                 audit_id=audit.id,
                 given_to_worker=wf["given_to_worker"],
                 given_to_manager=wf["given_to_manager"],
-                given_on=_date(wf["given_on"]),
+                given_on=parse_date(wf["given_on"]),
                 how=wf.get("how", ""),
             )
         )

@@ -57,7 +57,8 @@ class TemplateRow:
         return [item for item in self.items if item.kind == "grade"]
 
 
-def _row(template: AuditTemplate) -> TemplateRow:
+def template_row(template: AuditTemplate) -> TemplateRow:
+    """A template (one version) as callers get it: its items and its scale's levels."""
     return TemplateRow(
         uuid=template.uuid,
         key=template.key,
@@ -95,14 +96,14 @@ def list_templates(db: Any, actor: Actor, *, include_retired: bool = False) -> l
     if not include_retired:
         stmt = stmt.where(AuditTemplate.retired.is_(False))
     with db.session() as session:
-        return [_row(t) for t in session.scalars(stmt).unique()]
+        return [template_row(t) for t in session.scalars(stmt).unique()]
 
 
 def get_template(db: Any, actor: Actor, key: str, version: int | None = None) -> TemplateRow:
     """One template: the given version, or the latest."""
     require(actor, "template.view")
     with db.session() as session:
-        return _row(_template(session, key, version))
+        return template_row(_template(session, key, version))
 
 
 def _template(session: Session, key: str, version: int | None) -> AuditTemplate:
@@ -222,7 +223,7 @@ def save_template(
                 ],
             }
             if held == content:
-                return _row(latest)
+                return template_row(latest)
         in_use = latest is not None and session.scalar(
             select(func.count(Audit.id)).where(Audit.template_id == latest.id)
         )
@@ -264,7 +265,7 @@ def save_template(
             summary=f"Template {template.name} version {template.version} "
             + ("created" if action == "create" else "changed"),
         )
-        return _row(template)
+        return template_row(template)
 
 
 def retire_template(db: Any, actor: Actor, key: str) -> None:

@@ -10,6 +10,7 @@ from audit_tool.errors import ConflictError, NotFound, PermissionDenied, Validat
 from audit_tool.models import Audit
 from audit_tool.services import audits, changelog, reference, templates
 from audit_tool.services.audits import Answer
+from audit_tool.services.audits.states import move
 from tests.factories import looped_audit
 
 GOOD, RI, INADEQUATE, OUTSTANDING = "good", "requires_improvement", "inadequate", "outstanding"
@@ -173,11 +174,11 @@ def test_every_transition_outside_the_table_is_refused(world):
     for before, after in itertools.product(states, states):
         audit = Audit(status=before)
         if (before, after) in audits.TRANSITIONS:
-            audits._move(audit, after)
+            move(audit, after)
             assert audit.status == after
         else:
             with pytest.raises(ValidationError):
-                audits._move(audit, after)
+                move(audit, after)
             assert audit.status == before
 
 

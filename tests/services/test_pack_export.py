@@ -71,7 +71,7 @@ def test_batches_give_the_same_json_as_one_audit_at_a_time(demo_db, monkeypatch)
     with db.session() as session:
         audits = list(session.scalars(select(Audit).order_by(Audit.id)))
         batched = pack_export.audits_json(session, audits)
-        single = [packs._audit_json(a, session) for a in audits]
+        single = [packs.one_audit_json(a, session) for a in audits]
     assert json.dumps(batched) == json.dumps(single)
     assert sum(len(a["reviews"]) + len(a["learning_points"]) for a in batched) > 300
 

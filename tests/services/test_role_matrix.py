@@ -76,6 +76,13 @@ from tests.services.role_world import (
 # Public functions that take an actor but are not operations a user calls.
 NOT_OPERATIONS = {
     "actors.require": "the check itself",
+    "audits.reading.audit_view": "builds the view inside a service's own session",
+    "audits.reading.blind_for": "a rule the services and packs apply (blindness)",
+    "audits.reading.check_can_view": "a check inside a service's own session",
+    "audits.reading.check_takes_part": "a check inside a service's own session",
+    "audits.reading.is_moderator": "a rule the moderation services apply",
+    "briefings.editing.editable_briefing": "a check inside a service's own transaction",
+    "briefings.records.check_visible": "a check inside a service's own session",
     "audit_extras.audit_for": "a helper inside a service's own session",
     "audit_extras.visible_to": "a helper inside a service's own session",
     "audit_extras.check_author": "a helper inside a service's own session",
@@ -584,27 +591,27 @@ OPS: list[Op] = [
     ),
     # ---- audits and moderation
     Op(
-        "audits.get_audit",
+        "audits.reading.get_audit",
         audits.get_audit,
         lambda d, a, w, t: audits.get_audit(d, a, _a(w, "review")),
         roles("audit.view"),
     ),
     Op(
-        "audits.get_audit(other agency)",
+        "audits.reading.get_audit(other agency)",
         audits.get_audit,
         lambda d, a, w, t: audits.get_audit(d, a, _a(w, "other_agency")),
         LEAD,
         hidden=True,
     ),
     Op(
-        "audits.get_audit(assigned, other agency)",
+        "audits.reading.get_audit(assigned, other agency)",
         audits.get_audit,
         lambda d, a, w, t: audits.get_audit(d, a, _a(w, "assigned_b")),
         frozenset({"auditor", "lead"}),
         hidden=True,
     ),
     Op(
-        "audits.list_audits",
+        "audits.lists.list_audits",
         audits.list_audits,
         lambda d, a, w, t: audits.list_audits(d, a),
         roles("audit.view"),
@@ -612,7 +619,7 @@ OPS: list[Op] = [
     # logged=False: a draft saved again within minutes is one editing session in the change
     # log; moderation in progress is not logged until confirmed; a pack imported again is a no-op.
     Op(
-        "audits.save_review",
+        "audits.reviews.save_review",
         audits.save_review,
         lambda d, a, w, t: audits.save_review(
             d, a, w.reviews["review/aud_a1"], strengths="Thorough"
@@ -622,20 +629,20 @@ OPS: list[Op] = [
         logged=False,
     ),
     Op(
-        "audits.submit_review",
+        "audits.reviews.submit_review",
         audits.submit_review,
         lambda d, a, w, t: audits.submit_review(d, a, w.reviews["review/aud_a1"]),
         roles("audit.review"),
         write=True,
     ),
     Op(
-        "audits.proposal",
+        "audits.moderation.proposal",
         audits.proposal,
         lambda d, a, w, t: audits.proposal(d, a, _a(w, "moderation")),
         roles("audit.moderate"),
     ),
     Op(
-        "audits.save_moderation",
+        "audits.moderation.save_moderation",
         audits.save_moderation,
         lambda d, a, w, t: audits.save_moderation(
             d, a, _a(w, "moderation"), answers=role_world.grades(d, w["lead"]), overall=GOOD
@@ -645,7 +652,7 @@ OPS: list[Op] = [
         logged=False,
     ),
     Op(
-        "audits.confirm_problems",
+        "audits.moderation.confirm_problems",
         audits.confirm_problems,
         lambda d, a, w, t: audits.confirm_problems(
             d, a, _a(w, "moderation"), answers=role_world.grades(d, w["lead"]), overall=GOOD
@@ -653,7 +660,7 @@ OPS: list[Op] = [
         roles("audit.moderate"),
     ),
     Op(
-        "audits.confirm",
+        "audits.moderation.confirm",
         audits.confirm,
         lambda d, a, w, t: audits.confirm(
             d, a, _a(w, "moderation"), answers=role_world.grades(d, w["lead"]), overall=GOOD
@@ -662,7 +669,7 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "audits.return_review",
+        "audits.moderation.return_review",
         audits.return_review,
         lambda d, a, w, t: audits.return_review(
             d, a, w.reviews["moderation/aud_a1"], "Look at the plan again"
@@ -671,47 +678,47 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "audits.record_panel_summary",
+        "audits.leads.record_panel_summary",
         audits.record_panel_summary,
         lambda d, a, w, t: audits.record_panel_summary(d, a, _a(w, "panel"), "Shared findings"),
         roles("audit.panel"),
         write=True,
     ),
     Op(
-        "audits.reopen",
+        "audits.leads.reopen",
         audits.reopen,
         lambda d, a, w, t: audits.reopen(d, a, _a(w, "final"), "New information"),
         roles("audit.reopen"),
         write=True,
     ),
     Op(
-        "audits.raise_concern",
+        "audits.concerns.raise_concern",
         audits.raise_concern,
         lambda d, a, w, t: audits.raise_concern(d, a, _a(w, "review"), what="Bruising seen"),
         roles("concern.raise"),
         write=True,
     ),
     Op(
-        "audits.list_concerns",
+        "audits.concerns.list_concerns",
         audits.list_concerns,
         lambda d, a, w, t: audits.list_concerns(d, a),
         roles("concern.raise"),
     ),
     Op(
-        "audits.audit_concerns",
+        "audits.concerns.audit_concerns",
         audits.audit_concerns,
         lambda d, a, w, t: audits.audit_concerns(d, a, _a(w, "review")),
         roles("concern.raise"),
     ),
     Op(
-        "audits.open_concern_count",
+        "audits.concerns.open_concern_count",
         audits.open_concern_count,
         lambda d, a, w, t: audits.open_concern_count(d, a),
         roles("concern.raise"),
     ),
     # The case's manager or a QA lead; the auditor and moderator here manage no case.
     Op(
-        "audits.respond_to_concern",
+        "audits.concerns.respond_to_concern",
         audits.respond_to_concern,
         lambda d, a, w, t: audits.respond_to_concern(
             d, a, _r(w, "concern"), "Referred to the front door"
@@ -1030,31 +1037,31 @@ OPS: list[Op] = [
     ),
     # ---- briefings: viewers read published ones only
     Op(
-        "briefings.list_briefings",
+        "briefings.records.list_briefings",
         briefings.list_briefings,
         lambda d, a, w, t: briefings.list_briefings(d, a),
         roles("briefing.view"),
     ),
     Op(
-        "briefings.get_briefing",
+        "briefings.records.get_briefing",
         briefings.get_briefing,
         lambda d, a, w, t: briefings.get_briefing(d, a, _r(w, "briefing_published")),
         roles("briefing.view"),
     ),
     Op(
-        "briefings.get_briefing(draft)",
+        "briefings.records.get_briefing(draft)",
         briefings.get_briefing,
         lambda d, a, w, t: briefings.get_briefing(d, a, _r(w, "briefing_draft")),
         roles("briefing.edit"),
     ),
     Op(
-        "briefings.latest_for_programme",
+        "briefings.records.latest_for_programme",
         briefings.latest_for_programme,
         lambda d, a, w, t: briefings.latest_for_programme(d, a, PROGRAMME),
         roles("briefing.view"),
     ),
     Op(
-        "briefings.export_briefing",
+        "briefings.publishing.export_briefing",
         briefings.export_briefing,
         lambda d, a, w, t: briefings.export_briefing(
             d, a, _r(w, "briefing_published"), t / "b.pdf"
@@ -1062,45 +1069,45 @@ OPS: list[Op] = [
         roles("briefing.view"),
     ),
     Op(
-        "briefings.export_briefing(draft)",
+        "briefings.publishing.export_briefing(draft)",
         briefings.export_briefing,
         lambda d, a, w, t: briefings.export_briefing(d, a, _r(w, "briefing_draft"), t / "b.pdf"),
         roles("briefing.edit"),
     ),
     Op(
-        "briefings.deliveries",
+        "briefings.publishing.deliveries",
         briefings.deliveries,
         lambda d, a, w, t: briefings.deliveries(d, a, _r(w, "briefing_published")),
         roles("briefing.view"),
     ),
     Op(
-        "briefings.deliveries(draft)",
+        "briefings.publishing.deliveries(draft)",
         briefings.deliveries,
         lambda d, a, w, t: briefings.deliveries(d, a, _r(w, "briefing_draft")),
         roles("briefing.edit"),
     ),
     Op(
-        "briefings.count_source_audits",
+        "briefings.drafting.count_source_audits",
         briefings.count_source_audits,
         lambda d, a, w, t: briefings.count_source_audits(d, a, programme_key=PROGRAMME),
         roles("briefing.edit"),
     ),
     Op(
-        "briefings.new_briefing",
+        "briefings.drafting.new_briefing",
         briefings.new_briefing,
         lambda d, a, w, t: briefings.new_briefing(d, a, programme_key=PROGRAMME),
         roles("briefing.edit"),
         write=True,
     ),
     Op(
-        "briefings.redraft_section",
+        "briefings.editing.redraft_section",
         briefings.redraft_section,
         lambda d, a, w, t: briefings.redraft_section(d, a, _r(w, "briefing_draft"), "background"),
         roles("briefing.edit"),
         write=True,
     ),
     Op(
-        "briefings.save_briefing",
+        "briefings.editing.save_briefing",
         briefings.save_briefing,
         lambda d, a, w, t: briefings.save_briefing(
             d, a, _r(w, "briefing_draft"), title="Renamed", audience="Team managers", sections={}
@@ -1109,13 +1116,13 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "briefings.check",
+        "briefings.editing.check",
         briefings.check,
         lambda d, a, w, t: briefings.check(d, a, _r(w, "briefing_draft")),
         roles("briefing.edit"),
     ),
     Op(
-        "briefings.allow",
+        "briefings.editing.allow",
         briefings.allow,
         lambda d, a, w, t: briefings.allow(
             d, a, _r(w, "briefing_named"), "name", "Wyn Worker", "Presenter, with consent"
@@ -1124,21 +1131,21 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
-        "briefings.publish",
+        "briefings.publishing.publish",
         briefings.publish,
         lambda d, a, w, t: briefings.publish(d, a, _r(w, "briefing_draft")),
         roles("briefing.publish"),
         write=True,
     ),
     Op(
-        "briefings.new_version",
+        "briefings.publishing.new_version",
         briefings.new_version,
         lambda d, a, w, t: briefings.new_version(d, a, _r(w, "briefing_published")),
         roles("briefing.edit"),
         write=True,
     ),
     Op(
-        "briefings.record_delivery",
+        "briefings.publishing.record_delivery",
         briefings.record_delivery,
         lambda d, a, w, t: briefings.record_delivery(
             d,
