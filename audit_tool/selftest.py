@@ -25,7 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 PROG = "audit-tool"
 PASSED = "self-test passed"
@@ -43,11 +46,18 @@ class SelfTestFailure(Exception):
 @dataclass
 class _Context:
     folder: Path
-    db: Any = None
+    db: Database | None = None
     lead: Any = None
     auditors: list[Any] = field(default_factory=list)
     moderator: Any = None
     audit_uuid: str = ""
+
+    @property
+    def database(self) -> Database:
+        """The database the steps share (opened by the first step)."""
+        if self.db is None:
+            raise RuntimeError("the database step has not run")
+        return self.db
 
     def path(self, name: str) -> Path:
         return self.folder / name
@@ -95,7 +105,7 @@ def step_database(ctx: _Context) -> str:
     from audit_tool.store.database import SCHEMA_HEAD
 
     ctx.db = open_database(ctx.path("selftest.sqlite"))
-    revision = ctx.db.current_revision()
+    revision = ctx.database.current_revision()
     _check(revision == SCHEMA_HEAD, f"new database at schema {revision}, not {SCHEMA_HEAD}")
     return f"new SQLite database at schema {revision}, default templates installed"
 
@@ -122,7 +132,7 @@ def step_reference(ctx: _Context) -> str:
     from audit_tool.access.actors import Actor
     from audit_tool.services import case_import, reference
 
-    db, system = ctx.db, Actor.system("self-test")
+    db, system = ctx.database, Actor.system("self-test")
     reference.save_agency(db, system, key="csc", name="Children's Social Care")
     reference.save_team(
         db,
@@ -162,7 +172,7 @@ def step_looped_audit(ctx: _Context) -> str:
     from audit_tool.services import audits, programmes, templates
     from audit_tool.services.audits import Answer
 
-    db, lead = ctx.db, ctx.lead
+    db, lead = ctx.database, ctx.lead
     today = date.today()
     programmes.save_programme(
         db,
@@ -209,10 +219,10 @@ def step_looped_audit(ctx: _Context) -> str:
 def step_briefing(ctx: _Context) -> str:
     from audit_tool.services import briefings
 
-    view = briefings.new_briefing(ctx.db, ctx.lead, programme_key=PROGRAMME)
+    view = briefings.new_briefing(ctx.database, ctx.lead, programme_key=PROGRAMME)
     pdf, text = ctx.path("briefing.pdf"), ctx.path("briefing.txt")
     result = briefings.export_briefing(
-        ctx.db,
+        ctx.database,
         ctx.lead,
         view.uuid,
         pdf,
@@ -240,7 +250,7 @@ def step_report_json(ctx: _Context) -> str:
 
     start, end = _report_period()
     path = report_export.write_report(
-        ctx.db, ctx.lead, ctx.path("report.json"), fmt="json", date_from=start, date_to=end
+        ctx.database, ctx.lead, ctx.path("report.json"), fmt="json", date_from=start, date_to=end
     )
     report = json.loads(path.read_text("utf-8"))
     schema = json.loads(resource("schemas", "qa-report-v1.schema.json").read_text("utf-8"))
@@ -256,7 +266,7 @@ def step_report_pdf(ctx: _Context) -> str:
 
     start, end = _report_period()
     path = report_export.write_report(
-        ctx.db, ctx.lead, ctx.path("report.pdf"), fmt="pdf", date_from=start, date_to=end
+        ctx.database, ctx.lead, ctx.path("report.pdf"), fmt="pdf", date_from=start, date_to=end
     )
     return f"QA report PDF {_pdf_pages(path)} page(s)"
 
@@ -268,7 +278,7 @@ def step_report_xlsx(ctx: _Context) -> str:
 
     start, end = _report_period()
     path = report_export.write_report(
-        ctx.db, ctx.lead, ctx.path("report.xlsx"), fmt="xlsx", date_from=start, date_to=end
+        ctx.database, ctx.lead, ctx.path("report.xlsx"), fmt="xlsx", date_from=start, date_to=end
     )
     book = load_workbook(path, read_only=True)
     try:
@@ -282,9 +292,9 @@ def step_report_xlsx(ctx: _Context) -> str:
 def step_change_log(ctx: _Context) -> str:
     from audit_tool.services import changelog
 
-    ok, message = changelog.verify(ctx.db)
+    ok, message = changelog.verify(ctx.database)
     _check(ok, message)
-    _check(changelog.count(ctx.db) > 10, "the change log recorded almost nothing")
+    _check(changelog.count(ctx.database) > 10, "the change log recorded almost nothing")
     return message
 
 

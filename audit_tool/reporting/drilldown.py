@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
@@ -19,6 +19,9 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Agency, Audit, Programme, Team
 from audit_tool.reporting.report import AUDIT_ROW_COLUMNS, Filters, Period, final_audits_in
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 NO_SERVICE_AREA = "(none)"
 NO_THEME = "(no theme)"
@@ -47,7 +50,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 def audits_behind(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     date_from: date,

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tool.models import Setting
 from audit_tool.reporting.periods import DEFAULT_YEAR_START
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 DEFAULT_PARTNERSHIP = "Safeguarding Children Partnership"
 
@@ -43,7 +46,7 @@ def read(session: Any) -> PartnershipSettings:
     )
 
 
-def current(db: Any) -> PartnershipSettings:
+def current(db: Database) -> PartnershipSettings:
     """The settings, in a session of their own (no rights needed: every report and briefing
     prints them)."""
     with db.session() as session:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -61,6 +61,9 @@ from audit_tool.reporting.report_sql import (
     v11_counts,
 )
 
+if TYPE_CHECKING:
+    from audit_tool.store import Database
+
 FORMAT, VERSION = "qa-report", 1
 ANSWERS = ("yes", "partly", "no")
 MODERATED = ("looped", "multi_agency", "send")
@@ -87,7 +90,7 @@ class Filters:
 
 
 def compute(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     date_from: date,
@@ -262,7 +265,7 @@ def _item_kinds(session: Session) -> dict[str, str]:
 
 
 def _count(
-    db: Any,
+    db: Database,
     session: Session,
     scope: _Scope,
     accs: list[Acc],
@@ -662,7 +665,7 @@ def final_audits_in(actor: Actor, span: Period, flt: Filters, *columns: Any) -> 
 
 
 def raw_rows(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     date_from: date,

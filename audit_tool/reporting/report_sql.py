@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from sqlalchemy import (
@@ -39,6 +39,9 @@ from audit_tool.models import (
     ScaleLevel,
 )
 from audit_tool.reporting.report_json import GRADES, RANK, Acc
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ class AnswerCounts:
     report runs may be counted in one part and not the other (the next report has both)."""
 
     def __init__(
-        self, db: Any, chosen: Any, keys: list[str], other: list[int], grade_keys: list[str]
+        self, db: Database, chosen: Any, keys: list[str], other: list[int], grade_keys: list[str]
     ) -> None:
         """`other`: templates graded on another scale than Ofsted's, whose answers to the
         `grade_keys` items are left out (their levels are not the Ofsted grades)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tool import fileio
 from audit_tool.access.actors import Actor, require
@@ -16,6 +16,9 @@ from audit_tool.errors import Cancelled, ValidationError
 from audit_tool.reporting import xlsx_common
 from audit_tool.services import cases
 from audit_tool.services.cases import CaseQuery, CaseRow
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 HEADERS = (
     "Case reference",
@@ -50,7 +53,7 @@ def _values(row: CaseRow) -> list[Any]:
 
 
 def export_cases(
-    db: Any,
+    db: Database,
     actor: Actor,
     query: CaseQuery,
     path: Path,

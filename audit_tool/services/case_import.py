@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -22,6 +22,9 @@ from audit_tool.services.cases import (
     looks_like_full_name,
     validate_case,
 )
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 # Field -> header spellings accepted (compared without case, spaces or punctuation).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -270,7 +273,7 @@ def _same(held: dict[str, Any], clean: CleanCase) -> bool:
     )
 
 
-def _plan(db: Any, path: Path) -> _Plan:
+def _plan(db: Database, path: Path) -> _Plan:
     name = path.name
     headers, rows = _read(path)
     report = ImportReport(file=name)
@@ -317,14 +320,14 @@ def _plan(db: Any, path: Path) -> _Plan:
     return plan
 
 
-def read_and_validate(db: Any, actor: Actor, path: str | Path) -> ImportReport:
+def read_and_validate(db: Database, actor: Actor, path: str | Path) -> ImportReport:
     """Check a file and say what importing it would do. Writes nothing."""
     require(actor, "case.import")
     return _plan(db, Path(path)).report
 
 
 def import_cases(
-    db: Any, actor: Actor, path: str | Path, *, valid_only: bool = False
+    db: Database, actor: Actor, path: str | Path, *, valid_only: bool = False
 ) -> ImportReport:
     """Import a case extract in one transaction: every row, or (valid_only) the valid ones.
 

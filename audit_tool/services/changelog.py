@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, inspect, null, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -20,6 +20,9 @@ from audit_tool.models.changelog import content_digest, link_hash
 from audit_tool.services import text_search
 from audit_tool.store import chain, checkpoint
 from audit_tool.store.chain import ChainCheck, entry_fields, redacted_summary
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 # The retention run's placeholder and list: defined with the chain check (store/chain.py).
 REDACTED_SUMMARY = chain.REDACTED_SUMMARY
@@ -265,7 +268,7 @@ def _log_row(e: ChangeLogEntry) -> LogRow:
 
 
 def entries(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     entity: str | None = None,
@@ -285,7 +288,7 @@ def entries(
         return [_log_row(e) for e in session.scalars(stmt)]
 
 
-def count_matching(db: Any, actor: Actor, flt: LogFilter | None = None) -> int:
+def count_matching(db: Database, actor: Actor, flt: LogFilter | None = None) -> int:
     """How many entries the filter matches (for "showing the newest 500 of N")."""
     require(actor, "changelog.view")
     stmt = select(func.count(ChangeLogEntry.id)).where(*_where(flt or LogFilter()))
@@ -302,7 +305,7 @@ class LogChoices:
     people: tuple[str, ...]
 
 
-def choices(db: Any, actor: Actor) -> LogChoices:
+def choices(db: Database, actor: Actor) -> LogChoices:
     require(actor, "changelog.view")
     c = ChangeLogEntry
     with db.session() as session:
@@ -315,7 +318,7 @@ def choices(db: Any, actor: Actor) -> LogChoices:
         return LogChoices(distinct(c.entity), distinct(c.action), distinct(c.actor_name))
 
 
-def audit_record_uuids(db: Any, actor: Actor, audit_uuid: str) -> tuple[str, ...]:
+def audit_record_uuids(db: Database, actor: Actor, audit_uuid: str) -> tuple[str, ...]:
     """The uuids under which an audit's history is logged: the audit itself (status changes,
     views, worker feedback), its reviews, and its learning points, actions, family feedback and
     urgent concerns."""
@@ -340,18 +343,18 @@ def audit_record_uuids(db: Any, actor: Actor, audit_uuid: str) -> tuple[str, ...
         return tuple(uuids)
 
 
-def audit_history(db: Any, actor: Actor, audit_uuid: str, *, limit: int = 500) -> list[LogRow]:
+def audit_history(db: Database, actor: Actor, audit_uuid: str, *, limit: int = 500) -> list[LogRow]:
     """Every entry about one audit and its parts, newest first."""
     uuids = audit_record_uuids(db, actor, audit_uuid)
     return entries(db, actor, flt=LogFilter(entity_uuids=uuids), limit=limit)
 
 
-def count(db: Any) -> int:
+def count(db: Database) -> int:
     with db.session() as session:
         return int(session.scalar(select(func.count()).select_from(ChangeLogEntry)) or 0)
 
 
-def check_chain(db: Any) -> ChainCheck:
+def check_chain(db: Database) -> ChainCheck:
     """Walk the chain from the first entry; stop at the first that does not match.
 
     Every entry's hash must cover its header, its content digest and the previous hash. An
@@ -373,7 +376,7 @@ def check_chain(db: Any) -> ChainCheck:
     return result
 
 
-def newest(db: Any) -> tuple[int, str] | None:
+def newest(db: Database) -> tuple[int, str] | None:
     """The newest entry's id and hash: kept outside the database (say, in the quarterly
     report's notes), it shows later whether the chain up to it was rebuilt."""
     with db.session() as session:
@@ -383,7 +386,7 @@ def newest(db: Any) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row is not None and row[1] else None
 
 
-def verify(db: Any) -> tuple[bool, str]:
+def verify(db: Database) -> tuple[bool, str]:
     """Walk the chain; return (ok, message naming the first broken entry)."""
     result = check_chain(db)
     return result.ok, result.message

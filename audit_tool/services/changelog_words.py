@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ from audit_tool.models.templates import (
     TemplateItem,
 )
 from audit_tool.services.changelog import LogRow
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 NONE = "(none)"
 EMPTY = "(empty)"
@@ -94,7 +97,7 @@ class _Names:
     ids: dict[tuple[str, int], str]  # ("person", 3) -> "Priya Lead"
 
 
-def describe(db: Any, actor: Actor, row: LogRow) -> list[FieldChange]:
+def describe(db: Database, actor: Actor, row: LogRow) -> list[FieldChange]:
     """Each field the entry records, in words. A create shows only after, a delete only
     before (the other side "(none)")."""
     require(actor, "changelog.view")

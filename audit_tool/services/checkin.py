@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +40,9 @@ from audit_tool.services.checkout import (
     _check_person,
     _name,
 )
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,9 @@ from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.services import changelog, packs
 from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.audits.reading import blind_for
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 SOURCE_SETTING = OFFLINE_SOURCE_SETTING  # in the laptop file: where its audits came from
 _EXTRAS = (("learning_points", "learning_point"), ("actions", "action"), ("feedback", "feedback"))
@@ -112,7 +115,7 @@ def _mine(actor: Actor) -> Any:
     return Audit.id.in_(select(Review.audit_id).where(Review.reviewer_id == actor.person_id))
 
 
-def candidates(db: Any, actor: Actor) -> list[CheckoutCandidate]:
+def candidates(db: Database, actor: Actor) -> list[CheckoutCandidate]:
     """The audits the actor reviews that are not final, with who holds any open checkout."""
     _check_person(actor)
     with db.session() as session:

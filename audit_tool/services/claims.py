@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,9 @@ from sqlalchemy.orm import Session
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Claim
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 DEFAULT_TTL = timedelta(minutes=2)
 KINDS = ("moderation",)
@@ -102,7 +105,7 @@ def _held(row: Claim) -> ClaimHeld:
 
 
 def claim(
-    db: Any,
+    db: Database,
     actor: Actor,
     entity: str,
     uuid: str,
@@ -168,7 +171,7 @@ def claim(
 
 
 def renew(
-    db: Any,
+    db: Database,
     actor: Actor,
     entity: str,
     uuid: str,
@@ -182,7 +185,7 @@ def renew(
     return claim(db, actor, entity, uuid, token, ttl, now=now)
 
 
-def release(db: Any, actor: Actor, entity: str, uuid: str, token: str) -> bool:
+def release(db: Database, actor: Actor, entity: str, uuid: str, token: str) -> bool:
     """Give the work up (the screen closed). Only the holding app's token releases it."""
     with db.transaction() as session:
         result = session.execute(
@@ -193,7 +196,7 @@ def release(db: Any, actor: Actor, entity: str, uuid: str, token: str) -> bool:
         return bool(getattr(result, "rowcount", 0))
 
 
-def current(db: Any, entity: str, uuid: str, *, now: datetime | None = None) -> Holder | None:
+def current(db: Database, entity: str, uuid: str, *, now: datetime | None = None) -> Holder | None:
     """Who holds the work now, or None (nobody, or the claim expired)."""
     with db.session() as session:
         return holder(session, entity, uuid, now=now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +29,9 @@ from audit_tool.models import (
     Moderation,
     Review,
 )
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 # entity name (as in the change log) -> model with `uuid` and `updated_at`
 MODELS: dict[str, Any] = {
@@ -128,7 +131,7 @@ def conflict(
 
 
 def conflict_after_rollback(
-    db: Any, actor: Actor | None, entity: str, uuid: str, what: str
+    db: Database, actor: Actor | None, entity: str, uuid: str, what: str
 ) -> ConflictError:
     """The same, after the losing transaction was rolled back (a stale flush)."""
     with db.session() as session:
@@ -136,7 +139,7 @@ def conflict_after_rollback(
 
 
 @contextmanager
-def guard(db: Any, actor: Actor | None, entity: str, uuid: str, what: str) -> Iterator[None]:
+def guard(db: Database, actor: Actor | None, entity: str, uuid: str, what: str) -> Iterator[None]:
     """Wrap a unit of work on one record: a stale write (someone saved a newer revision in
     between) becomes a ConflictError naming who and when, after the rollback."""
     try:

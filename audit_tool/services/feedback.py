@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -36,6 +36,9 @@ from audit_tool.services.audit_extras import (
     visible_to,
 )
 from audit_tool.services.seed import FEEDBACK_QUESTIONS
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 STANDARD_KEYS = tuple(key for key, _ in FEEDBACK_QUESTIONS)
 RESPONDENT_LABELS = {
@@ -70,7 +73,9 @@ class QuestionRow:
     standard: bool
 
 
-def list_questions(db: Any, actor: Actor, *, include_inactive: bool = False) -> list[QuestionRow]:
+def list_questions(
+    db: Database, actor: Actor, *, include_inactive: bool = False
+) -> list[QuestionRow]:
     require(actor, "feedback.view")
     with db.session() as session:
         return _questions(session, include_inactive=include_inactive)
@@ -87,7 +92,7 @@ def _questions(session: Session, *, include_inactive: bool = False) -> list[Ques
 
 
 def save_question(
-    db: Any, actor: Actor, *, key: str, text: str, active: bool = True, new: bool = False
+    db: Database, actor: Actor, *, key: str, text: str, active: bool = True, new: bool = False
 ) -> QuestionRow:
     """Add a question (new=True) or reword / (de)activate one. Standard questions stay active."""
     require(actor, "feedback.questions")
@@ -172,7 +177,7 @@ class FeedbackRow:
         return self.audit_uuid is not None
 
 
-def shareable_problems(db: Any, actor: Actor, comment: str, case_ref: str) -> list[str]:
+def shareable_problems(db: Database, actor: Actor, comment: str, case_ref: str) -> list[str]:
     """What in a comment identifies someone: the case's reference or initials, any case
     reference held, any person's name held. Empty when the comment may be quoted."""
     require(actor, "feedback.record")
@@ -263,7 +268,7 @@ def _row(session: Session, fb: Feedback) -> FeedbackRow:
 
 
 def add_feedback(
-    db: Any,
+    db: Database,
     actor: Actor,
     data: FeedbackInput,
     *,
@@ -330,7 +335,7 @@ def _writable(session: Session, actor: Actor, fb: Feedback) -> Audit | None:
 
 
 def update_feedback(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     data: FeedbackInput,
@@ -359,7 +364,7 @@ def update_feedback(
         return _row(session, fb)
 
 
-def delete_feedback(db: Any, actor: Actor, uuid: str) -> None:
+def delete_feedback(db: Database, actor: Actor, uuid: str) -> None:
     what = "this feedback"
     with conflicts.guard(db, actor, "feedback", uuid, what), db.transaction() as session:
         fb = _feedback(session, uuid)
@@ -374,7 +379,7 @@ def delete_feedback(db: Any, actor: Actor, uuid: str) -> None:
         )
 
 
-def audit_feedback(db: Any, actor: Actor, audit_uuid: str) -> list[FeedbackRow]:
+def audit_feedback(db: Database, actor: Actor, audit_uuid: str) -> list[FeedbackRow]:
     """The conversations recorded in one audit that the acting user may see."""
     with db.session() as session:
         audit = audit_for(session, actor, audit_uuid, "feedback.view")
@@ -430,7 +435,7 @@ def _filtered(actor: Actor, flt: FeedbackFilter) -> Any:
 
 
 def list_feedback(
-    db: Any, actor: Actor, flt: FeedbackFilter | None = None, *, limit: int = 20_000
+    db: Database, actor: Actor, flt: FeedbackFilter | None = None, *, limit: int = 20_000
 ) -> list[FeedbackRow]:
     """Feedback across audits and cases, newest first (plain columns in one query, the
     answers in another: 1,000 rows in a few hundredths of a second)."""
@@ -511,7 +516,7 @@ class QuestionSummary:
     pct_yes: float | None  # yes / (yes + partly + no); not asked left out
 
 
-def summary(db: Any, actor: Actor, flt: FeedbackFilter | None = None) -> list[QuestionSummary]:
+def summary(db: Database, actor: Actor, flt: FeedbackFilter | None = None) -> list[QuestionSummary]:
     """Per active question, the answers counted over the filtered feedback."""
     require(actor, "feedback.view")
     ids = _filtered(actor, flt or FeedbackFilter()).with_only_columns(Feedback.id)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -38,6 +38,9 @@ from audit_tool.services.audit_extras import (
     scope_filter,
     visible_to,
 )
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 KINDS = ("strength", "development")
 KIND_LABELS = {"strength": "Strength", "development": "Area for development"}
@@ -146,7 +149,7 @@ def _set_themes(lp: LearningPoint, themes: list[str]) -> None:
 
 
 def add_learning_point(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,
@@ -191,7 +194,7 @@ def _point(session: Session, uuid: str) -> LearningPoint:
 
 
 def update_learning_point(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     *,
@@ -231,7 +234,7 @@ def update_learning_point(
         return _learning_row(session, lp, audit)
 
 
-def delete_learning_point(db: Any, actor: Actor, uuid: str) -> None:
+def delete_learning_point(db: Database, actor: Actor, uuid: str) -> None:
     what = "this learning point"
     with conflicts.guard(db, actor, "learning_point", uuid, what), db.transaction() as session:
         lp = _point(session, uuid)
@@ -254,7 +257,7 @@ def delete_learning_point(db: Any, actor: Actor, uuid: str) -> None:
         )
 
 
-def set_in_briefing(db: Any, actor: Actor, uuid: str, in_briefing: bool) -> LearningRow:
+def set_in_briefing(db: Database, actor: Actor, uuid: str, in_briefing: bool) -> LearningRow:
     """A QA lead's choice of whether a learning point may go into briefings (at any time:
     this is about publishing, not the audit's findings, so a final audit does not lock it)."""
     require(actor, "learning.select")
@@ -283,7 +286,7 @@ def set_in_briefing(db: Any, actor: Actor, uuid: str, in_briefing: bool) -> Lear
         return _learning_row(session, lp, audit)
 
 
-def audit_learning(db: Any, actor: Actor, audit_uuid: str) -> list[LearningRow]:
+def audit_learning(db: Database, actor: Actor, audit_uuid: str) -> list[LearningRow]:
     with db.session() as session:
         audit = audit_for(session, actor, audit_uuid, "learning.view")
         labels = _item_labels(session, audit.template_id)
@@ -314,7 +317,7 @@ class LearningFilter:
 
 
 def list_learning(
-    db: Any, actor: Actor, flt: LearningFilter | None = None, *, limit: int = 20_000
+    db: Database, actor: Actor, flt: LearningFilter | None = None, *, limit: int = 20_000
 ) -> list[LearningRow]:
     """Learning points across audits, newest first. The period is that of the audit: when it
     was finalised, or, for one not yet final, when the point was recorded."""
@@ -450,7 +453,7 @@ def _learning_rows(session: Session, found: Sequence[Any]) -> list[LearningRow]:
     return rows
 
 
-def theme_tags(db: Any, actor: Actor) -> list[str]:
+def theme_tags(db: Database, actor: Actor) -> list[str]:
     """Every theme tag in use, most used first (for completion)."""
     require(actor, "learning.view")
     stmt = (
@@ -462,7 +465,7 @@ def theme_tags(db: Any, actor: Actor) -> list[str]:
         return list(session.scalars(stmt))
 
 
-def practice_areas(db: Any, actor: Actor) -> list[tuple[str, str]]:
+def practice_areas(db: Database, actor: Actor) -> list[tuple[str, str]]:
     """(item key, label) of the grade items of every active template, each key once."""
     require(actor, "learning.view")
     from audit_tool.models import TemplateItem

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -32,6 +32,9 @@ from audit_tool.services.audit_extras import (
     scope_filter,
     visible_to,
 )
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 SCOPES = ("case", "service")
 SCOPE_LABELS = {"case": "For the case", "service": "For the service"}
@@ -124,7 +127,7 @@ def _check_action(text: str, scope: str, due_on: date | None) -> None:
 
 
 def add_action(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,
@@ -186,7 +189,7 @@ def _may_update(session: Session, actor: Actor, action: Action) -> Audit | None:
 
 
 def update_action(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     *,
@@ -223,7 +226,7 @@ def update_action(
 
 
 def set_action_status(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     status: str,
@@ -277,7 +280,7 @@ def set_action_status(
 
 
 def audit_actions(
-    db: Any, actor: Actor, audit_uuid: str, *, today: date | None = None
+    db: Database, actor: Actor, audit_uuid: str, *, today: date | None = None
 ) -> list[ActionRow]:
     with db.session() as session:
         audit = audit_for(session, actor, audit_uuid, "action.view")
@@ -310,7 +313,7 @@ def _actions_stmt(actor: Actor, which: str, today: date) -> Any:
 
 
 def list_actions(
-    db: Any,
+    db: Database,
     actor: Actor,
     which: str = "all",
     *,
@@ -409,7 +412,7 @@ def _listed_action(r: Any, today: date) -> ActionRow:
     )
 
 
-def overdue_count(db: Any, actor: Actor, *, today: date | None = None) -> int:
+def overdue_count(db: Database, actor: Actor, *, today: date | None = None) -> int:
     """Overdue actions the acting user sees, today: the sidebar's and the Dashboard's count."""
     require(actor, "action.view")
     stmt = _actions_stmt(actor, "overdue", today or date.today())

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -31,6 +31,9 @@ from audit_tool.services.feedback import (
 )
 from audit_tool.services.learning import KIND_LABELS, LearningFilter
 from audit_tool.services.learning_actions import SCOPE_LABELS
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 SHEETS = ("Feedback", "Learning points", "Actions")
 WHICH_LABELS = {
@@ -70,7 +73,7 @@ def period_text(date_from: date | None, date_to: date | None) -> str:
     return "any time"
 
 
-def _names(db: Any) -> tuple[dict[str, str], dict[str, str]]:
+def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
     """Programme and team names by key, for the filter lines and the rows."""
     with db.session() as session:
         programmes = {k: n for k, n in session.execute(select(Programme.key, Programme.name))}
@@ -83,7 +86,11 @@ def _named(label: str, key: str | None, names: dict[str, str]) -> str:
 
 
 def _feedback_sheet(
-    db: Any, actor: Actor, flt: FeedbackFilter, programmes: dict[str, str], teams: dict[str, str]
+    db: Database,
+    actor: Actor,
+    flt: FeedbackFilter,
+    programmes: dict[str, str],
+    teams: dict[str, str],
 ) -> _Sheet:
     rows = feedback_service.list_feedback(db, actor, flt)
     answered = {key for row in rows for key in row.answers}
@@ -138,7 +145,11 @@ def _feedback_sheet(
 
 
 def _learning_sheet(
-    db: Any, actor: Actor, flt: LearningFilter, programmes: dict[str, str], teams: dict[str, str]
+    db: Database,
+    actor: Actor,
+    flt: LearningFilter,
+    programmes: dict[str, str],
+    teams: dict[str, str],
 ) -> _Sheet:
     rows = learning_service.list_learning(db, actor, flt)
     areas = dict(learning_service.practice_areas(db, actor))
@@ -192,7 +203,7 @@ def _learning_sheet(
 
 
 def _actions_sheet(
-    db: Any,
+    db: Database,
     actor: Actor,
     which: str,
     kwargs: dict[str, Any],
@@ -293,7 +304,7 @@ def _write(book: Any, sheet: _Sheet, lines: Sequence[str]) -> None:
 
 
 def export_workbook(
-    db: Any,
+    db: Database,
     actor: Actor,
     path: Path | str,
     *,

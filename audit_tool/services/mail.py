@@ -17,7 +17,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,9 @@ from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Person, Setting
 from audit_tool.services import changelog, settings
 from audit_tool.store import keychain
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ def read(session: Session) -> MailSettings:
     )
 
 
-def mail_settings(db: Any, actor: Actor) -> MailSettings:
+def mail_settings(db: Database, actor: Actor) -> MailSettings:
     """The relay's settings, for Admin."""
     require(actor, "reference.edit")
     with db.session() as session:
@@ -98,7 +101,7 @@ def _check(host: str, port: int, sender: str, user: str) -> dict[str, str]:
 
 
 def save_mail_settings(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     host: str,
@@ -242,7 +245,7 @@ def _connect(settings: MailSettings) -> smtplib.SMTP:
     return smtp
 
 
-def set_email(db: Any, actor: Actor, person_key: str, email: str) -> str | None:
+def set_email(db: Database, actor: Actor, person_key: str, email: str) -> str | None:
     """Set (or, empty, remove) the e-mail address a person's notices go to; Admin > People."""
     require(actor, "reference.edit")
     email = email.strip()

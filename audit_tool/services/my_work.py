@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from audit_tool.models import (
     ReviewAnswer,
     UrgentConcern,
 )
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 DUE_SOON = timedelta(days=7)
 
@@ -240,7 +243,7 @@ def _lead_items(session: Session, today: date) -> list[WorkItem]:
     return items
 
 
-def my_work(db: Any, actor: Actor, *, today: date | None = None) -> MyWork:
+def my_work(db: Database, actor: Actor, *, today: date | None = None) -> MyWork:
     """What waits for the acting person, in GROUPS order. A person with no work gets none."""
     today = today or date.today()
     items: list[WorkItem] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from audit_tool.access.actors import Actor
 from audit_tool.errors import NotFound
 from audit_tool.models import Audit, Notice, Person
 from audit_tool.services import mail
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 # Which kinds of notice are also sent by e-mail, and the e-mail's first line for each.
 _MAIL_LINES = {
@@ -94,7 +97,7 @@ def _row(notice: Notice, audit_uuid: str) -> NoticeRow:
     )
 
 
-def list_notices(db: Any, actor: Actor, *, unread_only: bool = False) -> list[NoticeRow]:
+def list_notices(db: Database, actor: Actor, *, unread_only: bool = False) -> list[NoticeRow]:
     """The acting person's own notices, newest first (at most LIST_LIMIT)."""
     if actor.person_id is None:
         return []
@@ -110,7 +113,7 @@ def list_notices(db: Any, actor: Actor, *, unread_only: bool = False) -> list[No
         return [_row(n, audit_uuid) for n, audit_uuid in session.execute(stmt)]
 
 
-def unread_count(db: Any, actor: Actor) -> int:
+def unread_count(db: Database, actor: Actor) -> int:
     """How many of the acting person's notices are unread."""
     if actor.person_id is None:
         return 0
@@ -125,7 +128,7 @@ def unread_count(db: Any, actor: Actor) -> int:
         )
 
 
-def mark_read(db: Any, actor: Actor, notice_uuid: str) -> NoticeRow:
+def mark_read(db: Database, actor: Actor, notice_uuid: str) -> NoticeRow:
     """Mark one of the acting person's notices read (another's is not found)."""
     with db.transaction() as session:
         notice = session.scalar(select(Notice).where(Notice.uuid == notice_uuid))
@@ -138,7 +141,7 @@ def mark_read(db: Any, actor: Actor, notice_uuid: str) -> NoticeRow:
         return _row(notice, audit_uuid or "")
 
 
-def mark_all_read(db: Any, actor: Actor) -> int:
+def mark_all_read(db: Database, actor: Actor) -> int:
     """Mark every unread notice of the acting person read; returns how many."""
     if actor.person_id is None:
         return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tool import fileio
 from audit_tool.access.actors import Actor
@@ -18,10 +18,13 @@ from audit_tool.errors import ValidationError
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
 
+if TYPE_CHECKING:
+    from audit_tool.store import Database
+
 FORMATS = ("json", "pdf", "xlsx", "accessible-pdf")  # accessible-pdf: tagged PDF/UA-1
 
 
-def partnership_name(db: Any) -> str:
+def partnership_name(db: Database) -> str:
     from audit_tool.services.settings import partnership
 
     return partnership(db).name
@@ -42,7 +45,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def write_report(
-    db: Any,
+    db: Database,
     actor: Actor,
     out: str | Path,
     *,

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import OperationalError
@@ -46,6 +46,9 @@ from audit_tool.models import (
 from audit_tool.models.templates import TemplateItem
 from audit_tool.services import changelog
 from audit_tool.store import checkpoint
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 SETTING_KEY = "retention_years"
 DEFAULT_YEARS = 6
@@ -135,13 +138,13 @@ def _stored_years(session: Session) -> int:
     return years if MIN_YEARS <= years <= MAX_YEARS else DEFAULT_YEARS
 
 
-def retention_years(db: Any) -> int:
+def retention_years(db: Database) -> int:
     """The retention period in years after an audit is final (default 6)."""
     with db.session() as session:
         return _stored_years(session)
 
 
-def set_retention_years(db: Any, actor: Actor, years: int | str) -> int:
+def set_retention_years(db: Database, actor: Actor, years: int | str) -> int:
     """A QA lead changes the retention period (whole years, 1 to 50)."""
     require(actor, "retention.run")
     try:
@@ -204,7 +207,7 @@ def _cases_to_redact(session: Session, case_ids: set[int]) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def plan(db: Any, actor: Actor, today: date | None = None) -> RetentionPlan:
+def plan(db: Database, actor: Actor, today: date | None = None) -> RetentionPlan:
     """The final audits whose retention period has passed and are not yet redacted (a dry run:
     nothing changes)."""
     require(actor, "retention.run")
@@ -252,7 +255,7 @@ def _day(value: datetime) -> date:
 # ---------------------------------------------------------------- the run
 
 
-def apply(db: Any, actor: Actor, today: date | None = None) -> RetentionRun:
+def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun:
     """Remove the case identifiers and free text of every expired audit, in one transaction,
     and record the run in the change log. Grades and answers stay."""
     require(actor, "retention.run")
@@ -516,7 +519,7 @@ def _retained_ref(uuid: str, taken: set[str]) -> str:
     raise AssertionError("two cases share a uuid")
 
 
-def _compact(db: Any) -> bool:
+def _compact(db: Database) -> bool:
     """SQLite keeps old page images in the write-ahead log and free pages; rewrite the file so
     the removed words are gone from the disk file, not just from the rows. Best effort: the
     rows are already redacted if another connection holds the file."""

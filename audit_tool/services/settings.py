@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Setting
 from audit_tool.reporting.partnership import PartnershipSettings, current, read
 from audit_tool.services import changelog
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 MAX_LOGO_BYTES = 1_000_000
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
@@ -31,7 +34,7 @@ def store(session: Any, values: dict[str, str]) -> None:
     session.flush()
 
 
-def partnership(db: Any, actor: Actor | None = None) -> PartnershipSettings:
+def partnership(db: Database, actor: Actor | None = None) -> PartnershipSettings:
     """The settings (anyone may read them: they are printed on every briefing)."""
     if actor is not None:
         require(actor, "reference.view")
@@ -43,7 +46,7 @@ def logo_kind(data: bytes) -> str | None:
 
 
 def save_partnership(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     name: str,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -15,6 +15,9 @@ from audit_tool.errors import ValidationError
 from audit_tool.models import Audit, WorkerFeedback
 from audit_tool.services import changelog
 from audit_tool.services.audit_extras import audit_for, changed
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class WorkerFeedbackRow:
 NO_WORKER_FEEDBACK = WorkerFeedbackRow(False, False, None, "")
 
 
-def get_worker_feedback(db: Any, actor: Actor, audit_uuid: str) -> WorkerFeedbackRow:
+def get_worker_feedback(db: Database, actor: Actor, audit_uuid: str) -> WorkerFeedbackRow:
     with db.session() as session:
         audit = audit_for(session, actor, audit_uuid, "learning.view")
         wf = session.get(WorkerFeedback, audit.id)
@@ -42,7 +45,7 @@ def get_worker_feedback(db: Any, actor: Actor, audit_uuid: str) -> WorkerFeedbac
 
 
 def save_worker_feedback(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,
@@ -90,7 +93,7 @@ def save_worker_feedback(
         return WorkerFeedbackRow(wf.given_to_worker, wf.given_to_manager, wf.given_on, wf.how)
 
 
-def worker_feedback_pct(db: Any, actor: Actor, audit_ids_stmt: Any = None) -> float | None:
+def worker_feedback_pct(db: Database, actor: Actor, audit_ids_stmt: Any = None) -> float | None:
     """Share of final audits whose worker received direct feedback."""
     from audit_tool.services.feedback import pct
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import ValidationError
@@ -18,10 +18,13 @@ from audit_tool.reporting.worker_sheet_pdf import SheetAction, WorkerSheet
 from audit_tool.services import audits, changelog, learning, learning_actions, worker_feedback
 from audit_tool.services.audit_extras import audit_for
 
+if TYPE_CHECKING:
+    from audit_tool.store import Database
+
 HOW_GIVEN = "Feedback sheet (PDF)"
 
 
-def _people_and_log(db: Any, actor: Actor, audit_uuid: str) -> tuple[str, str]:
+def _people_and_log(db: Database, actor: Actor, audit_uuid: str) -> tuple[str, str]:
     """The case's worker and their manager by name ('' where the case names none); the
     making of the sheet (the audit's text leaving the app) goes in the change log."""
     with db.transaction() as session:
@@ -41,7 +44,7 @@ def _people_and_log(db: Any, actor: Actor, audit_uuid: str) -> tuple[str, str]:
         )
 
 
-def worker_sheet(db: Any, actor: Actor, audit_uuid: str) -> WorkerSheet:
+def worker_sheet(db: Database, actor: Actor, audit_uuid: str) -> WorkerSheet:
     """The sheet for a final audit, for those who may record feedback to the worker (its
     auditors, its moderator, a QA lead)."""
     view = audits.get_audit(db, actor, audit_uuid)
@@ -94,7 +97,9 @@ def worker_sheet(db: Any, actor: Actor, audit_uuid: str) -> WorkerSheet:
     )
 
 
-def record_sheet_given(db: Any, actor: Actor, audit_uuid: str) -> worker_feedback.WorkerFeedbackRow:
+def record_sheet_given(
+    db: Database, actor: Actor, audit_uuid: str
+) -> worker_feedback.WorkerFeedbackRow:
     """The sheet was saved or printed for the worker and their manager: record it as given
     today (kept as it was where both had already had feedback)."""
     current = worker_feedback.get_worker_feedback(db, actor, audit_uuid)
@@ -111,7 +116,7 @@ def record_sheet_given(db: Any, actor: Actor, audit_uuid: str) -> worker_feedbac
     )
 
 
-def export_sheet(db: Any, actor: Actor, audit_uuid: str, path: str | Path) -> Path:
+def export_sheet(db: Database, actor: Actor, audit_uuid: str, path: str | Path) -> Path:
     """Write the sheet as a one-page PDF at `path` (whole or not at all)."""
     from audit_tool.fileio import write_atomic
     from audit_tool.reporting.worker_sheet_pdf import render_pdf

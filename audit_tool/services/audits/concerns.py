@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,9 @@ from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Case, Person, Review, UrgentConcern
 from audit_tool.services import changelog, notices
 from audit_tool.services.audits.reading import check_can_view, check_takes_part, load_audit
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class ConcernRow:
 
 
 def raise_concern(
-    db: Any, actor: Actor, audit_uuid: str, *, what: str, why_urgent: str = ""
+    db: Database, actor: Actor, audit_uuid: str, *, what: str, why_urgent: str = ""
 ) -> ConcernRow:
     require(actor, "concern.raise")
     what = what.strip()
@@ -161,7 +164,7 @@ def _concern_filter(actor: Actor) -> Any:
     )
 
 
-def audit_concerns(db: Any, actor: Actor, audit_uuid: str) -> list[ConcernRow]:
+def audit_concerns(db: Database, actor: Actor, audit_uuid: str) -> list[ConcernRow]:
     """The urgent concerns raised on one audit, newest first, for the audit's screens."""
     require(actor, "concern.raise")
     with db.session() as session:
@@ -175,7 +178,7 @@ def audit_concerns(db: Any, actor: Actor, audit_uuid: str) -> list[ConcernRow]:
         return [_concern_row(session, c) for c in session.scalars(stmt)]
 
 
-def list_concerns(db: Any, actor: Actor, *, open_only: bool = True) -> list[ConcernRow]:
+def list_concerns(db: Database, actor: Actor, *, open_only: bool = True) -> list[ConcernRow]:
     require(actor, "concern.raise")
     stmt = (
         select(UrgentConcern).where(_concern_filter(actor)).order_by(UrgentConcern.raised_at.desc())
@@ -186,7 +189,7 @@ def list_concerns(db: Any, actor: Actor, *, open_only: bool = True) -> list[Conc
         return [_concern_row(session, c) for c in session.scalars(stmt)]
 
 
-def open_concern_count(db: Any, actor: Actor) -> int:
+def open_concern_count(db: Database, actor: Actor) -> int:
     """Open concerns this person must act on: all for a lead, their cases' for a manager."""
     require(actor, "concern.raise")
     if "lead" in actor.roles:
@@ -202,7 +205,7 @@ def open_concern_count(db: Any, actor: Actor) -> int:
         )
 
 
-def respond_to_concern(db: Any, actor: Actor, concern_uuid: str, response: str) -> ConcernRow:
+def respond_to_concern(db: Database, actor: Actor, concern_uuid: str, response: str) -> ConcernRow:
     """Close a concern with the response made; only a QA lead or the case's manager."""
     require(actor, "concern.respond")
     response = response.strip()

@@ -3,7 +3,7 @@ and reopens a final audit with a reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,8 +16,11 @@ from audit_tool.services.audits.revisions import bump, touch
 from audit_tool.services.audits.states import move
 from audit_tool.services.audits.views import AuditView
 
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
-def record_panel_summary(db: Any, actor: Actor, audit_uuid: str, text: str) -> AuditView:
+
+def record_panel_summary(db: Database, actor: Actor, audit_uuid: str, text: str) -> AuditView:
     """A QA lead records the multi-agency panel's shared findings, learning and actions;
     the moderator then confirms the panel's overall judgement."""
     require(actor, "audit.panel")
@@ -57,7 +60,12 @@ def record_panel_summary(db: Any, actor: Actor, audit_uuid: str, text: str) -> A
 
 
 def reopen(
-    db: Any, actor: Actor, audit_uuid: str, reason: str, *, expected_revision: int | None = None
+    db: Database,
+    actor: Actor,
+    audit_uuid: str,
+    reason: str,
+    *,
+    expected_revision: int | None = None,
 ) -> AuditView:
     """A QA lead reopens a final audit for moderation; the reason is kept in the change log."""
     require(actor, "audit.reopen")
@@ -71,7 +79,7 @@ def reopen(
 
 
 def _reopen(
-    db: Any, actor: Actor, audit_uuid: str, reason: str, expected_revision: int | None
+    db: Database, actor: Actor, audit_uuid: str, reason: str, expected_revision: int | None
 ) -> AuditView:
     with db.transaction() as session:
         audit = load_audit(session, audit_uuid)

@@ -3,7 +3,7 @@ their own part in them, without a grade that could break blindness."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
@@ -13,11 +13,14 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.models import Audit, Case, Person, Programme, Review
 from audit_tool.services.audits.views import AuditListRow
 
+if TYPE_CHECKING:
+    from audit_tool.store import Database
+
 OPEN_STATUSES = "open"  # list_audits(status=...): every audit not yet final
 
 
 def list_audits(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     status: str | None = None,

@@ -4,7 +4,7 @@ progress, returning a review to its auditor (the loop), and confirming the final
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -33,6 +33,9 @@ from audit_tool.services.audits.revisions import bump, touch
 from audit_tool.services.audits.states import STATUS_LABELS, move
 from audit_tool.services.audits.views import Answer, AuditView, ModerationView, ReviewView
 from audit_tool.services.templates import TemplateRow
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 def _check_claim(session: Session, actor: Actor, audit: Audit, token: str | None) -> None:
@@ -84,7 +87,7 @@ def _moderated_audit(
     return audit
 
 
-def proposal(db: Any, actor: Actor, audit_uuid: str) -> dict[str, Answer]:
+def proposal(db: Database, actor: Actor, audit_uuid: str) -> dict[str, Answer]:
     """The final answers to start moderation from: each item (and "overall") where every
     review agrees; the moderator's saved answers where there are some."""
     with db.session() as session:
@@ -125,7 +128,7 @@ def differences(view: AuditView) -> dict[str, int]:
 
 
 def save_moderation(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,
@@ -205,7 +208,7 @@ def _store_moderation(
 
 
 def return_review(
-    db: Any,
+    db: Database,
     actor: Actor,
     review_uuid: str,
     comment: str,
@@ -302,7 +305,7 @@ def _confirm_errors(
 
 
 def confirm_problems(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,
@@ -318,7 +321,7 @@ def confirm_problems(
 
 
 def confirm(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,

@@ -3,7 +3,7 @@ scope, and blindness (until every review is submitted, an auditor sees no other 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +23,9 @@ from audit_tool.services.audits.views import (
     ReviewView,
 )
 from audit_tool.services.templates import TemplateRow, template_row
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 def load_audit(session: Session, uuid: str) -> Audit:
@@ -190,7 +193,7 @@ def _checkout_note(session: Session, audit: Audit) -> CheckoutNote | None:
     )
 
 
-def get_audit(db: Any, actor: Actor, audit_uuid: str, *, log_view: bool = False) -> AuditView:
+def get_audit(db: Database, actor: Actor, audit_uuid: str, *, log_view: bool = False) -> AuditView:
     """An audit as the acting user may see it (blind where the rules say so).
 
     `log_view`: a screen is opening the audit's full text for a person to read, so the change

@@ -4,7 +4,7 @@ and only while it is a draft or returned."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,9 @@ from audit_tool.services.audits.reading import answers_of, load_review, review_v
 from audit_tool.services.audits.revisions import bump, touch
 from audit_tool.services.audits.states import TRANSITIONS, move
 from audit_tool.services.audits.views import Answer, ReviewView, SubmitResult
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 def _own_review(session: Session, actor: Actor, review_uuid: str) -> tuple[Review, Audit]:
@@ -45,7 +48,7 @@ def _own_review(session: Session, actor: Actor, review_uuid: str) -> tuple[Revie
 
 
 def save_review(
-    db: Any,
+    db: Database,
     actor: Actor,
     review_uuid: str,
     *,
@@ -116,7 +119,7 @@ def review_snapshot(review: Review) -> dict[str, Any]:
 
 
 def submit_review(
-    db: Any, actor: Actor, review_uuid: str, *, expected_revision: int | None = None
+    db: Database, actor: Actor, review_uuid: str, *, expected_revision: int | None = None
 ) -> SubmitResult:
     """Submit a review: every grade item answered (or Not applicable) and an overall grade.
     Returns warnings about the overall grade; they do not stop the submission."""

@@ -4,7 +4,7 @@ each section from their grades, learning points, feedback and actions."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,6 +40,9 @@ from audit_tool.services.briefings.records import (
     content_of,
 )
 from audit_tool.services.feedback import RESPONDENT_LABELS, pct
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 REFLECTION_QUESTIONS = (
     "What are your key thoughts and reflections?",
@@ -455,7 +458,7 @@ def draft_content(
 
 
 def count_source_audits(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     programme_key: str | None = None,
@@ -475,7 +478,7 @@ def count_source_audits(
 
 
 def new_briefing(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     programme_key: str | None = None,

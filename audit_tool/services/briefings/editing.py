@@ -4,7 +4,7 @@ check for identifying details (case references, initials, names) with a lead's a
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,9 @@ from audit_tool.services.briefings.records import (
     load_briefing,
 )
 
+if TYPE_CHECKING:
+    from audit_tool.store import Database
+
 
 def editable_briefing(session: Session, actor: Actor, uuid: str, expected: int | None) -> Briefing:
     """The briefing, once the acting user may edit it: a draft (a published one is frozen),
@@ -38,7 +41,7 @@ def editable_briefing(session: Session, actor: Actor, uuid: str, expected: int |
 
 
 def redraft_section(
-    db: Any, actor: Actor, uuid: str, key: str, *, expected_revision: int | None = None
+    db: Database, actor: Actor, uuid: str, key: str, *, expected_revision: int | None = None
 ) -> BriefingView:
     """Refresh one section from current data; the others stay as edited."""
     if key not in SECTION_KEYS:
@@ -65,7 +68,7 @@ def redraft_section(
 
 
 def save_briefing(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     *,
@@ -122,14 +125,14 @@ def identifying_hits(session: Session, b: Briefing) -> list[privacy.Hit]:
     return [h for h in hits if (h.kind, h.text.lower()) not in allowed]
 
 
-def check(db: Any, actor: Actor, uuid: str) -> list[privacy.Hit]:
+def check(db: Database, actor: Actor, uuid: str) -> list[privacy.Hit]:
     """Identifying details still in the briefing (those a lead allowed are left out)."""
     require(actor, "briefing.edit")
     with db.session() as session:
         return identifying_hits(session, load_briefing(session, uuid))
 
 
-def allow(db: Any, actor: Actor, uuid: str, kind: str, text: str, reason: str) -> BriefingView:
+def allow(db: Database, actor: Actor, uuid: str, kind: str, text: str, reason: str) -> BriefingView:
     """A lead allows one hit (say, a team named after a place that is also a surname)."""
     require(actor, "briefing.override")
     if not reason.strip():

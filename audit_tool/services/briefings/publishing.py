@@ -33,6 +33,7 @@ from audit_tool.services.briefings.records import (
 
 if TYPE_CHECKING:
     from audit_tool.reporting.briefing_pdf import BriefingDoc
+    from audit_tool.store import Database
 
 
 def _doc(session: Session, b: Briefing) -> BriefingDoc:
@@ -77,7 +78,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def export_briefing(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     pdf_path: str | Path,
@@ -118,7 +119,7 @@ def export_briefing(
 
 
 def publish(
-    db: Any, actor: Actor, uuid: str, *, expected_revision: int | None = None
+    db: Database, actor: Actor, uuid: str, *, expected_revision: int | None = None
 ) -> BriefingView:
     """Freeze the briefing: its text and its PDF bytes, with their SHA-256."""
     require(actor, "briefing.publish")
@@ -148,7 +149,7 @@ def publish(
         raise ConflictError("This briefing was changed by someone else; reload it") from exc
 
 
-def new_version(db: Any, actor: Actor, uuid: str) -> BriefingView:
+def new_version(db: Database, actor: Actor, uuid: str) -> BriefingView:
     """A new draft made from a published briefing, keeping its text and audits."""
     require(actor, "briefing.edit")
     with db.transaction() as session:
@@ -192,7 +193,7 @@ def new_version(db: Any, actor: Actor, uuid: str) -> BriefingView:
 
 
 def record_delivery(
-    db: Any,
+    db: Database,
     actor: Actor,
     uuid: str,
     *,
@@ -252,7 +253,7 @@ def record_delivery(
         )
 
 
-def deliveries(db: Any, actor: Actor, uuid: str) -> list[DeliveryRow]:
+def deliveries(db: Database, actor: Actor, uuid: str) -> list[DeliveryRow]:
     with db.session() as session:
         b = load_briefing(session, uuid)
         check_visible(actor, b)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied
 from audit_tool.models import Audit, Briefing, Person, Programme
 from audit_tool.models.briefings import briefing_audits
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("background", "Background"),
@@ -201,7 +204,7 @@ def check_visible(actor: Actor, b: Briefing) -> None:
         raise PermissionDenied(f"{actor.name} may read published briefings only")
 
 
-def list_briefings(db: Any, actor: Actor) -> list[BriefingRow]:
+def list_briefings(db: Database, actor: Actor) -> list[BriefingRow]:
     """Newest first. Viewers, auditors and moderators see published briefings only."""
     require(actor, "briefing.view")
     stmt = select(Briefing).order_by(Briefing.updated_at.desc(), Briefing.id.desc())
@@ -211,14 +214,14 @@ def list_briefings(db: Any, actor: Actor) -> list[BriefingRow]:
         return [_row(session, b) for b in session.scalars(stmt)]
 
 
-def get_briefing(db: Any, actor: Actor, uuid: str) -> BriefingView:
+def get_briefing(db: Database, actor: Actor, uuid: str) -> BriefingView:
     with db.session() as session:
         b = load_briefing(session, uuid)
         check_visible(actor, b)
         return briefing_view(session, b)
 
 
-def latest_for_programme(db: Any, actor: Actor, programme_key: str) -> BriefingView | None:
+def latest_for_programme(db: Database, actor: Actor, programme_key: str) -> BriefingView | None:
     """The newest version of the programme's briefings (published or not), if any."""
     require(actor, "briefing.view")
     with db.session() as session:

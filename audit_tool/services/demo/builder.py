@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +21,9 @@ from audit_tool.services import changelog
 from audit_tool.services.demo.audits import _Audits
 from audit_tool.services.demo.base import _AUDIT_TABLES, _SEQUENCED, PROGRAMME_T, _Rows
 from audit_tool.services.demo.feedback import _OUTSIDE_SHARE
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ _AUDIT_CHUNK = 1000
 
 
 def generate(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     audits: int = 2000,
