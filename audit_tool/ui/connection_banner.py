@@ -235,12 +235,16 @@ def watchers() -> list[ConnectionWatcher]:
     return [w for w in _WATCHERS.values() if shiboken6.isValid(w)]
 
 
+# The excepthooks install_guard made: installed once, however often it is called.
+_guards: set[Callable[..., Any]] = set()
+
+
 def install_guard() -> None:
     """A connection error nobody caught (a view's refresh, a button) shows the banner and is
     checked by the watchers, instead of an "unexpected error" dialog for each click."""
     previous: Callable[[type[BaseException], BaseException, TracebackType | None], Any]
     previous = sys.excepthook
-    if getattr(previous, "audit_tool_connection_guard", False):
+    if previous in _guards:
         return
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -251,5 +255,5 @@ def install_guard() -> None:
             return
         previous(kind, exc, tb)
 
-    hook.audit_tool_connection_guard = True  # type: ignore[attr-defined]
+    _guards.add(hook)
     sys.excepthook = hook

@@ -5,7 +5,7 @@ tab says so before saving, and every audit keeps the version it started with."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -222,10 +222,10 @@ class TemplatesTab(QWidget):
             return
         show_rows(self.table, self.model, rows, keep)
 
-    def _row_changed(self, current: object, _previous: object) -> None:
-        if not current.isValid():  # type: ignore[attr-defined]
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
             return
-        row = self.model.rows[current.row()]  # type: ignore[attr-defined]
+        row = self.model.rows[current.row()]
         self.current = row
         self.form.clear_errors()
         self.name.setText(row.name)
