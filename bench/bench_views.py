@@ -197,6 +197,20 @@ def run_role(
             measure(steps, f"{role}: visit again {name}", visit(view_key), profile)
             settle(0.05)
 
+    time_audit_windows(window, db, actor, role, runs, steps, profile)
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def time_audit_windows(
+    window: Any, db: Any, actor: Any, role: str, runs: int, steps: dict[str, Step], profile: bool
+) -> None:
+    """(c) and (d): open an audit the user reviews and one they moderate, then close it."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
     review, moderation = audits_to_open(db, actor)
     view = window.audits_view()
     for kind, uuid, opener in (
@@ -224,11 +238,6 @@ def run_role(
 
             measure(steps, f"{role}: close {kind}", close_it, profile)
             settle(0.05)
-
-    window.close()
-    window.deleteLater()
-    QApplication.processEvents()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 # ---------------------------------------------------------------- the report
