@@ -171,9 +171,9 @@ def run_role(
 
     window = measure(steps, f"{role}: start the window (My work)", start, profile)
     settle()
-    # The sidebar's names without their counts ("My work (2)" is My work).
+    # The sidebar's names without their counts ("Actions (878 overdue)" is Actions).
     labels = {
-        key: re.sub(r" \(\d+\)$", "", window.sidebar.item(i).text())
+        key: re.sub(r" \([^()]*\)$", "", window.sidebar.item(i).text())
         for i, key in enumerate(window.view_keys())
     }
 
