@@ -75,6 +75,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cases.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_briefing.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_report.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_views.py
 
 bench-load: $(STAMP)  # needs PostgreSQL at 127.0.0.1:5432 (user postgres)
 	$(BIN)/python bench/bench_load.py
