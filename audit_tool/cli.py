@@ -8,6 +8,7 @@ import getpass
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Multi-agency case-file audits, moderation and learning. "
         "Without a command, opens the application window.",
     )
+    _add_global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_demo_command(sub)
+    _add_import_export_commands(sub)
+    _add_report_commands(sub)
+    _add_maintenance_commands(sub)
+    _add_offline_commands(sub)
+    return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
         metavar="URL-or-path",
@@ -53,8 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation end to end in a temporary folder (no window, no server, "
         "your own data untouched) and exit",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+
+def _add_demo_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """demo: synthetic data for an empty database."""
     demo = sub.add_parser("demo", help="fill an empty database with realistic synthetic data")
     demo.add_argument("--audits", type=_non_negative, default=2000, metavar="N")
     demo.add_argument(
@@ -73,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="anchor date for the generated data (default: today)",
     )
 
+
+def _add_import_export_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """import-cases, export-pack and import-pack."""
     imp = sub.add_parser("import-cases", help="import cases from a CSV or Excel extract")
     imp.add_argument("file", type=Path, metavar="FILE.csv|FILE.xlsx")
     imp.add_argument(
@@ -90,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp_pack = sub.add_parser("import-pack", help="import an audit pack (all or nothing)")
     imp_pack.add_argument("file", type=Path, metavar="FILE.json")
 
+
+def _add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """briefing and report: documents written from the audits."""
     brief = sub.add_parser(
         "briefing",
         help="export a programme's 7-minute briefing as PDF (drafted from its audits if none)",
@@ -127,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the month the year starts (1-12 or its name; default: the partnership's setting)",
     )
 
+
+def _add_maintenance_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """db, backup, restore, log and retention: looking after the database."""
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
@@ -176,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_iso_date, default=None, metavar="DATE", help=argparse.SUPPRESS
     )
 
+
+def _add_offline_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """checkout and checkin: working offline from a team server."""
     out = sub.add_parser(
         "checkout",
         help="check audits you review out of a team server into a new file to work offline "
@@ -204,7 +230,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="close conflicting checkouts, keeping the server's version (the file keeps yours)",
     )
-    return parser
 
 
 def _non_negative(value: str) -> int:
@@ -449,80 +474,83 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"{PROG}: warning: {db.log_problem}", file=sys.stderr)
     try:
         actor = _actor(db, args)
-        if args.command == "demo":
-            return _demo(db, actor, args)
-        if args.command == "import-cases":
-            return _import_cases(db, actor, args)
-        if args.command == "export-pack":
-            from audit_tool.services import packs
-
-            withheld: list[str] = []
-            count = packs.write_pack(
-                db,
-                actor,
-                args.out,
-                programme_key=args.programme,
-                since=args.since,
-                withheld=withheld,
-            )
-            print(f"{count} audit(s) written to {args.out}")
-            if withheld:
-                print(
-                    f"{len(withheld)} audit(s) left out (cases {', '.join(withheld[:10])}): you "
-                    "are one of their auditors and not every review is in yet"
-                )
-            return 0
-        if args.command == "briefing":
-            return _briefing(db, actor, args)
-        if args.command == "report":
-            return _report(db, actor, args)
-        if args.command == "import-pack":
-            from audit_tool.services import packs
-
-            report = packs.import_pack(db, actor, packs.read_pack(args.file))
-            for line in report.lines():
-                print(line)
-            print(
-                f"{args.file.name}: {len(report.created)} audit(s) new, {len(report.updated)} "
-                f"updated, {len(report.unchanged)} unchanged, {len(report.conflicts)} "
-                f"conflict(s) left untouched; {report.reference_created} reference record(s) added"
-            )
-            return 0
-        if args.command == "backup":
-            from audit_tool.store import backup as backups
-
-            if args.out is None:
-                path = backups.automatic_backup(db)
-            else:
-                path = backups.backup_database(db, args.out)
-            print(f"Backup written to {path}" + (" (encrypted)" if db.key else ""))
-            return 0
-        if args.command == "log":
-            from audit_tool.services import changelog
-
-            ok, message = changelog.verify(db)
-            if not ok:
-                print(f"{PROG}: error: {message}", file=sys.stderr)
-                return 1
-            print(message)
-            head = changelog.newest(db)
-            if head is not None:
-                print(f"newest entry {head[0]}, hash {head[1]}")
-            return 0
-        if args.command == "retention":
-            from audit_tool.services import retention
-
-            if args.dry_run:
-                lines = retention.plan(db, actor, args.today).lines()
-            else:
-                lines = retention.apply(db, actor, args.today).lines()
-            print("\n".join(lines))
-            return 0
-        if args.command in ("checkout", "checkin"):
-            return _offline(db, actor, args)
+        handler = _COMMANDS.get(args.command)
+        if handler is not None:
+            return handler(db, actor, args)
     finally:
         db.close()
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _export_pack(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.services import packs
+
+    withheld: list[str] = []
+    count = packs.write_pack(
+        db,
+        actor,
+        args.out,
+        programme_key=args.programme,
+        since=args.since,
+        withheld=withheld,
+    )
+    print(f"{count} audit(s) written to {args.out}")
+    if withheld:
+        print(
+            f"{len(withheld)} audit(s) left out (cases {', '.join(withheld[:10])}): you "
+            "are one of their auditors and not every review is in yet"
+        )
+    return 0
+
+
+def _import_pack(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.services import packs
+
+    report = packs.import_pack(db, actor, packs.read_pack(args.file))
+    for line in report.lines():
+        print(line)
+    print(
+        f"{args.file.name}: {len(report.created)} audit(s) new, {len(report.updated)} "
+        f"updated, {len(report.unchanged)} unchanged, {len(report.conflicts)} "
+        f"conflict(s) left untouched; {report.reference_created} reference record(s) added"
+    )
+    return 0
+
+
+def _backup(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.store import backup as backups
+
+    if args.out is None:
+        path = backups.automatic_backup(db)
+    else:
+        path = backups.backup_database(db, args.out)
+    print(f"Backup written to {path}" + (" (encrypted)" if db.key else ""))
+    return 0
+
+
+def _log_verify(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.services import changelog
+
+    ok, message = changelog.verify(db)
+    if not ok:
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 1
+    print(message)
+    head = changelog.newest(db)
+    if head is not None:
+        print(f"newest entry {head[0]}, hash {head[1]}")
+    return 0
+
+
+def _retention(db: Any, actor: Any, args: argparse.Namespace) -> int:
+    from audit_tool.services import retention
+
+    if args.dry_run:
+        lines = retention.plan(db, actor, args.today).lines()
+    else:
+        lines = retention.apply(db, actor, args.today).lines()
+    print("\n".join(lines))
+    return 0
 
 
 def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
@@ -651,3 +679,20 @@ def _import_cases(db: Any, actor: Any, args: argparse.Namespace) -> int:
         f"{report.unchanged} unchanged, {len(report.problems)} problem(s); {written} written"
     )
     return 0
+
+
+# The commands that work on an open database, each with its handler (db and restore are
+# handled before the database is opened, in _dispatch).
+_COMMANDS: dict[str, Callable[[Any, Any, argparse.Namespace], int]] = {
+    "demo": _demo,
+    "import-cases": _import_cases,
+    "export-pack": _export_pack,
+    "briefing": _briefing,
+    "report": _report,
+    "import-pack": _import_pack,
+    "backup": _backup,
+    "log": _log_verify,
+    "retention": _retention,
+    "checkout": _offline,
+    "checkin": _offline,
+}

@@ -363,20 +363,9 @@ def create_first_lead(
 
     Either for an existing person (`person_key`, who becomes a QA lead) or for a new person
     with `name` in the agency named `agency_name` (added when new)."""
-    from audit_tool.services.reference import make_key
-
     username = _normal(username)
     name, agency_name = name.strip(), agency_name.strip()
-    errors: dict[str, str] = {}
-    _check_username(username, errors)
-    if person_key is None:
-        if not name:
-            errors["name"] = "Your name is required"
-        if not agency_name:
-            errors["agency"] = "Your agency is required"
-    problem = password_problem(password, username=username, name=name)
-    if problem:
-        errors["password"] = problem
+    errors = _first_lead_field_errors(username, password, name, agency_name, person_key)
     at = _now(now)
     with db.transaction() as session:
         if _account_count(session):
@@ -396,32 +385,7 @@ def create_first_lead(
             )
         setup = Actor.system("first set-up")
         if person is None:
-            agency = session.scalar(
-                select(Agency).where(func.lower(Agency.name) == agency_name.lower())
-            )
-            if agency is None:
-                key = _free_key(session, Agency, make_key(agency_name))
-                agency = Agency(key=key, name=agency_name, active=True)
-                session.add(agency)
-                session.flush()
-                changelog.record(
-                    session,
-                    setup,
-                    "create",
-                    "agency",
-                    agency.uuid,
-                    after=changelog.snapshot(agency),
-                    summary=f"Agency {agency_name} added at first set-up",
-                )
-            person = Person(
-                key=_free_key(session, Person, make_key(username)),
-                name=name,
-                agency_id=agency.id,
-                job_title="QA lead",
-                active=True,
-            )
-            session.add(person)
-            session.flush()
+            person = _new_first_lead_person(session, setup, username, name, agency_name)
         if "lead" not in person.roles:
             person.role_rows.append(PersonRole(role="lead"))
         person.active = True
@@ -444,6 +408,56 @@ def create_first_lead(
         )
         log.info("first lead account %s created", username)
         return LoginResult(_actor_for(person), username, False)
+
+
+def _first_lead_field_errors(
+    username: str, password: str, name: str, agency_name: str, person_key: str | None
+) -> dict[str, str]:
+    """What is wrong with the first lead's user name, name, agency and password, by field."""
+    errors: dict[str, str] = {}
+    _check_username(username, errors)
+    if person_key is None:
+        if not name:
+            errors["name"] = "Your name is required"
+        if not agency_name:
+            errors["agency"] = "Your agency is required"
+    problem = password_problem(password, username=username, name=name)
+    if problem:
+        errors["password"] = problem
+    return errors
+
+
+def _new_first_lead_person(
+    session: Session, setup: Actor, username: str, name: str, agency_name: str
+) -> Person:
+    """A new person for the first lead, in the agency of that name (added if new)."""
+    from audit_tool.services.reference import make_key
+
+    agency = session.scalar(select(Agency).where(func.lower(Agency.name) == agency_name.lower()))
+    if agency is None:
+        key = _free_key(session, Agency, make_key(agency_name))
+        agency = Agency(key=key, name=agency_name, active=True)
+        session.add(agency)
+        session.flush()
+        changelog.record(
+            session,
+            setup,
+            "create",
+            "agency",
+            agency.uuid,
+            after=changelog.snapshot(agency),
+            summary=f"Agency {agency_name} added at first set-up",
+        )
+    person = Person(
+        key=_free_key(session, Person, make_key(username)),
+        name=name,
+        agency_id=agency.id,
+        job_title="QA lead",
+        active=True,
+    )
+    session.add(person)
+    session.flush()
+    return person
 
 
 def _free_key(session: Session, model: Any, base: str) -> str:

@@ -177,72 +177,13 @@ class CleanCase:
 def validate_case(data: CaseInput, lookups: Lookups) -> tuple[CleanCase | None, dict[str, str]]:
     """Check one case; return the clean values or a message per field. Never writes."""
     errors: dict[str, str] = {}
-    ref = str(data.ref or "").strip()
-    if not ref:
-        errors["ref"] = "A case reference is required"
-    elif not REF_RE.match(ref):
-        errors["ref"] = (
-            f"'{ref}' is not a case reference: use up to 40 letters, digits, '/', '-', '_' or '.'"
-        )
-    raw_initials = str(data.initials or "").strip()
-    initials = clean_initials(raw_initials)
-    if not raw_initials:
-        errors["initials"] = "Initials are required"
-    elif looks_like_full_name(raw_initials):
-        errors["initials"] = (
-            "This looks like a full name; record the child's initials only (e.g. 'JS')"
-        )
-    elif not INITIALS_RE.match(initials):
-        errors["initials"] = "Use 1 to 4 letters for the initials (e.g. 'JS')"
-    case_type = normalise_case_type(data.case_type)
-    if not str(data.case_type or "").strip():
-        errors["case_type"] = "A case type is required"
-    elif case_type is None:
-        errors["case_type"] = (
-            f"'{data.case_type}' is not a case type; use one of {', '.join(CASE_TYPES)}"
-        )
-    level: int | None = None
-    if data.level_of_need not in (None, ""):
-        level = _parse_level(data.level_of_need)
-        if level is None:
-            errors["level_of_need"] = (
-                f"'{data.level_of_need}' is not a level of need; use 1, 2, 3 or 4, or leave blank"
-            )
-    team_name = str(data.team or "").strip()
-    team_id = lookups.teams.get(team_name.lower()) if team_name else None
-    if not team_name:
-        errors["team"] = "A team is required"
-    elif team_id is None:
-        errors["team"] = f"No team called '{team_name}'"
-    person_ids: dict[str, int | None] = {}
-    for field_name in ("worker", "manager"):
-        value = str(getattr(data, field_name) or "").strip()
-        if not value:
-            person_ids[field_name] = None
-            continue
-        if value.lower() in lookups.ambiguous_people:
-            errors[field_name] = f"More than one person is called '{value}'; use their key"
-        pid = lookups.people.get(value.lower())
-        if pid is None:
-            errors[field_name] = f"No person called '{value}'"
-        person_ids[field_name] = pid
-    dates: dict[str, date | None] = {}
-    for field_name in ("opened_on", "closed_on"):
-        try:
-            dates[field_name] = parse_date(getattr(data, field_name))
-        except ValueError as exc:
-            errors[field_name] = str(exc)
-            dates[field_name] = None
-        typed = dates[field_name]
-        if typed is not None and typed > date.today():
-            errors[field_name] = "The date cannot be in the future"
-            dates[field_name] = None
-    if (
-        dates.get("opened_on")
-        and dates.get("closed_on")
-        and dates["closed_on"] < dates["opened_on"]  # type: ignore[operator]
-    ):
-        errors["closed_on"] = "The case cannot close before it opened"
+    ref = _check_ref(data, errors)
+    initials = _check_initials(data, errors)
+    case_type = _check_case_type(data, errors)
+    level = _check_level(data, errors)
+    team_id = _check_team(data, lookups, errors)
+    person_ids = _check_people(data, lookups, errors)
+    dates = _check_dates(data, errors)
     if errors:
         return None, errors
     assert case_type is not None and team_id is not None
@@ -260,6 +201,104 @@ def validate_case(data: CaseInput, lookups: Lookups) -> tuple[CleanCase | None, 
         ),
         {},
     )
+
+
+def _check_ref(data: CaseInput, errors: dict[str, str]) -> str:
+    ref = str(data.ref or "").strip()
+    if not ref:
+        errors["ref"] = "A case reference is required"
+    elif not REF_RE.match(ref):
+        errors["ref"] = (
+            f"'{ref}' is not a case reference: use up to 40 letters, digits, '/', '-', '_' or '.'"
+        )
+    return ref
+
+
+def _check_initials(data: CaseInput, errors: dict[str, str]) -> str:
+    raw_initials = str(data.initials or "").strip()
+    initials = clean_initials(raw_initials)
+    if not raw_initials:
+        errors["initials"] = "Initials are required"
+    elif looks_like_full_name(raw_initials):
+        errors["initials"] = (
+            "This looks like a full name; record the child's initials only (e.g. 'JS')"
+        )
+    elif not INITIALS_RE.match(initials):
+        errors["initials"] = "Use 1 to 4 letters for the initials (e.g. 'JS')"
+    return initials
+
+
+def _check_case_type(data: CaseInput, errors: dict[str, str]) -> str | None:
+    case_type = normalise_case_type(data.case_type)
+    if not str(data.case_type or "").strip():
+        errors["case_type"] = "A case type is required"
+    elif case_type is None:
+        errors["case_type"] = (
+            f"'{data.case_type}' is not a case type; use one of {', '.join(CASE_TYPES)}"
+        )
+    return case_type
+
+
+def _check_level(data: CaseInput, errors: dict[str, str]) -> int | None:
+    level: int | None = None
+    if data.level_of_need not in (None, ""):
+        level = _parse_level(data.level_of_need)
+        if level is None:
+            errors["level_of_need"] = (
+                f"'{data.level_of_need}' is not a level of need; use 1, 2, 3 or 4, or leave blank"
+            )
+    return level
+
+
+def _check_team(data: CaseInput, lookups: Lookups, errors: dict[str, str]) -> int | None:
+    team_name = str(data.team or "").strip()
+    team_id = lookups.teams.get(team_name.lower()) if team_name else None
+    if not team_name:
+        errors["team"] = "A team is required"
+    elif team_id is None:
+        errors["team"] = f"No team called '{team_name}'"
+    return team_id
+
+
+def _check_people(
+    data: CaseInput, lookups: Lookups, errors: dict[str, str]
+) -> dict[str, int | None]:
+    """The worker's and manager's ids (None if blank or unknown)."""
+    person_ids: dict[str, int | None] = {}
+    for field_name in ("worker", "manager"):
+        value = str(getattr(data, field_name) or "").strip()
+        if not value:
+            person_ids[field_name] = None
+            continue
+        if value.lower() in lookups.ambiguous_people:
+            errors[field_name] = f"More than one person is called '{value}'; use their key"
+        pid = lookups.people.get(value.lower())
+        if pid is None:
+            errors[field_name] = f"No person called '{value}'"
+        person_ids[field_name] = pid
+    return person_ids
+
+
+def _check_dates(data: CaseInput, errors: dict[str, str]) -> dict[str, date | None]:
+    """The opened and closed dates (None if blank or wrong): not in the future, in order."""
+    dates: dict[str, date | None] = {}
+    for field_name in ("opened_on", "closed_on"):
+        try:
+            dates[field_name] = parse_date(getattr(data, field_name))
+        except ValueError as exc:
+            errors[field_name] = str(exc)
+            dates[field_name] = None
+        typed = dates[field_name]
+        if typed is not None and typed > date.today():
+            errors[field_name] = "The date cannot be in the future"
+            dates[field_name] = None
+    if (
+        dates.get("opened_on")
+        and dates.get("closed_on")
+        and dates["closed_on"] < dates["opened_on"]  # type: ignore[operator]
+    ):
+        errors["closed_on"] = "The case cannot close before it opened"
+    return dates
 
 
 # ---------------------------------------------------------------- queries

@@ -22,12 +22,15 @@ from audit_tool.models import (
     Agency,
     Audit,
     AuditTemplate,
+    Case,
     Feedback,
     FeedbackQuestion,
     LearningPoint,
     Moderation,
     Person,
+    Programme,
     Review,
+    Team,
     WorkerFeedback,
 )
 from audit_tool.services import pack_reference
@@ -288,6 +291,37 @@ def build_pack(
     cases = {a.case.ref: a.case for a in audits}
     teams = {c.team.key: c.team for c in cases.values()}
     teams.update({p.team.key: p.team for p in people if p.team is not None})
+    agencies = _named_agencies(session, teams, people, audit_json)
+    programmes = {a.programme.key: a.programme for a in audits}
+    templates = _named_templates(session, audits, programmes, scale_refusal)
+    pack = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": iso(datetime.now(UTC)),
+        "source": source,
+        "templates": [_template_json(t) for t in templates],
+        "agencies": [
+            {"key": a.key, "name": a.name} for a in sorted(agencies.values(), key=lambda a: a.key)
+        ],
+        "teams": [_team_json(t) for t in sorted(teams.values(), key=lambda t: t.key)],
+        "people": [_person_json(p) for p in people],
+        "cases": [_case_json(c) for c in sorted(cases.values(), key=lambda c: c.ref)],
+        "programmes": [
+            _programme_json(p) for p in sorted(programmes.values(), key=lambda p: p.key)
+        ],
+        "audits": audit_json,
+    }
+    _add_feedback_questions(session, pack, audit_json)
+    return pack
+
+
+def _named_agencies(
+    session: Session,
+    teams: dict[str, Team],
+    people: list[Person],
+    audit_json: list[dict[str, Any]],
+) -> dict[str, Agency]:
+    """The agencies of these teams and people, and those the reviews name."""
     agencies = {t.agency.key: t.agency for t in teams.values()}
     agencies.update({p.agency.key: p.agency for p in people})
     missing = {r["agency"] for a in audit_json for r in a["reviews"]} - set(agencies)
@@ -295,7 +329,16 @@ def build_pack(
         agencies.update(
             {x.key: x for x in session.scalars(select(Agency).where(Agency.key.in_(batch)))}
         )
-    programmes = {a.programme.key: a.programme for a in audits}
+    return agencies
+
+
+def _named_templates(
+    session: Session,
+    audits: list[Audit],
+    programmes: dict[str, Programme],
+    scale_refusal: str,
+) -> list[AuditTemplate]:
+    """The templates of these audits and programmes; refused if any is on another scale."""
     template_ids = {a.template_id for a in audits} | {p.template_id for p in programmes.values()}
     templates: list[AuditTemplate] = []
     for batch in chunks(sorted(template_ids)):
@@ -304,74 +347,71 @@ def build_pack(
     other_scales = sorted({t.name for t in templates if t.scale.key != "ofsted"})
     if other_scales:
         raise ValidationError(scale_refusal.format(names=", ".join(other_scales)))
-    pack = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": iso(datetime.now(UTC)),
-        "source": source,
-        "templates": [
-            {
-                "key": t.key,
-                "version": t.version,
-                "name": t.name,
-                "scale": "ofsted",
-                "items": [
-                    {"key": i.key, "label": i.label, "kind": i.kind}
-                    | ({"limiting": i.limiting} if i.kind == "grade" else {})
-                    for i in t.items
-                ],
-            }
-            for t in templates
+    return templates
+
+
+def _template_json(t: AuditTemplate) -> dict[str, Any]:
+    return {
+        "key": t.key,
+        "version": t.version,
+        "name": t.name,
+        "scale": "ofsted",
+        "items": [
+            {"key": i.key, "label": i.label, "kind": i.kind}
+            | ({"limiting": i.limiting} if i.kind == "grade" else {})
+            for i in t.items
         ],
-        "agencies": [
-            {"key": a.key, "name": a.name} for a in sorted(agencies.values(), key=lambda a: a.key)
-        ],
-        "teams": [
-            {
-                "key": t.key,
-                "name": t.name,
-                "agency": t.agency.key,
-                "service_area": t.service_area,
-            }
-            for t in sorted(teams.values(), key=lambda t: t.key)
-        ],
-        "people": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "agency": p.agency.key,
-                "team": p.team.key if p.team else None,
-                "roles": sorted(p.roles),
-            }
-            for p in people
-        ],
-        "cases": [
-            {
-                "ref": c.ref,
-                "initials": c.initials,
-                "case_type": c.case_type,
-                "level_of_need": c.level_of_need,
-                "team": c.team.key,
-                "worker": c.worker.key if c.worker else None,
-                "manager": c.manager.key if c.manager else None,
-            }
-            for c in sorted(cases.values(), key=lambda c: c.ref)
-        ],
-        "programmes": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "kind": p.kind,
-                "theme": p.theme,
-                "template": p.template.key,
-                "starts_on": iso(p.starts_on),
-                "due_on": iso(p.due_on),
-                "sample_size": p.sample_size,
-            }
-            for p in sorted(programmes.values(), key=lambda p: p.key)
-        ],
-        "audits": audit_json,
     }
+
+
+def _team_json(t: Team) -> dict[str, Any]:
+    return {
+        "key": t.key,
+        "name": t.name,
+        "agency": t.agency.key,
+        "service_area": t.service_area,
+    }
+
+
+def _person_json(p: Person) -> dict[str, Any]:
+    return {
+        "key": p.key,
+        "name": p.name,
+        "agency": p.agency.key,
+        "team": p.team.key if p.team else None,
+        "roles": sorted(p.roles),
+    }
+
+
+def _case_json(c: Case) -> dict[str, Any]:
+    return {
+        "ref": c.ref,
+        "initials": c.initials,
+        "case_type": c.case_type,
+        "level_of_need": c.level_of_need,
+        "team": c.team.key,
+        "worker": c.worker.key if c.worker else None,
+        "manager": c.manager.key if c.manager else None,
+    }
+
+
+def _programme_json(p: Programme) -> dict[str, Any]:
+    return {
+        "key": p.key,
+        "name": p.name,
+        "kind": p.kind,
+        "theme": p.theme,
+        "template": p.template.key,
+        "starts_on": iso(p.starts_on),
+        "due_on": iso(p.due_on),
+        "sample_size": p.sample_size,
+    }
+
+
+def _add_feedback_questions(
+    session: Session, pack: dict[str, Any], audit_json: list[dict[str, Any]]
+) -> None:
+    """The partnership's own feedback questions the audits answer, if any."""
     own = sorted({q for a in audit_json for f in a["feedback"] for q in f["answers"]})
     own = [q for q in own if q not in STANDARD_QUESTIONS]
     if own:
@@ -383,4 +423,3 @@ def build_pack(
                 .order_by(FeedbackQuestion.key)
             )
         ]
-    return pack

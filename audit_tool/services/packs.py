@@ -412,86 +412,16 @@ def _import_audit(
 
 
 def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
-    def one(model: Any, column: Any, key: Any) -> int:
-        value = session.scalar(select(model.id).where(column == key))
-        assert value is not None
-        return int(value)
-
-    def person(key: str) -> int:
-        return one(Person, Person.key, key)
-
-    def maybe(key: str | None) -> int | None:
-        return person(key) if key else None
-
-    audit.case_id = one(Case, Case.ref, data["case"])
-    audit.programme_id = one(Programme, Programme.key, data["programme"])
-    template_id = session.scalar(
-        select(AuditTemplate.id).where(
-            AuditTemplate.key == data["template"], AuditTemplate.version == data["template_version"]
-        )
-    )
-    assert template_id is not None
-    audit.template_id = template_id
-    audit.kind, audit.status = data["kind"], data["status"]
-    audit.due_on = parse_date(data.get("due_on"))
-    audit.moderator_id = person(data["moderator"]) if data.get("moderator") else None
     moderation = data["moderation"]
-    if moderation and audit.moderator_id is None:
-        audit.moderator_id = person(moderation["moderator"])
-    final = data["status"] == "final"
-    audit.final_overall = None
-    audit.finalised_at = None
+    final = _fill_audit_fields(session, audit, data)
     # Children are replaced as a whole: the pack's copy is the newer one.
     audit.reviews = []
     if audit.id is not None:
-        session.flush()
-        for model in (LearningPoint, Action, Feedback):
-            for row in session.scalars(select(model).where(model.audit_id == audit.id)):
-                session.delete(row)
-        existing_wf = session.get(WorkerFeedback, audit.id)
-        if existing_wf is not None:
-            session.delete(existing_wf)
-        if audit.moderation is not None:
-            session.delete(audit.moderation)
-            audit.moderation = None
-        session.flush()
+        _delete_children(session, audit)
     for r in data["reviews"]:
-        review = Review(
-            uuid=r["id"],
-            reviewer_id=person(r["reviewer"]),
-            agency_id=one(Agency, Agency.key, r["agency"]),
-            part=r["part"],
-            status=r["status"],
-            submitted_at=parse_time(r["submitted_at"]),
-            overall=r["overall"],
-            strengths=r["strengths"],
-            worries=r["worries"],
-            next_steps=r["next_steps"],
-            return_comment=r.get("return_comment", ""),
-        )
-        comments = r.get("comments", {})
-        review.answers = [
-            ReviewAnswer(
-                item_key=k, value=None if v is None else str(v), comment=comments.get(k, "")
-            )
-            for k, v in r["answers"].items()
-        ]
-        audit.reviews.append(review)
+        audit.reviews.append(_review(session, r))
     if moderation:
-        comments = moderation.get("comments", {})
-        audit.moderation = Moderation(
-            moderator_id=person(moderation["moderator"]),
-            completed_at=parse_time(moderation["completed_at"]),
-            overall=moderation["overall"],
-            rationale=moderation["rationale"],
-            panel_summary=moderation.get("panel_summary", ""),
-            answers=[
-                ModerationAnswer(
-                    item_key=k, value=None if v is None else str(v), comment=comments.get(k, "")
-                )
-                for k, v in moderation["answers"].items()
-            ],
-        )
+        audit.moderation = _moderation(session, moderation)
     if final:
         if moderation:
             audit.final_overall = moderation["overall"]
@@ -502,7 +432,107 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
     if audit.id is None:
         session.add(audit)
     session.flush()
-    for p in data["learning_points"]:
+    _add_learning_points(session, audit, data["learning_points"])
+    _add_actions(session, audit, data["actions"])
+    _add_feedback(session, audit, data["feedback"])
+    _add_worker_feedback(session, audit, data["worker_feedback"])
+    session.flush()
+
+
+def _id_of(session: Session, model: Any, column: Any, key: Any) -> int:
+    """The id of the one row of `model` whose `column` is `key` (the pack was checked)."""
+    value = session.scalar(select(model.id).where(column == key))
+    assert value is not None
+    return int(value)
+
+
+def _person_id(session: Session, key: str) -> int:
+    return _id_of(session, Person, Person.key, key)
+
+
+def _maybe_person_id(session: Session, key: str | None) -> int | None:
+    return _person_id(session, key) if key else None
+
+
+def _fill_audit_fields(session: Session, audit: Audit, data: dict[str, Any]) -> bool:
+    """The audit's own columns from the pack; True if it is final."""
+    audit.case_id = _id_of(session, Case, Case.ref, data["case"])
+    audit.programme_id = _id_of(session, Programme, Programme.key, data["programme"])
+    template_id = session.scalar(
+        select(AuditTemplate.id).where(
+            AuditTemplate.key == data["template"], AuditTemplate.version == data["template_version"]
+        )
+    )
+    assert template_id is not None
+    audit.template_id = template_id
+    audit.kind, audit.status = data["kind"], data["status"]
+    audit.due_on = parse_date(data.get("due_on"))
+    audit.moderator_id = _person_id(session, data["moderator"]) if data.get("moderator") else None
+    moderation = data["moderation"]
+    if moderation and audit.moderator_id is None:
+        audit.moderator_id = _person_id(session, moderation["moderator"])
+    final = data["status"] == "final"
+    audit.final_overall = None
+    audit.finalised_at = None
+    return final
+
+
+def _delete_children(session: Session, audit: Audit) -> None:
+    """Delete a stored audit's learning points, actions, feedback and moderation."""
+    session.flush()
+    for model in (LearningPoint, Action, Feedback):
+        for row in session.scalars(select(model).where(model.audit_id == audit.id)):
+            session.delete(row)
+    existing_wf = session.get(WorkerFeedback, audit.id)
+    if existing_wf is not None:
+        session.delete(existing_wf)
+    if audit.moderation is not None:
+        session.delete(audit.moderation)
+        audit.moderation = None
+    session.flush()
+
+
+def _review(session: Session, r: dict[str, Any]) -> Review:
+    review = Review(
+        uuid=r["id"],
+        reviewer_id=_person_id(session, r["reviewer"]),
+        agency_id=_id_of(session, Agency, Agency.key, r["agency"]),
+        part=r["part"],
+        status=r["status"],
+        submitted_at=parse_time(r["submitted_at"]),
+        overall=r["overall"],
+        strengths=r["strengths"],
+        worries=r["worries"],
+        next_steps=r["next_steps"],
+        return_comment=r.get("return_comment", ""),
+    )
+    comments = r.get("comments", {})
+    review.answers = [
+        ReviewAnswer(item_key=k, value=None if v is None else str(v), comment=comments.get(k, ""))
+        for k, v in r["answers"].items()
+    ]
+    return review
+
+
+def _moderation(session: Session, moderation: dict[str, Any]) -> Moderation:
+    comments = moderation.get("comments", {})
+    return Moderation(
+        moderator_id=_person_id(session, moderation["moderator"]),
+        completed_at=parse_time(moderation["completed_at"]),
+        overall=moderation["overall"],
+        rationale=moderation["rationale"],
+        panel_summary=moderation.get("panel_summary", ""),
+        answers=[
+            ModerationAnswer(
+                item_key=k, value=None if v is None else str(v), comment=comments.get(k, "")
+            )
+            for k, v in moderation["answers"].items()
+        ],
+    )
+
+
+def _add_learning_points(session: Session, audit: Audit, points: list[dict[str, Any]]) -> None:
+    for p in points:
         point = LearningPoint(
             uuid=p["id"],
             audit_id=audit.id,
@@ -510,27 +540,33 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             text=p["text"],
             item_key=p["item"],
             in_briefing=p.get("in_briefing", True),
-            author_id=maybe(p.get("author")),
+            author_id=_maybe_person_id(session, p.get("author")),
         )
         point.themes = [LearningTheme(theme=t) for t in clean_themes(p["themes"])]
         session.add(point)
-    for x in data["actions"]:
+
+
+def _add_actions(session: Session, audit: Audit, actions: list[dict[str, Any]]) -> None:
+    for x in actions:
         session.add(
             Action(
                 uuid=x["id"],
                 audit_id=audit.id,
                 text=x["text"],
-                owner_id=person(x["owner"]),
+                owner_id=_person_id(session, x["owner"]),
                 due_on=parse_date(x["due_on"]),
                 status=x["status"],
                 completed_on=parse_date(x["completed_on"]),
                 scope=x.get("scope", "case"),
-                completed_by_id=maybe(x.get("completed_by")),
+                completed_by_id=_maybe_person_id(session, x.get("completed_by")),
                 completion_note=x.get("completion_note", ""),
-                author_id=maybe(x.get("author")),
+                author_id=_maybe_person_id(session, x.get("author")),
             )
         )
-    for f in data["feedback"]:
+
+
+def _add_feedback(session: Session, audit: Audit, entries: list[dict[str, Any]]) -> None:
+    for f in entries:
         feedback = Feedback(
             uuid=f["id"],
             audit_id=audit.id,
@@ -541,13 +577,15 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
             consent=f["consent"],
             comment=f["comment"],
             shareable=f["shareable"],
-            author_id=maybe(f.get("author")),
+            author_id=_maybe_person_id(session, f.get("author")),
         )
         feedback.answers = [
             FeedbackAnswer(question_key=k, answer=v) for k, v in f["answers"].items()
         ]
         session.add(feedback)
-    wf = data["worker_feedback"]
+
+
+def _add_worker_feedback(session: Session, audit: Audit, wf: dict[str, Any]) -> None:
     if wf["given_to_worker"] or wf["given_to_manager"] or wf["given_on"] or wf.get("how"):
         session.add(
             WorkerFeedback(
@@ -558,4 +596,3 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
                 how=wf.get("how", ""),
             )
         )
-    session.flush()

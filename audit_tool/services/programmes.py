@@ -174,19 +174,7 @@ def save_programme(
     require(actor, "programme.edit")
     key, name = key.strip(), name.strip()
     theme = (theme or "").strip() or None
-    errors: dict[str, str] = {}
-    if not KEY_RE.match(key):
-        errors["key"] = "Use 1-60 lower-case letters, digits, '-' or '_'"
-    if not name:
-        errors["name"] = "A name is required"
-    if kind not in PROGRAMME_KINDS:
-        errors["kind"] = f"Choose one of: {', '.join(PROGRAMME_KINDS)}"
-    if kind == "thematic" and not theme:
-        errors["theme"] = "A thematic programme needs its theme"
-    if due_on < starts_on:
-        errors["due_on"] = "The due date cannot be before the start"
-    if sample_size is not None and sample_size < 1:
-        errors["sample_size"] = "The sample size must be 1 or more"
+    errors = _programme_field_errors(key, name, kind, theme, starts_on, due_on, sample_size)
     with db.transaction() as session:
         template = session.scalar(
             select(AuditTemplate)
@@ -204,49 +192,94 @@ def save_programme(
                 "The programme was not saved: " + "; ".join(errors.values()), errors
             )
         assert template is not None
-        if original_key is None:
-            programme = Programme(key=key)
-            session.add(programme)
-            before: dict[str, Any] | None = None
-        else:
-            programme = _programme(session, original_key)
-            if programme.template_id != template.id:
-                used = session.scalar(
-                    select(func.count(Audit.id)).where(Audit.programme_id == programme.id)
-                )
-                if used:
-                    raise ValidationError(
-                        "The template cannot change once the programme has audits",
-                        {"template": "This programme already has audits"},
-                    )
-            before = changelog.snapshot(programme)
+        programme, before = _programme_to_save(session, key, original_key, template)
         programme.key, programme.name, programme.kind = key, name, kind
         programme.theme, programme.description = theme, description.strip()
         programme.template_id = template.id
         programme.starts_on, programme.due_on = starts_on, due_on
         programme.sample_size = sample_size
         session.flush()
-        if before is None:
-            changelog.record(
-                session,
-                actor,
-                "create",
-                "programme",
-                programme.uuid,
-                after=changelog.snapshot(programme),
-                summary=f"Programme {name} created",
-            )
-        else:
-            changelog.record_changes(
-                session,
-                actor,
-                "programme",
-                programme.uuid,
-                before,
-                changelog.snapshot(programme),
-                summary=f"Programme {name} changed",
-            )
+        _record_programme_saved(session, actor, programme, name, before)
         return _row(session, programme)
+
+
+def _programme_field_errors(
+    key: str,
+    name: str,
+    kind: str,
+    theme: str | None,
+    starts_on: date,
+    due_on: date,
+    sample_size: int | None,
+) -> dict[str, str]:
+    """What is wrong with a programme's fields on their own, by field."""
+    errors: dict[str, str] = {}
+    if not KEY_RE.match(key):
+        errors["key"] = "Use 1-60 lower-case letters, digits, '-' or '_'"
+    if not name:
+        errors["name"] = "A name is required"
+    if kind not in PROGRAMME_KINDS:
+        errors["kind"] = f"Choose one of: {', '.join(PROGRAMME_KINDS)}"
+    if kind == "thematic" and not theme:
+        errors["theme"] = "A thematic programme needs its theme"
+    if due_on < starts_on:
+        errors["due_on"] = "The due date cannot be before the start"
+    if sample_size is not None and sample_size < 1:
+        errors["sample_size"] = "The sample size must be 1 or more"
+    return errors
+
+
+def _programme_to_save(
+    session: Session, key: str, original_key: str | None, template: AuditTemplate
+) -> tuple[Programme, dict[str, Any] | None]:
+    """The new programme (added to the session), or the stored one and its snapshot before
+    the change; its template cannot change once it has audits."""
+    if original_key is None:
+        programme = Programme(key=key)
+        session.add(programme)
+        before: dict[str, Any] | None = None
+    else:
+        programme = _programme(session, original_key)
+        if programme.template_id != template.id:
+            used = session.scalar(
+                select(func.count(Audit.id)).where(Audit.programme_id == programme.id)
+            )
+            if used:
+                raise ValidationError(
+                    "The template cannot change once the programme has audits",
+                    {"template": "This programme already has audits"},
+                )
+        before = changelog.snapshot(programme)
+    return programme, before
+
+
+def _record_programme_saved(
+    session: Session,
+    actor: Actor,
+    programme: Programme,
+    name: str,
+    before: dict[str, Any] | None,
+) -> None:
+    if before is None:
+        changelog.record(
+            session,
+            actor,
+            "create",
+            "programme",
+            programme.uuid,
+            after=changelog.snapshot(programme),
+            summary=f"Programme {name} created",
+        )
+    else:
+        changelog.record_changes(
+            session,
+            actor,
+            "programme",
+            programme.uuid,
+            before,
+            changelog.snapshot(programme),
+            summary=f"Programme {name} changed",
+        )
 
 
 # ---------------------------------------------------------------- sampling
@@ -460,17 +493,7 @@ def assign(
     """Assign (or change, until a review is submitted) the auditors and the moderator."""
     require(actor, "audit.assign")
     with db.transaction() as session:
-        audit = session.scalar(select(Audit).where(Audit.uuid == audit_uuid))
-        if audit is None:
-            raise NotFound(f"No audit {audit_uuid}")
-        if any(r.status != "draft" for r in audit.reviews) or audit.status not in (
-            "draft",
-            "in_review",
-        ):
-            raise ValidationError(
-                f"The audit of case {audit.case.ref} is already under way: a review is "
-                "submitted, so its auditors can no longer change"
-            )
+        audit = _assignable_audit(session, audit_uuid)
         errors: dict[str, str] = {}
         pairs: list[tuple[str, str | None]]
         if isinstance(reviewers, dict):
@@ -479,52 +502,11 @@ def assign(
             pairs = [(key, None) for key in reviewers]
         keys = [k for k, _ in pairs]
         kind = audit.kind
-        if kind == "looped" and (len(keys) != 2 or len(set(keys)) != 2):
-            errors["reviewers"] = "A looped audit needs two different auditors"
-        elif kind == "single" and len(keys) != 1:
-            errors["reviewers"] = "A single audit has one auditor"
-        elif kind == "send" and (
-            not isinstance(reviewers, dict) or set(reviewers) != set(SEND_PARTS)
-        ):
-            errors["reviewers"] = (
-                "A SEND audit needs an auditor for each of education, health and social care"
-            )
-        elif kind == "multi_agency" and (len(keys) < 2 or len(set(keys)) != len(keys)):
-            errors["reviewers"] = (
-                "A multi-agency audit needs an auditor from each of at least two agencies"
-            )
-        if kind == "single" and moderator:
-            errors["moderator"] = "A single audit is not moderated"
-        if kind != "single" and not moderator:
-            errors["moderator"] = "Choose the moderator"
+        _check_team_shape(kind, keys, reviewers, moderator, errors)
         case = audit.case
         conflicted = {case.worker_id, case.manager_id} - {None}
-        people: list[tuple[Person, str | None]] = []
-        for key, part in pairs:
-            person = _person(session, key, errors, "reviewers")
-            if person is None:
-                continue
-            if "auditor" not in person.roles:
-                errors["reviewers"] = f"{person.name} does not have the auditor role"
-            elif person.id in conflicted:
-                errors["reviewers"] = (
-                    f"{person.name} is the case's worker or manager and cannot audit it"
-                )
-            people.append((person, part))
-        if kind == "multi_agency" and len({p.agency_id for p, _ in people}) != len(people):
-            errors["reviewers"] = "Each agency has one auditor in a multi-agency audit"
-        mod_person = None
-        if moderator and "moderator" not in errors:
-            mod_person = _person(session, moderator, errors, "moderator")
-            if mod_person is not None:
-                if "moderator" not in mod_person.roles:
-                    errors["moderator"] = f"{mod_person.name} does not have the moderator role"
-                elif moderator_problem(keys, moderator):
-                    errors["moderator"] = moderator_problem(keys, moderator) or ""
-                elif mod_person.id in conflicted:
-                    errors["moderator"] = (
-                        f"{mod_person.name} is the case's worker or manager and cannot moderate it"
-                    )
+        people = _assigned_auditors(session, kind, pairs, conflicted, errors)
+        mod_person = _assigned_moderator(session, moderator, keys, conflicted, errors)
         if errors:
             raise ValidationError(
                 "Not assigned: " + "; ".join(dict.fromkeys(errors.values())), errors
@@ -533,18 +515,7 @@ def assign(
             "reviewers": [[r.reviewer.key, r.part] for r in audit.reviews],
             "moderator": audit.moderator.key if audit.moderator else None,
         }
-        for review in list(audit.reviews):
-            audit.reviews.remove(review)
-        session.flush()
-        for person, part in people:
-            audit.reviews.append(
-                Review(reviewer_id=person.id, agency_id=person.agency_id, part=part, status="draft")
-            )
-        audit.moderator_id = mod_person.id if mod_person else None
-        if audit.status == "draft":
-            audit.status = "in_review"
-        session.flush()
-        session.refresh(audit)
+        _replace_reviews(session, audit, people, mod_person)
         changelog.record(
             session,
             actor,
@@ -557,6 +528,117 @@ def assign(
         )
         _notify_assigned(session, actor, audit, before, people, mod_person)
         return _assignment(audit)
+
+
+def _assignable_audit(session: Session, audit_uuid: str) -> Audit:
+    """The audit, refused if it is missing or a review of it is already submitted."""
+    audit = session.scalar(select(Audit).where(Audit.uuid == audit_uuid))
+    if audit is None:
+        raise NotFound(f"No audit {audit_uuid}")
+    if any(r.status != "draft" for r in audit.reviews) or audit.status not in (
+        "draft",
+        "in_review",
+    ):
+        raise ValidationError(
+            f"The audit of case {audit.case.ref} is already under way: a review is "
+            "submitted, so its auditors can no longer change"
+        )
+    return audit
+
+
+def _check_team_shape(
+    kind: str,
+    keys: list[str],
+    reviewers: list[str] | dict[str, str],
+    moderator: str | None,
+    errors: dict[str, str],
+) -> None:
+    """How many auditors (and whether a moderator) this kind of audit needs."""
+    if kind == "looped" and (len(keys) != 2 or len(set(keys)) != 2):
+        errors["reviewers"] = "A looped audit needs two different auditors"
+    elif kind == "single" and len(keys) != 1:
+        errors["reviewers"] = "A single audit has one auditor"
+    elif kind == "send" and (not isinstance(reviewers, dict) or set(reviewers) != set(SEND_PARTS)):
+        errors["reviewers"] = (
+            "A SEND audit needs an auditor for each of education, health and social care"
+        )
+    elif kind == "multi_agency" and (len(keys) < 2 or len(set(keys)) != len(keys)):
+        errors["reviewers"] = (
+            "A multi-agency audit needs an auditor from each of at least two agencies"
+        )
+    if kind == "single" and moderator:
+        errors["moderator"] = "A single audit is not moderated"
+    if kind != "single" and not moderator:
+        errors["moderator"] = "Choose the moderator"
+
+
+def _assigned_auditors(
+    session: Session,
+    kind: str,
+    pairs: list[tuple[str, str | None]],
+    conflicted: set[int | None],
+    errors: dict[str, str],
+) -> list[tuple[Person, str | None]]:
+    """The auditors named (with their parts), noting in `errors` any who cannot audit."""
+    people: list[tuple[Person, str | None]] = []
+    for key, part in pairs:
+        person = _person(session, key, errors, "reviewers")
+        if person is None:
+            continue
+        if "auditor" not in person.roles:
+            errors["reviewers"] = f"{person.name} does not have the auditor role"
+        elif person.id in conflicted:
+            errors["reviewers"] = (
+                f"{person.name} is the case's worker or manager and cannot audit it"
+            )
+        people.append((person, part))
+    if kind == "multi_agency" and len({p.agency_id for p, _ in people}) != len(people):
+        errors["reviewers"] = "Each agency has one auditor in a multi-agency audit"
+    return people
+
+
+def _assigned_moderator(
+    session: Session,
+    moderator: str | None,
+    keys: list[str],
+    conflicted: set[int | None],
+    errors: dict[str, str],
+) -> Person | None:
+    """The moderator named, noting in `errors` why they cannot moderate, if so."""
+    mod_person = None
+    if moderator and "moderator" not in errors:
+        mod_person = _person(session, moderator, errors, "moderator")
+        if mod_person is not None:
+            if "moderator" not in mod_person.roles:
+                errors["moderator"] = f"{mod_person.name} does not have the moderator role"
+            elif moderator_problem(keys, moderator):
+                errors["moderator"] = moderator_problem(keys, moderator) or ""
+            elif mod_person.id in conflicted:
+                errors["moderator"] = (
+                    f"{mod_person.name} is the case's worker or manager and cannot moderate it"
+                )
+    return mod_person
+
+
+def _replace_reviews(
+    session: Session,
+    audit: Audit,
+    people: list[tuple[Person, str | None]],
+    mod_person: Person | None,
+) -> None:
+    """New draft reviews for these auditors, the moderator set, the audit in review."""
+    for review in list(audit.reviews):
+        audit.reviews.remove(review)
+    session.flush()
+    for person, part in people:
+        audit.reviews.append(
+            Review(reviewer_id=person.id, agency_id=person.agency_id, part=part, status="draft")
+        )
+    audit.moderator_id = mod_person.id if mod_person else None
+    if audit.status == "draft":
+        audit.status = "in_review"
+    session.flush()
+    session.refresh(audit)
 
 
 def _notify_assigned(

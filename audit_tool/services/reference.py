@@ -413,6 +413,57 @@ def save_person(
     require(actor, "reference.edit")
     key, name, job_title = key.strip(), name.strip(), job_title.strip()
     errors: dict[str, str] = {}
+    email = _check_person_fields(actor, key, name, roles, email, errors)
+    with db.transaction() as session:
+        agency, team = _person_agency_and_team(session, agency_key, team_key, errors)
+        clash = session.scalar(select(Person).where(Person.key == key))
+        if clash is not None and (original_key is None or clash.key != original_key):
+            errors["key"] = f"Key '{key}' is already used by {clash.name}"
+        if errors:
+            raise ValidationError("The person was not saved: " + "; ".join(errors.values()), errors)
+        assert agency is not None
+        if original_key is None:
+            person = _add_person(
+                session,
+                actor,
+                key=key,
+                name=name,
+                agency=agency,
+                team=team,
+                job_title=job_title,
+                roles=roles,
+                active=active,
+                email=email,
+            )
+        else:
+            person = _change_person(
+                session,
+                actor,
+                original_key,
+                key=key,
+                name=name,
+                agency=agency,
+                team=team,
+                job_title=job_title,
+                roles=roles,
+                active=active,
+                email=email,
+            )
+        session.flush()
+        session.refresh(person)
+        return _person_row(person)
+
+
+def _check_person_fields(
+    actor: Actor,
+    key: str,
+    name: str,
+    roles: tuple[str, ...] | list[str],
+    email: str | None,
+    errors: dict[str, str],
+) -> str | None:
+    """Note in `errors` what is wrong with a person's own fields (refused outright if the
+    actor may not give these roles); the e-mail address stripped."""
     _check_key(key, errors)
     if email is not None:
         email = email.strip()
@@ -425,76 +476,107 @@ def save_person(
         errors["roles"] = f"Unknown role(s): {', '.join(bad)}"
     elif not set(roles) <= grantable_roles(actor):
         raise PermissionDenied(f"{actor.name} may not give the role(s) {', '.join(roles)}")
-    with db.transaction() as session:
-        agency = session.scalar(select(Agency).where(Agency.key == agency_key))
-        if agency is None:
-            errors["agency"] = "Choose the person's agency"
-        team = None
-        if team_key:
-            team = session.scalar(select(Team).where(Team.key == team_key))
-            if team is None:
-                errors["team"] = f"No team with key '{team_key}'"
-            elif agency is not None and team.agency_id != agency.id:
-                errors["team"] = f"{team.name} belongs to another agency"
-        clash = session.scalar(select(Person).where(Person.key == key))
-        if clash is not None and (original_key is None or clash.key != original_key):
-            errors["key"] = f"Key '{key}' is already used by {clash.name}"
-        if errors:
-            raise ValidationError("The person was not saved: " + "; ".join(errors.values()), errors)
-        assert agency is not None
-        if original_key is None:
-            person = Person(
-                key=key,
-                name=name,
-                agency_id=agency.id,
-                team_id=team.id if team else None,
-                job_title=job_title,
-                active=active,
-                email=email or None,
-            )
-            person.role_rows = [PersonRole(role=r) for r in sorted(set(roles))]
-            session.add(person)
-            session.flush()
-            changelog.record(
-                session,
-                actor,
-                "create",
-                "person",
-                person.uuid,
-                after={**_person_snapshot(person), "roles": sorted(set(roles))},
-                summary=f"Person {name} added",
-            )
-        else:
-            person = session.scalar(select(Person).where(Person.key == original_key))
-            if person is None:
-                raise NotFound(f"No person with key '{original_key}'")
-            before = {**_person_snapshot(person), "roles": person.roles}
-            person.key, person.name, person.agency_id = key, name, agency.id
-            person.team_id = team.id if team else None
-            person.job_title, person.active = job_title, active
-            if email is not None:
-                person.email = email or None
-            wanted = sorted(set(roles))
-            if wanted != person.roles:
-                session.execute(delete(PersonRole).where(PersonRole.person_id == person.id))
-                session.expire(person, ["role_rows"])
-                for r in wanted:
-                    session.add(PersonRole(person_id=person.id, role=r))
-                session.flush()
-                session.expire(person, ["role_rows"])
-            session.flush()
-            changelog.record_changes(
-                session,
-                actor,
-                "person",
-                person.uuid,
-                before,
-                {**_person_snapshot(person), "roles": wanted},
-                summary=f"Person {name} changed",
-            )
+    return email
+
+
+def _person_agency_and_team(
+    session: Session, agency_key: str, team_key: str | None, errors: dict[str, str]
+) -> tuple[Agency | None, Team | None]:
+    """The person's agency and team, noting in `errors` if missing or mismatched."""
+    agency = session.scalar(select(Agency).where(Agency.key == agency_key))
+    if agency is None:
+        errors["agency"] = "Choose the person's agency"
+    team = None
+    if team_key:
+        team = session.scalar(select(Team).where(Team.key == team_key))
+        if team is None:
+            errors["team"] = f"No team with key '{team_key}'"
+        elif agency is not None and team.agency_id != agency.id:
+            errors["team"] = f"{team.name} belongs to another agency"
+    return agency, team
+
+
+def _add_person(
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    name: str,
+    agency: Agency,
+    team: Team | None,
+    job_title: str,
+    roles: tuple[str, ...] | list[str],
+    active: bool,
+    email: str | None,
+) -> Person:
+    """A new person with their roles, and the change-log row."""
+    person = Person(
+        key=key,
+        name=name,
+        agency_id=agency.id,
+        team_id=team.id if team else None,
+        job_title=job_title,
+        active=active,
+        email=email or None,
+    )
+    person.role_rows = [PersonRole(role=r) for r in sorted(set(roles))]
+    session.add(person)
+    session.flush()
+    changelog.record(
+        session,
+        actor,
+        "create",
+        "person",
+        person.uuid,
+        after={**_person_snapshot(person), "roles": sorted(set(roles))},
+        summary=f"Person {name} added",
+    )
+    return person
+
+
+def _change_person(
+    session: Session,
+    actor: Actor,
+    original_key: str,
+    *,
+    key: str,
+    name: str,
+    agency: Agency,
+    team: Team | None,
+    job_title: str,
+    roles: tuple[str, ...] | list[str],
+    active: bool,
+    email: str | None,
+) -> Person:
+    """Change a stored person (and their roles), with the change-log row."""
+    person = session.scalar(select(Person).where(Person.key == original_key))
+    if person is None:
+        raise NotFound(f"No person with key '{original_key}'")
+    before = {**_person_snapshot(person), "roles": person.roles}
+    person.key, person.name, person.agency_id = key, name, agency.id
+    person.team_id = team.id if team else None
+    person.job_title, person.active = job_title, active
+    if email is not None:
+        person.email = email or None
+    wanted = sorted(set(roles))
+    if wanted != person.roles:
+        session.execute(delete(PersonRole).where(PersonRole.person_id == person.id))
+        session.expire(person, ["role_rows"])
+        for r in wanted:
+            session.add(PersonRole(person_id=person.id, role=r))
         session.flush()
-        session.refresh(person)
-        return _person_row(person)
+        session.expire(person, ["role_rows"])
+    session.flush()
+    changelog.record_changes(
+        session,
+        actor,
+        "person",
+        person.uuid,
+        before,
+        {**_person_snapshot(person), "roles": wanted},
+        summary=f"Person {name} changed",
+    )
+    return person
 
 
 def delete_person(db: Any, actor: Actor, key: str) -> None:

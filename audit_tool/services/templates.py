@@ -183,7 +183,7 @@ def save_template(
     errors = _check(key, name, kind, items)
     if errors:
         raise ValidationError("The template was not saved: " + "; ".join(errors.values()), errors)
-    from audit_tool.models import Audit, GradingScale, TemplateItem
+    from audit_tool.models import GradingScale
 
     with db.transaction() as session:
         latest = session.scalars(
@@ -204,55 +204,10 @@ def save_template(
             "description": description.strip(),
             "items": [asdict(i) | {"label": i.label.strip()} for i in items],
         }
-        if latest is not None:
-            held = {
-                "scale": latest.scale.key,
-                "name": latest.name,
-                "kind": latest.kind,
-                "description": latest.description,
-                "items": [
-                    {
-                        "key": i.key,
-                        "label": i.label,
-                        "kind": i.kind,
-                        "limiting": i.limiting,
-                        "section": i.section,
-                        "guidance": i.guidance,
-                    }
-                    for i in latest.items
-                ],
-            }
-            if held == content:
-                return template_row(latest)
-        in_use = latest is not None and session.scalar(
-            select(func.count(Audit.id)).where(Audit.template_id == latest.id)
-        )
-        if latest is None or in_use:
-            template = AuditTemplate(
-                key=key, version=(latest.version + 1) if latest else 1, scale_id=scale_id
-            )
-            session.add(template)
-            action = "create"
-        else:
-            template = latest
-            action = "update"
-            template.items.clear()
-            session.flush()
-        template.name, template.kind = content["name"], kind
-        template.scale_id = scale_id
-        template.description = content["description"]
-        template.items.extend(
-            TemplateItem(
-                key=i.key,
-                label=i.label.strip(),
-                kind=i.kind,
-                limiting=i.limiting,
-                section=i.section.strip(),
-                guidance=i.guidance.strip(),
-                position=n,
-            )
-            for n, i in enumerate(items)
-        )
+        if latest is not None and _held_content(latest) == content:
+            return template_row(latest)
+        template, action = _template_to_write(session, key, latest, scale_id)
+        _fill_template(template, content, kind, scale_id, items)
         session.flush()
         session.expire(template, ["scale"])  # the scale may have changed with scale_id
         changelog.record(
@@ -266,6 +221,77 @@ def save_template(
             + ("created" if action == "create" else "changed"),
         )
         return template_row(template)
+
+
+def _held_content(latest: AuditTemplate) -> dict[str, Any]:
+    """A stored template's content, as save_template compares it."""
+    return {
+        "scale": latest.scale.key,
+        "name": latest.name,
+        "kind": latest.kind,
+        "description": latest.description,
+        "items": [
+            {
+                "key": i.key,
+                "label": i.label,
+                "kind": i.kind,
+                "limiting": i.limiting,
+                "section": i.section,
+                "guidance": i.guidance,
+            }
+            for i in latest.items
+        ],
+    }
+
+
+def _template_to_write(
+    session: Session, key: str, latest: AuditTemplate | None, scale_id: int
+) -> tuple[AuditTemplate, str]:
+    """A new version if there is none yet or audits use the latest, else the latest with
+    its items cleared; and the change-log action ("create" or "update")."""
+    from audit_tool.models import Audit
+
+    in_use = latest is not None and session.scalar(
+        select(func.count(Audit.id)).where(Audit.template_id == latest.id)
+    )
+    if latest is None or in_use:
+        template = AuditTemplate(
+            key=key, version=(latest.version + 1) if latest else 1, scale_id=scale_id
+        )
+        session.add(template)
+        action = "create"
+    else:
+        template = latest
+        action = "update"
+        template.items.clear()
+        session.flush()
+    return template, action
+
+
+def _fill_template(
+    template: AuditTemplate,
+    content: dict[str, Any],
+    kind: str,
+    scale_id: int,
+    items: list[ItemInput],
+) -> None:
+    from audit_tool.models import TemplateItem
+
+    template.name, template.kind = content["name"], kind
+    template.scale_id = scale_id
+    template.description = content["description"]
+    template.items.extend(
+        TemplateItem(
+            key=i.key,
+            label=i.label.strip(),
+            kind=i.kind,
+            limiting=i.limiting,
+            section=i.section.strip(),
+            guidance=i.guidance.strip(),
+            position=n,
+        )
+        for n, i in enumerate(items)
+    )
 
 
 def retire_template(db: Any, actor: Actor, key: str) -> None:

@@ -191,59 +191,81 @@ def classify_error(raw: str, url: URL) -> ConnectionResult:
     """The result for a connection that failed with libpq/psycopg message `raw`."""
     where, user, name = _where(url), url.username or "(none)", url.database or "(none)"
     low = raw.lower()
+    # In this order: the first that recognises the message says what went wrong.
+    if (found := _network_problem(low, url, where)) is not None:
+        return found
+    if (found := _login_problem(low, user, name)) is not None:
+        return found
+    if (found := _tls_problem(low, raw, where)) is not None:
+        return found
+    if (found := _database_problem(low, where, user, name)) is not None:
+        return found
+    return ConnectionResult(Status.OTHER, f"Cannot connect to {where}: {_server_words(raw)}")
 
-    def result(status: Status, message: str) -> ConnectionResult:
-        return ConnectionResult(status, message)
 
+def _network_problem(low: str, url: URL, where: str) -> ConnectionResult | None:
+    """The server's name unknown, or nothing answering at its address."""
     if "failed to resolve host" in low or "could not translate host name" in low:
-        return result(
+        return ConnectionResult(
             Status.UNREACHABLE,
             f"The server name '{url.host}' is not known: check its spelling, or connect to the "
             "network (VPN) the server is on.",
         )
     if "connection refused" in low:
-        return result(
+        return ConnectionResult(
             Status.UNREACHABLE,
             f"Nothing answers at {where}: the server is down, or the host or port is wrong "
             "(the usual port is 5432).",
         )
     if "timeout expired" in low or "timed out" in low:
-        return result(
+        return ConnectionResult(
             Status.UNREACHABLE,
             f"No answer from {where} in time: the server is down or a firewall is in the way "
             "(check the VPN).",
         )
     if "no route to host" in low or "network is unreachable" in low:
-        return result(
+        return ConnectionResult(
             Status.UNREACHABLE, f"{where} cannot be reached from this computer (check the VPN)."
         )
+    return None
+
+
+def _login_problem(low: str, user: str, name: str) -> ConnectionResult | None:
+    """No password, a wrong one, no such user, or pg_hba.conf refusing this computer."""
     if "no password supplied" in low or "password is required" in low:
-        return result(Status.PASSWORD_NEEDED, f"The server asks for the password of {user}.")
+        return ConnectionResult(
+            Status.PASSWORD_NEEDED, f"The server asks for the password of {user}."
+        )
     if "password authentication failed" in low or "authentication failed" in low:
-        return result(
+        return ConnectionResult(
             Status.AUTHENTICATION,
             f"The server refused the password for {user}: check the user name and password.",
         )
     if re.search(r'role ".*" does not exist', low):
-        return result(
+        return ConnectionResult(
             Status.AUTHENTICATION,
             f"The server has no user {user}: check the user name (or ask the server's "
             "administrator for an account).",
         )
     if "no pg_hba.conf entry" in low:
         if "no encryption" in low:
-            return result(
+            return ConnectionResult(
                 Status.TLS_REQUIRED,
                 "The server accepts only encrypted connections: choose TLS 'require' or "
                 "'verify-full'.",
             )
-        return result(
+        return ConnectionResult(
             Status.NOT_ALLOWED,
             f"The server does not let {user} connect to {name} from this computer "
             "(pg_hba.conf): ask its administrator.",
         )
+    return None
+
+
+def _tls_problem(low: str, raw: str, where: str) -> ConnectionResult | None:
+    """No encryption on offer, or a certificate that could not be checked."""
     if "server does not support ssl" in low:
-        return result(
+        return ConnectionResult(
             Status.TLS_UNAVAILABLE,
             f"The server at {where} does not offer encryption (TLS), but this connection "
             "requires it: ask its administrator to turn TLS on.",
@@ -255,23 +277,28 @@ def classify_error(raw: str, url: URL) -> ConnectionResult:
         or "sslrootcert" in low
         or "root.crt" in low
     ):
-        return result(
+        return ConnectionResult(
             Status.TLS_FAILED,
             f"The server's certificate could not be checked ({_server_words(raw)}): with "
             "'verify-full', give the certificate authority's file (sslrootcert) and use the "
             "host name the certificate was issued for.",
         )
+    return None
+
+
+def _database_problem(low: str, where: str, user: str, name: str) -> ConnectionResult | None:
+    """No database of that name, or no right to connect to it."""
     if re.search(r'database ".*" does not exist', low):
-        return result(
+        return ConnectionResult(
             Status.NO_DATABASE,
             f"The server at {where} has no database named {name}: check the name.",
         )
     if "permission denied for database" in low:
-        return result(
+        return ConnectionResult(
             Status.NOT_ALLOWED,
             f"{user} may not connect to {name}: ask the server's administrator to grant CONNECT.",
         )
-    return result(Status.OTHER, f"Cannot connect to {where}: {_server_words(raw)}")
+    return None
 
 
 def _raw_message(exc: BaseException) -> str:

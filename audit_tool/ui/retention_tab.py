@@ -44,6 +44,25 @@ class RetentionTab(QWidget):
         self.plan: RetentionPlan | None = None
         self.operation: ops.Operation[retention.RetentionRun] | None = None
 
+        intro = self._intro()
+        form = self._period_form()
+        self._build_table()
+        buttons = self._buttons()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.filler = QWidget()  # takes the room of the table when there is nothing to list
+        layout.addWidget(self.filler, 1)
+        self.years.setValue(retention.retention_years(db))
+        self._suffix(self.years.value())
+        self.refresh()
+
+    def _intro(self) -> QLabel:
         intro = QLabel(
             "An audit's free text (comments, evidence, summaries, learning, feedback comments) "
             "and its case's reference and initials are kept for a period after the audit is "
@@ -51,6 +70,10 @@ class RetentionTab(QWidget):
             "count the audit. Each run is recorded in the change log, without the text."
         )
         intro.setWordWrap(True)
+        return intro
+
+    def _period_form(self) -> QFormLayout:
+        """The retention period in years and its Save button."""
         self.years = QSpinBox()
         self.years.setObjectName("retentionYears")
         self.years.setRange(retention.MIN_YEARS, retention.MAX_YEARS)
@@ -69,7 +92,10 @@ class RetentionTab(QWidget):
         label = item.widget() if item is not None else None
         if isinstance(label, QLabel):
             label.setBuddy(self.years)
+        return form
 
+    def _build_table(self) -> None:
+        """The summary line and the table of audits past the period."""
         self.summary = QLabel()
         self.summary.setObjectName("retentionSummary")
         self.summary.setWordWrap(True)
@@ -92,6 +118,9 @@ class RetentionTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+
+    def _buttons(self) -> QHBoxLayout:
+        """Check again, Remove expired text, and the status line under them."""
         self.refresh_button = QPushButton("&Check again")
         self.refresh_button.setObjectName("retentionRefresh")
         self.refresh_button.clicked.connect(self.refresh)
@@ -105,19 +134,7 @@ class RetentionTab(QWidget):
         buttons.addWidget(self.refresh_button)
         buttons.addStretch(1)
         buttons.addWidget(self.run_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
-        self.filler = QWidget()  # takes the room of the table when there is nothing to list
-        layout.addWidget(self.filler, 1)
-        self.years.setValue(retention.retention_years(db))
-        self._suffix(self.years.value())
-        self.refresh()
+        return buttons
 
     def _suffix(self, years: int) -> None:
         self.years.setSuffix(f" year{'s' if years != 1 else ''} after the audit is final")
