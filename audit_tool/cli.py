@@ -395,7 +395,7 @@ def _refused_by_server(exc: Exception) -> str | None:
     )
 
 
-def _report(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _report(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import report_export
 
     path = report_export.write_report(
@@ -417,7 +417,7 @@ def _report(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _briefing(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _briefing(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import briefings
 
     view = briefings.latest_for_programme(db, actor, args.programme)
@@ -482,7 +482,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _export_pack(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _export_pack(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import packs
 
     withheld: list[str] = []
@@ -503,7 +503,7 @@ def _export_pack(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_pack(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _import_pack(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import packs
 
     report = packs.import_pack(db, actor, packs.read_pack(args.file))
@@ -517,7 +517,7 @@ def _import_pack(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _backup(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _backup(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.store import backup as backups
 
     if args.out is None:
@@ -528,7 +528,7 @@ def _backup(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _log_verify(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _log_verify(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import changelog
 
     ok, message = changelog.verify(db)
@@ -542,7 +542,7 @@ def _log_verify(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _retention(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _retention(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import retention
 
     if args.dry_run:
@@ -553,7 +553,7 @@ def _retention(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _offline(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _offline(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.errors import EncryptionKeyError
     from audit_tool.services import checkin, checkout
     from audit_tool.store import crypto
@@ -646,7 +646,7 @@ def _restore(target: str, backup_file: Path) -> int:
     return 0
 
 
-def _demo(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _demo(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import demo
 
     summary = demo.generate(
@@ -660,7 +660,7 @@ def _demo(db: Any, actor: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_cases(db: Any, actor: Any, args: argparse.Namespace) -> int:
+def _import_cases(db: Database, actor: Any, args: argparse.Namespace) -> int:
     from audit_tool.services import case_import
 
     report = case_import.import_cases(db, actor, args.file, valid_only=args.valid_only)

@@ -11,7 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -22,6 +22,9 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import AuditToolError, NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Agency, Person, PersonRole
 from audit_tool.services import changelog
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +222,7 @@ def _normal(username: str) -> str:
 
 
 def authenticate(
-    db: Any, username: str, password: str, *, now: datetime | None = None
+    db: Database, username: str, password: str, *, now: datetime | None = None
 ) -> LoginResult:
     """Check a user name and password; count failures and lock the account after five.
 
@@ -300,7 +303,7 @@ def _locked_message(until: datetime, *, newly: bool = False) -> str:
 
 
 def reauthenticate(
-    db: Any, actor: Actor, password: str, *, now: datetime | None = None
+    db: Database, actor: Actor, password: str, *, now: datetime | None = None
 ) -> LoginResult:
     """The password again for the user already logged in (after the window was locked)."""
     username = username_for_person(db, actor.person_id)
@@ -310,7 +313,7 @@ def reauthenticate(
     return result
 
 
-def username_for_person(db: Any, person_id: int | None) -> str | None:
+def username_for_person(db: Database, person_id: int | None) -> str | None:
     if person_id is None:
         return None
     with db.session() as session:
@@ -320,7 +323,7 @@ def username_for_person(db: Any, person_id: int | None) -> str | None:
     return row[0] if row is not None and row[1] else None
 
 
-def username_for_key(db: Any, key: str) -> str | None:
+def username_for_key(db: Database, key: str) -> str | None:
     """The user name of the person with this key, if they have a password."""
     with db.session() as session:
         row = session.execute(
@@ -332,7 +335,7 @@ def username_for_key(db: Any, key: str) -> str | None:
 # ---------------------------------------------------------------- first start
 
 
-def needs_first_setup(db: Any) -> bool:
+def needs_first_setup(db: Database) -> bool:
     """True while no one has a password: the first start of a new database."""
     with db.session() as session:
         return not _account_count(session)
@@ -350,7 +353,7 @@ def _account_count(session: Session) -> int:
 
 
 def create_first_lead(
-    db: Any,
+    db: Database,
     *,
     username: str,
     password: str,
@@ -507,7 +510,7 @@ def _row(p: Person) -> AccountRow:
     )
 
 
-def list_accounts(db: Any, actor: Actor) -> list[AccountRow]:
+def list_accounts(db: Database, actor: Actor) -> list[AccountRow]:
     """People with an account or a role in the app, by name."""
     require(actor, "account.manage")
     stmt = (
@@ -553,7 +556,7 @@ def _account(session: Session, username: str) -> Person:
 
 
 def create_account(
-    db: Any, actor: Actor, *, person_key: str, username: str
+    db: Database, actor: Actor, *, person_key: str, username: str
 ) -> tuple[AccountRow, str]:
     """An account for a person, with a temporary password (returned, to be shown once) that
     must be changed at the first login."""
@@ -596,7 +599,7 @@ def create_account(
         return _row(person), password
 
 
-def set_active(db: Any, actor: Actor, username: str, active: bool) -> AccountRow:
+def set_active(db: Database, actor: Actor, username: str, active: bool) -> AccountRow:
     """Deactivate (the person can no longer log in) or reactivate an account."""
     require(actor, "account.manage")
     with db.transaction() as session:
@@ -637,7 +640,7 @@ def _other_active_leads(session: Session, person: Person) -> int:
     )
 
 
-def reset_password(db: Any, actor: Actor, username: str) -> str:
+def reset_password(db: Database, actor: Actor, username: str) -> str:
     """A new temporary password (returned, to be shown once); unlocks the account and forces
     a change at the next login."""
     require(actor, "account.manage")
@@ -664,7 +667,7 @@ def reset_password(db: Any, actor: Actor, username: str) -> str:
         return password
 
 
-def change_own_password(db: Any, actor: Actor, old_password: str, new_password: str) -> None:
+def change_own_password(db: Database, actor: Actor, old_password: str, new_password: str) -> None:
     """The logged-in user chooses a new password; the current one is asked first."""
     if actor.person_id is None:
         raise ValidationError("Only a person with an account has a password to change")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, column, func, or_, select, table
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,9 @@ from audit_tool.errors import ConflictError, NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, Team
 from audit_tool.models.cases import CASE_TYPE_LABELS, CASE_TYPES
 from audit_tool.services import changelog, text_search
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-_.]{0,39}$")
 INITIALS_RE = re.compile(r"^[A-Z]{1,4}$")
@@ -387,7 +390,7 @@ def _filters(query: CaseQuery, *, sqlite: bool = False) -> list[Any]:
     return where
 
 
-def count_cases(db: Any, actor: Actor, query: CaseQuery) -> int:
+def count_cases(db: Database, actor: Actor, query: CaseQuery) -> int:
     require(actor, "case.view")
     stmt = select(func.count(Case.id)).where(
         *_filters(query, sqlite=db.is_sqlite), _in_scope(actor)
@@ -397,7 +400,7 @@ def count_cases(db: Any, actor: Actor, query: CaseQuery) -> int:
 
 
 def list_cases(
-    db: Any, actor: Actor, query: CaseQuery, *, offset: int = 0, limit: int = 200
+    db: Database, actor: Actor, query: CaseQuery, *, offset: int = 0, limit: int = 200
 ) -> list[CaseRow]:
     require(actor, "case.view")
     column: Any = _SORT_COLUMNS.get(query.sort, Case.ref)
@@ -443,7 +446,7 @@ def _in_scope(actor: Actor) -> Any:
     return scope.case_in_scope(actor, Case.id, Case.team_id)
 
 
-def get_case(db: Any, actor: Actor, ref: str) -> CaseRow:
+def get_case(db: Database, actor: Actor, ref: str) -> CaseRow:
     require(actor, "case.view")
     with db.session() as session:
         row = session.execute(_row_select().where(Case.ref == ref, _in_scope(actor))).first()
@@ -457,7 +460,7 @@ def get_case(db: Any, actor: Actor, ref: str) -> CaseRow:
 _audits = table("audits", column("id"), column("case_id"))
 
 
-def case_audit_count(db: Any, actor: Actor, ref: str) -> int:
+def case_audit_count(db: Database, actor: Actor, ref: str) -> int:
     require(actor, "case.view")
     with db.session() as session:
         return int(
@@ -489,7 +492,7 @@ def _raise_invalid(errors: dict[str, str]) -> None:
     raise ValidationError("The case was not saved: " + "; ".join(errors.values()), errors)
 
 
-def create_case(db: Any, actor: Actor, data: CaseInput) -> CaseRow:
+def create_case(db: Database, actor: Actor, data: CaseInput) -> CaseRow:
     require(actor, "case.edit")
     with db.transaction() as session:
         clean, errors = validate_case(data, Lookups.load(session))
@@ -515,7 +518,7 @@ def add_case(session: Session, actor: Actor, clean: CleanCase, *, summary: str) 
 
 
 def update_case(
-    db: Any, actor: Actor, ref: str, data: CaseInput, *, expected_revision: int | None = None
+    db: Database, actor: Actor, ref: str, data: CaseInput, *, expected_revision: int | None = None
 ) -> CaseRow:
     """Save changes to a case. With expected_revision, refuse if someone saved in between."""
     require(actor, "case.edit")
@@ -559,7 +562,7 @@ def update_case(
     return get_case(db, actor, new_ref)
 
 
-def delete_case(db: Any, actor: Actor, ref: str) -> None:
+def delete_case(db: Database, actor: Actor, ref: str) -> None:
     from audit_tool.models.audits import Audit
 
     require(actor, "case.edit")

@@ -42,6 +42,8 @@ from audit_tool.services.checkout import (
 )
 
 if TYPE_CHECKING:
+    from audit_tool.store import Database
+
     pass
 
 
@@ -129,7 +131,7 @@ def _open_local(local_path: str | Path, passphrase: str | None) -> Any:
 
 
 def checkin(
-    server_db: Any,
+    server_db: Database,
     actor: Actor,
     local_path: str | Path,
     *,

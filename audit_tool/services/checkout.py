@@ -284,7 +284,7 @@ def _check_target(target: Path, passphrase: str | None) -> None:
 
 
 def checkout(
-    server_db: Any,
+    server_db: Database,
     actor: Actor,
     target_path: str | Path,
     *,

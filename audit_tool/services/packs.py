@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -59,6 +59,9 @@ from audit_tool.services import (
     untrusted,
 )
 from audit_tool.services.learning import clean_themes
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 FORMAT, VERSION = pack_export.FORMAT, pack_export.VERSION
 STANDARD_QUESTIONS = pack_export.STANDARD_QUESTIONS
@@ -109,7 +112,7 @@ build_pack = pack_export.build_pack
 
 
 def export_pack(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     programme_key: str | None = None,
@@ -173,7 +176,7 @@ def export_pack(
 
 
 def write_pack(
-    db: Any,
+    db: Database,
     actor: Actor,
     out: str | Path,
     *,
@@ -246,7 +249,7 @@ CLASH = (
 
 
 def import_pack(
-    db: Any,
+    db: Database,
     actor: Actor,
     pack: dict[str, Any],
     progress: pack_export.Progress | None = None,
@@ -283,7 +286,7 @@ def _clash(exc: Exception) -> bool:
 
 
 def _import(
-    db: Any, actor: Actor, pack: dict[str, Any], progress: pack_export.Progress | None
+    db: Database, actor: Actor, pack: dict[str, Any], progress: pack_export.Progress | None
 ) -> PackReport:
     report = PackReport()
     total = 2 * len(pack["audits"])

@@ -10,7 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
 from audit_tool.services import changelog, notices
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,59}$")
 DEFAULT_AUDIT_KIND = {
@@ -140,7 +143,7 @@ def _row(session: Session, p: Programme) -> ProgrammeRow:
     )
 
 
-def list_programmes(db: Any, actor: Actor, *, kind: str | None = None) -> list[ProgrammeRow]:
+def list_programmes(db: Database, actor: Actor, *, kind: str | None = None) -> list[ProgrammeRow]:
     require(actor, "programme.view")
     stmt = select(Programme).order_by(Programme.starts_on.desc(), Programme.name)
     if kind:
@@ -149,14 +152,14 @@ def list_programmes(db: Any, actor: Actor, *, kind: str | None = None) -> list[P
         return [_row(session, p) for p in session.scalars(stmt)]
 
 
-def get_programme(db: Any, actor: Actor, key: str) -> ProgrammeRow:
+def get_programme(db: Database, actor: Actor, key: str) -> ProgrammeRow:
     require(actor, "programme.view")
     with db.session() as session:
         return _row(session, _programme(session, key))
 
 
 def save_programme(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     key: str,
@@ -312,7 +315,7 @@ def _candidates(
 
 
 def candidate_cases(
-    db: Any, actor: Actor, filters: SampleFilters, *, programme_key: str | None = None
+    db: Database, actor: Actor, filters: SampleFilters, *, programme_key: str | None = None
 ) -> list[str]:
     """References of the cases the filters select, not already in the programme."""
     require(actor, "programme.view")
@@ -322,7 +325,7 @@ def candidate_cases(
 
 
 def draw_sample(
-    db: Any,
+    db: Database,
     actor: Actor,
     programme_key: str,
     filters: SampleFilters,
@@ -418,7 +421,7 @@ def _check_refs(session: Session, programme: Programme, refs: list[str]) -> RefC
     return RefCheck(valid=valid, unknown=unknown, duplicates=duplicates)
 
 
-def check_refs(db: Any, actor: Actor, programme_key: str, refs: list[str]) -> RefCheck:
+def check_refs(db: Database, actor: Actor, programme_key: str, refs: list[str]) -> RefCheck:
     """Which of the typed references can become audits in the programme, and which not."""
     require(actor, "audit.assign")
     with db.session() as session:
@@ -426,7 +429,7 @@ def check_refs(db: Any, actor: Actor, programme_key: str, refs: list[str]) -> Re
 
 
 def add_audits(
-    db: Any, actor: Actor, programme_key: str, refs: list[str], *, kind: str | None = None
+    db: Database, actor: Actor, programme_key: str, refs: list[str], *, kind: str | None = None
 ) -> list[AssignmentRow]:
     """One new audit per case, all or none."""
     require(actor, "audit.assign")
@@ -483,7 +486,7 @@ def moderator_problem(reviewer_keys: list[str], moderator_key: str | None) -> st
 
 
 def assign(
-    db: Any,
+    db: Database,
     actor: Actor,
     audit_uuid: str,
     *,
@@ -672,7 +675,7 @@ def _notify_assigned(
         )
 
 
-def list_assignments(db: Any, actor: Actor, programme_key: str) -> list[AssignmentRow]:
+def list_assignments(db: Database, actor: Actor, programme_key: str) -> list[AssignmentRow]:
     require(actor, "programme.view")
     with db.session() as session:
         programme = _programme(session, programme_key)
@@ -686,7 +689,7 @@ def list_assignments(db: Any, actor: Actor, programme_key: str) -> list[Assignme
 
 
 def monthly_compliance(
-    db: Any, actor: Actor, month: date, *, today: date | None = None
+    db: Database, actor: Actor, month: date, *, today: date | None = None
 ) -> list[ComplianceRow]:
     """Per auditor, this month's monthly-programme audits: due, done and overdue."""
     require(actor, "programme.view")

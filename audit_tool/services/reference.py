@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from audit_tool.errors import NotFound, PermissionDenied, ValidationError
 from audit_tool.models import Agency, Case, Person, PersonRole, Team
 from audit_tool.models.reference import ROLES
 from audit_tool.services import changelog, mail, text_search
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
 
@@ -46,7 +49,7 @@ class AgencyRow:
     people: int = 0
 
 
-def list_agencies(db: Any, actor: Actor, *, include_inactive: bool = True) -> list[AgencyRow]:
+def list_agencies(db: Database, actor: Actor, *, include_inactive: bool = True) -> list[AgencyRow]:
     require(actor, "reference.view")
     teams = select(func.count(Team.id)).where(Team.agency_id == Agency.id).scalar_subquery()
     people = select(func.count(Person.id)).where(Person.agency_id == Agency.id).scalar_subquery()
@@ -67,7 +70,7 @@ def _agency_by_key(session: Session, key: str) -> Agency:
 
 
 def save_agency(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     key: str,
@@ -118,7 +121,7 @@ def save_agency(
         return AgencyRow(agency.uuid, agency.key, agency.name, agency.active)
 
 
-def delete_agency(db: Any, actor: Actor, key: str) -> None:
+def delete_agency(db: Database, actor: Actor, key: str) -> None:
     require(actor, "reference.edit")
     with db.transaction() as session:
         agency = _agency_by_key(session, key)
@@ -159,7 +162,7 @@ class TeamRow:
 
 
 def list_teams(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     agency_key: str | None = None,
@@ -203,7 +206,7 @@ def _team_by_key(session: Session, key: str) -> Team:
 
 
 def save_team(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     key: str,
@@ -264,7 +267,7 @@ def save_team(
         )
 
 
-def delete_team(db: Any, actor: Actor, key: str) -> None:
+def delete_team(db: Database, actor: Actor, key: str) -> None:
     require(actor, "reference.edit")
     with db.transaction() as session:
         team = _team_by_key(session, key)
@@ -287,7 +290,7 @@ def delete_team(db: Any, actor: Actor, key: str) -> None:
         session.delete(team)
 
 
-def service_areas(db: Any) -> list[str]:
+def service_areas(db: Database) -> list[str]:
     with db.session() as session:
         return sorted(a for a in session.scalars(select(Team.service_area).distinct()) if a)
 
@@ -336,7 +339,7 @@ def _person_row(p: Person) -> PersonRow:
 
 
 def list_people(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     role: str | None = None,
@@ -362,7 +365,7 @@ def list_people(
         return [_person_row(p) for p in session.scalars(stmt)]
 
 
-def get_person(db: Any, key: str) -> PersonRow:
+def get_person(db: Database, key: str) -> PersonRow:
     with db.session() as session:
         person = session.scalar(select(Person).where(Person.key == key))
         if person is None:
@@ -370,7 +373,7 @@ def get_person(db: Any, key: str) -> PersonRow:
         return _person_row(person)
 
 
-def actor_for(db: Any, key: str) -> Actor:
+def actor_for(db: Database, key: str) -> Actor:
     """The acting user for a person key (until accounts and login exist)."""
     person = get_person(db, key)
     if not person.active:
@@ -395,7 +398,7 @@ def grantable_roles(actor: Actor) -> frozenset[str]:
 
 
 def save_person(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     key: str,
@@ -579,7 +582,7 @@ def _change_person(
     return person
 
 
-def delete_person(db: Any, actor: Actor, key: str) -> None:
+def delete_person(db: Database, actor: Actor, key: str) -> None:
     from audit_tool.models.audits import Audit, Review  # loaded on first use
 
     require(actor, "reference.edit")

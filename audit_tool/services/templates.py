@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import AuditTemplate
 from audit_tool.models.templates import ITEM_KINDS, TEMPLATE_KINDS
 from audit_tool.services import changelog
+
+if TYPE_CHECKING:
+    from audit_tool.store import Database
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ def template_row(template: AuditTemplate) -> TemplateRow:
     )
 
 
-def list_templates(db: Any, actor: Actor, *, include_retired: bool = False) -> list[TemplateRow]:
+def list_templates(
+    db: Database, actor: Actor, *, include_retired: bool = False
+) -> list[TemplateRow]:
     """The latest version of each template, by name."""
     require(actor, "template.view")
     latest = (
@@ -99,7 +104,7 @@ def list_templates(db: Any, actor: Actor, *, include_retired: bool = False) -> l
         return [template_row(t) for t in session.scalars(stmt).unique()]
 
 
-def get_template(db: Any, actor: Actor, key: str, version: int | None = None) -> TemplateRow:
+def get_template(db: Database, actor: Actor, key: str, version: int | None = None) -> TemplateRow:
     """One template: the given version, or the latest."""
     require(actor, "template.view")
     with db.session() as session:
@@ -166,7 +171,7 @@ def _check(key: str, name: str, kind: str, items: list[ItemInput]) -> dict[str, 
 
 
 def save_template(
-    db: Any,
+    db: Database,
     actor: Actor,
     *,
     key: str,
@@ -294,7 +299,7 @@ def _fill_template(
     )
 
 
-def retire_template(db: Any, actor: Actor, key: str) -> None:
+def retire_template(db: Database, actor: Actor, key: str) -> None:
     """No new programme may use the template; audits that use it keep it."""
     require(actor, "template.edit")
     with db.transaction() as session:
@@ -325,7 +330,7 @@ class ScaleRow:
     in_use: bool
 
 
-def list_scales(db: Any, actor: Actor) -> list[ScaleRow]:
+def list_scales(db: Database, actor: Actor) -> list[ScaleRow]:
     require(actor, "template.view")
     from audit_tool.models import GradingScale
 
@@ -342,7 +347,7 @@ def list_scales(db: Any, actor: Actor) -> list[ScaleRow]:
         ]
 
 
-def save_scale(db: Any, actor: Actor, *, key: str, name: str, levels: list[str]) -> ScaleRow:
+def save_scale(db: Database, actor: Actor, *, key: str, name: str, levels: list[str]) -> ScaleRow:
     """A grading scale: its levels best first; "Not applicable" is always added. A scale a
     template uses cannot change (its audits were graded on it)."""
     require(actor, "template.edit")

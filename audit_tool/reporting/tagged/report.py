@@ -295,86 +295,82 @@ def _other_scales(r: Reader) -> list[d.Json]:
 
 def _areas(r: Reader) -> list[d.Json]:
     items = r.total.get("items") or {}
+    if not items:
+        return [d.para("No practice areas answered in final audits in this period.")]
     grade = {k: v for k, v in items.items() if v.get("kind") == "grade"}
     yes_no = {k: v for k, v in items.items() if v.get("kind") == "yes_no"}
     numbers = {k: v for k, v in items.items() if v.get("kind") == "number"}
-    if not items:
-        return [d.para("No practice areas answered in final audits in this period.")]
     blocks: list[d.Json] = [
         d.para("Final grades for each practice area over the whole period of the report.")
     ]
     if grade:
-        rows = [
-            [
-                r.name("items", k),
-                *_grade_cells(v.get("counts") or {}, graded(v.get("counts") or {})),
-            ]
-            for k, v in grade.items()
-        ]
-        blocks.append(
-            d.table(
-                "Practice areas by grade, whole period",
-                _grade_columns("Practice area", "Graded"),
-                rows,
-            )
-        )
-        bars = [
-            d.Bar(r.name("items", k), 100 * good(c) / graded(c), share(good(c), graded(c)))
-            for k, v in grade.items()
-            if graded(c := v.get("counts") or {})
-        ]
-        if bars:
-            blocks.append(
-                d.bar_chart(
-                    "Practice areas: share graded good or better, whole period",
-                    bars,
-                    scale=100,
-                    summary="Bar chart of the share of each practice area graded good or "
-                    "outstanding",
-                )
-            )
+        blocks.extend(_graded_areas(r, grade))
     if yes_no:
-        blocks.append(
-            d.table(
-                "Yes or no questions, whole period",
-                [
-                    d.Column("Question"),
-                    d.Column("Yes", R),
-                    d.Column("No", R),
-                    d.Column("Yes share", R),
-                ],
-                [
-                    [
-                        r.name("items", k),
-                        str(v.get("yes", 0)),
-                        str(v.get("no", 0)),
-                        pct(v.get("pct_yes")),
-                    ]
-                    for k, v in yes_no.items()
-                ],
-            )
-        )
+        blocks.append(_yes_no_table(r, yes_no))
     if numbers:
+        blocks.append(_numbers_table(r, numbers))
+    return blocks
+
+
+def _graded_areas(r: Reader, grade: dict[str, Any]) -> list[d.Json]:
+    """The graded practice areas: a table by grade, and a chart of the share good or better."""
+    rows = [
+        [r.name("items", k), *_grade_cells(v.get("counts") or {}, graded(v.get("counts") or {}))]
+        for k, v in grade.items()
+    ]
+    blocks = [
+        d.table(
+            "Practice areas by grade, whole period",
+            _grade_columns("Practice area", "Graded"),
+            rows,
+        )
+    ]
+    bars = [
+        d.Bar(r.name("items", k), 100 * good(c) / graded(c), share(good(c), graded(c)))
+        for k, v in grade.items()
+        if graded(c := v.get("counts") or {})
+    ]
+    if bars:
         blocks.append(
-            d.table(
-                "Numbers recorded, whole period",
-                [
-                    d.Column("Item"),
-                    d.Column("Answers", R),
-                    d.Column("Lowest", R),
-                    d.Column("Mean", R),
-                    d.Column("Highest", R),
-                ],
-                [
-                    [
-                        r.name("items", k),
-                        str(v.get("n", 0)),
-                        number(v.get("min"), 1),
-                        number(v.get("mean")),
-                        number(v.get("max"), 1),
-                    ]
-                    for k, v in numbers.items()
-                ],
+            d.bar_chart(
+                "Practice areas: share graded good or better, whole period",
+                bars,
+                scale=100,
+                summary="Bar chart of the share of each practice area graded good or outstanding",
             )
         )
     return blocks
+
+
+def _yes_no_table(r: Reader, yes_no: dict[str, Any]) -> d.Json:
+    return d.table(
+        "Yes or no questions, whole period",
+        [d.Column("Question"), d.Column("Yes", R), d.Column("No", R), d.Column("Yes share", R)],
+        [
+            [r.name("items", k), str(v.get("yes", 0)), str(v.get("no", 0)), pct(v.get("pct_yes"))]
+            for k, v in yes_no.items()
+        ],
+    )
+
+
+def _numbers_table(r: Reader, numbers: dict[str, Any]) -> d.Json:
+    return d.table(
+        "Numbers recorded, whole period",
+        [
+            d.Column("Item"),
+            d.Column("Answers", R),
+            d.Column("Lowest", R),
+            d.Column("Mean", R),
+            d.Column("Highest", R),
+        ],
+        [
+            [
+                r.name("items", k),
+                str(v.get("n", 0)),
+                number(v.get("min"), 1),
+                number(v.get("mean")),
+                number(v.get("max"), 1),
+            ]
+            for k, v in numbers.items()
+        ],
+    )
