@@ -177,7 +177,8 @@ def test_built_package_passes_its_self_test(tmp_path: Path):
     assert "PySide6_Essentials" in notices and "GNU LESSER GENERAL PUBLIC LICENSE" in notices
     assert "ZETETIC LLC" in notices and "OpenSSL" in notices
     # Test tools and unused Qt stay out; the size stays within what an installer can carry.
-    for unwanted in ("pytest", "hypothesis", "mypy", "PyInstaller"):
+    for unwanted in ("pytest", "hypothesis", "mypy", "PyInstaller", "lxml", "pikepdf"):
         assert not (internal / unwanted).exists(), unwanted
     assert not list(internal.rglob("*Qt6Quick*")) and not list(internal.rglob("*Qt6Pdf*"))
-    assert size < 400, f"the package grew to {size:.0f} MB"
+    # 400 MB until the accessible PDFs (issue #16): Typst's compiler is one 81 MB library.
+    assert size < 450, f"the package grew to {size:.0f} MB"
