@@ -80,9 +80,11 @@ def test_the_window_keeps_working_while_300_audits_are_exported(qtbot, demo_wind
     longest = max(b - a for a, b in zip([started, *during], during, strict=False))
     # Alone, the window never stands still for half a second. Under the suite's parallel
     # workers (three processes on two cores) the OS leaves this process's GUI thread unscheduled
-    # for over a second at times while the export's SQLite reads run outside the GIL: there the
-    # bound is wider. An export on the GUI thread fails either way (no ticks during it at all).
-    bound = 2.0 if os.environ.get("PYTEST_XDIST_WORKER") else 0.5
+    # for over a second at times while the export's SQLite reads run outside the GIL (2.84 s
+    # once in a clean-clone run, 2026-12-07, with PostgreSQL copying template databases beside
+    # it): there the bound is wider. An export on the GUI thread fails either way (no ticks
+    # during it at all), and alone the half second holds (run it alone to check a change).
+    bound = 3.5 if os.environ.get("PYTEST_XDIST_WORKER") else 0.5
     assert longest < bound, f"the window stood still for {longest:.2f} s"
     assert 600 in {maximum for *_rest, maximum in ticks}  # the dialog counts the audits
     assert out.stat().st_size > 100_000
