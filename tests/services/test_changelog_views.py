@@ -46,6 +46,7 @@ def test_a_refused_view_is_not_logged_as_a_view(world):
 
 def test_filters_and_counts(world):
     db, lead = world.db, world.lead
+    today = date.today()  # before the writes: a run across midnight keeps its day
     cases.create_case(db, lead, CaseInput(ref="F1", initials="AB", case_type="cin", team="ppu"))
     cases.update_case(
         db, lead, "F1", CaseInput(ref="F1", initials="AD", case_type="cin", team="ppu")
@@ -60,7 +61,6 @@ def test_filters_and_counts(world):
     assert changelog.count_matching(db, lead, LogFilter(entity="case", action="update")) == 1
     assert changelog.count_matching(db, lead, LogFilter(text="f1")) == 2  # any case
     assert changelog.count_matching(db, lead, LogFilter(text="100%")) == 0  # not a wildcard
-    today = date.today()
     assert changelog.count_matching(db, lead, LogFilter(date_from=today, date_to=today)) == total
     assert changelog.count_matching(db, lead, LogFilter(date_to=today - timedelta(days=1))) == 0
     assert changelog.count_matching(db, lead, LogFilter(date_from=today + timedelta(days=1))) == 0
