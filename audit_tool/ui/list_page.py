@@ -8,7 +8,7 @@ filters, it returns a function that only calls services and may run in any threa
 to show them (``show_loaded``, on the GUI thread, keeping the selection). ``refresh`` runs the
 loader as an Operation on the GUI thread (the lists are filtered and cut in SQL; the figures
 are in docs/performance.md), so its errors go where every operation's go; the live refresh
-(ui.live_refresh) runs the same loader in the pool, and ``refresh_in_background`` does too.
+(ui.live_refresh) runs the same loader in the pool.
 """
 
 from __future__ import annotations
@@ -49,12 +49,3 @@ class ListPage(QWidget):
                 self.show_loaded(loaded)
 
         ops.Operation(self, lambda task: load(), title=self.title, key="rows").success(show).run()
-
-    def refresh_in_background(self) -> ops.Operation[Any]:
-        """The same load in the thread pool; a newer one drops this one's rows."""
-        load = self.live_loader()
-        return (
-            ops.Operation(self, lambda task: load(), title=self.title, key="rows")
-            .success(self.show_loaded)
-            .run_in_background()
-        )
