@@ -43,9 +43,9 @@ class ListPage(QWidget):
         load = self.live_loader()
 
         def show(loaded: Any) -> None:
-            if isinstance(keep, str) and keep:  # not a button's `checked` passed on
-                self.show_loaded(loaded, keep)  # type: ignore[call-arg]
-            else:
+            if keep is None:
                 self.show_loaded(loaded)
+            else:
+                self.show_loaded(loaded, keep)  # type: ignore[call-arg]
 
         ops.Operation(self, lambda task: load(), title=self.title, key="rows").success(show).run()

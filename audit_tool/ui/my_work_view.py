@@ -71,7 +71,7 @@ class MyWorkView(ListPage):
         self.open_button.clicked.connect(self.open_selected)
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setObjectName("myWork_refresh")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.refresh_button)

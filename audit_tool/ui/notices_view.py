@@ -75,7 +75,7 @@ class NoticesView(ListPage):
         self.mark_all_button.clicked.connect(self.mark_all_read)
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setObjectName("notices_refresh")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.refresh_button)
