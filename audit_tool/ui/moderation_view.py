@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import audits, claims, worker_feedback
+from audit_tool.services.audit_screen import AuditScreen, audit_screen
 from audit_tool.services.audits import Answer, AuditView, ReviewView
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
@@ -79,12 +80,22 @@ class ModerationForm(QWidget):
     returned = Signal()
 
     def __init__(
-        self, db: Database, actor: Actor, audit_uuid: str, parent: QWidget | None = None
+        self,
+        db: Database,
+        actor: Actor,
+        audit_uuid: str,
+        parent: QWidget | None = None,
+        *,
+        screen: AuditScreen | None = None,
     ) -> None:
+        """`screen`: the audit as read off the GUI thread by the window opening it
+        (AuditsView.open_moderation); without it the form reads it itself."""
         super().__init__(parent)
         self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
         self.setObjectName("moderationForm")
-        self.view: AuditView = audits.get_audit(db, actor, audit_uuid, log_view=True)
+        screen = screen or audit_screen(db, actor, audit_uuid, log_view=True)
+        self.loaded = screen
+        self.view: AuditView = screen.view
         self.template = self.view.template
         self.editable = self.view.status == "in_moderation" and self.view.moderator_key == actor.key
         self.finals: dict[str, QWidget] = {}
@@ -151,10 +162,7 @@ class ModerationForm(QWidget):
         show_checkout_note(self.checkout_note, v, actor)
         self.concern_note = banner("moderation_concerns")
         outer.addWidget(self.concern_note)
-        try:
-            show_concerns(self.concern_note, audits.audit_concerns(self.db, actor, self.audit_uuid))
-        except AuditToolError:
-            self.concern_note.hide()
+        show_concerns(self.concern_note, self.loaded.concerns)
         self.claim_timer = QTimer(self)
         self.claim_timer.setInterval(CLAIM_RENEW_MS)
         self.claim_timer.timeout.connect(self.renew_claim)
@@ -188,9 +196,9 @@ class ModerationForm(QWidget):
     def _build_items(self, grid: QGridLayout, final_col: int) -> int:
         """A row per item and the overall grade: each review's answer and the final answer;
         returns the next free row."""
-        v, db, actor, audit_uuid = self.view, self.db, self.actor, self.audit_uuid
+        v = self.view
         spreads = audits.differences(v)
-        proposal = audits.proposal(db, actor, audit_uuid) if self.editable else {}
+        proposal = dict(self.loaded.proposal) if self.editable else {}
         if not self.editable and v.moderation is not None:
             proposal = dict(v.moderation.answers)
             if v.moderation.overall:
@@ -296,7 +304,9 @@ class ModerationForm(QWidget):
         page = QVBoxLayout(self.moderation_tab)
         page.setContentsMargins(6, 6, 6, 6)
         page.addWidget(scroll, 1)
-        self.extras = AuditExtrasPanel(self.db, self.actor, self.audit_uuid)
+        self.extras = AuditExtrasPanel(
+            self.db, self.actor, self.audit_uuid, extras=self.loaded.extras
+        )
         self.extras.insertTab(0, self.moderation_tab, "Moderation")
         self.extras.setCurrentIndex(0)
         self.extras.changed.connect(self._adopt_revision)
