@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -34,10 +34,10 @@ from audit_tool.services import audits, claims, worker_feedback
 from audit_tool.services.audit_screen import AuditScreen, audit_screen
 from audit_tool.services.audits import Answer, AuditView, ReviewView
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import (
     ERROR_STYLE,
@@ -59,6 +59,8 @@ SPREAD_STYLE = {
     1: "background: $spread_one_bg; color: $spread_fg;",
     2: "background: $spread_two_bg; color: $spread_fg; font-weight: bold;",
 }
+
+T = TypeVar("T")
 
 
 def _spread_style(spread: int) -> str:
@@ -557,22 +559,45 @@ class ModerationForm(QWidget):
             self._worker_feedback_accepted = True
         return True
 
+    def _run(
+        self,
+        title: str,
+        fn: Callable[[], T],
+        *,
+        in_form: bool = True,
+        conflict_text: Callable[[], str] | None = None,
+    ) -> tuple[T] | None:
+        """A quick write as an Operation on the GUI thread (the form shows its result at once):
+        (result,) on success, None once the error is shown: beside the fields (`in_form`), as
+        a lost race (a ConflictError, when `conflict_text` gives the text to keep), else in the
+        operation's dialog."""
+
+        def shown_here(exc: AuditToolError) -> bool:
+            if in_form and isinstance(exc, ValidationError):
+                self._show_errors(exc)
+                return True
+            if conflict_text is not None and isinstance(exc, ConflictError):
+                self._lost_race(exc, conflict_text())
+                return True
+            return False
+
+        return ops.Operation(self, lambda _task: (fn(),), title=title).failure(shown_here).run()
+
     def save(self) -> bool:
         answers, overall = self.final_answers()
-        try:
-            audits.save_moderation(
-                self.db,
-                self.actor,
-                self.audit_uuid,
-                answers=answers,
-                overall=overall,
-                rationale=self.rationale.toPlainText(),
-            )
-        except ValidationError as exc:
-            self._show_errors(exc)
-            return False
-        except AuditToolError as exc:
-            show_error(self, "Moderation not saved", exc)
+        db, actor, audit_uuid, rationale = (
+            self.db,
+            self.actor,
+            self.audit_uuid,
+            self.rationale.toPlainText(),
+        )
+        saved = self._run(
+            "Moderation not saved",
+            lambda: audits.save_moderation(
+                db, actor, audit_uuid, answers=answers, overall=overall, rationale=rationale
+            ),
+        )
+        if saved is None:
             return False
         self._adopt_revision()
         self._saved_state = self._state()
@@ -604,26 +629,30 @@ class ModerationForm(QWidget):
             return
         if not self._worker_feedback_checked():
             return
-        try:
-            self.view = audits.confirm(
-                self.db,
-                self.actor,
-                self.audit_uuid,
+        db, actor, audit_uuid, rationale = (
+            self.db,
+            self.actor,
+            self.audit_uuid,
+            self.rationale.toPlainText(),
+        )
+        revision, token = self.view.revision, self.claim_token
+        confirmed = self._run(
+            "Not confirmed",
+            lambda: audits.confirm(
+                db,
+                actor,
+                audit_uuid,
                 answers=answers,
                 overall=overall,
-                rationale=self.rationale.toPlainText(),
-                expected_revision=self.view.revision,
-                token=self.claim_token,
-            )
-        except ValidationError as exc:
-            self._show_errors(exc)
+                rationale=rationale,
+                expected_revision=revision,
+                token=token,
+            ),
+            conflict_text=lambda: "",
+        )
+        if confirmed is None:
             return
-        except ConflictError as exc:
-            self._lost_race(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Not confirmed", exc)
-            return
+        (self.view,) = confirmed
         self.release_claim()  # the work is done: nobody need be kept out any longer
         self.editable = False
         for widget in self.finals.values():
@@ -648,21 +677,24 @@ class ModerationForm(QWidget):
         dialog = ReturnDialog(self.view, self)
         if not dialog.exec():
             return
-        try:
-            self.view = audits.return_review(
-                self.db,
-                self.actor,
-                dialog.review_uuid(),
-                dialog.comment.toPlainText(),
-                token=self.claim_token,
-                expected_revision=self.view.revision,
-            )
-        except ConflictError as exc:
-            self._lost_race(exc, dialog.comment.toPlainText())
+        db, actor, review_uuid, comment = (
+            self.db,
+            self.actor,
+            dialog.review_uuid(),
+            dialog.comment.toPlainText(),
+        )
+        revision, token = self.view.revision, self.claim_token
+        returned = self._run(
+            "Not returned",
+            lambda: audits.return_review(
+                db, actor, review_uuid, comment, token=token, expected_revision=revision
+            ),
+            in_form=False,
+            conflict_text=lambda: comment,
+        )
+        if returned is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Not returned", exc)
-            return
+        (self.view,) = returned
         self.release_claim()  # back with the auditor: the next round claims it afresh
         self.editable = False
         for button in (self.return_button, self.save_button, self.confirm_button):
@@ -678,16 +710,19 @@ class ModerationForm(QWidget):
     def save_panel(self) -> None:
         if self.panel is None:
             return
-        try:
-            self.view = audits.record_panel_summary(
-                self.db, self.actor, self.audit_uuid, self.panel.toPlainText()
-            )
-        except ValidationError as exc:
-            self._show_errors(exc)
+        db, actor, audit_uuid, summary = (
+            self.db,
+            self.actor,
+            self.audit_uuid,
+            self.panel.toPlainText(),
+        )
+        recorded = self._run(
+            "Panel summary not saved",
+            lambda: audits.record_panel_summary(db, actor, audit_uuid, summary),
+        )
+        if recorded is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Panel summary not saved", exc)
-            return
+        (self.view,) = recorded
         themes.styled(self.message, "color: $success;")
         self.message.setText("Panel summary recorded.")
         self.message.show()
@@ -700,11 +735,13 @@ class ModerationForm(QWidget):
         )
         if not ok:
             return
-        try:
-            self.view = audits.reopen(self.db, self.actor, self.audit_uuid, reason)
-        except AuditToolError as exc:
-            show_error(self, "Not reopened", exc)
+        db, actor, audit_uuid = self.db, self.actor, self.audit_uuid
+        reopened = self._run(
+            "Not reopened", lambda: audits.reopen(db, actor, audit_uuid, reason), in_form=False
+        )
+        if reopened is None:
             return
+        (self.view,) = reopened
         self.reopen_button.setVisible(False)
         self.extras.refresh()
         themes.styled(self.message, "color: $success;")
