@@ -43,9 +43,12 @@ def on_message(on_modal):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_window(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
+def demo_window(request, qtbot, sqlite_db):  # type: ignore[no-untyped-def]
+    """A lead's window over a demo database of 300 audits (or `audits` from the test's
+    indirect parameter: the pack's size matters only to the export's responsiveness)."""
+    audits = getattr(request, "param", 300)
     demo.generate(
-        sqlite_db, Actor.system("test set-up"), audits=300, seed=1, today=date(2026, 6, 30)
+        sqlite_db, Actor.system("test set-up"), audits=audits, seed=1, today=date(2026, 6, 30)
     )
     with sqlite_db.session() as session:
         key = session.scalar(
@@ -104,6 +107,7 @@ def test_the_window_keeps_working_while_300_audits_are_exported(
     )
 
 
+@pytest.mark.parametrize("demo_window", [60], indirect=True)
 def test_cancel_writes_nothing(qtbot, demo_window, tmp_path, monkeypatch):
     window, out = demo_window, tmp_path / "pack.json"
     monkeypatch.setattr(pack_export, "CHUNK", 10)  # a chance to stop after every 10 audits
@@ -131,6 +135,7 @@ def test_cancel_writes_nothing(qtbot, demo_window, tmp_path, monkeypatch):
     assert out.exists()
 
 
+@pytest.mark.parametrize("demo_window", [60], indirect=True)
 def test_an_import_shows_progress_then_its_report(qtbot, demo_window, tmp_path, on_message):
     window, out = demo_window, tmp_path / "pack.json"
     window.export_pack(str(out))
@@ -142,10 +147,11 @@ def test_an_import_shows_progress_then_its_report(qtbot, demo_window, tmp_path, 
     worker.progressed.connect(lambda _done, total: maxima.append(total))
     qtbot.waitUntil(lambda: "title" in seen, timeout=60000)
     assert seen["title"] == "Audit pack imported"
-    assert seen["text"].startswith("0 audit(s) new, 0 updated, 300 unchanged")
-    assert maxima and set(maxima) == {600}
+    assert seen["text"].startswith("0 audit(s) new, 0 updated, 60 unchanged")
+    assert maxima and set(maxima) == {120}
 
 
+@pytest.mark.parametrize("demo_window", [5], indirect=True)
 def test_an_unreadable_pack_is_one_readable_message(qtbot, demo_window, tmp_path, on_message):
     window = demo_window
     bad = tmp_path / "bad.json"
