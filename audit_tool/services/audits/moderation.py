@@ -14,6 +14,7 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Moderation, ModerationAnswer
 from audit_tool.services import changelog, claims, conflicts, notices
+from audit_tool.services.audits import returns
 from audit_tool.services.audits.answers import (
     answer_snapshot,
     rank_of,
@@ -240,6 +241,7 @@ def return_review(
             touch(session, review)
             review.status = "returned"
             review.return_comment = comment
+            review.at_return = returns.snapshot(review)
             move(audit, "returned")
             session.flush()
             changelog.record(
