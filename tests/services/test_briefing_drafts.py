@@ -248,12 +248,8 @@ def build_kinds(world) -> dict[str, list[str]]:
     return made
 
 
-kinds_built = world_recipe(build_kinds, name="kinds_built")
-
-
-@pytest.fixture
-def kinds(kinds_built):
-    return kinds_built
+# Built once per test process and backend into a template database, copied for each test.
+kinds = world_recipe(build_kinds, name="kinds")
 
 
 def _draft(world, **source) -> briefings.BriefingView:
@@ -287,7 +283,7 @@ def test_the_method_says_how_each_kind_of_audit_was_done(kinds, kind):
     world, made = kinds
     view = _draft(world, audit_uuids=made[kind])
     assert _method(view) == METHODS[kind]
-    if kind != "looped" and kind != "thematic":
+    if kind not in ("looped", "thematic"):
         assert "two managers" not in view.sections["background"]
     # The agencies that audited: named in the method for a multi-agency audit, listed else.
     agencies = [x for x in view.sections["background"].splitlines() if "**Agencies:**" in x]

@@ -199,7 +199,6 @@ def _draft_why(
     session: Session,
     programme: Programme | None,
     audits: list[Audit],
-    subject: str,
     theme: themes.Theme,
 ) -> str:
     """Why the theme matters: the lead's words on the theme (not on the method), then what
@@ -207,8 +206,9 @@ def _draft_why(
     said = themes.theme_sentences(session, programme, audits, theme.name)
     evidence = themes.evidence_sentence(theme, len(audits))
     if not said and not evidence:
+        practice = f"Practice on {methods.in_sentence(theme.name)}" if theme.name else "Practice"
         return (
-            f"{subject} shapes how well children are seen, heard and helped. What we learn "
+            f"{practice} shapes how well children are seen, heard and helped. What we learn "
             "here should change what we do next."
         )
     room = WORD_BUDGET - word_count(evidence)
@@ -471,7 +471,7 @@ def draft_content(
         if key == "background":
             sections[key] = _draft_background(session, audits, subject, programme)
         elif key == "why":
-            sections[key] = _draft_why(session, programme, audits, subject, theme)
+            sections[key] = _draft_why(session, programme, audits, theme)
         elif key == "found":
             sections[key], chart = _draft_found(session, audits)
             content["chart"] = [[label, n] for label, n in chart]
