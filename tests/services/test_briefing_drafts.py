@@ -178,7 +178,7 @@ def _theme_learning(world, first: str, second: str) -> None:
     for uuid, who, comment, shareable in (
         (first, "parent", QUOTE, True),
         (second, "carer", SAME_QUOTE, True),
-        (second, "parent", SECOND_QUOTE, True),
+        (second, "other", SECOND_QUOTE, True),
         (second, "child", NAMING, True),
         (first, "carer", PRIVATE, False),
     ):
@@ -359,9 +359,16 @@ def test_a_family_quote_is_drafted_once_and_only_if_shareable_and_naming_nobody(
     quotes = [line for line in voice.splitlines() if line.startswith("*“")]
     keys = [quote_key(q.split("”*")[0]) for q in quotes]
     assert len(keys) == len(set(keys)) == 2
-    assert quote_key(QUOTE) in keys and SECOND_QUOTE in voice
+    assert quote_key(QUOTE) in keys
+    assert f"*“{SECOND_QUOTE}”* — someone close to the family" in voice
     assert "Robin" not in voice and PRIVATE not in voice
     assert briefings.check(world.db, world.lead, view.uuid) == []
+
+
+def test_no_strongest_or_weakest_area_when_every_area_was_graded_alike(kinds):
+    world, made = kinds
+    found = _draft(world, audit_uuids=made["thematic"]).sections["found"]
+    assert "2 of 2 cases (100%)" in found and "Strongest" not in found
 
 
 def test_every_section_of_each_kinds_draft_is_within_budget(kinds):

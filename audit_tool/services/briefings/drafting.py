@@ -73,6 +73,12 @@ SHORT_QUESTIONS = {
 }
 
 
+# Who said it, under a quote: "— a parent"; someone else (respondent "other") is "someone
+# close to the family", never "a other".
+QUOTED_RESPONDENTS = {
+    key: f"a {label.lower()}" for key, label in RESPONDENT_LABELS.items() if key != "other"
+}
+
 DEFAULT_AUDIENCE = "practitioners and managers across the partnership"
 
 
@@ -279,8 +285,8 @@ def _draft_found(session: Session, audits: list[Audit]) -> tuple[str, list[tuple
         rated = [ranks[v] for v in values if v in ranks]
         if len(rated) >= 2:
             shares.append((sum(1 for r in rated if r <= 2) / len(rated), template_items[key]))
-    if len(shares) >= 2:
-        shares.sort()
+    shares.sort()
+    if len(shares) >= 2 and shares[0][0] < shares[-1][0]:  # no "strongest" among equals
         best, worst = shares[-1], shares[0]
         parts.append(
             Part(
@@ -343,8 +349,8 @@ def _quotes(session: Session, ids: list[int], case_ids: list[int]) -> list[str]:
         if not key or key in seen or privacy.find_hits(session, text, case_ids=case_ids):
             continue  # quoted once, and only when it still names nobody
         seen.add(key)
-        who = RESPONDENT_LABELS.get(respondent, "family member").lower()
-        quotes.append(f"*“{text}”* — a {who}")
+        who = QUOTED_RESPONDENTS.get(respondent, "someone close to the family")
+        quotes.append(f"*“{text}”* — {who}")
         if len(quotes) >= MAX_QUOTES:
             break
     return quotes
