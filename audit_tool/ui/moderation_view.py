@@ -61,6 +61,11 @@ SPREAD_STYLE = {
 }
 
 T = TypeVar("T")
+# The mark on an answer changed since its review was returned: the notices' colours.
+CHANGED_STYLE = (
+    "background: $banner_bg; color: $banner_fg; border: 1px solid $banner_border;"
+    " padding: 1px 4px; font-weight: bold;"
+)
 
 
 def _spread_style(spread: int) -> str:
@@ -139,9 +144,11 @@ class ModerationForm(QWidget):
                 f"<b>{letter}</b>: {r.reviewer_name} ({r.agency_name}"
                 + (f", {r.part.replace('_', ' ')}" if r.part else "")
                 + ")"
+                + _changes_note(r)
                 for letter, r in zip(self.letters, v.reviews, strict=True)
             )
         )
+        who.setObjectName("moderation_who")
         who.setWordWrap(True)
         outer.addWidget(who)
         self.message = QLabel()
@@ -238,6 +245,9 @@ class ModerationForm(QWidget):
         value_box = QVBoxLayout()
         value_box.setSpacing(1)
         value_box.addWidget(text)
+        if key in review.changed_since_return and not review.hidden:
+            mark = self._changed_mark(f"moderation_changed_{key}_{i}", i, label)
+            value_box.addWidget(mark, 0, Qt.AlignmentFlag.AlignLeft)
         if comment and not review.hidden:
             # The evidence, on screen beside the grade (not only on hover).
             evidence = QLabel(comment)
@@ -291,8 +301,26 @@ class ModerationForm(QWidget):
                 text = QLabel("(hidden)" if review.hidden else getattr(review, attr) or "-")
                 text.setWordWrap(True)
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                grid.addWidget(text, row, 1 + i, Qt.AlignmentFlag.AlignTop)
+                cell = QWidget()
+                cell_layout = QVBoxLayout(cell)
+                cell_layout.setContentsMargins(0, 0, 0, 0)
+                cell_layout.setSpacing(1)
+                if attr in review.changed_since_return and not review.hidden:
+                    name = f"moderation_changed_{attr}_{i}"
+                    mark = self._changed_mark(name, i, heading)
+                    cell_layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignLeft)
+                cell_layout.addWidget(text)
+                grid.addWidget(cell, row, 1 + i, Qt.AlignmentFlag.AlignTop)
             row += 1
+
+    def _changed_mark(self, name: str, i: int, label: str) -> QLabel:
+        """A visible (and spoken) mark on an answer its auditor changed since it was
+        returned."""
+        mark = QLabel("Changed since returned")
+        mark.setObjectName(name)
+        mark.setAccessibleName(f"{self.letters[i]} changed {label} since it was returned")
+        themes.styled(mark, CHANGED_STYLE)
+        return mark
 
     def _build_tabs(self, outer: QVBoxLayout, body: QWidget) -> QVBoxLayout:
         """The grid in the first tab, before the audit's extras; returns the tab's layout."""
@@ -783,3 +811,11 @@ class ReturnDialog(QDialog):
 
     def review_uuid(self) -> str:
         return str(self.which.currentData())
+
+
+def _changes_note(review: ReviewView) -> str:
+    """After a review's name in the header: how much its auditor changed since the return."""
+    count = len(review.changed_since_return)
+    if review.hidden or not count:
+        return ""
+    return f", resubmitted with {count} change{'s' if count != 1 else ''} since returned"

@@ -423,3 +423,39 @@ def test_closing_the_moderation_window_keeps_what_was_chosen(qtbot, sqlite_world
     assert saved is not None and saved.rationale == "B's grades fit the evidence"
     assert saved.answers["plans"].value == "requires_improvement"
     assert saved.overall == "requires_improvement"
+
+
+def test_the_moderator_sees_what_changed_since_the_return(qtbot, sqlite_world):
+    """Returned, changed and resubmitted: the moderation screen marks exactly the answers and
+    writing the auditor changed, on screen and for a screen reader; nothing else is marked."""
+    from tests.factories import complete_review
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    complete_review(world, world.auditor, uuid, overall="good")
+    complete_review(world, world.auditor2, uuid, overall="requires_improvement")
+    review2 = audits.get_audit(world.db, world.auditor2, uuid).my_review
+    audits.return_review(world.db, world.moderator, review2, "Look at the latest plan")
+    answers = dict(audits.get_audit(world.db, world.auditor2, uuid).reviews[1].answers)
+    answers["plans"] = audits.Answer("good", "The latest plan is SMART")
+    audits.save_review(
+        world.db, world.auditor2, review2, answers=answers, worries="Chronology behind"
+    )
+    audits.submit_review(world.db, world.auditor2, review2)
+
+    form = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    marks = {
+        label.objectName(): label
+        for label in form.findChildren(QLabel)
+        if label.objectName().startswith("moderation_changed_")
+    }
+    assert set(marks) == {"moderation_changed_plans_1", "moderation_changed_worries_1"}
+    plans = marks["moderation_changed_plans_1"]
+    label = next(i.label for i in form.template.items if i.key == "plans")
+    assert plans.isVisible() and plans.text() == "Changed since returned"
+    assert plans.accessibleName() == f"B changed {label} since it was returned"
+    who = form.findChild(QLabel, "moderation_who").text()
+    assert "Bea Auditor (Children's Social Care), resubmitted with 2 changes since returned" in who
+    assert who.count("since returned") == 1  # A was not returned
+    worries = marks["moderation_changed_worries_1"]
+    assert worries.accessibleName() == "B changed What are we worried about? since it was returned"
