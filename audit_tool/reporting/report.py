@@ -256,6 +256,12 @@ class _Scope:
         )
 
 
+def item_kinds(db: Database) -> dict[str, str]:
+    """Each template item key's kind (grade, yes_no, number or text), the newest version's."""
+    with db.session() as session:
+        return _item_kinds(session)
+
+
 def _item_kinds(session: Session) -> dict[str, str]:
     """Each template item key's kind (grade, yes_no, number, ...)."""
     kinds: dict[str, str] = {}
