@@ -43,6 +43,7 @@ SECTIONS = (
     ("areas", "Practice areas"),
     ("moderation", "Moderation statistics"),
     ("feedback", "Family feedback"),
+    ("breakdowns", "Breakdowns by team, area, agency and strand"),
     ("learning", "Learning follow-up"),
     ("compliance", "Monthly audit compliance"),
 )
