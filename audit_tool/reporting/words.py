@@ -61,6 +61,12 @@ class Words:
         questions, scales), else the key."""
         return self._names.get(kind, {}).get(str(key)) or str(key)
 
+    def team(self, key: str) -> str:
+        return self.name("teams", key)
+
+    def agency(self, key: str) -> str:
+        return self.name("agencies", key)
+
     def has(self, kind: str, key: Any) -> bool:
         return isinstance(key, str) and key in self._names.get(kind, {})
 
