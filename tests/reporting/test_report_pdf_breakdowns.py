@@ -80,3 +80,10 @@ def test_the_accessible_report_names_own_scales_in_words():
     assert "Red amber green Green 2" in text
     assert "Red amber green Amber (improving) 1" in text
     assert "amber_plus" not in text and "rag" not in text.split()
+
+
+def test_a_service_area_filter_is_named_on_every_page():
+    report = sample_report()
+    report["filters"]["service_area"] = "Early help"
+    pages = pages_text(read(render_report_pdf(report, partnership="Northshire")))
+    assert all("Filters: service area Early help" in page for page in pages)

@@ -195,6 +195,7 @@ class View:
         for key, kind, word in (
             ("team", "teams", "team"),
             ("agency", "agencies", "agency"),
+            ("service_area", None, "service area"),
             ("programme", None, "programme"),
             ("theme", None, "theme"),
         ):
