@@ -49,9 +49,11 @@ class Words:
             for kind, names in raw.items()
             if isinstance(names, dict) and kind != "levels"
         }
-        levels = raw.get("levels") if isinstance(raw.get("levels"), dict) else {}
+        levels = raw.get("levels")
+        if not isinstance(levels, dict):
+            levels = {}
         self._levels: dict[str, dict[str, str]] = {
-            str(scale): {str(k): str(v) for k, v in (names or {}).items() if v}
+            str(scale): {str(k): str(v) for k, v in names.items() if v}
             for scale, names in levels.items()
             if isinstance(names, dict)
         }

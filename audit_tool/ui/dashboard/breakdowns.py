@@ -85,7 +85,9 @@ class FigureTable(QTableWidget):
         header.setSectionResizeMode(0, first)
         for c in range(1, len(headers)):
             header.setSectionResizeMode(c, rest)
-            self.horizontalHeaderItem(c).setToolTip(headers[c])
+            heading = self.horizontalHeaderItem(c)
+            if heading is not None:
+                heading.setToolTip(headers[c])
         self.resizeRowsToContents()
         height = header.height() + sum(self.rowHeight(r) for r in range(len(rows)))
         self.setFixedHeight(height + 2 * self.frameWidth() + 2)
@@ -95,7 +97,7 @@ class FigureTable(QTableWidget):
     def cells(self) -> list[list[str]]:
         """What the table shows, row by row (the first column included)."""
         return [
-            [self.item(r, c).text() for c in range(self.columnCount())]
+            [(item.text() if (item := self.item(r, c)) else "") for c in range(self.columnCount())]
             for r in range(self.rowCount())
         ]
 
