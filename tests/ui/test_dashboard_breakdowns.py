@@ -41,7 +41,8 @@ def test_the_breakdown_tables_by_hand(qtbot, world):  # noqa: F811
     ]
     feedback = view.breakdowns.feedback
     headers = [feedback.horizontalHeaderItem(c).text() for c in range(feedback.columnCount())]
-    assert headers == ["Team", "Child's views gained", "Family has a copy of plan"]
+    assert headers == ["Team", "Child's\nviews gained", "Family has a\ncopy of plan"]
+    assert feedback.horizontalHeaderItem(2).toolTip() == "Family has a copy of plan"
     assert feedback.cells() == [["Assessment Team North", "100.0% (1/1)", "0.0% (0/1)"]]
     by = view.findChild(QComboBox, "dashboard_feedback_by")
     by.setCurrentIndex(by.findData("service_area"))

@@ -47,6 +47,15 @@ def good_and_ri(overall: dict[str, Any]) -> tuple[str, str]:
     return share(counts[0] + counts[1], graded), share(graded - counts[3], graded)
 
 
+def two_lines(heading: str, wide: int = 16) -> str:
+    """A long column heading on two lines, broken at the space nearest its middle."""
+    if len(heading) <= wide or " " not in heading:
+        return heading
+    spaces = [i for i, ch in enumerate(heading) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(heading) / 2))
+    return f"{heading[:cut]}\n{heading[cut + 1 :]}"
+
+
 class FigureTable(QTableWidget):
     """A small read-only table of figures, as tall as its rows (the page scrolls, not it)."""
 
@@ -66,7 +75,7 @@ class FigureTable(QTableWidget):
         self.clear()
         self.setColumnCount(len(headers))
         self.setRowCount(len(rows))
-        self.setHorizontalHeaderLabels(headers)
+        self.setHorizontalHeaderLabels([two_lines(h) for h in headers])
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
@@ -89,7 +98,7 @@ class FigureTable(QTableWidget):
             if heading is not None:
                 heading.setToolTip(headers[c])
         self.resizeRowsToContents()
-        height = header.height() + sum(self.rowHeight(r) for r in range(len(rows)))
+        height = header.sizeHint().height() + sum(self.rowHeight(r) for r in range(len(rows)))
         self.setFixedHeight(height + 2 * self.frameWidth() + 2)
         described = "; ".join(", ".join(row) for row in rows) or "no figures"
         self.setAccessibleDescription(f"{', '.join(headers)}. {described}")
