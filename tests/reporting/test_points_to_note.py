@@ -1,4 +1,4 @@
-""""Points to note" in the accessible report never lead with a result from fewer than 10 cases
+"""The "points to note" of the accessible report never lead with a result from fewer than 10 cases
 (issue #16: they led with results from 9 and 3 cases). The printed report's are tested in
 test_report_pdf; here the tagged report's, from the same nine-case period."""
 
