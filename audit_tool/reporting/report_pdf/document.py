@@ -1,6 +1,6 @@
 """The QA report PDF as a document: the entry point, the cover and body page templates with their
-running header and footer, and the build loop that puts the front matter and the seven sections
-in order."""
+running header and footer, and the build loop that puts the front matter and the sections in
+order."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from audit_tool.reporting.report_pdf import (
     areas,
+    breakdowns,
     compliance,
     feedback,
     front,
@@ -28,6 +29,7 @@ RENDERERS = {
     "areas": areas.render,
     "moderation": moderation.render,
     "feedback": feedback.render,
+    "breakdowns": breakdowns.render,
     "learning": learning.render,
     "compliance": compliance.render,
 }

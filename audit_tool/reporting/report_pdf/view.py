@@ -43,6 +43,7 @@ SECTIONS = (
     ("areas", "Practice areas"),
     ("moderation", "Moderation statistics"),
     ("feedback", "Family feedback"),
+    ("breakdowns", "Breakdowns by team, area, agency and strand"),
     ("learning", "Learning follow-up"),
     ("compliance", "Monthly audit compliance"),
 )
@@ -194,6 +195,7 @@ class View:
         for key, kind, word in (
             ("team", "teams", "team"),
             ("agency", "agencies", "agency"),
+            ("service_area", None, "service area"),
             ("programme", None, "programme"),
             ("theme", None, "theme"),
         ):

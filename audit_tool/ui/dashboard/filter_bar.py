@@ -1,5 +1,5 @@
 """The Dashboard's filter bar: the period (a preset or two dates), the grouping, and the team,
-agency, programme and theme filters, read together as one Choice."""
+agency, service area, programme and theme filters, read together as one Choice."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class FilterBar(QWidget):
         for combo in (
             self.team_filter,
             self.agency_filter,
+            self.area_filter,
             self.programme_filter,
             self.theme_filter,
         ):
@@ -45,7 +46,9 @@ class FilterBar(QWidget):
             edit.dateChanged.connect(lambda _d: self._date_timer.start())
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setObjectName("dashboard_clear")
-        self.clear_button.setAccessibleName("Clear the team, agency, programme and theme")
+        self.clear_button.setAccessibleName(
+            "Clear the team, agency, service area, programme and theme"
+        )
         self.clear_button.clicked.connect(self.clear_filters)
         self._lay_out()
 
@@ -69,6 +72,9 @@ class FilterBar(QWidget):
         self.team_filter.addItem("All teams", None)
         self.agency_filter = filter_combo("dashboard_agency", "Agency")
         self.agency_filter.addItem("All agencies", None)
+        self.area_filter = filter_combo("dashboard_area", "Service area")
+        self.area_filter.addItem("All service areas", None)
+        self.area_filter.setToolTip("The service area of the case's team")
         self.programme_filter = filter_combo("dashboard_programme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         self.theme_filter = filter_combo("dashboard_theme", "Theme")
@@ -89,6 +95,7 @@ class FilterBar(QWidget):
         filters.addWidget(self.by)
         filters.addWidget(self.team_filter, 1)
         filters.addWidget(self.agency_filter)
+        filters.addWidget(self.area_filter)
         filters.addWidget(self.programme_filter, 1)
         filters.addWidget(self.theme_filter, 1)
         filters.addWidget(self.clear_button)
@@ -101,6 +108,8 @@ class FilterBar(QWidget):
                 self.team_filter.addItem(team.name, team.key)
             for agency in reference.list_agencies(self.db, self.actor):
                 self.agency_filter.addItem(agency.name, agency.key)
+            for area in reference.service_areas(self.db):
+                self.area_filter.addItem(area, area)
         themes: dict[str, str] = {}
         if self.actor.can("programme.view"):
             for programme in programmes.list_programmes(self.db, self.actor):
@@ -121,8 +130,14 @@ class FilterBar(QWidget):
         self._date_timer.stop()
 
     def clear_filters(self) -> None:
-        """Back to every team, agency, programme and theme (the period stays)."""
-        combos = (self.team_filter, self.agency_filter, self.programme_filter, self.theme_filter)
+        """Back to every team, agency, service area, programme and theme (the period stays)."""
+        combos = (
+            self.team_filter,
+            self.agency_filter,
+            self.area_filter,
+            self.programme_filter,
+            self.theme_filter,
+        )
         for combo in combos:
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
@@ -161,6 +176,7 @@ class FilterBar(QWidget):
             filters=Filters(
                 team=self.team_filter.currentData(),
                 agency=self.agency_filter.currentData(),
+                service_area=self.area_filter.currentData(),
                 programme=self.programme_filter.currentData(),
                 theme=self.theme_filter.currentData(),
             ),

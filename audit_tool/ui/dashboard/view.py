@@ -30,6 +30,7 @@ from audit_tool.reporting import report as reports
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
+from audit_tool.ui.dashboard.breakdowns import BreakdownsPanel
 from audit_tool.ui.dashboard.charts_area import ChartsArea
 from audit_tool.ui.dashboard.computing import Calculator, overdue_today
 from audit_tool.ui.dashboard.drilldown import DrilldownDialog
@@ -136,6 +137,8 @@ class DashboardView(QWidget):
         self.tiles = make_tiles()
         self.charts_area = ChartsArea(self.can_drill)
         self.charts_area.grade_clicked.connect(self.show_audits_behind)
+        self.breakdowns = BreakdownsPanel()
+        self.charts_area.add_below(self.breakdowns)
         self.empty = QLabel()
         self.empty.setObjectName("dashboard_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -314,6 +317,7 @@ class DashboardView(QWidget):
                 agency=choice.filters.agency,
                 programme=choice.filters.programme,
                 theme=choice.filters.theme,
+                service_area=choice.filters.service_area,
                 today=choice.today,
                 progress=progress,
             )
@@ -359,6 +363,7 @@ class DashboardView(QWidget):
         show_tiles(self.tiles, latest, previous, self.overdue_today)
         names = categories(periods, choice.by)
         self.charts_area.draw(periods, names, total, report.get("labels", {}))
+        self.breakdowns.show_report(report)
         self.status_message.emit(
             f"Dashboard: {plural(total['audits_final'], 'final audit')} "
             f"from {long_date(choice.date_from)} to {long_date(choice.date_to)}"
