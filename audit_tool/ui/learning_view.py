@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import learning, reference, text_search
+from audit_tool.services import settings as partnership_settings
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter, LearningRow
@@ -181,6 +182,8 @@ class LearningView(QWidget):
         self.setObjectName("learningView")
         self.can_select = actor.can("learning.select")
         self.today: Callable[[], date] = date.today
+        # The partnership's year (Admin > Partnership): "This quarter" and "This year".
+        self.year_start = partnership_settings.partnership(db).year_start_month
         self._export: ops.Operation[dict[str, int]] | None = None
         self._export_path = Path()
         self._applied_theme = ""
@@ -242,7 +245,7 @@ class LearningView(QWidget):
         for key, label in PERIODS.items():
             self.period.addItem(label, key)
         self.period.setToolTip(PERIOD_TIP)
-        start, end = period_range("this_quarter", self.today())
+        start, end = period_range("this_quarter", self.today(), self.year_start)
         assert start is not None and end is not None
         self.date_from = filter_date("learningFrom", "From date", start)
         self.date_to = filter_date("learningTo", "To date", end)
@@ -453,7 +456,7 @@ class LearningView(QWidget):
         between = self.period.currentData() == "between"
         self.date_from.setVisible(between)
         self.date_to.setVisible(between)
-        start, end = period_range(self.period.currentData(), self.today())
+        start, end = period_range(self.period.currentData(), self.today(), self.year_start)
         dates = f"{start.isoformat()} to {end.isoformat()}. " if start and end else ""
         self.period.setToolTip(dates + PERIOD_TIP)
         self.refresh()
@@ -469,7 +472,7 @@ class LearningView(QWidget):
                 self.date_from.date().toPython(),  # type: ignore[return-value]
                 self.date_to.date().toPython(),
             )
-        return period_range(period, self.today())
+        return period_range(period, self.today(), self.year_start)
 
     def current_filter(self) -> LearningFilter:
         date_from, date_to = self.dates()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from audit_tool.services import learning, learning_actions, programmes
 from audit_tool.services.learning import LearningFilter
-from audit_tool.ui.filters import period_range
+from audit_tool.ui.filters import period_range, quarter_label
 from audit_tool.ui.learning_view import LearningTableModel, LearningView
 from tests.factories import looped_audit
 from tests.ui.conftest import show_and_activate
@@ -145,6 +145,15 @@ def test_period_between_dates_and_presets(qtbot, sqlite_world):
     )
     assert period_range("last_12_months", day) == (date(2025, 5, 21), day)
     assert period_range("any", day) == (None, None)
+    # The partnership's year: April by default; a September (academic) year's quarters are
+    # September-November, December-February, ...; "This year" is the partnership's.
+    assert period_range("this_year", day) == (date(2026, 4, 1), date(2027, 3, 31))
+    assert period_range("this_year", day, 1) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert period_range("this_quarter", day, 9) == (date(2026, 3, 1), date(2026, 5, 31))
+    assert period_range("last_quarter", day, 9) == (date(2025, 12, 1), date(2026, 2, 28))
+    assert quarter_label(date(2026, 1, 1)) == "2025/26 Q4"
+    assert quarter_label(date(2026, 3, 1), 9) == "2025/26 Q3"
+    assert quarter_label(date(2026, 1, 1), 1) == "2026 Q1"
 
 
 def test_a_lead_chooses_what_goes_into_briefings(qtbot, sqlite_world):

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from audit_tool.access.actors import Actor
 from audit_tool.reporting.report import Filters
+from audit_tool.services import settings as partnership_settings
 from audit_tool.store import Database
-from audit_tool.ui.dashboard.figures import PRESETS, Choice, preset_range
+from audit_tool.ui.dashboard.figures import PRESETS, Choice, preset_label, preset_range
 from audit_tool.ui.filters import filter_combo, filter_date
 
 DATE_DELAY_MS = 400  # typing a date: wait for a pause before computing
@@ -26,6 +27,8 @@ class FilterBar(QWidget):
     def __init__(self, db: Database, actor: Actor, today: Callable[[], date]) -> None:
         super().__init__()
         self.db, self.actor, self.today = db, actor, today
+        # The partnership's year (Admin > Partnership): the presets' quarters and years.
+        self.year_start = partnership_settings.partnership(db).year_start_month
         self._build_period()
         self._build_filters()
         self._date_timer = QTimer(self)
@@ -54,9 +57,9 @@ class FilterBar(QWidget):
 
     def _build_period(self) -> None:
         self.period = filter_combo("dashboard_period", "Period")
-        for key, label in PRESETS.items():
-            self.period.addItem(label, key)
-        first = preset_range("last_4_quarters", self.today())
+        for key in PRESETS:
+            self.period.addItem(preset_label(key, self.today(), self.year_start), key)
+        first = preset_range("last_4_quarters", self.today(), self.year_start)
         assert first is not None
         self.date_from = filter_date("dashboard_from", "From date", first[0])
         self.date_to = filter_date("dashboard_to", "To date", first[1])
@@ -154,7 +157,7 @@ class FilterBar(QWidget):
             self.by.blockSignals(True)
             self.by.setCurrentIndex(self.by.findData(wanted))
             self.by.blockSignals(False)
-        dates = preset_range(preset, self.today())
+        dates = preset_range(preset, self.today(), self.year_start)
         if dates is not None:
             for edit, day in zip((self.date_from, self.date_to), dates, strict=True):
                 edit.blockSignals(True)
@@ -164,7 +167,7 @@ class FilterBar(QWidget):
 
     def choice(self) -> Choice:
         today = self.today()
-        dates = preset_range(self.period.currentData(), today)
+        dates = preset_range(self.period.currentData(), today, self.year_start)
         if dates is None:
             start: date = self.date_from.date().toPython()  # type: ignore[assignment]
             end: date = self.date_to.date().toPython()  # type: ignore[assignment]
