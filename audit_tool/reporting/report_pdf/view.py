@@ -10,14 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from audit_tool.reporting.periods import MONTH_NAMES
+from audit_tool.reporting.words import GRADE_WORDS, GRADES
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-GRADE_NAMES = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement to be good",
-    "inadequate": "Inadequate",
-}
+GRADE_NAMES = {g: GRADE_WORDS[g] for g in GRADES}
 GRADE_SHORT = {
     "outstanding": "Outstanding",
     "good": "Good",
