@@ -154,6 +154,7 @@ class ActionsView(ListPage):
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.setObjectName("actionsView")
+        self._shown: tuple[object, ...] = ()  # the list and filters of the rows on screen
         self._build_commands()
         selector = self._build_which()
         self._build_filters()
@@ -373,7 +374,9 @@ class ActionsView(ListPage):
             self.which_buttons[which].setChecked(True)
             self.which_group.blockSignals(False)
         keep = self.selected()
-        self.model.set_rows(rows)
+        again = (which, *query[1:]) == self._shown  # the same list again: as many rows as before
+        self.model.set_rows(rows, at_least=self.model.shown if again else 0)
+        self._shown = (which, *query[1:])
         self.columns.measure()
         self.which_buttons["overdue"].setText(f"Overdue ({overdue})" if overdue else "Overdue")
         self.table.setVisible(bool(rows))

@@ -199,6 +199,7 @@ class LearningView(ListPage):
         self._export_path = Path()
         self._applied_theme = ""
         self._asked: LearningFilter | None = None  # the filter of the newest refresh
+        self._shown: LearningFilter | None = None  # the filter of the rows on screen
         self._build_commands()
         self._build_filters()
         self._build_more_filters()
@@ -549,6 +550,8 @@ class LearningView(ListPage):
         self._search_timer.stop()
         self._asked = self.current_filter()
         self._applied_theme = self._asked.theme or ""
+        if self._asked != self._shown:
+            self.count.setText("Loading learning points...")  # new filters: a second or so
         super().refresh(keep)
 
     def live_loader(self) -> Callable[[], Loaded]:
@@ -575,7 +578,9 @@ class LearningView(ListPage):
         keep = self.selected()
         if not self.theme_filter.hasFocus():
             self._fill_themes(loaded.themes)
-        self.model.set_rows(rows)
+        again = loaded.asked == self._shown  # the same list again: as many rows as before
+        self.model.set_rows(rows, at_least=self.model.shown if again else 0)
+        self._shown = loaded.asked
         self.columns.measure()
         self.table.setVisible(bool(rows))
         self.detail_box.setVisible(bool(rows))

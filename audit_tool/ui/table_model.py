@@ -94,10 +94,12 @@ class PagedTableModel(RecordTableModel):
         self.page = PAGE_ROWS
         self.shown = 0
 
-    def set_rows(self, rows: list[Any]) -> None:
+    def set_rows(self, rows: list[Any], at_least: int = 0) -> None:
+        """Show these rows: the first page, or `at_least` rows (as many as the view showed
+        before, when the same list loads again)."""
         self.beginResetModel()
         self.rows = rows
-        self.shown = min(len(rows), self.page)
+        self.shown = min(len(rows), max(self.page, at_least))
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
