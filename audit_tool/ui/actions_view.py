@@ -57,7 +57,7 @@ MAX_COLUMN_CHARS = 36  # in average characters of the table font
 TEXT_COLUMN = 0
 DUE_COLUMN = 2
 FLAG_COLUMN = 7
-SAMPLE_ROWS = 60  # rows read to size the columns (the visible ones first)
+SAMPLE_ROWS = 30  # rows read to size the columns (the visible ones first)
 
 # What the list loads: the filters it was asked for (which is None for the first load, which
 # chooses Mine or Open), the list it shows, its rows and the overdue count.
@@ -374,10 +374,12 @@ class ActionsView(ListPage):
             self.which_buttons[which].setChecked(True)
             self.which_group.blockSignals(False)
         keep = self.selected()
-        again = (which, *query[1:]) == self._shown  # the same list again: as many rows as before
+        # The same list again (and not empty): as many rows as before, the same widths.
+        again = (which, *query[1:]) == self._shown and self.model.shown > 0
         self.model.set_rows(rows, at_least=self.model.shown if again else 0)
         self._shown = (which, *query[1:])
-        self.columns.measure()
+        if not again:  # the same list keeps its columns' widths
+            self.columns.measure()
         self.which_buttons["overdue"].setText(f"Overdue ({overdue})" if overdue else "Overdue")
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)

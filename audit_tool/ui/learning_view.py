@@ -72,7 +72,7 @@ PERIOD_TIP = "The date the audit was finalised, or, for one not yet final, the p
 MAX_COLUMN_CHARS = 28  # in average characters of the table font
 TEXT_COLUMN = 1
 SHORT_KIND_LABELS = {"strength": "Strength", "development": "For development"}
-SAMPLE_ROWS = 60  # rows read to size the columns (the visible ones first)
+SAMPLE_ROWS = 30  # rows read to size the columns (the visible ones first)
 
 
 @dataclass(frozen=True)
@@ -578,10 +578,12 @@ class LearningView(ListPage):
         keep = self.selected()
         if not self.theme_filter.hasFocus():
             self._fill_themes(loaded.themes)
-        again = loaded.asked == self._shown  # the same list again: as many rows as before
+        # The same list again (and not empty): as many rows as before, the same widths.
+        again = loaded.asked == self._shown and self.model.shown > 0
         self.model.set_rows(rows, at_least=self.model.shown if again else 0)
         self._shown = loaded.asked
-        self.columns.measure()
+        if not again:  # the same list keeps its columns' widths
+            self.columns.measure()
         self.table.setVisible(bool(rows))
         self.detail_box.setVisible(bool(rows))
         self.empty.setVisible(not rows)

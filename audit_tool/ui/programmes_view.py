@@ -50,7 +50,7 @@ from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
 from audit_tool.ui.operations import AUDITS, PROGRAMMES
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
-SAMPLE_ROWS = 60  # rows read to size the audits' columns (the visible ones first)
+SAMPLE_ROWS = 30  # rows read to size the audits' columns (the visible ones first)
 
 # A programme's audits as loaded in the pool: the programme, its audits, the monthly figures.
 Audits = tuple[str, list[programmes.AssignmentRow], list[programmes.ComplianceRow]]

@@ -188,6 +188,10 @@ def test_a_long_learning_list_fetches_more_rows_as_the_user_scrolls(
     assert total > 60
     assert view.count.text().startswith(f"{total:,} learning points")  # the whole list counted
     assert view.model.rowCount() == 20  # but only the first page built
+    # The columns are sized from the rows read (the sample), not left at the heading's width.
+    metrics = view.table.fontMetrics()
+    widest_ref = max(metrics.horizontalAdvance(r.case_ref) for r in view.model.rows[:20])
+    assert view.table.columnWidth(4) >= widest_ref > metrics.horizontalAdvance("Case")
 
     bar = view.table.verticalScrollBar()
     bar.triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)  # the user scrolls down
