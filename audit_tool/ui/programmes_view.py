@@ -48,7 +48,7 @@ from audit_tool.ui import theme as themes
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
 from audit_tool.ui.operations import AUDITS, PROGRAMMES
-from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
+from audit_tool.ui.table_model import Column, PagedTableModel, RecordTableModel, show_rows
 
 SAMPLE_ROWS = 30  # rows read to size the audits' columns (the visible ones first)
 
@@ -183,7 +183,7 @@ class ProgrammesView(QWidget):
     def _build_audit_table(self) -> None:
         """The programme's audits, with Draw sample, Add cases and Assign."""
         actor = self.actor
-        self.audit_model = RecordTableModel(
+        self.audit_model = PagedTableModel(  # a programme may hold thousands
             [
                 Column("Case", lambda r: r.case_ref),
                 Column("Kind", lambda r: r.kind),
