@@ -246,3 +246,43 @@ def test_a_load_error_reaches_the_user(
     qtbot.waitUntil(lambda: bool(seen))
     assert seen == [(title, "The database is being restored: try again in a minute.")]
     settled(qtbot)
+
+
+# -- the live refresh
+
+
+def test_learning_follows_another_users_change_through_the_live_refresh(qtbot, sqlite_world):
+    """Learning is a list page now: the window's live refresh loads it in the pool too."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QApplication
+
+    from audit_tool.services import reference
+    from audit_tool.store import open_database
+    from audit_tool.ui.main_window import MainWindow
+
+    north, _care = test_learning_view.build(sqlite_world)
+    window = MainWindow(sqlite_world.db, sqlite_world.lead)
+    show_and_activate(qtbot, window)
+    qtbot.mouseRelease(window, Qt.MouseButton.LeftButton)  # see test_live_refresh
+    assert QApplication.mouseButtons() == Qt.MouseButton.NoButton
+    window.show_view("learning")
+    view = loaded(qtbot, window.view("learning"))
+    pick(view.period, "any")
+    settled(qtbot)
+    view.table.setFocus()  # not typing in a filter: the live refresh may run
+    assert view.count.text() == "3 learning points: 1 strength, 2 for development"
+    elsewhere_db = open_database(sqlite_world.db.path)
+    try:
+        elsewhere = dataclasses.replace(
+            sqlite_world, db=elsewhere_db, auditor=reference.actor_for(elsewhere_db, "aud1")
+        )
+        learning.add_learning_point(
+            elsewhere.db, elsewhere.auditor, north, kind="strength", text="Clear plan."
+        )
+        with qtbot.waitSignal(window.live_refresh.refreshed, timeout=5000):
+            window.live_refresh.request()
+        assert view.count.text() == "4 learning points: 2 strengths, 2 for development"
+        assert "Clear plan." in texts(view)
+    finally:
+        elsewhere_db.close()
