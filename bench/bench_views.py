@@ -22,7 +22,9 @@ are processed until no operation is running and the thread pool is idle (a view 
 the pool shows its rows then). What is reported per step is the GUI thread's longest block:
 the call itself, or the longest single processEvents() pass after it (a result arriving from
 the pool and being shown); and, beside it, how long after the call the work was done ("shown
-after"). Budget (issue 15): the GUI thread held at most 100 ms. --profile runs each role once more
+after"), and the longest garbage collection meanwhile, in any thread ("gc": a full collection
+in the pool holds the GIL, so the GUI thread waits for it as soon as it runs Python). Budget
+(issue 15): the GUI thread held at most 100 ms. --profile runs each role once more
 under cProfile and prints, for the slowest steps, the 10 functions of audit_tool with the most
 cumulative time (the profiled pass is a second window, so modules are already imported).
 """
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import re
@@ -38,6 +41,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,11 +60,16 @@ class Step:
     label: str
     seconds: list[float] = field(default_factory=list)  # the GUI thread's longest block, per run
     shown: list[float] = field(default_factory=list)  # from the call to its work done, per run
+    gc: list[float] = field(default_factory=list)  # the longest garbage collection, per run
     profile: cProfile.Profile | None = None
 
     @property
     def shown_ms(self) -> float:
         return statistics.median(self.shown) * 1000
+
+    @property
+    def gc_ms(self) -> float:
+        return max(self.gc) * 1000
 
     @property
     def median_ms(self) -> float:
@@ -69,6 +78,27 @@ class Step:
     @property
     def worst_ms(self) -> float:
         return max(self.seconds) * 1000
+
+
+class GcPauses:
+    """The garbage collector's pauses, in whichever thread they happen (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started: dict[int, float] = {}
+
+    def __call__(self, phase: str, _info: dict[str, int]) -> None:
+        now, thread = time.perf_counter(), threading.get_ident()
+        if phase == "start":
+            self._started[thread] = now
+        elif thread in self._started:
+            self.pauses.append(now - self._started.pop(thread))
+
+    def longest_since(self, mark: int) -> float:
+        return max(self.pauses[mark:], default=0.0)
+
+
+GC_PAUSES = GcPauses()
 
 
 # ---------------------------------------------------------------- the database
@@ -176,6 +206,7 @@ def until_idle() -> float:
 def measure(steps: dict[str, Step], label: str, action: Callable[[], Any], profile: bool) -> Any:
     step = steps.setdefault(label, Step(label))
     profiler = cProfile.Profile() if profile else None
+    collections = len(GC_PAUSES.pauses)
     started = time.perf_counter()
     if profiler is not None:
         profiler.enable()
@@ -190,6 +221,7 @@ def measure(steps: dict[str, Step], label: str, action: Callable[[], Any], profi
     else:
         step.seconds.append(longest)
         step.shown.append(shown)
+        step.gc.append(GC_PAUSES.longest_since(collections))
     return result
 
 
@@ -297,16 +329,17 @@ def verdict(step: Step) -> str:
 
 def print_table(steps: list[Step]) -> None:
     """Per step: the GUI thread's longest block (median and worst of the runs), the median time
-    until its work was shown, the runs, and whether the block is over the budget."""
+    until its work was shown, the longest garbage collection of the runs, the runs, and whether
+    the block is over the budget."""
     width = max(len(s.label) for s in steps)
     print(
-        f"{'step':<{width}}  {'median ms':>9}  {'worst ms':>9}  {'shown ms':>9}  {'runs':>4}  "
-        "over 100 ms?"
+        f"{'step':<{width}}  {'median ms':>9}  {'worst ms':>9}  {'shown ms':>9}  {'gc ms':>6}  "
+        f"{'runs':>4}  over 100 ms?"
     )
     for s in steps:
         print(
             f"{s.label:<{width}}  {s.median_ms:9.1f}  {s.worst_ms:9.1f}  {s.shown_ms:9.1f}  "
-            f"{len(s.seconds):>4}  {verdict(s)}"
+            f"{s.gc_ms:6.0f}  {len(s.seconds):>4}  {verdict(s)}"
         )
 
 
@@ -376,12 +409,14 @@ def main(argv: list[str] | None = None) -> list[Step]:
             people = pick_people(db, args.role or ["lead", "auditor", "moderator"])
             print(f"{args.audits:,} audits; " + ", ".join(f"{r} {k}" for r, k in people))
             steps: dict[str, Step] = {}
+            gc.callbacks.append(GC_PAUSES)
             for role, key in people:
                 run_role(db, role, key, args.runs, steps)
             ordered = list(steps.values())
             print(
                 f"\nThe GUI thread's longest block per step, median and worst of {args.runs} "
-                "runs (first visits: 1), and the median time until the step's work was shown"
+                "runs (first visits: 1), the median time until the step's work was shown, and "
+                "the longest garbage collection (any thread)"
             )
             print_table(ordered)
             if args.profile:
@@ -391,6 +426,8 @@ def main(argv: list[str] | None = None) -> list[Step]:
                 for s in slowest_kinds(ordered):
                     print_profile(profiled[s.label])
         finally:
+            if GC_PAUSES in gc.callbacks:
+                gc.callbacks.remove(GC_PAUSES)
             db.close()
             qt_app.processEvents()
     return ordered
