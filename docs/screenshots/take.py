@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +42,11 @@ def main() -> None:
     lead = reference.actor_for(db, next(p.key for p in people if "lead" in p.roles))
 
     def settle() -> None:
+        from audit_tool.ui import operations as ops
+
+        while ops.running():  # views that load in the pool (Learning, Actions, Programmes)
+            app.processEvents()
+            time.sleep(0.01)
         for _ in range(5):
             app.processEvents()
 
