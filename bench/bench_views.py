@@ -281,29 +281,6 @@ def run_role(
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def open_window(view: Any, start: Callable[[], Any]) -> tuple[Any, float]:
-    """Open an audit's window as the list does (its screen is read in the pool, the window
-    built when it arrives): the window and the GUI thread's longest block until it is shown
-    (the call itself, then each turn of the event loop)."""
-    from PySide6.QtWidgets import QApplication
-
-    opened: list[Any] = []
-    view.window_opened.connect(opened.append)
-    try:
-        started = time.perf_counter()
-        start()
-        longest = time.perf_counter() - started
-        deadline = started + 60
-        while not opened and time.perf_counter() < deadline:
-            turn = time.perf_counter()
-            QApplication.processEvents()
-            longest = max(longest, time.perf_counter() - turn)
-            time.sleep(0.001)
-    finally:
-        view.window_opened.disconnect(opened.append)
-    return (opened[0] if opened else None), longest
-
-
 def time_audit_windows(
     window: Any, db: Any, actor: Any, role: str, runs: int, steps: dict[str, Step], profile: bool
 ) -> None:
@@ -320,12 +297,17 @@ def time_audit_windows(
         if uuid is None:
             continue
         for _ in range(runs):
-            dialog, longest = open_window(view, lambda uuid=uuid, opener=opener: opener(uuid))
-            if dialog is None:
+            # The audit is read in the pool and its window built when the read arrives: the
+            # step runs until then (measure waits for the operation).
+            opened: list[Any] = []
+            view.window_opened.connect(opened.append)
+            try:
+                measure(steps, f"{role}: open {kind}", lambda u=uuid, o=opener: o(u), profile)
+            finally:
+                view.window_opened.disconnect(opened.append)
+            if not opened:
                 raise RuntimeError(f"{role} could not open the {kind} of {uuid}")
-            steps.setdefault(f"{role}: open {kind}", Step(f"{role}: open {kind}")).seconds.append(
-                longest
-            )
+            dialog = opened[0]
             settle(0.1)
 
             def close_it(dialog: Any = dialog) -> None:
