@@ -10,6 +10,7 @@ redraw. The printed PDFs (reporting/) keep their own colours: paper is always wh
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from string import Template
 from typing import TypeVar
@@ -20,6 +21,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 STYLE_PROPERTY = "themeStyle"
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+
+
+# Theme.values() worked out once per set: id(theme) -> (theme, its values).
+_VALUES: dict[int, tuple[Theme, dict[str, str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,13 @@ class Theme:
         return self.name == "dark"
 
     def values(self) -> dict[str, str]:
-        """The plain colour names, for `$name` style templates."""
-        return {k: v for k, v in asdict(self).items() if isinstance(v, str)}
+        """The plain colour names, for `$name` style templates (worked out once per set: a
+        window styles dozens of widgets as it opens). Read it; do not change it."""
+        known = _VALUES.get(id(self))
+        if known is None or known[0] is not self:
+            known = (self, {k: v for k, v in asdict(self).items() if isinstance(v, str)})
+            _VALUES[id(self)] = known
+        return known[1]
 
     def text_pairs(self) -> list[tuple[str, str, str]]:
         """Every (what, foreground, background) pair of text this set draws: each needs 4.5:1."""
@@ -212,7 +222,16 @@ def current() -> Theme:
 
 def css(template: str, theme: Theme | None = None) -> str:
     """`template` with its `$name` placeholders filled from `theme` (default: the current set)."""
-    return Template(template).substitute((theme or current()).values())
+    theme = theme or current()
+    if theme is LIGHT or theme is DARK:
+        return _css(template, theme.name)
+    return Template(template).substitute(theme.values())
+
+
+@functools.lru_cache(maxsize=1024)
+def _css(template: str, name: str) -> str:
+    """css() for the two built-in sets: a form styles the same few templates over and over."""
+    return Template(template).substitute((DARK if name == "dark" else LIGHT).values())
 
 
 W = TypeVar("W", bound=QWidget)
