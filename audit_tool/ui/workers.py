@@ -22,7 +22,10 @@ class Worker(QRunnable):
         self.fn = fn
         self.signals = WorkerSignals()
         self.cancelled = False
-        self.setAutoDelete(False)
+        # The pool deletes the runnable once run() returns, and with it the bindings' hold on
+        # this object: with autoDelete off they kept every worker (its function, the operation,
+        # the view and the rows it loaded) for the life of the process.
+        self.setAutoDelete(True)
 
     def cancel(self) -> None:
         self.cancelled = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from audit_tool.ui.main_window import MainWindow
+from tests.ui.conftest import show_and_activate
 
 
 def _window(qtbot, world, actor):
@@ -207,3 +208,44 @@ def test_a_moderator_with_nothing_waiting_is_told_so(qtbot, sqlite_world):
     assert view.tree.topLevelItemCount() == 0
     assert view.summary.text().startswith("Nothing is waiting for you.")
     assert window.sidebar.item(0).text() == "My work"
+
+
+def test_a_closed_window_and_its_views_are_freed(qtbot, sqlite_world):
+    """Switching user closes the window: nothing of it (views, their rows) may stay in memory.
+    A background load's worker used to be kept by Qt's thread pool for ever (autoDelete off),
+    and with it the operation, its view and every row the view had loaded."""
+    import contextlib
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+    from pytestqt.exceptions import TimeoutError
+
+    from audit_tool.ui import operations as ops
+
+    window = MainWindow(sqlite_world.db, sqlite_world.lead)
+    show_and_activate(qtbot, window)
+    for key in window.view_keys():
+        window.show_view(key)
+    pool = QThreadPool.globalInstance()
+    qtbot.waitUntil(lambda: not ops.running() and not pool.activeThreadCount(), timeout=10_000)
+    views = [weakref.ref(v) for v in window._views.values()]
+    assert len(views) >= 10
+    gone = weakref.ref(window)
+    window.close()
+    window.deleteLater()
+    del window
+
+    def alive() -> list[str]:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+        return [type(v()).__name__ for v in [gone, *views] if v() is not None]
+
+    # Freed once the work under way has ended (a result arriving for a closed view is dropped
+    # on the way); a leak keeps them for good.
+    # Known and not yet found: now and then (1 run in 3 of this file) the Programmes view's
+    # Python side outlives its window (its C++ side is gone; no Python object refers to it, so
+    # something in Qt's bindings does). Every other view, and the window, must go.
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: alive() in ([], ["ProgrammesView"]), timeout=10_000)
+    assert alive() in ([], ["ProgrammesView"])
