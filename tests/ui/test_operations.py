@@ -118,6 +118,27 @@ def test_an_unexpected_error_gets_a_crash_report_never_its_text(qtbot, host, on_
     assert "Jamie" not in in_place[0] and "Example Road" not in in_place[0]
 
 
+def test_a_quiet_read_shows_no_users_error_but_still_reports_the_unexpected(
+    qtbot, host, monkeypatch
+):
+    shown: list[tuple[str, object]] = []
+    monkeypatch.setattr(
+        "audit_tool.ui.errors.show_error", lambda _p, title, exc: shown.append((title, exc))
+    )
+
+    def refused(task: ops.Task) -> int:
+        raise ValidationError("Not allowed to count these")
+
+    assert ops.Operation(host, refused, title="Counts").quietly().run() is None
+    assert shown == [] and host.lines == []
+
+    def broken(task: ops.Task) -> int:
+        raise RuntimeError("Child: Jamie Example")
+
+    assert ops.Operation(host, broken, title="Counts").quietly().run() is None
+    assert [(title, type(exc)) for title, exc in shown] == [("Counts", RuntimeError)]
+
+
 def test_cancelled_goes_to_the_status_line(qtbot, host):
     def work(task: ops.Task) -> None:
         raise Cancelled("Export cancelled; nothing was written")
