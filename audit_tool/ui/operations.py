@@ -385,6 +385,11 @@ class Operation(QObject, Generic[T]):
             if not (self._quiet and isinstance(exc, AuditToolError)):
                 route_error(self.parent_widget, self.title, exc, self._on_failure)
         finally:
+            # Routed (its crash report, if any, is written): the traceback goes, for it holds
+            # this operation's own frames. Left as a cycle, the garbage collector tore the
+            # frames down later, with their Qt and database objects, in no set order (a
+            # segmentation fault in the Briefings tests).
+            exc.__traceback__ = None
             self._close()
 
     def _close(self) -> None:

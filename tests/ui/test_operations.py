@@ -139,6 +139,28 @@ def test_a_quiet_read_shows_no_users_error_but_still_reports_the_unexpected(
     assert [(title, type(exc)) for title, exc in shown] == [("Counts", RuntimeError)]
 
 
+def test_a_failed_operation_is_freed_at_once_not_left_to_the_collector(qtbot, host):
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    def work(task: ops.Task) -> None:
+        raise ValidationError("Give the action an owner")
+
+    gc.disable()
+    try:
+        op = ops.Operation(host, work, title="Not saved").failure(lambda exc: True)
+        freed = weakref.ref(op)
+        op.run()
+        assert isinstance(op.error, ValidationError)
+        del op
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert freed() is None  # no cycle through the error's traceback
+    finally:
+        gc.enable()
+
+
 def test_cancelled_goes_to_the_status_line(qtbot, host):
     def work(task: ops.Task) -> None:
         raise Cancelled("Export cancelled; nothing was written")
