@@ -116,7 +116,7 @@ class MailSettingsBox(QGroupBox):
         host, port, tls = self.host.text(), self.port.value(), self.tls.isChecked()
         sender, user = self.sender_edit.text(), self.user.text()
 
-        def saved(_: None) -> None:
+        def saved(_: object) -> None:
             self.password.clear()
             self._show_counts("Saved.")
             self.status_message.emit("E-mail settings saved")

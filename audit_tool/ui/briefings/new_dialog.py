@@ -3,6 +3,7 @@ audits), with its title and audience."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -201,16 +202,13 @@ class NewBriefingDialog(QDialog):
     def _preselect_programme(self) -> None:
         """The newest programme that has final audits (they are listed newest first)."""
         db, actor = self.db, self.actor
+
+        def count(key: str | None) -> Callable[[ops.Task], int]:
+            return lambda task: briefings.count_source_audits(db, actor, programme_key=key)
+
         for i in range(self.programme.count()):
-            key = self.programme.itemData(i)
             n = (
-                ops.Operation(
-                    self,
-                    lambda task, key=key: briefings.count_source_audits(
-                        db, actor, programme_key=key
-                    ),
-                    title="New briefing",
-                )
+                ops.Operation(self, count(self.programme.itemData(i)), title="New briefing")
                 .quietly()  # then no programme is preselected
                 .run()
             )
