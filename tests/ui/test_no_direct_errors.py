@@ -15,10 +15,10 @@ UI = Path(audit_tool.ui.__file__).parent
 ALLOWED: dict[str, tuple[int, str]] = {
     "app.py": (
         2,
-        "before any window: opening the database and logging in are flows of their own "
-        "dialogs (passphrase, server, first setup, login, each routing its own errors through "
-        "operations); what is left is the start-up's own 'Cannot open the database' box, "
-        "with no widget to own an operation",
+        "before any window (Application is no widget, and at the first start there is no "
+        "window to own an operation): each wraps a whole flow of dialogs (location, "
+        "passphrase or server, then first setup or login, whose own calls are operations) "
+        "and says 'Cannot open the database' in the start-up's own box",
     ),
     "server_dialog.py": (
         3,
