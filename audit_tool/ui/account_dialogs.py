@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 
 from audit_tool import APP_NAME
 from audit_tool.access.actors import ROLE_LABELS, Actor
-from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.errors import ValidationError
 from audit_tool.services import accounts
-from audit_tool.services.accounts import LoginResult
+from audit_tool.services.accounts import AccountRow, LoginResult
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import FieldForm
+from audit_tool.ui.in_place import beside_fields, fields_then_line
 from audit_tool.ui.settings import app_settings, last_user_key
 
 
@@ -76,14 +77,19 @@ class PasswordChangeForm(QWidget):
             )
             return False
         old = self.old.text() if old_password is None else old_password
-        try:
-            accounts.change_own_password(db, actor, old, self.new.text())
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            return False
-        except AuditToolError as exc:
-            self.form.message.setText(str(exc))
-            self.form.message.show()
+        new = self.new.text()
+        changed: list[bool] = []
+        (
+            ops.Operation(
+                self,
+                lambda task: accounts.change_own_password(db, actor, old, new),
+                title="Password not changed",
+            )
+            .success(lambda _: changed.append(True))
+            .failure(fields_then_line(self.form.show_errors, self.form.message))
+            .run()
+        )
+        if not changed:
             return False
         for edit in (self.old, self.new, self.repeat):
             edit.clear()
@@ -201,24 +207,30 @@ class FirstLeadSetupDialog(QDialog):
             )
             return
         key = self.person.currentData()
-        try:
-            self.login = accounts.create_first_lead(
-                self.db,
-                username=self.username.text(),
-                password=self.password.text(),
-                name=self.name.text(),
-                agency_name=self.agency.currentText(),
-                person_key=key or None,
+        db, username, password = self.db, self.username.text(), self.password.text()
+        name, agency = self.name.text(), self.agency.currentText()
+        login = (
+            ops.Operation(
+                self,
+                lambda task: accounts.create_first_lead(
+                    db,
+                    username=username,
+                    password=password,
+                    name=name,
+                    agency_name=agency,
+                    person_key=key or None,
+                ),
+                title="Account not created",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
+            .failure(beside_fields(self.form.show_errors))
+            .run()
+        )
+        if login is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Account not created", exc)
-            return
+        self.login = login
         self.password.clear()
         self.repeat.clear()
-        app_settings().setValue(last_user_key(self.db.display_name), self.login.username)
+        app_settings().setValue(last_user_key(self.db.display_name), login.username)
         super().accept()
 
 
@@ -342,27 +354,34 @@ class AccountDialog(QDialog):
             self.accept()
             return
         self.form.clear_errors()
-        try:
-            if self.reset_username is None:
-                self.done_row, password = accounts.create_account(
-                    self.db,
-                    self.actor,
-                    person_key=str(self.person.currentData() or ""),
-                    username=self.username.text(),
+        db, actor, reset = self.db, self.actor, self.reset_username
+        person_key = username = ""
+        if reset is None:  # a reset has no person or user name to choose
+            person_key, username = str(self.person.currentData() or ""), self.username.text()
+
+        def go(task: ops.Task) -> tuple[AccountRow | None, str, str]:
+            if reset is None:
+                row, password = accounts.create_account(
+                    db, actor, person_key=person_key, username=username
                 )
-                who, username = self.done_row.name, self.done_row.username
-                text = f"Account {username} created for {who}."
-            else:
-                password = accounts.reset_password(self.db, self.actor, self.reset_username)
-                username = self.reset_username
-                text = f"The password of {username} was reset."
-        except ValidationError as exc:
-            self.form.show_errors(exc)
+                return row, f"Account {row.username} created for {row.name}.", password
+            password = accounts.reset_password(db, actor, reset)
+            return None, f"The password of {reset} was reset.", password
+
+        done = (
+            ops.Operation(
+                self,
+                go,
+                title="Account not created" if reset is None else "Password not reset",
+            )
+            .failure(fields_then_line(self.form.show_errors, self.form.message))
+            .run()
+        )
+        if done is None:
             return
-        except AuditToolError as exc:
-            self.form.message.setText(str(exc))
-            self.form.message.show()
-            return
+        row, text, password = done
+        if row is not None:
+            self.done_row = row
         self.done_text.setText(
             f"{text} Their temporary password, to be changed at their first login:"
         )

@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import ROLE_LABELS, Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import accounts
 from audit_tool.services.accounts import AccountRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import AccountDialog
 from audit_tool.ui.filters import list_table
 from audit_tool.ui.forms import ERROR_STYLE, confirm
+from audit_tool.ui.in_place import in_line
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 
@@ -113,10 +114,13 @@ class AccountsTab(QWidget):
     def refresh(self, keep: str | None = None) -> None:
         current = self.selected()
         keep = keep or (current.key if current is not None else None)
-        try:
-            rows = accounts.list_accounts(self.db, self.actor)
-        except AuditToolError as exc:
-            self._show(str(exc))
+        db, actor = self.db, self.actor
+        rows = (
+            ops.Operation(self, lambda task: accounts.list_accounts(db, actor), title="Accounts")
+            .failure(in_line(self.message))
+            .run()
+        )
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
@@ -186,10 +190,17 @@ class AccountsTab(QWidget):
             "in; their audits and records stay. You can reactivate it later.",
         ):
             return
-        try:
-            accounts.set_active(self.db, self.actor, row.username, not row.active)
-        except AuditToolError as exc:
-            self._show(str(exc))
+        db, actor, username = self.db, self.actor, row.username
+        saved = (
+            ops.Operation(
+                self,
+                lambda task: accounts.set_active(db, actor, username, not row.active),
+                title="Account not changed",
+            )
+            .failure(in_line(self.message))
+            .run()
+        )
+        if saved is None:
             return
         self.refresh(row.key)
         verb = "reactivated" if not row.active else "deactivated"

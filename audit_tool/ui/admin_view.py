@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import ROLE_LABELS, Actor
-from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.errors import ValidationError
 from audit_tool.services import feedback, reference
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_height, text_width
 from audit_tool.ui.forms import FieldForm, confirm, select_data
+from audit_tool.ui.in_place import beside_fields
 from audit_tool.ui.operations import ACCOUNTS, REFERENCE
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -201,10 +202,9 @@ class ReferenceTab(QWidget):
 
     def refresh(self, keep: str | None = None) -> None:
         key = keep or (self.current.key if self.current is not None else None)
-        try:
-            rows = self.load()
-        except AuditToolError as exc:
-            show_error(self, "Admin", exc)
+        # On the GUI thread: load() also fills the form's lists of agencies and teams.
+        rows = ops.Operation(self, lambda task: self.load(), title="Admin").run()
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
@@ -250,13 +250,14 @@ class ReferenceTab(QWidget):
         if not self.can_edit:
             return
         original = self.current.key if self.current is not None else None
-        try:
-            row = self.store(original)
-        except ValidationError as exc:
-            self._show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, f"The {self.noun} was not saved", exc)
+        row = (
+            ops.Operation(
+                self, lambda task: self.store(original), title=f"The {self.noun} was not saved"
+            )
+            .failure(beside_fields(self._show_errors))
+            .run()
+        )
+        if row is None:
             return
         self.current = row
         self.refresh(keep=row.key)
@@ -274,15 +275,20 @@ class ReferenceTab(QWidget):
             f"Delete the {self.noun} {self.describe(row)}? The change log keeps a record of it.",
         ):
             return
-        try:
-            self.remove(row.key)
-        except AuditToolError as exc:
-            show_error(self, f"The {self.noun} was not deleted", exc)
-            return
-        self.current = None
-        self.refresh()
-        self.status_message.emit(f"{self.noun.capitalize()} {self.describe(row)} deleted")
-        self.changed.emit()
+
+        def deleted(_: None) -> None:
+            self.current = None
+            self.refresh()
+            self.status_message.emit(f"{self.noun.capitalize()} {self.describe(row)} deleted")
+            self.changed.emit()
+
+        (
+            ops.Operation(
+                self, lambda task: self.remove(row.key), title=f"The {self.noun} was not deleted"
+            )
+            .success(deleted)
+            .run()
+        )
 
 
 class AgenciesTab(ReferenceTab):
@@ -624,15 +630,19 @@ class FeedbackQuestionsTab(ReferenceTab):
         row = self.current
         if not self.can_edit or row is None or row.standard:
             return
-        try:
-            saved = feedback.save_question(
-                self.db, self.actor, key=row.key, text=row.text, active=not row.active
+        db, actor = self.db, self.actor
+        saved = (
+            ops.Operation(
+                self,
+                lambda task: feedback.save_question(
+                    db, actor, key=row.key, text=row.text, active=not row.active
+                ),
+                title="The question was not changed",
             )
-        except ValidationError as exc:
-            self._show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "The question was not changed", exc)
+            .failure(beside_fields(self._show_errors))
+            .run()
+        )
+        if saved is None:
             return
         self.current = saved
         self.refresh(keep=saved.key)

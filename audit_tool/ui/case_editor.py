@@ -13,15 +13,16 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.errors import ValidationError
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import cases, reference
 from audit_tool.services.cases import CaseInput, CaseRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm
+from audit_tool.ui.in_place import beside_fields
 
 
 class CaseEditorDialog(QDialog):
@@ -137,21 +138,19 @@ class CaseEditorDialog(QDialog):
         self.adjustSize()  # grow to fit the messages rather than squash the inputs
 
     def save(self) -> None:
-        try:
-            if self.case is None:
-                self.saved_row = cases.create_case(self.db, self.actor, self.data())
-            else:
-                self.saved_row = cases.update_case(
-                    self.db,
-                    self.actor,
-                    self.case.ref,
-                    self.data(),
-                    expected_revision=self.case.revision,
-                )
-        except ValidationError as exc:
-            self.show_errors(exc)
+        db, actor, case, data = self.db, self.actor, self.case, self.data()
+
+        def save(task: ops.Task) -> CaseRow:
+            if case is None:
+                return cases.create_case(db, actor, data)
+            return cases.update_case(db, actor, case.ref, data, expected_revision=case.revision)
+
+        saved = (
+            ops.Operation(self, save, title="Case not saved")
+            .failure(beside_fields(self.show_errors))
+            .run()
+        )
+        if saved is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Case not saved", exc)
-            return
+        self.saved_row = saved
         self.accept()

@@ -25,14 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import cases, reference, text_search
 from audit_tool.services.cases import CaseQuery, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui.case_model import COLUMNS, CaseTableModel
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter, text_width
 from audit_tool.ui.forms import confirm
 from audit_tool.ui.operations import CASES, REFERENCE
@@ -359,10 +357,9 @@ class CaseRegisterView(QWidget):
 
     def apply_filters(self) -> None:
         self._search_timer.stop()
-        try:
-            self.model.set_query(self.current_query())
-        except AuditToolError as exc:
-            show_error(self, "Cases", exc)
+        query = self.current_query()
+        # On the GUI thread: the model shows its first page at once and counts the rest later.
+        ops.Operation(self, lambda task: self.model.set_query(query), title="Cases").run()
 
     def clear_filters(self) -> None:
         for combo in (self.team_filter, self.type_filter, self.level_filter):
@@ -462,7 +459,7 @@ class CaseRegisterView(QWidget):
         self.model.reload()
         self.select_ref(row.ref)
         self.status_message.emit(message)
-        self.changed.emit()
+        ops.announce({CASES}, self)  # the editor's dialog saved it; the other views follow
 
     def delete_case(self) -> None:
         row = self.selected_case()
@@ -474,14 +471,22 @@ class CaseRegisterView(QWidget):
             f"Delete case {row.ref} ({row.initials})? This is recorded in the change log.",
         ):
             return
-        try:
-            cases.delete_case(self.db, self.actor, row.ref)
-        except AuditToolError as exc:
-            show_error(self, "Case not deleted", exc)
-            return
-        self.model.reload()
-        self.status_message.emit(f"Case {row.ref} deleted")
-        self.changed.emit()
+        db, actor = self.db, self.actor
+
+        def deleted(_: None) -> None:
+            self.model.reload()
+            self.status_message.emit(f"Case {row.ref} deleted")
+
+        (
+            ops.Operation(
+                self,
+                lambda task: cases.delete_case(db, actor, row.ref),
+                title="Case not deleted",
+                changes={CASES},
+            )
+            .success(deleted)
+            .run()
+        )
 
     def import_cases(self, path: Path | None = None) -> None:
         from audit_tool.ui.import_dialog import CaseImportDialog

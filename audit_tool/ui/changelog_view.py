@@ -44,7 +44,6 @@ from audit_tool.services.changelog import ChainCheck, LogFilter, LogRow
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 LIMIT = 500
@@ -290,10 +289,11 @@ class ChangeLogView(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the filter lists with what occurs in the log (and "view", always)."""
-        try:
-            options = changelog.choices(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "Change log", exc)
+        db, actor = self.db, self.actor
+        options = ops.Operation(
+            self, lambda task: changelog.choices(db, actor), title="Change log"
+        ).run()
+        if options is None:
             return
         actions = sorted({*options.actions, "view"})
         lists: tuple[tuple[QComboBox, Sequence[str], Callable[[str], str]], ...] = (
@@ -326,14 +326,23 @@ class ChangeLogView(QWidget):
         )
 
     def refresh(self) -> None:
+        """Load the entries for the filters in the pool (counting them reads the whole log);
+        a newer filter drops an older one's result."""
         self._debounce.stop()
-        flt = self.current_filter()
-        try:
-            rows = changelog.entries(self.db, self.actor, flt=flt, limit=LIMIT)
-            total = changelog.count_matching(self.db, self.actor, flt)
-        except AuditToolError as exc:
-            show_error(self, "Change log", exc)
-            return
+        flt, db, actor = self.current_filter(), self.db, self.actor
+
+        def load(task: ops.Task) -> tuple[list[LogRow], int]:
+            rows = changelog.entries(db, actor, flt=flt, limit=LIMIT)
+            return rows, changelog.count_matching(db, actor, flt)
+
+        (
+            ops.Operation(self, load, title="Change log", key="rows")
+            .success(self._show_rows)
+            .run_in_background()
+        )
+
+    def _show_rows(self, loaded: tuple[list[LogRow], int]) -> None:
+        rows, total = loaded
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         noun = "entry" if total == 1 else "entries"
@@ -360,10 +369,11 @@ class ChangeLogView(QWidget):
             self.detail.setText("")
             return
         self.detail.setText(heading(row))
-        try:
-            changes = changelog_words.describe(self.db, self.actor, row)
-        except AuditToolError as exc:
-            show_error(self, "Change log", exc)
+        db, actor = self.db, self.actor
+        changes = ops.Operation(
+            self, lambda task: changelog_words.describe(db, actor, row), title="Change log"
+        ).run()
+        if changes is None:
             return
         self.fields.setRowCount(len(changes))
         for r, change in enumerate(changes):
@@ -382,11 +392,15 @@ class ChangeLogView(QWidget):
     def show_audit_history(self, audit_uuid: str, case_ref: str = "") -> None:
         """Only the entries about one audit: the audit, its reviews, moderation, learning
         points, actions, feedback and concerns, and every time someone viewed it."""
-        try:
-            self.audit_uuids = changelog.audit_record_uuids(self.db, self.actor, audit_uuid)
-        except AuditToolError as exc:
-            show_error(self, "Change log", exc)
+        db, actor = self.db, self.actor
+        uuids = ops.Operation(
+            self,
+            lambda task: changelog.audit_record_uuids(db, actor, audit_uuid),
+            title="Change log",
+        ).run()
+        if uuids is None:
             return
+        self.audit_uuids = uuids
         what = f"case {case_ref}" if case_ref else f"audit {audit_uuid[:8]}"
         self.scope.setText(f"History of the audit of {what}")
         self.scope.show()

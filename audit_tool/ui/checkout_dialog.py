@@ -79,7 +79,15 @@ class _Busy:
 class CheckoutDialog(QDialog):
     """Choose audits you review, a new file and (optionally) a passphrase; check them out."""
 
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        candidates: list[checkout.CheckoutCandidate],
+        parent: QWidget | None = None,
+    ) -> None:
+        """candidates: the audits to offer (checkout.candidates), read by the caller's
+        operation (MainWindow.check_out)."""
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.result_: CheckoutResult | None = None
@@ -94,7 +102,7 @@ class CheckoutDialog(QDialog):
         self.audits = QListWidget()
         self.audits.setObjectName("checkoutAudits")
         self.audits.setAccessibleName("Audits to check out")
-        for c in checkout.candidates(db, actor):
+        for c in candidates:
             text = f"{c.case_ref} - {c.programme} - {c.status_label}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, c.audit_uuid)

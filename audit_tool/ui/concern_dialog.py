@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import audits
 from audit_tool.store import Database
-from audit_tool.ui.errors import show_error
+from audit_tool.ui import operations as ops
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm
+from audit_tool.ui.in_place import beside_fields
 
 
 class ConcernDialog(QDialog):
@@ -54,18 +54,18 @@ class ConcernDialog(QDialog):
         layout.addWidget(buttons)
 
     def raise_it(self) -> None:
-        try:
-            self.concern = audits.raise_concern(
-                self.db,
-                self.actor,
-                self.audit_uuid,
-                what=self.what.toPlainText(),
-                why_urgent=self.why.toPlainText(),
+        db, actor, uuid = self.db, self.actor, self.audit_uuid
+        what, why = self.what.toPlainText(), self.why.toPlainText()
+        concern = (
+            ops.Operation(
+                self,
+                lambda task: audits.raise_concern(db, actor, uuid, what=what, why_urgent=why),
+                title="Concern not raised",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
+            .failure(beside_fields(self.form.show_errors))
+            .run()
+        )
+        if concern is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Concern not raised", exc)
-            return
+        self.concern = concern
         self.accept()

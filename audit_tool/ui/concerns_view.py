@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import audits
 from audit_tool.services.audits import ConcernRow
 from audit_tool.store import Database
-from audit_tool.ui.errors import show_error
+from audit_tool.ui import operations as ops
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm, concern_text
+from audit_tool.ui.in_place import beside_fields
 from audit_tool.ui.operations import AUDITS, CONCERNS
 from audit_tool.ui.table_model import Column, RecordTableModel
 
@@ -96,12 +96,14 @@ class ConcernsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            rows = audits.list_concerns(
-                self.db, self.actor, open_only=not self.show_closed.isChecked()
-            )
-        except AuditToolError as exc:
-            show_error(self, "Urgent concerns", exc)
+        db, actor, open_only = self.db, self.actor, not self.show_closed.isChecked()
+        rows = ops.Operation(
+            self,
+            lambda task: audits.list_concerns(db, actor, open_only=open_only),
+            title="Urgent concerns",
+            key="rows",
+        ).run()
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
@@ -160,14 +162,14 @@ class RespondDialog(QDialog):
         layout.addWidget(buttons)
 
     def record(self) -> None:
-        try:
-            audits.respond_to_concern(
-                self.db, self.actor, self.concern.uuid, self.response.toPlainText()
+        db, actor, uuid, text = self.db, self.actor, self.concern.uuid, self.response.toPlainText()
+        (
+            ops.Operation(
+                self,
+                lambda task: audits.respond_to_concern(db, actor, uuid, text),
+                title="Not recorded",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Not recorded", exc)
-            return
-        self.accept()
+            .success(lambda _: self.accept())
+            .failure(beside_fields(self.form.show_errors))
+            .run()
+        )

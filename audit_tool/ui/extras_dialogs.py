@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.errors import ValidationError
 from audit_tool.services import audits, feedback, learning, learning_actions, reference
 from audit_tool.services.feedback import (
     ANSWER_LABELS,
@@ -42,11 +42,12 @@ from audit_tool.services.feedback import (
 from audit_tool.services.learning import KIND_LABELS, LearningRow
 from audit_tool.services.learning_actions import SCOPE_LABELS, STATUS_LABELS, ActionRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.date_field import DateField
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_height, text_width
 from audit_tool.ui.forms import FieldForm, field_with_error, select_data
+from audit_tool.ui.in_place import beside_fields
 
 
 def to_qdate(value: date) -> QDate:
@@ -152,13 +153,13 @@ class _ServiceDialog(QDialog):
 
     def save(self) -> None:
         self.form.clear_errors()
-        try:
-            row = self._save()
-        except ValidationError as exc:
-            self.show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, self.title_on_error, exc)
+        # On the GUI thread: _save reads the fields as it calls the service.
+        row = (
+            ops.Operation(self, lambda task: self._save(), title=self.title_on_error)
+            .failure(beside_fields(self.show_errors))
+            .run()
+        )
+        if row is None:
             return
         self.result_row = row
         self.accept()
@@ -435,10 +436,8 @@ class FeedbackDialog(_ServiceDialog):
         box and untick it."""
         if not self.shareable.isChecked():
             return True
-        try:
-            problems = self._problems()
-        except AuditToolError as exc:
-            show_error(self, "Feedback", exc)
+        problems = ops.Operation(self, lambda task: self._problems(), title="Feedback").run()
+        if problems is None:
             return False
         if not problems:
             self.shareable_error.hide()

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, NotFound
+from audit_tool.errors import NotFound
 from audit_tool.services import cases, feedback, reference
 from audit_tool.services import settings as partnership_settings
 from audit_tool.services.feedback import (
@@ -50,6 +50,7 @@ from audit_tool.services.feedback import (
     QuestionSummary,
 )
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
@@ -620,16 +621,17 @@ class FeedbackView(ListPage):
         typed = ask.textValue().strip()
         if not typed:
             return None
-        for ref in dict.fromkeys((typed, typed.upper())):
-            try:
-                return cases.get_case(self.db, self.actor, ref).ref
-            except NotFound:
-                continue
-            except AuditToolError as exc:
-                show_error(self, "Record feedback", exc)
-                return None
-        show_error(self, "Record feedback", f"No case with reference '{typed}'.")
-        return None
+        db, actor = self.db, self.actor
+
+        def find(task: ops.Task) -> str:
+            for ref in dict.fromkeys((typed, typed.upper())):
+                try:
+                    return cases.get_case(db, actor, ref).ref
+                except NotFound:
+                    continue
+            raise NotFound(f"No case with reference '{typed}'.")
+
+        return ops.Operation(self, find, title="Record feedback").run()
 
     def record_for_case(self, case_ref: str | None = None) -> FeedbackRow | None:
         """Ask for the case (unless given), then record a conversation held outside an
@@ -641,10 +643,14 @@ class FeedbackView(ListPage):
         ref = case_ref or self._ask_case()
         if ref is None:
             return None
-        try:
-            dialog = FeedbackDialog(self.db, self.actor, audit_uuid=None, case_ref=ref, parent=self)
-        except AuditToolError as exc:
-            show_error(self, "Record feedback", exc)
+        db, actor = self.db, self.actor
+        # The dialog reads the questions as it is built: an operation, on the GUI thread.
+        dialog = ops.Operation(
+            self,
+            lambda task: FeedbackDialog(db, actor, audit_uuid=None, case_ref=ref, parent=self),
+            title="Record feedback",
+        ).run()
+        if dialog is None:
             return None
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_row is None:
             return None

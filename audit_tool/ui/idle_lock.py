@@ -31,6 +31,7 @@ from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import accounts
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import password_edit
 from audit_tool.ui.filters import text_width
@@ -156,13 +157,20 @@ class LockPanel(QFrame):
         assert self.password is not None and self.error is not None
         password = self.password.text()
         self.password.clear()
-        try:
-            self.lock.unlock(password)
-        except AuditToolError as exc:
-            self.error.setText(str(exc))
-            themes.styled(self.error, LOCK_ERROR_STYLE)
-            self.error.show()
-            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        lock = self.lock
+        (
+            ops.Operation(self, lambda task: lock.unlock(password), title=APP_NAME)
+            .failure(self._refused)
+            .run()
+        )
+
+    def _refused(self, exc: AuditToolError) -> bool:
+        assert self.password is not None and self.error is not None
+        self.error.setText(str(exc))
+        themes.styled(self.error, LOCK_ERROR_STYLE)
+        self.error.show()
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
 
 class IdleLock(QObject):

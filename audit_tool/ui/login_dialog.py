@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 
 from audit_tool import APP_NAME
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import accounts
 from audit_tool.services.accounts import LoginResult
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.account_dialogs import PasswordChangeForm, password_edit
 from audit_tool.ui.forms import ERROR_STYLE
+from audit_tool.ui.in_place import in_line
 from audit_tool.ui.settings import app_settings, last_user_key
 
 
@@ -148,14 +149,15 @@ class LoginDialog(QDialog):
 
     def _log_in(self) -> None:
         self.error.hide()
-        try:
-            login = accounts.authenticate(self.db, self.username.text(), self.password.text())
-        except AuditToolError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            self._fit_height()
-            self.password.clear()
-            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        db, username, password = self.db, self.username.text(), self.password.text()
+        login = (
+            ops.Operation(
+                self, lambda task: accounts.authenticate(db, username, password), title=APP_NAME
+            )
+            .failure(in_line(self.error, then=self._try_again))
+            .run()
+        )
+        if login is None:
             return
         app_settings().setValue(last_user_key(self.db.display_name), login.username)
         self.login = login
@@ -173,6 +175,11 @@ class LoginDialog(QDialog):
             return
         self.password.clear()
         super().accept()
+
+    def _try_again(self) -> None:
+        self._fit_height()  # the error line is showing: nothing under it squeezed
+        self.password.clear()
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _change(self) -> None:
         assert self.login is not None

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.errors import ValidationError
 from audit_tool.services import mail
 from audit_tool.store import Database
-from audit_tool.ui.errors import show_error
+from audit_tool.ui import operations as ops
 from audit_tool.ui.forms import field_with_error
+from audit_tool.ui.in_place import beside_fields
 
 
 class MailSettingsBox(QGroupBox):
@@ -88,10 +89,11 @@ class MailSettingsBox(QGroupBox):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            current = mail.mail_settings(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "E-mail settings", exc)
+        db, actor = self.db, self.actor
+        current = ops.Operation(
+            self, lambda task: mail.mail_settings(db, actor), title="E-mail settings"
+        ).run()
+        if current is None:
             return
         self.host.setText(current.host)
         self.port.setValue(current.port)
@@ -109,28 +111,39 @@ class MailSettingsBox(QGroupBox):
     def save(self) -> None:
         for label in self.errors.values():
             label.hide()
+        db, actor = self.db, self.actor
         password = self.password.text()
-        try:
-            mail.save_mail_settings(
-                self.db,
-                self.actor,
-                host=self.host.text(),
-                port=self.port.value(),
-                tls=self.tls.isChecked(),
-                sender=self.sender_edit.text(),
-                user=self.user.text(),
-                password=password or None,
+        host, port, tls = self.host.text(), self.port.value(), self.tls.isChecked()
+        sender, user = self.sender_edit.text(), self.user.text()
+
+        def saved(_: object) -> None:
+            self.password.clear()
+            self._show_counts("Saved.")
+            self.status_message.emit("E-mail settings saved")
+
+        (
+            ops.Operation(
+                self,
+                lambda task: mail.save_mail_settings(
+                    db,
+                    actor,
+                    host=host,
+                    port=port,
+                    tls=tls,
+                    sender=sender,
+                    user=user,
+                    password=password or None,
+                ),
+                title="E-mail settings not saved",
             )
-        except ValidationError as exc:
-            for key, label in self.errors.items():
-                if key in exc.fields:
-                    label.setText(exc.fields[key])
-                    label.show()
-            self._show_counts("Not saved." if "password" not in exc.fields else "Saved.")
-            return
-        except AuditToolError as exc:
-            show_error(self, "E-mail settings not saved", exc)
-            return
-        self.password.clear()
-        self._show_counts("Saved.")
-        self.status_message.emit("E-mail settings saved")
+            .success(saved)
+            .failure(beside_fields(self._show_errors))
+            .run()
+        )
+
+    def _show_errors(self, exc: ValidationError) -> None:
+        for key, label in self.errors.items():
+            if key in exc.fields:
+                label.setText(exc.fields[key])
+                label.show()
+        self._show_counts("Not saved." if "password" not in exc.fields else "Saved.")

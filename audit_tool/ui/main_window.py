@@ -187,13 +187,10 @@ class MainWindow(QMainWindow):
         if isinstance(view, ops.View):
             view.refresh()
             return
-        from audit_tool.errors import AuditToolError
         from audit_tool.services import my_work
 
-        try:
-            self._show_work_count(my_work.my_work(self.db, self.actor).count)
-        except AuditToolError:
-            return
+        db, actor = self.db, self.actor
+        self._count("mywork", lambda: my_work.my_work(db, actor).count, self._show_work_count)
 
     def _make_notices(self) -> QWidget:
         from audit_tool.ui.notices_view import NoticesView
@@ -221,13 +218,10 @@ class MainWindow(QMainWindow):
         if isinstance(view, ops.View):
             view.refresh()
             return
-        from audit_tool.errors import AuditToolError
         from audit_tool.services import notices
 
-        try:
-            self._show_notice_count(notices.unread_count(self.db, self.actor))
-        except AuditToolError:
-            return
+        db, actor = self.db, self.actor
+        self._count("notices", lambda: notices.unread_count(db, actor), self._show_notice_count)
 
     def open_work_item(self, item: object) -> None:
         """Open what a My work item names: the review or moderation window, else its view."""
@@ -358,17 +352,28 @@ class MainWindow(QMainWindow):
         self.update_my_work()
         self.update_notices()
 
+    def _count(self, key: str, count: Callable[[], Any], show: Callable[[Any], object]) -> None:
+        """Read a count beside a view's name in the pool (a newer read drops an older one's
+        result); a refusal leaves the count as it was."""
+        (
+            ops.Operation(self, lambda task: count(), title=APP_NAME, key=f"count:{key}")
+            .quietly()
+            .success(show)
+            .run_in_background()
+        )
+
     def update_actions(self) -> None:
         """The count of overdue actions beside "Actions"."""
         if "actions" not in self._factories:
             return
-        from audit_tool.errors import AuditToolError
         from audit_tool.services import learning_actions
 
-        try:
-            count = learning_actions.overdue_count(self.db, self.actor)
-        except AuditToolError:
-            return
+        db, actor = self.db, self.actor
+        self._count(
+            "actions", lambda: learning_actions.overdue_count(db, actor), self._show_overdue
+        )
+
+    def _show_overdue(self, count: int) -> None:
         item = self.sidebar.item(self.view_keys().index("actions"))
         item.setText(f"Actions ({count} overdue)" if count else "Actions")
         self._fit_sidebar()
@@ -390,13 +395,12 @@ class MainWindow(QMainWindow):
         """The count beside "Urgent concerns" and the banner, for leads and case managers."""
         if "concerns" not in self._factories:
             return
-        from audit_tool.errors import AuditToolError
         from audit_tool.services import audits
 
-        try:
-            count = audits.open_concern_count(self.db, self.actor)
-        except AuditToolError:
-            return
+        db, actor = self.db, self.actor
+        self._count("concerns", lambda: audits.open_concern_count(db, actor), self._show_concerns)
+
+    def _show_concerns(self, count: int) -> None:
         keys = self.view_keys()
         item = self.sidebar.item(keys.index("concerns"))
         item.setText(f"Urgent concerns ({count})" if count else "Urgent concerns")
@@ -606,17 +610,26 @@ class MainWindow(QMainWindow):
 
     def check_out(self) -> None:
         """Audits I review, to a new file to work on without the server (ui.checkout_dialog)."""
-        from audit_tool.errors import AuditToolError
+        from audit_tool.services import checkout
         from audit_tool.ui.checkout_dialog import CheckoutDialog
-        from audit_tool.ui.errors import show_error
 
-        try:
-            dialog = CheckoutDialog(self.db, self.actor, self)
-        except AuditToolError as exc:
-            show_error(self, "Nothing checked out", exc)
-            return
-        if dialog.exec() and dialog.result_ is not None:
-            self.statusBar().showMessage(dialog.result_.lines()[-1], 12000)
+        db, actor = self.db, self.actor
+
+        def choose(candidates: list[checkout.CheckoutCandidate]) -> None:
+            dialog = CheckoutDialog(db, actor, candidates, self)
+            if dialog.exec() and dialog.result_ is not None:
+                self.statusBar().showMessage(dialog.result_.lines()[-1], 12000)
+
+        (
+            ops.Operation(
+                self,
+                lambda task: checkout.candidates(db, actor),
+                title="Nothing checked out",
+                key="checkout",
+            )
+            .success(choose)
+            .run_in_background()
+        )
 
     def check_in(self) -> None:
         from audit_tool.ui.checkout_dialog import CheckinDialog

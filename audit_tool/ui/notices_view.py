@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import notices
 from audit_tool.services.notices import NoticeRow
 from audit_tool.store import Database
-from audit_tool.ui.errors import show_error
+from audit_tool.ui import operations as ops
 from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import NOTICES
 
@@ -141,10 +140,11 @@ class NoticesView(ListPage):
             return
         self._last_opened, self._last_at = row.uuid, now
         if row.unread:
-            try:
-                read = notices.mark_read(self.db, self.actor, row.uuid)
-            except AuditToolError as exc:
-                show_error(self, "Notices", exc)
+            db, actor = self.db, self.actor
+            read = ops.Operation(
+                self, lambda task: notices.mark_read(db, actor, row.uuid), title="Notices"
+            ).run()
+            if read is None:
                 return
             # Shown in place: the list is not rebuilt under the click that is being handled.
             self.rows = [read if r.uuid == read.uuid else r for r in self.rows]
@@ -159,10 +159,11 @@ class NoticesView(ListPage):
         self.open_audit.emit(row.audit_uuid)
 
     def mark_all_read(self) -> None:
-        try:
-            count = notices.mark_all_read(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "Notices", exc)
+        db, actor = self.db, self.actor
+        count = ops.Operation(
+            self, lambda task: notices.mark_all_read(db, actor), title="Notices"
+        ).run()
+        if count is None:
             return
         self.refresh()
         self.status_message.emit(f"{count} notice{'s' if count != 1 else ''} marked read")

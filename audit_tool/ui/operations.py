@@ -203,6 +203,7 @@ class Operation(QObject, Generic[T]):
         self._on_success: Callable[[T], object] | None = None
         self._on_failure: Callable[[AuditToolError], bool | None] | None = None
         self._on_finally: Callable[[], object] | None = None
+        self._quiet = False
         self._progress_label: str | None = None
         self._progress_name = "operationProgress"
         self._progress_title = ""
@@ -226,6 +227,13 @@ class Operation(QObject, Generic[T]):
         fn as an Unexpected that names its crash report (never its message); Cancelled goes to
         the status line."""
         self._on_failure = fn
+        return self
+
+    def quietly(self) -> Operation[T]:
+        """A user's error (AuditToolError) is shown nowhere and run() returns None: for a read
+        whose result is optional (a count beside a name, a hint, a default list). A lost
+        connection still goes to the banner, anything unexpected to its report and dialog."""
+        self._quiet = True
         return self
 
     def finally_(self, fn: Callable[[], object]) -> Operation[T]:
@@ -374,8 +382,14 @@ class Operation(QObject, Generic[T]):
             return
         self.error = exc
         try:
-            route_error(self.parent_widget, self.title, exc, self._on_failure)
+            if not (self._quiet and isinstance(exc, AuditToolError)):
+                route_error(self.parent_widget, self.title, exc, self._on_failure)
         finally:
+            # Routed (its crash report, if any, is written): the traceback goes, for it holds
+            # this operation's own frames. Left as a cycle, the garbage collector tore the
+            # frames down later, with their Qt and database objects, in no set order (a
+            # segmentation fault in the Briefings tests).
+            exc.__traceback__ = None
             self._close()
 
     def _close(self) -> None:

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
+from audit_tool.errors import ValidationError
 from audit_tool.services import settings
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import ERROR_STYLE, field_with_error
+from audit_tool.ui.in_place import beside_fields
 
 LOGO_BOX = (240, 90)
 
@@ -160,7 +161,12 @@ class PartnershipTab(QWidget):
         return logo_box, choose
 
     def refresh(self) -> None:
-        current = settings.partnership(self.db, self.actor)
+        db, actor = self.db, self.actor
+        current = ops.Operation(
+            self, lambda task: settings.partnership(db, actor), title="Partnership"
+        ).run()
+        if current is None:
+            return
         self.name.setText(current.name)
         self.installation.setText(current.installation_name)
         self.year_start.setCurrentIndex(self.year_start.findData(current.year_start_month))
@@ -211,6 +217,18 @@ class PartnershipTab(QWidget):
         self._show_logo(None)
         self.status.setText("Logo removed: save to keep the change")
 
+    def _show_errors(self, exc: ValidationError) -> None:
+        for key, label in (
+            ("name", self.name_error),
+            ("installation_name", self.installation_error),
+            ("year_start_month", self.year_start_error),
+            ("logo", self.logo_error),
+        ):
+            if key in exc.fields:
+                label.setText(exc.fields[key])
+                label.show()
+        self.status.setText("Not saved")
+
     def save(self) -> None:
         for label in (
             self.name_error,
@@ -219,29 +237,26 @@ class PartnershipTab(QWidget):
             self.logo_error,
         ):
             label.hide()
-        try:
-            saved = settings.save_partnership(
-                self.db,
-                self.actor,
-                name=self.name.text(),
-                installation_name=self.installation.text(),
-                logo=self.logo,
-                year_start_month=self.year_start.currentData(),
+        db, actor, logo = self.db, self.actor, self.logo
+        name, installation = self.name.text(), self.installation.text()
+        year_start = self.year_start.currentData()
+        saved = (
+            ops.Operation(
+                self,
+                lambda task: settings.save_partnership(
+                    db,
+                    actor,
+                    name=name,
+                    installation_name=installation,
+                    logo=logo,
+                    year_start_month=year_start,
+                ),
+                title="Settings not saved",
             )
-        except ValidationError as exc:
-            for key, label in (
-                ("name", self.name_error),
-                ("installation_name", self.installation_error),
-                ("year_start_month", self.year_start_error),
-                ("logo", self.logo_error),
-            ):
-                if key in exc.fields:
-                    label.setText(exc.fields[key])
-                    label.show()
-            self.status.setText("Not saved")
-            return
-        except AuditToolError as exc:
-            show_error(self, "Settings not saved", exc)
+            .failure(beside_fields(self._show_errors))
+            .run()
+        )
+        if saved is None:
             return
         self.name.setText(saved.name)
         self.year_start.setCurrentIndex(self.year_start.findData(saved.year_start_month))

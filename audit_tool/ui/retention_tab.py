@@ -24,7 +24,6 @@ from audit_tool.services.retention import RetentionPlan
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui.audits_view import KIND_LABELS
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 
@@ -140,13 +139,19 @@ class RetentionTab(QWidget):
         self.years.setSuffix(f" year{'s' if years != 1 else ''} after the audit is final")
 
     def refresh(self) -> None:
-        """List the audits whose text the next run would remove (a dry run)."""
-        try:
-            self.plan = retention.plan(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "Retention", exc)
-            return
-        plan = self.plan
+        """List the audits whose text the next run would remove (a dry run, read in the pool:
+        it looks at every final audit)."""
+        db, actor = self.db, self.actor
+        (
+            ops.Operation(
+                self, lambda task: retention.plan(db, actor), title="Retention", key="plan"
+            )
+            .success(self._show_plan)
+            .run_in_background()
+        )
+
+    def _show_plan(self, plan: RetentionPlan) -> None:
+        self.plan = plan
         self.model.set_rows(list(plan.audits))
         self.table.resizeColumnsToContents()
         n = len(plan.audits)
@@ -167,10 +172,13 @@ class RetentionTab(QWidget):
         self.run_button.setEnabled(n > 0 and not self.running())
 
     def save_period(self) -> None:
-        try:
-            years = retention.set_retention_years(self.db, self.actor, self.years.value())
-        except AuditToolError as exc:
-            show_error(self, "Retention period not saved", exc)
+        db, actor, value = self.db, self.actor, self.years.value()
+        years = ops.Operation(
+            self,
+            lambda task: retention.set_retention_years(db, actor, value),
+            title="Retention period not saved",
+        ).run()
+        if years is None:
             return
         self.status.setText(f"Retention period saved: {years} years")
         self.status_message.emit(f"Retention period set to {years} years")

@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.models.templates import ITEM_KINDS, TEMPLATE_KINDS
 from audit_tool.services import templates
 from audit_tool.services.templates import ItemInput, TemplateRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_height
 from audit_tool.ui.forms import FieldForm, confirm, select_data
+from audit_tool.ui.in_place import beside_fields
 from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
 
 KIND_LABELS = {"grade": "Grade", "yes_no": "Yes / no", "number": "Number", "text": "Text"}
@@ -215,12 +215,12 @@ class TemplatesTab(QWidget):
 
     def refresh(self, keep: str | None = None) -> None:
         keep = keep or (self.current.key if self.current else None)
-        try:
-            rows = templates.list_templates(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "Templates", exc)
-            return
-        show_rows(self.table, self.model, rows, keep)
+        db, actor = self.db, self.actor
+        (
+            ops.Operation(self, lambda task: templates.list_templates(db, actor), title="Templates")
+            .success(lambda rows: show_rows(self.table, self.model, rows, keep))
+            .run()
+        )
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -259,22 +259,29 @@ class TemplatesTab(QWidget):
             "keep the version they started with. Save?",
         ):
             return
-        try:
-            row = templates.save_template(
-                self.db,
-                self.actor,
-                key=self.key.text(),
-                name=self.name.text(),
-                kind=self.kind.currentData(),
-                description=self.description.toPlainText(),
-                items=list(self.items),
-                scale_key=self.scale.currentData() or "ofsted",
+        db, actor, items = self.db, self.actor, list(self.items)
+        key, name, kind = self.key.text(), self.name.text(), self.kind.currentData()
+        description = self.description.toPlainText()
+        scale_key = self.scale.currentData() or "ofsted"
+        row = (
+            ops.Operation(
+                self,
+                lambda task: templates.save_template(
+                    db,
+                    actor,
+                    key=key,
+                    name=name,
+                    kind=kind,
+                    description=description,
+                    items=items,
+                    scale_key=scale_key,
+                ),
+                title="Template not saved",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Template not saved", exc)
+            .failure(beside_fields(self.form.show_errors))
+            .run()
+        )
+        if row is None:
             return
         self.current = row
         self.refresh(keep=row.key)
@@ -305,14 +312,20 @@ class TemplatesTab(QWidget):
             "use it keep it.",
         ):
             return
-        try:
-            templates.retire_template(self.db, self.actor, self.current.key)
-        except AuditToolError as exc:
-            show_error(self, "Not retired", exc)
-            return
-        self.current = None
-        self.refresh()
-        self.changed.emit()
+        db, actor, key = self.db, self.actor, self.current.key
+
+        def retired(_: None) -> None:
+            self.current = None
+            self.refresh()
+            self.changed.emit()
+
+        (
+            ops.Operation(
+                self, lambda task: templates.retire_template(db, actor, key), title="Not retired"
+            )
+            .success(retired)
+            .run()
+        )
 
     def preview(self) -> None:
         scale = next(
@@ -413,19 +426,19 @@ class ScaleDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        try:
-            row = templates.save_scale(
-                self.db,
-                self.actor,
-                key=self.key.text(),
-                name=self.name.text(),
-                levels=self.levels.toPlainText().splitlines(),
+        db, actor = self.db, self.actor
+        key, name = self.key.text(), self.name.text()
+        levels = self.levels.toPlainText().splitlines()
+        row = (
+            ops.Operation(
+                self,
+                lambda task: templates.save_scale(db, actor, key=key, name=name, levels=levels),
+                title="Scale not saved",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Scale not saved", exc)
+            .failure(beside_fields(self.form.show_errors))
+            .run()
+        )
+        if row is None:
             return
         self.saved = row.key
         self.accept()

@@ -561,7 +561,7 @@ def test_an_action_changed_by_someone_else_meanwhile_is_not_overwritten(
     )
     shown: list[str] = []
     monkeypatch.setattr(
-        "audit_tool.ui.extras_dialogs.show_error", lambda _p, _t, exc: shown.append(str(exc))
+        "audit_tool.ui.errors.show_error", lambda _p, _t, exc: shown.append(str(exc))
     )
     dialog.text.setPlainText("Update the chronology this week")
     dialog.save()

@@ -229,7 +229,7 @@ def test_a_pasted_100000_character_search_is_cut_to_the_limit_not_an_error(
     from audit_tool.services import text_search
 
     shown: list[str] = []
-    monkeypatch.setattr("audit_tool.ui.case_register.show_error", lambda *a: shown.append(a))
+    monkeypatch.setattr("audit_tool.ui.errors.show_error", lambda *a: shown.append(a))
     view = _view(qtbot, sqlite_world)
     QGuiApplication.clipboard().setText("C" + "1" * 99_999)
     view.search.setFocus()
@@ -244,3 +244,25 @@ def test_a_pasted_100000_character_search_is_cut_to_the_limit_not_an_error(
     view.search.clear()
     qtbot.keyClicks(view.search, "C100")
     qtbot.waitUntil(lambda: view.model.rowCount() == 3)
+
+
+def test_a_refused_delete_is_one_dialog_and_a_delete_tells_the_other_views(
+    qtbot, sqlite_world, monkeypatch
+):
+    from audit_tool.ui import operations as ops
+    from tests.factories import looped_audit
+    from tests.ui.error_capture import capture_errors
+
+    looped_audit(sqlite_world, ref="C1000")  # a case with an audit is not deleted
+    view = _view(qtbot, sqlite_world)
+    announced: list[frozenset[str]] = []
+    ops.changes_hub().changed.connect(lambda kinds, _source: announced.append(kinds))
+    shown = capture_errors(monkeypatch)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.select_ref("C1000")
+    view.delete_action.trigger()
+    assert [title for title, _ in shown] == ["Case not deleted"]
+    assert view.model.rowCount() == 3 and announced == []
+    view.select_ref("C1002")
+    view.delete_action.trigger()
+    assert view.model.rowCount() == 2 and announced == [frozenset({ops.CASES})]

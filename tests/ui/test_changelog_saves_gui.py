@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from audit_tool.services import audits, changelog
 from audit_tool.services.audits import Answer
+from audit_tool.ui import operations as ops
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.changelog_view import ChangeLogView
 from audit_tool.ui.main_window import MainWindow
@@ -61,6 +62,7 @@ def test_the_detail_pane_shows_grades_and_items_in_words(qtbot, sqlite_world, sh
         world.db, world.auditor, review, answers={"plans": Answer("requires_improvement")}
     )
     view = show_window(ChangeLogView(world.db, world.lead))
+    qtbot.waitUntil(lambda: not ops.is_running(view, "rows"))  # loaded in the pool
     view.table.selectRow(0)
     assert view.model.rows[0].entity == "review"
     cells = [

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel
 from sqlalchemy import text
 
 from audit_tool.store import open_database
+from audit_tool.ui import operations as ops
 from audit_tool.ui.changelog_view import ChangeLogView
 from audit_tool.ui.main_window import MainWindow
 from tests.factories import final_audit
@@ -17,6 +18,7 @@ def test_verify_chain_names_the_entries_deleted_from_the_end(qtbot, sqlite_world
     world = sqlite_world
     final_audit(world)
     view = show_window(ChangeLogView(world.db, world.lead))
+    qtbot.waitUntil(lambda: not ops.is_running(view, "rows"))  # loaded in the pool
     with world.db.engine.begin() as conn:
         last = conn.execute(text("SELECT max(id) FROM change_log")).scalar()
         conn.execute(text("DELETE FROM change_log WHERE id >= :n"), {"n": last - 1})

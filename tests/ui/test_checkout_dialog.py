@@ -46,7 +46,7 @@ def test_check_out_chosen_audits_encrypted(qtbot, sqlite_world, tmp_path):
     a2 = looped_audit(world, ref="C1001")
     held = looped_audit(world, ref="C1002")
     checkout.checkout(world.db, world.auditor2, tmp_path / "bea.sqlite", audit_uuids=[held])
-    dialog = CheckoutDialog(world.db, world.auditor)
+    dialog = CheckoutDialog(world.db, world.auditor, checkout.candidates(world.db, world.auditor))
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
@@ -82,7 +82,8 @@ def test_check_out_refusal_is_shown_and_changes_nothing(qtbot, sqlite_world, tmp
     looped_audit(sqlite_world)
     existing = tmp_path / "taken.sqlite"
     existing.write_bytes(b"")
-    dialog = CheckoutDialog(sqlite_world.db, sqlite_world.auditor)
+    world = sqlite_world
+    dialog = CheckoutDialog(world.db, world.auditor, checkout.candidates(world.db, world.auditor))
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()

@@ -31,6 +31,7 @@ from audit_tool.reporting.report import Filters
 from audit_tool.services import audits, feedback, learning_actions, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
+from audit_tool.ui import operations as ops
 from audit_tool.ui.dashboard import DashboardView, figures
 from audit_tool.ui.dashboard.figures import change_text, preset_label, preset_range
 from tests.factories import complete_review, looped_audit
@@ -202,9 +203,15 @@ def test_a_filter_with_no_final_audits_shows_the_empty_state(qtbot, world):
     assert view.report["total"]["audits_final"] == 4
 
 
+def _drill(qtbot, view, grade: str, index: int) -> None:  # type: ignore[no-untyped-def]
+    """Click a grade's bar in a period and wait for the list, which is read in the pool."""
+    view.charts_area.grade_sets[grade].clicked.emit(index)
+    qtbot.waitUntil(lambda: not ops.is_running(view, "drilldown"), timeout=10_000)
+
+
 def test_clicking_a_grade_in_a_period_lists_the_audits_behind_it(qtbot, world):
     view = open_view(qtbot, world)
-    view.charts_area.grade_sets["good"].clicked.emit(1)  # what a click on Good in 2026/27 Q1 does
+    _drill(qtbot, view, "good", 1)  # what a click on Good in 2026/27 Q1 does
     dialog = view.drilldown
     assert dialog is not None and dialog.isVisible()
     assert dialog.windowTitle() == "Good, 2026/27 Q1: 1 audit"
@@ -214,9 +221,9 @@ def test_clicking_a_grade_in_a_period_lists_the_audits_behind_it(qtbot, world):
     # The list is the report's count for the segment, in every period and grade.
     for index, period in enumerate(view.report["periods"]):
         for grade, bar_set in view.charts_area.grade_sets.items():
-            bar_set.clicked.emit(index)
+            _drill(qtbot, view, grade, index)
             assert len(view.drilldown.model.rows) == period["overall"][grade] == bar_set.at(index)
-    view.charts_area.grade_sets["good"].clicked.emit(0)
+    _drill(qtbot, view, "good", 0)
     dialog = view.drilldown
     assert dialog.windowTitle() == "Good, 2025/26 Q4: 1 audit"
     with qtbot.waitSignal(view.open_audit) as opened:
@@ -236,7 +243,7 @@ def test_the_list_follows_the_filters_of_the_figures_shown(qtbot, world):
     team.setCurrentIndex(team.findData("assess_north"))
     settled(qtbot, view)
     assert view.report["periods"][0]["overall"]["outstanding"] == 0
-    view.charts_area.grade_sets["good"].clicked.emit(0)
+    _drill(qtbot, view, "good", 0)
     rows = audits_behind(
         world.db,
         world.lead,
@@ -248,6 +255,23 @@ def test_the_list_follows_the_filters_of_the_figures_shown(qtbot, world):
         grade="good",
     )
     assert view.drilldown.model.rows == rows and len(rows) == 1
+
+
+def test_a_refused_list_is_one_dialog_and_no_list_opens(qtbot, world, monkeypatch):
+    from audit_tool.errors import PermissionDenied
+    from audit_tool.reporting import drilldown
+    from tests.ui.error_capture import capture_errors
+
+    view = open_view(qtbot, world)
+    shown = capture_errors(monkeypatch)
+
+    def refuse(*_a, **_k):
+        raise PermissionDenied("Your role no longer shows the audits behind the figures")
+
+    monkeypatch.setattr(drilldown, "audits_behind", refuse)
+    _drill(qtbot, view, "good", 1)
+    assert shown == [("Dashboard", "Your role no longer shows the audits behind the figures")]
+    assert view.drilldown is None
 
 
 def test_a_viewer_sees_the_figures_but_no_audits(qtbot, world):

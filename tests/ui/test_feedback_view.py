@@ -225,7 +225,7 @@ def test_an_unknown_case_is_reported_and_nothing_opens(
     view = _view(sqlite_world, show_window)
     shown: list[str] = []
     monkeypatch.setattr(
-        "audit_tool.ui.feedback_view.show_error", lambda _p, _t, exc: shown.append(str(exc))
+        "audit_tool.ui.errors.show_error", lambda _p, _t, exc: shown.append(str(exc))
     )
 
     def ask_case(dialog: QWidget) -> None:

@@ -168,6 +168,30 @@ def test_a_new_database_starts_with_the_first_lead_setup(qtbot, sqlite_db):
     assert accounts.authenticate(sqlite_db, "sam.taylor", GOOD).actor.name == "Sam Taylor"
 
 
+def test_a_setup_beaten_by_another_is_one_dialog_and_no_login(qtbot, sqlite_db, monkeypatch):
+    from tests.ui.error_capture import capture_errors
+
+    dialog = show_and_activate(qtbot, FirstLeadSetupDialog(sqlite_db))
+    qtbot.keyClicks(dialog.name, "Sam Taylor")
+    dialog.agency.setCurrentText("Children's Social Care")
+    qtbot.keyClicks(dialog.username, "sam.taylor")
+    _type(qtbot, dialog.password, GOOD)
+    _type(qtbot, dialog.repeat, GOOD)
+    # Someone else set the database up meanwhile, on another computer.
+    accounts.create_first_lead(
+        sqlite_db, username="other", password=GOOD, name="Other Lead", agency_name="CSC"
+    )
+    shown = capture_errors(monkeypatch)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert shown == [
+        (
+            "Account not created",
+            "This database already has accounts: log in, and ask a QA lead for an account.",
+        )
+    ]
+    assert dialog.isVisible() and dialog.actor is None
+
+
 def test_the_application_sets_up_then_asks_for_the_password(qtbot, tmp_path, on_modal):
     from audit_tool.store import open_database
     from audit_tool.ui.app import Application

@@ -96,3 +96,28 @@ def test_the_relay_is_set_in_partnership_and_returns_are_emailed(
 def test_only_a_lead_sees_the_relay_settings(qtbot, sqlite_world, show_window):
     view = _view(sqlite_world, show_window, sqlite_world.auditor)
     assert view.partnership.mail is None
+
+
+def test_a_refusal_not_about_a_field_is_one_dialog(
+    qtbot, sqlite_world, show_window, memory_keyring, monkeypatch
+):
+    from audit_tool.errors import PermissionDenied
+    from audit_tool.services import settings
+    from tests.ui.error_capture import capture_errors
+
+    view = _view(sqlite_world, show_window)
+    view.tabs.setCurrentWidget(view.partnership)
+    box = view.partnership.mail
+    shown = capture_errors(monkeypatch)
+
+    def refuse(*_a, **_k):
+        raise PermissionDenied("Only a QA lead changes the partnership's settings")
+
+    monkeypatch.setattr(mail, "save_mail_settings", refuse)
+    monkeypatch.setattr(settings, "save_partnership", refuse)
+    qtbot.keyClicks(box.host, "127.0.0.1")
+    qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.partnership.save_button, Qt.MouseButton.LeftButton)
+    message = "Only a QA lead changes the partnership's settings"
+    assert shown == [("E-mail settings not saved", message), ("Settings not saved", message)]
+    assert "Saved" not in box.status.text() and view.partnership.status.text() != "Saved"

@@ -87,7 +87,8 @@ def test_an_urgent_concern_shows_at_once_until_answered(qtbot, sqlite_world, on_
 
     on_modal(respond)
     qtbot.mouseClick(view.respond_button, Qt.MouseButton.LeftButton)
-    assert not window.banner.isVisible() and item.text() == "Urgent concerns"
+    # The counts are read in the pool: the banner goes as soon as they come back.
+    qtbot.waitUntil(lambda: not window.banner.isVisible() and item.text() == "Urgent concerns")
     (closed,) = audits.list_concerns(sqlite_world.db, sqlite_world.lead, open_only=False)
     assert (closed.status, closed.responded_by) == ("closed", "Terry Manager")
 
@@ -249,3 +250,37 @@ def test_a_closed_window_and_its_views_are_freed(qtbot, sqlite_world):
     with contextlib.suppress(TimeoutError):
         qtbot.waitUntil(lambda: alive() in ([], ["ProgrammesView"]), timeout=10_000)
     assert alive() in ([], ["ProgrammesView"])
+
+
+def test_check_out_reads_the_audits_in_the_pool_and_a_refusal_is_one_dialog(
+    qtbot, sqlite_world, on_modal, monkeypatch
+):
+    from audit_tool.errors import PermissionDenied
+    from audit_tool.services import checkout
+    from tests.factories import looped_audit
+
+    looped_audit(sqlite_world, ref="C1000")
+    window = _window(qtbot, sqlite_world, sqlite_world.auditor)
+    offered: list[tuple[str, int]] = []
+
+    def close(dialog):
+        offered.append((dialog.objectName(), dialog.audits.count()))
+        dialog.reject()
+
+    on_modal(close)
+    window.checkout_action.trigger()
+    qtbot.waitUntil(lambda: bool(offered), timeout=5000)
+    assert offered == [("checkoutDialog", 1)]
+
+    def refuse(db, actor):
+        raise PermissionDenied("Alex Auditor is not a person")
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(checkout, "candidates", refuse)
+    monkeypatch.setattr(
+        "audit_tool.ui.errors.show_error", lambda _p, title, exc: shown.append((title, str(exc)))
+    )
+    window.checkout_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert shown == [("Nothing checked out", "Alex Auditor is not a person")]
+    assert offered == [("checkoutDialog", 1)]  # no dialog to choose from

@@ -118,6 +118,49 @@ def test_an_unexpected_error_gets_a_crash_report_never_its_text(qtbot, host, on_
     assert "Jamie" not in in_place[0] and "Example Road" not in in_place[0]
 
 
+def test_a_quiet_read_shows_no_users_error_but_still_reports_the_unexpected(
+    qtbot, host, monkeypatch
+):
+    shown: list[tuple[str, object]] = []
+    monkeypatch.setattr(
+        "audit_tool.ui.errors.show_error", lambda _p, title, exc: shown.append((title, exc))
+    )
+
+    def refused(task: ops.Task) -> int:
+        raise ValidationError("Not allowed to count these")
+
+    assert ops.Operation(host, refused, title="Counts").quietly().run() is None
+    assert shown == [] and host.lines == []
+
+    def broken(task: ops.Task) -> int:
+        raise RuntimeError("Child: Jamie Example")
+
+    assert ops.Operation(host, broken, title="Counts").quietly().run() is None
+    assert [(title, type(exc)) for title, exc in shown] == [("Counts", RuntimeError)]
+
+
+def test_a_failed_operation_is_freed_at_once_not_left_to_the_collector(qtbot, host):
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    def work(task: ops.Task) -> None:
+        raise ValidationError("Give the action an owner")
+
+    gc.disable()
+    try:
+        op = ops.Operation(host, work, title="Not saved").failure(lambda exc: True)
+        freed = weakref.ref(op)
+        op.run()
+        assert isinstance(op.error, ValidationError)
+        del op
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert freed() is None  # no cycle through the error's traceback
+    finally:
+        gc.enable()
+
+
 def test_cancelled_goes_to_the_status_line(qtbot, host):
     def work(task: ops.Task) -> None:
         raise Cancelled("Export cancelled; nothing was written")

@@ -113,3 +113,30 @@ def test_a_new_scale_from_the_templates_tab(qtbot, sqlite_world, on_modal):
     assert (
         templates.get_template(sqlite_world.db, sqlite_world.lead, "rag_audit").scale_key == "rag"
     )
+
+
+def test_a_refusal_not_about_a_field_is_one_dialog_and_changes_nothing(
+    qtbot, sqlite_world, monkeypatch
+):
+    from audit_tool.errors import PermissionDenied
+    from tests.ui.error_capture import capture_errors
+
+    world = sqlite_world
+    view = show_and_activate(qtbot, AdminView(world.db, world.lead))
+    tab = view.templates
+    view.tabs.setCurrentWidget(tab)
+    tab.table.selectRow(0)
+    chosen = tab.current.key
+    shown = capture_errors(monkeypatch)
+
+    def refuse(*_a, **_k):
+        raise PermissionDenied("Your role no longer lets you edit templates")
+
+    monkeypatch.setattr(templates, "save_template", refuse)
+    monkeypatch.setattr(templates, "retire_template", refuse)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.retire_button, Qt.MouseButton.LeftButton)
+    message = "Your role no longer lets you edit templates"
+    assert shown == [("Template not saved", message), ("Not retired", message)]
+    assert not tab.form.message.isVisible() and tab.current.key == chosen

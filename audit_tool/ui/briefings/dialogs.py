@@ -25,10 +25,12 @@ from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingView, DeliveryRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.briefings.common import MUTED_STYLE, searchable
 from audit_tool.ui.filters import text_height
 from audit_tool.ui.forms import FieldForm, field_with_error
+from audit_tool.ui.in_place import fields_then_line
 
 
 class AllowDialog(QDialog):
@@ -74,20 +76,30 @@ class AllowDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        try:
-            self.result_view = briefings.allow(
-                self.db, self.actor, self.uuid, self.hit.kind, self.hit.text, self.reason.text()
+        db, actor, uuid, hit, reason = self.db, self.actor, self.uuid, self.hit, self.reason.text()
+        allowed = (
+            ops.Operation(
+                self,
+                lambda task: briefings.allow(db, actor, uuid, hit.kind, hit.text, reason),
+                title="Not allowed",
             )
-        except ValidationError as exc:
-            self.error.setText(exc.fields.get("reason", str(exc)))
-            self.error.show()
-            self.reason.setFocus()
+            .failure(self._refused)
+            .run()
+        )
+        if allowed is None:
             return
-        except AuditToolError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
+        self.result_view = allowed
         super().accept()
+
+    def _refused(self, exc: AuditToolError) -> bool:
+        """Every refusal in the dialog's message line; a bad reason moves the focus there."""
+        if isinstance(exc, ValidationError):
+            self.error.setText(exc.fields.get("reason", str(exc)))
+            self.reason.setFocus()
+        else:
+            self.error.setText(str(exc))
+        self.error.show()
+        return True
 
 
 class RecordUseDialog(QDialog):
@@ -108,10 +120,17 @@ class RecordUseDialog(QDialog):
         self.team = QComboBox()
         self.team.setEditable(True)
         self.team.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        try:
-            teams = reference.list_teams(db, actor, include_inactive=False, with_case_counts=False)
-        except AuditToolError:
-            teams = []
+        teams = (
+            ops.Operation(
+                self,
+                lambda task: reference.list_teams(
+                    db, actor, include_inactive=False, with_case_counts=False
+                ),
+                title="Teams",
+            )
+            .quietly()  # a team's name can still be typed
+            .run()
+        ) or []
         for team in teams:
             self.team.addItem(team.name, team.key)
         self.team.setCurrentIndex(-1)
@@ -156,25 +175,31 @@ class RecordUseDialog(QDialog):
         index = self.team.findText(text, Qt.MatchFlag.MatchFixedString)
         team_key = self.team.itemData(index) if index >= 0 else None
         day = self.date.date()
-        try:
-            self.recorded = briefings.record_delivery(
-                self.db,
-                self.actor,
-                self.uuid,
-                team_key=team_key,
-                team_name="" if team_key else text,
-                delivered_on=date(day.year(), day.month(), day.day()),
-                presenter=self.presenter.text(),
-                attendees=self.attendees.value(),
-                actions=self.plan.toPlainText(),
+        db, actor, uuid = self.db, self.actor, self.uuid
+        presenter, attendees = self.presenter.text(), self.attendees.value()
+        actions = self.plan.toPlainText()
+        recorded = (
+            ops.Operation(
+                self,
+                lambda task: briefings.record_delivery(
+                    db,
+                    actor,
+                    uuid,
+                    team_key=team_key,
+                    team_name="" if team_key else text,
+                    delivered_on=date(day.year(), day.month(), day.day()),
+                    presenter=presenter,
+                    attendees=attendees,
+                    actions=actions,
+                ),
+                title="Use not recorded",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
+            .failure(fields_then_line(self.form.show_errors, self.form.message))
+            .run()
+        )
+        if recorded is None:
             return
-        except AuditToolError as exc:
-            self.form.message.setText(str(exc))
-            self.form.message.show()
-            return
+        self.recorded = recorded
         super().accept()
 
 

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QDialog
 from audit_tool.errors import AuditToolError, ConflictError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import HEADINGS, BriefingView
+from audit_tool.ui import operations as ops
 from audit_tool.ui.briefings.common import canonical, plural
 from audit_tool.ui.briefings.new_dialog import NewBriefingDialog
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.forms import confirm
 
 if TYPE_CHECKING:
@@ -23,10 +23,12 @@ def new_briefing(view: BriefingsView) -> None:
     """New briefing...: the dialog drafts it; the list then shows it, open in the editor."""
     if not view.can_edit or not view.save():
         return
-    try:
-        dialog = NewBriefingDialog(view.db, view.actor, view)
-    except AuditToolError as exc:
-        show_error(view, "New briefing", exc)
+    db, actor = view.db, view.actor
+    # The dialog reads the programmes and audits to draft from as it is built.
+    dialog = ops.Operation(
+        view, lambda task: NewBriefingDialog(db, actor, view), title="New briefing"
+    ).run()
+    if dialog is None:
         return
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created is None:
         return
@@ -40,10 +42,11 @@ def new_briefing(view: BriefingsView) -> None:
 def show_created(view: BriefingsView, created: BriefingView) -> None:
     """A briefing just drafted, versioned or published: list it, open it at its text."""
     view.current = None
-    try:
-        rows = briefings.list_briefings(view.db, view.actor)
-    except AuditToolError as exc:
-        show_error(view, "Briefings", exc)
+    db, actor = view.db, view.actor
+    rows = ops.Operation(
+        view, lambda task: briefings.list_briefings(db, actor), title="Briefings"
+    ).run()
+    if rows is None:
         return
     view.show_rows(rows, created.uuid)
     view.tabs.setCurrentWidget(view.text_tab)
@@ -54,10 +57,14 @@ def new_version(view: BriefingsView) -> None:
     current = view.current
     if current is None or not current.published or not view.can_edit:
         return
-    try:
-        draft = briefings.new_version(view.db, view.actor, current.uuid)
-    except AuditToolError as exc:
-        show_error(view, "New version", exc)
+    db, actor = view.db, view.actor
+    draft = ops.Operation(
+        view,
+        lambda task: briefings.new_version(db, actor, current.uuid),
+        title="New version",
+        changes={ops.BRIEFINGS},
+    ).run()
+    if draft is None:
         return
     show_created(view, draft)
     view.status_message.emit(
@@ -86,15 +93,26 @@ def redraft(view: BriefingsView, key: str) -> None:
         return
     if not view.save():
         return
-    try:
-        fresh = briefings.redraft_section(
-            view.db, view.actor, current.uuid, key, expected_revision=view.revision
+    db, actor, revision = view.db, view.actor, view.revision
+
+    def conflicted(exc: AuditToolError) -> bool:
+        if isinstance(exc, ConflictError):
+            view.saving.conflict(exc)
+            return True
+        return False
+
+    fresh = (
+        ops.Operation(
+            view,
+            lambda task: briefings.redraft_section(
+                db, actor, current.uuid, key, expected_revision=revision
+            ),
+            title="Section not redrafted",
         )
-    except ConflictError as exc:
-        view.saving.conflict(exc)
-        return
-    except AuditToolError as exc:
-        show_error(view, "Section not redrafted", exc)
+        .failure(conflicted)
+        .run()
+    )
+    if fresh is None:
         return
     box = view.boxes[key]
     view.loading = True

@@ -172,10 +172,14 @@ class ExportPublish(QObject):
             return False
         hits: list[Any] = []
         if view.current is not None and view.can_edit:
-            try:
-                hits = briefings.check(view.db, view.actor, view.current.uuid)
-            except AuditToolError:
-                hits = []
+            db, actor, uuid = view.db, view.actor, view.current.uuid
+            hits = (
+                ops.Operation(
+                    view, lambda task: briefings.check(db, actor, uuid), title="Check for names"
+                )
+                .quietly()  # then the refusal's own list is shown
+                .run()
+            ) or []
         listed = hits_text(hits) if hits else exc.fields["hits"]
         box = QMessageBox(
             QMessageBox.Icon.Warning,

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audit_tool.errors import AuditToolError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingView
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.briefings.common import MUTED_STYLE, OK_STYLE, OVER_STYLE, plural
 from audit_tool.ui.briefings.dialogs import AllowDialog
-from audit_tool.ui.errors import show_error
 
 if TYPE_CHECKING:
     from audit_tool.ui.briefings.view import BriefingsView
@@ -126,10 +125,11 @@ class NamesCheck:
         current = view.current
         if current is None or not view.can_edit or current.published or not view.save():
             return
-        try:
-            hits = briefings.check(view.db, view.actor, current.uuid)
-        except AuditToolError as exc:
-            show_error(view, "Check for names", exc)
+        db, actor = view.db, view.actor
+        hits = ops.Operation(
+            view, lambda task: briefings.check(db, actor, current.uuid), title="Check for names"
+        ).run()
+        if hits is None:
             return
         self.hits = list(hits)
         view.names_tab.show_hits(hits, view.can_override)

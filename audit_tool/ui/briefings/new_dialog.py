@@ -3,6 +3,7 @@ audits), with its title and audience."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,9 +28,11 @@ from audit_tool.errors import AuditToolError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import DEFAULT_AUDIENCE, BriefingView
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.briefings.common import MUTED_STYLE, OVER_STYLE, plural
 from audit_tool.ui.forms import ERROR_STYLE
+from audit_tool.ui.in_place import in_line
 
 
 class NewBriefingDialog(QDialog):
@@ -198,13 +201,21 @@ class NewBriefingDialog(QDialog):
 
     def _preselect_programme(self) -> None:
         """The newest programme that has final audits (they are listed newest first)."""
+        db, actor = self.db, self.actor
+
+        def count(key: str | None) -> Callable[[ops.Task], int]:
+            return lambda task: briefings.count_source_audits(db, actor, programme_key=key)
+
         for i in range(self.programme.count()):
-            key = self.programme.itemData(i)
-            try:
-                if briefings.count_source_audits(self.db, self.actor, programme_key=key):
-                    self.programme.setCurrentIndex(i)
-                    return
-            except AuditToolError:
+            n = (
+                ops.Operation(self, count(self.programme.itemData(i)), title="New briefing")
+                .quietly()  # then no programme is preselected
+                .run()
+            )
+            if n is None:
+                return
+            if n:
+                self.programme.setCurrentIndex(i)
                 return
 
     def source(self) -> str:
@@ -218,18 +229,18 @@ class NewBriefingDialog(QDialog):
         from audit_tool.services import audits
         from audit_tool.ui.audits_view import GRADE_LABELS
 
-        try:
-            rows = audits.list_audits(
-                self.db,
-                self.actor,
-                status="final",
-                programme_key=self.chosen_programme.currentData(),
-                limit=20_000,
+        db, actor, programme = self.db, self.actor, self.chosen_programme.currentData()
+        rows = (
+            ops.Operation(
+                self,
+                lambda task: audits.list_audits(
+                    db, actor, status="final", programme_key=programme, limit=20_000
+                ),
+                title="New briefing",
             )
-        except AuditToolError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
-            rows = []
+            .failure(in_line(self.message))
+            .run()
+        ) or []
         self.audits.blockSignals(True)
         self.audits.clear()
         for row in rows:
@@ -259,51 +270,64 @@ class NewBriefingDialog(QDialog):
         self.chosen_box.setEnabled(source == "chosen")
         self.message.hide()
         ready = True
-        try:
-            if source == "programme":
-                key = self.programme.currentData()
-                n = (
-                    briefings.count_source_audits(self.db, self.actor, programme_key=key)
-                    if key
-                    else 0
+        db, actor = self.db, self.actor
+        refusals: list[str] = []
+
+        def refused(exc: AuditToolError) -> bool:
+            refusals.append(str(exc))
+            return True  # said in the count line
+
+        def count(**which: Any) -> int:
+            n = (
+                ops.Operation(
+                    self,
+                    lambda task: briefings.count_source_audits(db, actor, **which),
+                    title="New briefing",
                 )
-                ready = key is not None
+                .failure(refused)
+                .run()
+            )
+            return n or 0
+
+        if source == "programme":
+            key = self.programme.currentData()
+            n = count(programme_key=key) if key else 0
+            ready = key is not None
+            text = (
+                f"{plural(n, 'final audit')} in this programme: the briefing is drafted from them."
+                if n
+                else "No final audits in this programme yet. The briefing is still "
+                "drafted, with placeholders: redraft its sections once audits are "
+                "moderated."
+            )
+        elif source == "theme":
+            theme = self.theme.currentText().strip()
+            ready = bool(theme)
+            n = count(theme=theme)
+            if not theme:
+                text = "Type or choose a theme tag."
+            elif n:
                 text = (
-                    f"{plural(n, 'final audit')} in this programme: the briefing is drafted "
-                    "from them."
-                    if n
-                    else "No final audits in this programme yet. The briefing is still "
-                    "drafted, with placeholders: redraft its sections once audits are "
-                    "moderated."
+                    f"{plural(n, 'final audit')} with a learning point tagged '{theme}' "
+                    "or in a programme on this theme: the briefing is drafted from them."
                 )
-            elif source == "theme":
-                theme = self.theme.currentText().strip()
-                ready = bool(theme)
-                n = briefings.count_source_audits(self.db, self.actor, theme=theme)
-                if not theme:
-                    text = "Type or choose a theme tag."
-                elif n:
-                    text = (
-                        f"{plural(n, 'final audit')} with a learning point tagged '{theme}' "
-                        "or in a programme on this theme: the briefing is drafted from them."
-                    )
-                else:
-                    text = (
-                        f"No final audits are tagged '{theme}' yet. The briefing is still "
-                        "drafted, with placeholders: redraft its sections once there are some."
-                    )
             else:
-                shown = self.audits.count()
-                n = len(self.chosen)
-                ready = n > 0
-                if not shown and not n:
-                    text = "No final audits to choose from: audits appear here once moderated."
-                else:
-                    text = f"{plural(n, 'final audit')} chosen" + (
-                        "." if n else ": tick the audits to draft from."
-                    )
-        except AuditToolError as exc:
-            text, ready = str(exc), False
+                text = (
+                    f"No final audits are tagged '{theme}' yet. The briefing is still "
+                    "drafted, with placeholders: redraft its sections once there are some."
+                )
+        else:
+            shown = self.audits.count()
+            n = len(self.chosen)
+            ready = n > 0
+            if not shown and not n:
+                text = "No final audits to choose from: audits appear here once moderated."
+            else:
+                text = f"{plural(n, 'final audit')} chosen" + (
+                    "." if n else ": tick the audits to draft from."
+                )
+        if refusals:
+            text, ready = refusals[0], False
         self.count.setText(text)
         themes.styled(self.count, OVER_STYLE if text.startswith("No final") else "")
         self.ok.setEnabled(ready)
@@ -320,10 +344,17 @@ class NewBriefingDialog(QDialog):
             kwargs["theme"] = self.theme.currentText().strip()
         else:
             kwargs["audit_uuids"] = sorted(self.chosen)
-        try:
-            self.created = briefings.new_briefing(self.db, self.actor, **kwargs)
-        except AuditToolError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+        db, actor = self.db, self.actor
+        created = (
+            ops.Operation(
+                self,
+                lambda task: briefings.new_briefing(db, actor, **kwargs),
+                title="New briefing",
+            )
+            .failure(in_line(self.message))
+            .run()
+        )
+        if created is None:
             return
+        self.created = created
         super().accept()

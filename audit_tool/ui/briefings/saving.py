@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingView
+from audit_tool.ui import operations as ops
 from audit_tool.ui.briefings.common import AUTOSAVE_IDLE_MS, AUTOSAVE_MAX_MS, when_text
-from audit_tool.ui.errors import show_error
 
 if TYPE_CHECKING:
     from audit_tool.ui.briefings.view import BriefingsView
@@ -75,30 +75,42 @@ class Saving:
             for key, box in view.boxes.items()
             if box.edit.document().isModified()
         }
-        try:
-            saved = briefings.save_briefing(
-                view.db,
-                view.actor,
-                current.uuid,
-                title=view.title.text(),
-                audience=view.audience.text(),
-                sections=sections,
-                expected_revision=view.revision,
-            )
-        except ValidationError as exc:
-            message = exc.fields.get("title", str(exc))
-            view.title_error.setText(message)
-            view.title_error.show()
-            view.save_status.setText(f"Not saved: {message}")
-            if explicit:
-                view.title.setFocus()
-            return False
-        except ConflictError as exc:
-            self.conflict(exc)
-            return False
-        except AuditToolError as exc:
+        db, actor, uuid, revision = view.db, view.actor, current.uuid, view.revision
+        title, audience = view.title.text(), view.audience.text()
+
+        def refused(exc: AuditToolError) -> bool:
+            if isinstance(exc, ValidationError):
+                message = exc.fields.get("title", str(exc))
+                view.title_error.setText(message)
+                view.title_error.show()
+                view.save_status.setText(f"Not saved: {message}")
+                if explicit:
+                    view.title.setFocus()
+                return True
+            if isinstance(exc, ConflictError):
+                self.conflict(exc)
+                return True
             view.save_status.setText("Not saved")
-            show_error(view, "Briefing not saved", exc)
+            return False  # and the dialog says why
+
+        saved = (
+            ops.Operation(
+                view,
+                lambda task: briefings.save_briefing(
+                    db,
+                    actor,
+                    uuid,
+                    title=title,
+                    audience=audience,
+                    sections=sections,
+                    expected_revision=revision,
+                ),
+                title="Briefing not saved",
+            )
+            .failure(refused)
+            .run()
+        )
+        if saved is None:
             return False
         self.saved(saved)
         return True
@@ -151,12 +163,18 @@ class Saving:
             return ""
         from audit_tool.services import changelog
 
-        try:
-            entries = changelog.entries(
-                view.db, view.actor, entity="briefing", entity_uuid=view.current.uuid, limit=1
+        db, actor, uuid = view.db, view.actor, view.current.uuid
+        entries = (
+            ops.Operation(
+                view,
+                lambda task: changelog.entries(
+                    db, actor, entity="briefing", entity_uuid=uuid, limit=1
+                ),
+                title="Change log",
             )
-        except AuditToolError:
-            entries = []
+            .quietly()  # the conflict is told without who changed it last
+            .run()
+        )
         if not entries:
             return ""
         last = entries[0]

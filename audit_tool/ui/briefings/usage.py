@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingView, DeliveryRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.briefings.common import MUTED_STYLE, plural
 from audit_tool.ui.briefings.dialogs import RecordUseDialog
 from audit_tool.ui.briefings.models import DeliveryTableModel
+from audit_tool.ui.in_place import in_line
 
 if TYPE_CHECKING:
     from audit_tool.ui.briefings.view import BriefingsView
@@ -66,10 +67,14 @@ class UsageTab(QWidget):
         """The register of the briefing's use, read afresh, and the sentence above it."""
         rows: list[DeliveryRow] = []
         if view is not None:
-            try:
-                rows = briefings.deliveries(db, actor, view.uuid)
-            except AuditToolError as exc:
-                self.use_intro.setText(str(exc))
+            uuid = view.uuid
+            rows = (
+                ops.Operation(
+                    self, lambda task: briefings.deliveries(db, actor, uuid), title="Briefing use"
+                )
+                .failure(in_line(self.use_intro))
+                .run()
+            ) or []
         self.delivery_model.set_rows(rows)
         self.deliveries.resizeColumnsToContents()
         self.deliveries.horizontalHeader().setStretchLastSection(True)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import briefings
 from audit_tool.services.briefings import BriefingRow, BriefingView
 from audit_tool.store import Database
@@ -39,7 +38,6 @@ from audit_tool.ui.briefings.list_panel import BriefingList, EmptyState
 from audit_tool.ui.briefings.names_check import NamesCheck
 from audit_tool.ui.briefings.saving import Saving
 from audit_tool.ui.briefings.sections import SectionBox
-from audit_tool.ui.errors import show_error
 
 
 class BriefingsView(QWidget):
@@ -223,10 +221,11 @@ class BriefingsView(QWidget):
         """Reload the list; the open briefing reloads too unless it has unsaved edits."""
         self.save()
         keep = self.current.uuid if self.current is not None else None
-        try:
-            rows = briefings.list_briefings(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "Briefings", exc)
+        db, actor = self.db, self.actor
+        rows = ops.Operation(
+            self, lambda task: briefings.list_briefings(db, actor), title="Briefings"
+        ).run()
+        if rows is None:
             return
         self.show_rows(rows, keep)
 
@@ -264,10 +263,11 @@ class BriefingsView(QWidget):
     # -- showing a briefing
 
     def open_briefing(self, uuid: str) -> None:
-        try:
-            view = briefings.get_briefing(self.db, self.actor, uuid)
-        except AuditToolError as exc:
-            show_error(self, "Briefing", exc)
+        db, actor = self.db, self.actor
+        view = ops.Operation(
+            self, lambda task: briefings.get_briefing(db, actor, uuid), title="Briefing"
+        ).run()
+        if view is None:
             return
         self.list_panel.select_uuid(uuid)
         self._show(view)
@@ -275,9 +275,15 @@ class BriefingsView(QWidget):
     def _reload_if_changed(self) -> None:
         if self.current is None:
             return
-        try:
-            view = briefings.get_briefing(self.db, self.actor, self.current.uuid)
-        except AuditToolError:
+        db, actor, uuid = self.db, self.actor, self.current.uuid
+        view = (
+            ops.Operation(
+                self, lambda task: briefings.get_briefing(db, actor, uuid), title="Briefing"
+            )
+            .quietly()  # the list was read; the open briefing stays as shown
+            .run()
+        )
+        if view is None:
             return
         if view.revision != self.revision:
             self._show(view)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.reporting import report as reports
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
@@ -371,42 +370,50 @@ class DashboardView(QWidget):
 
     # -- the audits behind a segment
 
-    def show_audits_behind(self, grade: str, index: int) -> DrilldownDialog | None:
-        """List the final audits with `grade` in the `index`th period of the figures shown."""
+    def show_audits_behind(self, grade: str, index: int) -> None:
+        """List the final audits with `grade` in the `index`th period of the figures shown
+        (read in the pool, up to 5,000; a newer click drops an older list)."""
         if self.report is None or self.shown is None or not self.can_drill:
-            return None
+            return
         from audit_tool.reporting.drilldown import audits_behind
 
-        choice = self.shown
+        db, actor, choice = self.db, self.actor, self.shown
         period = self.report["periods"][index]
         limit = 5000
-        try:
-            rows = audits_behind(
-                self.db,
-                self.actor,
-                date_from=choice.date_from,
-                date_to=choice.date_to,
-                filters=choice.filters,
-                period_from=date.fromisoformat(period["from"]),
-                period_to=date.fromisoformat(period["to"]),
-                grade=grade,
-                limit=limit,
+
+        def show(rows: list[Any]) -> None:
+            counted = int(period["overall"][grade])
+            shown = counted if len(rows) >= limit else len(rows)
+            title = f"{GRADE_LABELS[grade]}, {period_name(period)}: {plural(shown, 'audit')}"
+            note = f"The first {limit:,} are listed." if len(rows) >= limit else ""
+            if self.drilldown is not None:
+                self.drilldown.close()
+                self.drilldown.deleteLater()
+            dialog = DrilldownDialog(title, rows, note, self)
+            dialog.open_audit.connect(self.open_audit)
+            self.drilldown = dialog
+            dialog.show()
+
+        (
+            ops.Operation(
+                self,
+                lambda task: audits_behind(
+                    db,
+                    actor,
+                    date_from=choice.date_from,
+                    date_to=choice.date_to,
+                    filters=choice.filters,
+                    period_from=date.fromisoformat(period["from"]),
+                    period_to=date.fromisoformat(period["to"]),
+                    grade=grade,
+                    limit=limit,
+                ),
+                title="Dashboard",
+                key="drilldown",
             )
-        except AuditToolError as exc:
-            show_error(self, "Dashboard", exc)
-            return None
-        counted = int(period["overall"][grade])
-        shown = counted if len(rows) >= limit else len(rows)
-        title = f"{GRADE_LABELS[grade]}, {period_name(period)}: {plural(shown, 'audit')}"
-        note = f"The first {limit:,} are listed." if len(rows) >= limit else ""
-        if self.drilldown is not None:
-            self.drilldown.close()
-            self.drilldown.deleteLater()
-        dialog = DrilldownDialog(title, rows, note, self)
-        dialog.open_audit.connect(self.open_audit)
-        self.drilldown = dialog
-        dialog.show()
-        return dialog
+            .success(show)
+            .run_in_background()
+        )
 
 
 def _compared(latest: dict[str, Any], previous: dict[str, Any] | None) -> str:
