@@ -15,8 +15,6 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -38,7 +36,6 @@ from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
-from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import (
     ERROR_STYLE,
     banner,
@@ -482,11 +479,9 @@ class ModerationForm(QWidget):
 
     def renew_claim(self) -> None:
         """Take or keep the moderation; if another window has it, say who and stand back."""
-        try:
-            result = claims.renew(
-                self.db, self.actor, "moderation", self.audit_uuid, self.claim_token
-            )
-        except AuditToolError:
+        db, actor, audit_uuid, token = self.db, self.actor, self.audit_uuid, self.claim_token
+        result = self._read(lambda: claims.renew(db, actor, "moderation", audit_uuid, token))
+        if result is None:  # refused (the audit moved on): stand back
             self._set_actions_enabled(False)
             return
         self.claimed = isinstance(result, claims.Claimed)
@@ -537,10 +532,10 @@ class ModerationForm(QWidget):
         )
         self.conflict_dialog = dialog
         dialog.exec()
-        try:
-            self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
-        except AuditToolError:
+        fresh = self._read(lambda: audits.get_audit(self.db, self.actor, self.audit_uuid))
+        if fresh is None:
             return
+        self.view = fresh
         show_checkout_note(self.checkout_note, self.view, self.actor)
         if self.view.status != "in_moderation":
             self.release_claim()
@@ -563,9 +558,8 @@ class ModerationForm(QWidget):
         """Our own saves (the moderation draft, feedback, learning, actions) count in the
         audit's revision, which confirming compares: take the new revision, unless the reviews
         or the status changed meanwhile, which must still stop the confirmation."""
-        try:
-            fresh = audits.get_audit(self.db, self.actor, self.audit_uuid)
-        except AuditToolError:
+        fresh = self._read(lambda: audits.get_audit(self.db, self.actor, self.audit_uuid))
+        if fresh is None:
             return
         if fresh.status == self.view.status and fresh.reviews == self.view.reviews:
             self.view = fresh
@@ -574,13 +568,12 @@ class ModerationForm(QWidget):
         """Before confirming, ask once if the worker or their manager had no feedback."""
         if self._worker_feedback_accepted:
             return True
-        try:
-            missing = worker_feedback.get_worker_feedback(
-                self.db, self.actor, self.audit_uuid
-            ).missing
-        except AuditToolError:
+        given = self._read(
+            lambda: worker_feedback.get_worker_feedback(self.db, self.actor, self.audit_uuid)
+        )
+        if given is None:
             return True  # confirming will say what is wrong
-        if missing:
+        if given.missing:
             if not confirm(self, "Feedback to the worker", WORKER_FEEDBACK_QUESTION):
                 self.extras.setCurrentWidget(self.extras.worker_tab)
                 return False
@@ -611,6 +604,11 @@ class ModerationForm(QWidget):
 
         return ops.Operation(self, lambda _task: (fn(),), title=title).failure(shown_here).run()
 
+    def _read(self, fn: Callable[[], T]) -> T | None:
+        """A read or check the form can do without: None after a user's error (a lost
+        connection still reaches the banner, anything unexpected its crash report)."""
+        return ops.Operation(self, lambda _task: fn(), title="Moderation").quietly().run()
+
     def save(self) -> bool:
         answers, overall = self.final_answers()
         db, actor, audit_uuid, rationale = (
@@ -637,17 +635,20 @@ class ModerationForm(QWidget):
     def confirm(self) -> None:
         answers, overall = self.final_answers()
         # The grades first: ask about feedback to the worker only once they could be confirmed.
-        try:
-            problems = audits.confirm_problems(
-                self.db,
-                self.actor,
-                self.audit_uuid,
-                answers=answers,
-                overall=overall,
-                rationale=self.rationale.toPlainText(),
+        rationale = self.rationale.toPlainText()
+        problems = (
+            self._read(
+                lambda: audits.confirm_problems(
+                    self.db,
+                    self.actor,
+                    self.audit_uuid,
+                    answers=answers,
+                    overall=overall,
+                    rationale=rationale,
+                )
             )
-        except AuditToolError:
-            problems = {}  # confirming says what is wrong
+            or {}  # refused: confirming says what is wrong
+        )
         if problems:
             self._show_errors(
                 ValidationError(
@@ -702,6 +703,8 @@ class ModerationForm(QWidget):
         self.confirmed.emit()
 
     def return_review(self) -> None:
+        from audit_tool.ui.return_dialog import ReturnDialog
+
         dialog = ReturnDialog(self.view, self)
         if not dialog.exec():
             return
@@ -778,39 +781,6 @@ class ModerationForm(QWidget):
         )
         self.message.show()
         self.returned.emit()
-
-
-class ReturnDialog(QDialog):
-    """Which review goes back, and what its auditor should look at."""
-
-    def __init__(self, view: AuditView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("returnDialog")
-        self.setWindowTitle("Return to auditor")
-        self.setMinimumWidth(text_width(self, 80))
-        layout = QVBoxLayout(self)
-        self.which = QComboBox()
-        self.which.setObjectName("return_which")
-        self.which.setAccessibleName("Review to return")
-        for i, review in enumerate(view.reviews):
-            self.which.addItem(f"{chr(ord('A') + i)}: {review.reviewer_name}", review.uuid)
-        self.comment = QPlainTextEdit()
-        self.comment.setObjectName("return_comment")
-        self.comment.setAccessibleName("What the auditor should look at again")
-        self.comment.setTabChangesFocus(True)
-        layout.addWidget(QLabel("Review"))
-        layout.addWidget(self.which)
-        layout.addWidget(QLabel("What should the auditor look at again?"))
-        layout.addWidget(self.comment)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.addButton("Return", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setObjectName("return_ok")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def review_uuid(self) -> str:
-        return str(self.which.currentData())
 
 
 def _changes_note(review: ReviewView) -> str:

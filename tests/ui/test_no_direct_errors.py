@@ -30,14 +30,13 @@ ALLOWED: dict[str, tuple[int, str]] = {
         "the new passphrase checked as typed (store.crypto.validate_new_passphrase: no "
         "database), said in the dialog's line before the check-out's operation",
     ),
-    # Being converted by another session (issue #14); lower these as they go.
-    "actions_view.py": (2, "issue #14: conversion in progress elsewhere"),
-    "audit_extras_panel.py": (4, "issue #14: conversion in progress elsewhere"),
-    "audit_form.py": (3, "issue #14: conversion in progress elsewhere"),
-    "audits_view.py": (3, "issue #14: conversion in progress elsewhere"),
-    "learning_view.py": (2, "issue #14: conversion in progress elsewhere"),
-    "moderation_view.py": (11, "issue #14: conversion in progress elsewhere"),
-    "programmes_view.py": (7, "issue #14: conversion in progress elsewhere"),
+    "audit_form.py": (
+        1,
+        "the autosave (AuditForm.save): a refusal goes beside the fields, a newer save to the "
+        "conflict dialog, and a lost connection must reach the offline drafts "
+        "(local_drafts.FormDrafts.keep_after) with the exception itself, which an operation "
+        "would have turned into a crash report first",
+    ),
 }
 
 
