@@ -1,0 +1,296 @@
+"""The report's story, its qualitative part: the periods it tells, the learning themes of the
+last period against the one before, and the raw material a reader may be shown in words (the
+learning points and family comments that may be quoted, the areas for improvement of the
+period before and the actions raised on them).
+
+The story tells the report's last period. The period before it is the report's own where the
+report has one, else the whole period just before the report's range. Its counts are set
+against the last period's only when both are whole (`compared`): part of a period is never
+compared with a whole one.
+
+Reads and counting only. Choosing which texts may be quoted (the names check, which needs the
+people and cases held) is the service's (services/report_story.py), which shapes the `story`
+key of the report (docs/report-story.md, resources/schemas/qa-report-v1.schema.json)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from audit_tool.models import Action, Audit, Feedback, LearningPoint, LearningTheme
+from audit_tool.reporting.overdue import is_overdue
+from audit_tool.reporting.periods import DEFAULT_YEAR_START, Period, label_of, natural_start
+from audit_tool.reporting.report import Filters, final_audits_of
+
+# The report's sections, each with the lead's commentary beside it (a report edition): the
+# sections of the printed report (report_pdf/view.py SECTIONS), in its order.
+COMMENTARY_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Executive summary"),
+    ("grades", "Audits and grades"),
+    ("areas", "Practice areas"),
+    ("moderation", "Moderation statistics"),
+    ("feedback", "Family feedback"),
+    ("learning", "Learning follow-up"),
+    ("compliance", "Monthly audit compliance"),
+    ("themes", "Learning themes"),
+    ("voices", "Voices of children and families"),
+    ("progress", "Progress on areas for improvement"),
+)
+KINDS = ("strength", "development")
+ACTION_STATES = ("done", "open", "overdue", "cancelled")  # overdue: of the open ones
+
+
+def period_of(p: dict[str, Any]) -> Period:
+    """A report period as a Period."""
+    return Period(
+        str(p["label"]),
+        date.fromisoformat(str(p["from"])),
+        date.fromisoformat(str(p["to"])),
+        bool(p.get("partial")),
+    )
+
+
+def story_periods(report: dict[str, Any], today: date) -> tuple[Period, Period]:
+    """The period the story tells (the report's last) and the one before it: the report's own
+    second-to-last, or the whole period just before the report's range (partial only if it
+    runs past today)."""
+    spans = [period_of(p) for p in report["periods"]]
+    last = spans[-1]
+    if len(spans) > 1:
+        return last, spans[-2]
+    by = str(report.get("by", "quarter"))
+    year_start = int(report.get("year_start_month") or DEFAULT_YEAR_START)
+    end = natural_start(last.start, by, year_start) - timedelta(days=1)
+    start = natural_start(end, by, year_start)
+    return last, Period(label_of(start, by, year_start), start, end, end > today)
+
+
+def comparable(last: Period, before: Period) -> bool:
+    return not last.partial and not before.partial
+
+
+def audit_ids(span: Period, flt: Filters) -> Any:
+    """The ids of the final audits the report counts in `span` (a subquery)."""
+    return final_audits_of(span, flt, Audit.id).order_by(None)
+
+
+def theme_counts(session: Session, ids: Any) -> dict[str, dict[str, int]]:
+    """Learning points per theme and kind in the audits `ids`, as report v1.1's
+    `learning_themes` counts them (a point with two themes counts once in each)."""
+    counts: dict[str, Counter[str]] = {}
+    rows = session.execute(
+        select(LearningTheme.theme, LearningPoint.kind, func.count())
+        .join(LearningPoint, LearningTheme.learning_point_id == LearningPoint.id)
+        .where(LearningPoint.audit_id.in_(ids))
+        .group_by(LearningTheme.theme, LearningPoint.kind)
+    )
+    for theme, kind, n in rows:
+        counts.setdefault(theme, Counter())[kind] += n
+    return {t: {k: int(c.get(k, 0)) for k in KINDS} for t, c in sorted(counts.items())}
+
+
+def theme_rows(
+    now: dict[str, dict[str, int]], before: dict[str, dict[str, int]] | None
+) -> list[dict[str, Any]]:
+    """Every theme of either period with its counts now and before (None without a period
+    before), the most mentioned now first, then the most development points, then by name."""
+    rows = []
+    for theme in set(now) | set(before or {}):
+        mine = now.get(theme) or {}
+        row: dict[str, Any] = {
+            "theme": theme,
+            "strength": int(mine.get("strength", 0)),
+            "development": int(mine.get("development", 0)),
+            "before": None,
+        }
+        if before is not None:
+            then = before.get(theme) or {}
+            row["before"] = {k: int(then.get(k, 0)) for k in KINDS}
+        rows.append(row)
+
+    def order(r: dict[str, Any]) -> tuple[int, int, int, str]:
+        then = r["before"] or {}
+        return (
+            -(r["strength"] + r["development"]),
+            -r["development"],
+            -(int(then.get("strength", 0)) + int(then.get("development", 0))),
+            r["theme"],
+        )
+
+    return sorted(rows, key=order)
+
+
+def areas_for_improvement(before: dict[str, dict[str, int]], limit: int) -> list[str]:
+    """The themes with the most development points in the period before (at least one),
+    most first, then by name."""
+    found = [(-int(c.get("development", 0)), t) for t, c in before.items()]
+    return [t for n, t in sorted(found) if n < 0][:limit]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Candidate:
+    """A learning point that may be quoted: the same words (spacing and capitals aside) in
+    every audit that recorded them."""
+
+    text: str  # as first written, spacing normalised
+    kind: str
+    audits: set[int] = field(default_factory=set)
+    case_ids: set[int] = field(default_factory=set)
+    themes: set[str] = field(default_factory=set)
+    first: int = 0  # the first point's id: ties go to the earliest recorded
+
+    @property
+    def cases(self) -> int:
+        return len(self.audits)
+
+
+def learning_candidates(session: Session, ids: Any, kind: str) -> list[Candidate]:
+    """The learning points of `kind` allowed for sharing (`in_briefing`) in the audits `ids`,
+    grouped by their words, the most often recorded first (then the earliest)."""
+    found: dict[str, Candidate] = {}
+    by_point: dict[int, Candidate] = {}
+    rows = session.execute(
+        select(LearningPoint.id, LearningPoint.text, LearningPoint.audit_id, Audit.case_id)
+        .join(Audit, LearningPoint.audit_id == Audit.id)
+        .where(
+            LearningPoint.audit_id.in_(ids),
+            LearningPoint.kind == kind,
+            LearningPoint.in_briefing.is_(True),
+        )
+        .order_by(LearningPoint.id)
+    )
+    for point_id, text, audit_id, case_id in rows:
+        words = _plain(text)
+        if not words:
+            continue
+        candidate = found.setdefault(words.lower(), Candidate(words, kind, first=point_id))
+        candidate.audits.add(audit_id)
+        candidate.case_ids.add(case_id)
+        by_point[point_id] = candidate
+    if by_point:
+        tagged = session.execute(
+            select(LearningTheme.learning_point_id, LearningTheme.theme)
+            .join(LearningPoint, LearningTheme.learning_point_id == LearningPoint.id)
+            .where(
+                LearningPoint.audit_id.in_(ids),
+                LearningPoint.kind == kind,
+                LearningPoint.in_briefing.is_(True),
+            )
+        )
+        for point_id, theme in tagged:
+            if point_id in by_point:
+                by_point[point_id].themes.add(theme)
+    return sorted(found.values(), key=lambda c: (-c.cases, c.first))
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A family's comment that may be quoted: given with consent and marked shareable."""
+
+    text: str
+    respondent: str
+    collected_on: date
+    case_id: int
+
+
+def voice_candidates(session: Session, ids: Any) -> list[Voice]:
+    """Comments from conversations in the audits `ids`, given with consent and marked
+    shareable, the newest first, each text once."""
+    rows = session.execute(
+        select(Feedback.comment, Feedback.respondent, Feedback.collected_on, Feedback.case_id)
+        .where(
+            Feedback.audit_id.in_(ids),
+            Feedback.shareable.is_(True),
+            Feedback.consent.is_(True),
+            Feedback.comment != "",
+        )
+        .order_by(Feedback.collected_on.desc(), Feedback.id.desc())
+    )
+    seen: set[str] = set()
+    out = []
+    for comment, respondent, collected_on, case_id in rows:
+        words = _plain(comment)
+        if words and words.lower() not in seen:
+            seen.add(words.lower())
+            out.append(Voice(words, respondent, collected_on, case_id))
+    return out
+
+
+@dataclass(frozen=True)
+class RaisedAction:
+    text: str
+    status: str  # open, done or cancelled
+    overdue: bool
+    scope: str  # case or service
+    due_on: date
+    completed_on: date | None
+    case_id: int
+
+
+def actions_on_themes(
+    session: Session, ids: list[Any], themes: list[str], as_of: date
+) -> dict[str, list[RaisedAction]]:
+    """For each theme, the actions raised in those of the audits `ids` (each a subquery) that
+    found a point for development on it, each action once, by due date; overdue as of
+    `as_of` (the report's `to`)."""
+    out: dict[str, list[RaisedAction]] = {t: [] for t in themes}
+    if not themes:
+        return out
+    found = (
+        select(LearningTheme.theme, LearningPoint.audit_id)
+        .join(LearningPoint, LearningTheme.learning_point_id == LearningPoint.id)
+        .where(LearningPoint.kind == "development", LearningTheme.theme.in_(themes))
+        .distinct()
+        .subquery()
+    )
+    in_audits = [Action.audit_id.in_(s) for s in ids]
+    rows = session.execute(
+        select(
+            found.c.theme,
+            Action.id,
+            Action.text,
+            Action.status,
+            Action.scope,
+            Action.due_on,
+            Action.completed_on,
+            Audit.case_id,
+        )
+        .join(found, found.c.audit_id == Action.audit_id)
+        .join(Audit, Action.audit_id == Audit.id)
+        .where(or_(*in_audits))
+        .order_by(Action.due_on, Action.id)
+    )
+    for theme, _id, text, status, scope, due_on, completed_on, case_id in rows:
+        out[theme].append(
+            RaisedAction(
+                _plain(text),
+                status,
+                is_overdue(status, due_on, as_of),
+                scope,
+                due_on,
+                completed_on,
+                case_id,
+            )
+        )
+    return out
+
+
+def action_counts(actions: list[RaisedAction]) -> dict[str, int]:
+    """raised, done, open, overdue (of the open) and cancelled."""
+    counts = Counter(a.status for a in actions)
+    return {
+        "raised": len(actions),
+        "done": int(counts["done"]),
+        "open": int(counts["open"]),
+        "overdue": sum(1 for a in actions if a.overdue),
+        "cancelled": int(counts["cancelled"]),
+    }
