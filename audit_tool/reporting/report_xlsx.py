@@ -1,8 +1,9 @@
 """The quarterly QA report as an Excel workbook, made from a report JSON v1 dict
 (shared/INTERFACES.md, ``audit_tool/resources/schemas/qa-report-v1.schema.json``).
 
-Sheets, in order: Summary, Grades, Practice areas, Moderation, Feedback, Actions, Compliance and
-Raw data. Each opens with a bold heading line and a context line (partnership, dates, filters),
+Sheets, in order: Summary, Grades, Practice areas, Moderation, Feedback, Actions, Compliance,
+Learning and voices (report_xlsx_story) and Raw data.
+Each opens with a bold heading line and a context line (partnership, dates, filters),
 a blank row, then its table: a bold, frozen heading row with an autofilter, columns sized to
 their contents, counts as integers, percentages as numbers shown to one decimal ("0.0", never
 text), dates as real dates. Moderation adds the confusion matrix and the auditors under its
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tool.errors import ValidationError
+from audit_tool.reporting import report_xlsx_story as story_sheet
 from audit_tool.reporting import xlsx_common as xc
 
 SHEETS = (
@@ -36,6 +38,7 @@ SHEETS = (
     "Feedback",
     "Actions",
     "Compliance",
+    story_sheet.NAME,
     "Raw data",
 )
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
@@ -782,6 +785,7 @@ def write_report_xlsx(
         _feedback(r),
         _actions(r),
         _compliance(r),
+        story_sheet.build(r.data, r.heading, _Sheet, _Table, _Column),
         _raw(r, raw_rows),
     ]
 

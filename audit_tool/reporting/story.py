@@ -294,3 +294,92 @@ def action_counts(actions: list[RaisedAction]) -> dict[str, int]:
         "overdue": sum(1 for a in actions if a.overdue),
         "cancelled": int(counts["cancelled"]),
     }
+
+
+# ---------------------------------------------------------------- the story in words
+# Shared by the printed and accessible PDFs, the workbook and the Dashboard.
+
+RESPONDENT_NAMES = {
+    "parent": "a parent",
+    "carer": "a carer",
+    "child": "a child",
+    "young_person": "a young person",
+    "other": "a family member",
+}
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def theme_title(theme: str) -> str:
+    """A theme tag (stored in lower case) as a heading or a row's name: "Voice of the child"."""
+    return theme[:1].upper() + theme[1:]
+
+
+def day_text(iso: str | None) -> str:
+    """ "2026-02-01" as "1 February 2026"."""
+    if not iso:
+        return "no date"
+    day = date.fromisoformat(iso[:10])
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def change_text(now: int, before: int | None) -> str:
+    """A count against the period before's: "▲ +2", "▼ −1", "no change", "new" (none
+    before) or "–" (not compared)."""
+    if before is None:
+        return "\u2013"
+    if before == 0 and now > 0:
+        return "new"
+    if now == before:
+        return "no change"
+    d = now - before
+    return f"\u25b2 +{d}" if d > 0 else f"\u25bc \u2212{-d}"
+
+
+def action_state_text(action: dict[str, Any]) -> str:
+    """A quoted action's status: "done 20 January 2026", "open, due 31 May 2026" or
+    "overdue: due 1 December 2025"."""
+    if action.get("status") == "done":
+        return f"done {day_text(action.get('completed_on'))}"
+    if action.get("overdue"):
+        return f"overdue: due {day_text(action.get('due_on'))}"
+    return f"open, due {day_text(action.get('due_on'))}"
+
+
+def point_source_text(point: dict[str, Any]) -> str:
+    """Where a quoted learning point comes from: "2 audits · voice of the child"."""
+    cases = int(point.get("cases", 1))
+    parts = [f"{cases} audit{'s' if cases != 1 else ''}"]
+    themes = [str(t) for t in point.get("themes") or []]
+    if themes:
+        parts.append(", ".join(themes))
+    return " \u00b7 ".join(parts)
+
+
+def voice_source_text(voice: dict[str, Any]) -> str:
+    """ "a parent, 2 February 2026"."""
+    who = RESPONDENT_NAMES.get(str(voice.get("respondent")), "a family member")
+    return f"{who}, {day_text(voice.get('collected_on'))}"
+
+
+def edition_text(edition: dict[str, Any] | None) -> str:
+    """The commentary's edition in words, for covers and status lines."""
+    if not edition:
+        return "no commentary written"
+    if edition.get("status") == "published":
+        when = edition.get("published_at")
+        on = f", {day_text(str(when))}" if when else ""
+        return f"published version {edition.get('version')}{on}"
+    return f"draft version {edition.get('version')}, not yet published"

@@ -87,6 +87,7 @@ def test_sheets_counts_and_no_temporary_file(tmp_path):
             "Feedback",
             "Actions",
             "Compliance",
+            "Learning and voices",
             "Raw data",
         ]
     )
@@ -103,6 +104,7 @@ def test_sheets_counts_and_no_temporary_file(tmp_path):
     questions = len(total["feedback"]) + len(total["feedback_outside"])
     assert counts["Feedback"] == questions * periods
     assert counts["Compliance"] == len(total["compliance"]) * periods
+    assert counts["Learning and voices"] == 0  # no learning themes in the sample
     assert counts["Raw data"] == 3
 
 
