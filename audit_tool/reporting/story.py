@@ -15,11 +15,14 @@ key of the report (docs/report-story.md, resources/schemas/qa-report-v1.schema.j
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from audit_tool.models import Action, Audit, Feedback, LearningPoint, LearningTheme
@@ -74,9 +77,27 @@ def comparable(last: Period, before: Period) -> bool:
     return not last.partial and not before.partial
 
 
-def audit_ids(span: Period, flt: Filters) -> Any:
-    """The ids of the final audits the report counts in `span` (a subquery)."""
-    return final_audits_of(span, flt, Audit.id).order_by(None)
+@contextmanager
+def audit_sets(session: Session, spans: list[Period], flt: Filters) -> Iterator[list[Any]]:
+    """The ids of the final audits the report counts in each of `spans` (which do not
+    overlap), as a subquery each. They are found once, into a temporary table that the
+    story's queries read (a subquery of the audits would be evaluated again by each)."""
+    table = Table(
+        f"story_audits_{uuid4().hex[:12]}",
+        MetaData(),
+        Column("audit_id", Integer, primary_key=True),
+        Column("p", Integer),
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    table.create(connection)
+    try:
+        for i, span in enumerate(spans):
+            chosen = final_audits_of(span, flt, Audit.id, literal(i)).order_by(None)
+            session.execute(table.insert().from_select(["audit_id", "p"], chosen))
+        yield [select(table.c.audit_id).where(table.c.p == i) for i in range(len(spans))]
+    finally:
+        table.drop(connection, checkfirst=True)
 
 
 def theme_counts(session: Session, ids: Any) -> dict[str, dict[str, int]]:
@@ -143,53 +164,68 @@ class Candidate:
 
     text: str  # as first written, spacing normalised
     kind: str
-    audits: set[int] = field(default_factory=set)
-    case_ids: set[int] = field(default_factory=set)
+    cases: int  # the audits that recorded these words
+    first: int  # the first point's id: ties go to the earliest recorded
+    variants: list[str] = field(default_factory=list)  # the words as stored
+    case_ids: set[int] = field(default_factory=set)  # filled by `with_details`
     themes: set[str] = field(default_factory=set)
-    first: int = 0  # the first point's id: ties go to the earliest recorded
 
-    @property
-    def cases(self) -> int:
-        return len(self.audits)
+
+def _shared(ids: Any, kind: str) -> list[Any]:
+    return [
+        LearningPoint.audit_id.in_(ids),
+        LearningPoint.kind == kind,
+        LearningPoint.in_briefing.is_(True),
+    ]
 
 
 def learning_candidates(session: Session, ids: Any, kind: str) -> list[Candidate]:
     """The learning points of `kind` allowed for sharing (`in_briefing`) in the audits `ids`,
-    grouped by their words, the most often recorded first (then the earliest)."""
+    grouped by their words, the most often recorded first (then the earliest). Counted in SQL
+    by the words as stored; their cases and themes are read for those quoted only."""
     found: dict[str, Candidate] = {}
-    by_point: dict[int, Candidate] = {}
     rows = session.execute(
-        select(LearningPoint.id, LearningPoint.text, LearningPoint.audit_id, Audit.case_id)
-        .join(Audit, LearningPoint.audit_id == Audit.id)
-        .where(
-            LearningPoint.audit_id.in_(ids),
-            LearningPoint.kind == kind,
-            LearningPoint.in_briefing.is_(True),
+        select(
+            LearningPoint.text,
+            func.count(LearningPoint.audit_id.distinct()),
+            func.min(LearningPoint.id),
         )
-        .order_by(LearningPoint.id)
+        .where(*_shared(ids, kind))
+        .group_by(LearningPoint.text)
     )
-    for point_id, text, audit_id, case_id in rows:
+    for text, audits, first in sorted(rows, key=lambda r: r[2]):
         words = _plain(text)
         if not words:
             continue
-        candidate = found.setdefault(words.lower(), Candidate(words, kind, first=point_id))
-        candidate.audits.add(audit_id)
-        candidate.case_ids.add(case_id)
-        by_point[point_id] = candidate
-    if by_point:
-        tagged = session.execute(
-            select(LearningTheme.learning_point_id, LearningTheme.theme)
-            .join(LearningPoint, LearningTheme.learning_point_id == LearningPoint.id)
-            .where(
-                LearningPoint.audit_id.in_(ids),
-                LearningPoint.kind == kind,
-                LearningPoint.in_briefing.is_(True),
-            )
-        )
-        for point_id, theme in tagged:
-            if point_id in by_point:
-                by_point[point_id].themes.add(theme)
+        candidate = found.setdefault(words.lower(), Candidate(words, kind, 0, first))
+        candidate.cases += int(audits)
+        candidate.variants.append(text)
     return sorted(found.values(), key=lambda c: (-c.cases, c.first))
+
+
+def with_details(session: Session, ids: Any, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates with the cases their audits are about and the themes their points
+    carry (two queries for them all)."""
+    if not candidates:
+        return candidates
+    kind = candidates[0].kind
+    by_text = {v: c for c in candidates for v in c.variants}
+    where = [*_shared(ids, kind), LearningPoint.text.in_(sorted(by_text))]
+    for text, case_id in session.execute(
+        select(LearningPoint.text, Audit.case_id)
+        .join(Audit, LearningPoint.audit_id == Audit.id)
+        .where(*where)
+        .distinct()
+    ):
+        by_text[text].case_ids.add(case_id)
+    for text, theme in session.execute(
+        select(LearningPoint.text, LearningTheme.theme)
+        .join(LearningTheme, LearningTheme.learning_point_id == LearningPoint.id)
+        .where(*where)
+        .distinct()
+    ):
+        by_text[text].themes.add(theme)
+    return candidates
 
 
 @dataclass(frozen=True)
@@ -228,72 +264,72 @@ def voice_candidates(session: Session, ids: Any) -> list[Voice]:
 @dataclass(frozen=True)
 class RaisedAction:
     text: str
-    status: str  # open, done or cancelled
+    status: str  # open or done
     overdue: bool
-    scope: str  # case or service
     due_on: date
     completed_on: date | None
     case_id: int
 
 
-def actions_on_themes(
-    session: Session, ids: list[Any], themes: list[str], as_of: date
-) -> dict[str, list[RaisedAction]]:
-    """For each theme, the actions raised in those of the audits `ids` (each a subquery) that
-    found a point for development on it, each action once, by due date; overdue as of
-    `as_of` (the report's `to`)."""
-    out: dict[str, list[RaisedAction]] = {t: [] for t in themes}
-    if not themes:
-        return out
-    found = (
+def _developed_on(themes: list[str], ids: list[Any]) -> Any:
+    """(theme, audit) for each of the audits `ids` (subqueries) that found a point for
+    development on one of `themes`."""
+    return (
         select(LearningTheme.theme, LearningPoint.audit_id)
         .join(LearningPoint, LearningTheme.learning_point_id == LearningPoint.id)
-        .where(LearningPoint.kind == "development", LearningTheme.theme.in_(themes))
+        .where(
+            LearningPoint.kind == "development",
+            LearningTheme.theme.in_(themes),
+            or_(*[LearningPoint.audit_id.in_(s) for s in ids]),
+        )
         .distinct()
         .subquery()
     )
-    in_audits = [Action.audit_id.in_(s) for s in ids]
+
+
+def actions_on_themes(
+    session: Session, ids: list[Any], themes: list[str], as_of: date, limit: int
+) -> dict[str, tuple[dict[str, int], list[RaisedAction]]]:
+    """For each theme, the actions raised in those of the audits `ids` that found a point for
+    development on it, each action once: their counts (raised, done, open, overdue: open and
+    due before `as_of`, the report's `to`; cancelled), and up to `limit` service actions, not
+    cancelled, each wording once (the first due), by due date: those that may be quoted as
+    what was done, once the names check has passed them."""
+    out: dict[str, tuple[dict[str, int], list[RaisedAction]]] = {
+        t: (dict.fromkeys(("raised", "done", "open", "overdue", "cancelled"), 0), [])
+        for t in themes
+    }
+    if not themes:
+        return out
+    found = _developed_on(themes, ids)
     rows = session.execute(
         select(
             found.c.theme,
-            Action.id,
-            Action.text,
             Action.status,
             Action.scope,
+            Action.text,
             Action.due_on,
             Action.completed_on,
             Audit.case_id,
         )
         .join(found, found.c.audit_id == Action.audit_id)
         .join(Audit, Action.audit_id == Audit.id)
-        .where(or_(*in_audits))
-        .order_by(Action.due_on, Action.id)
+        .order_by(found.c.theme, Action.due_on, Action.id)
     )
-    for theme, _id, text, status, scope, due_on, completed_on, case_id in rows:
-        out[theme].append(
-            RaisedAction(
-                _plain(text),
-                status,
-                is_overdue(status, due_on, as_of),
-                scope,
-                due_on,
-                completed_on,
-                case_id,
-            )
-        )
+    seen: set[tuple[str, str]] = set()
+    for theme, status, scope, text, due_on, completed_on, case_id in rows:
+        counts, quotable = out[theme]
+        overdue = is_overdue(status, due_on, as_of)
+        counts["raised"] += 1
+        counts[status] = counts.get(status, 0) + 1
+        counts["overdue"] += overdue
+        if scope != "service" or status == "cancelled" or len(quotable) >= limit:
+            continue
+        words = _plain(text)
+        if (theme, words.lower()) not in seen:
+            seen.add((theme, words.lower()))
+            quotable.append(RaisedAction(words, status, overdue, due_on, completed_on, case_id))
     return out
-
-
-def action_counts(actions: list[RaisedAction]) -> dict[str, int]:
-    """raised, done, open, overdue (of the open) and cancelled."""
-    counts = Counter(a.status for a in actions)
-    return {
-        "raised": len(actions),
-        "done": int(counts["done"]),
-        "open": int(counts["open"]),
-        "overdue": sum(1 for a in actions if a.overdue),
-        "cancelled": int(counts["cancelled"]),
-    }
 
 
 # ---------------------------------------------------------------- the story in words

@@ -64,9 +64,10 @@ def tell(
     last, before = story.story_periods(report, today)
     as_of = date.fromisoformat(str(report["to"]))
     themes_now = report["periods"][-1].get("learning_themes") or {}
-    with db.session() as session:
-        now_ids = story.audit_ids(last, flt)
-        before_ids = story.audit_ids(before, flt)
+    with (
+        db.session() as session,
+        story.audit_sets(session, [before, last], flt) as (before_ids, now_ids),
+    ):
         if len(report["periods"]) > 1:  # the report counted them
             themes_before = report["periods"][-2].get("learning_themes") or {}
         else:
@@ -105,18 +106,21 @@ def _span(p: story.Period) -> dict[str, Any]:
 
 def _points(session: Session, quoting: _Quoting, ids: Any, kind: str) -> list[dict[str, Any]]:
     """The learning points of `kind` most often recorded that may be quoted."""
-    out = []
-    for candidate in story.learning_candidates(session, ids, kind):
-        if quoting.allowed(candidate.text, candidate.case_ids):
-            out.append(
-                {
-                    "text": candidate.text,
-                    "cases": candidate.cases,
-                    "themes": sorted(candidate.themes),
-                }
-            )
-            if len(out) >= MAX_POINTS:
-                break
+    out: list[dict[str, Any]] = []
+    candidates = story.learning_candidates(session, ids, kind)
+    step = 2 * MAX_POINTS  # read in batches: a few may be passed over
+    for start in range(0, len(candidates), step):
+        for candidate in story.with_details(session, ids, candidates[start : start + step]):
+            if quoting.allowed(candidate.text, candidate.case_ids):
+                out.append(
+                    {
+                        "text": candidate.text,
+                        "cases": candidate.cases,
+                        "themes": sorted(candidate.themes),
+                    }
+                )
+                if len(out) >= MAX_POINTS:
+                    return out
     return out
 
 
@@ -148,14 +152,13 @@ def _areas(
     the points then and now, and the actions raised in the audits that found them (in
     either period) with their status as of the report's end."""
     themes = story.areas_for_improvement(before, MAX_AREAS)
-    raised = story.actions_on_themes(session, ids, themes, as_of)
+    # More candidates than are quoted: some may be passed over by the names check.
+    raised = story.actions_on_themes(session, ids, themes, as_of, 4 * MAX_ACTIONS)
     out = []
     for theme in themes:
-        actions = raised[theme]
+        counts, candidates = raised[theme]
         quoted = []
-        for action in actions:
-            if action.scope != "service" or action.status == "cancelled":
-                continue
+        for action in candidates:
             if quoting.allowed(action.text, [action.case_id]):
                 quoted.append(
                     {
@@ -175,7 +178,7 @@ def _areas(
                 "theme": theme,
                 "development_before": int(before[theme].get("development", 0)),
                 "development_now": int((now.get(theme) or {}).get("development", 0)),
-                "actions": story.action_counts(actions),
+                "actions": counts,
                 "quoted": quoted,
             }
         )

@@ -98,6 +98,10 @@ def main() -> None:
         app.processEvents()
     settle()
     window.grab().save(str(HERE / "dashboard.png"))
+    dashboard.tabs.setCurrentWidget(dashboard.story_panel)  # type: ignore[attr-defined]
+    settle()
+    window.grab().save(str(HERE / "dashboard-learning.png"))
+    dashboard.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
 
     window.show_view("admin")
     admin = window.view("admin")
