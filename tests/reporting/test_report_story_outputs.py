@@ -238,8 +238,8 @@ def test_the_accessible_report_tags_the_story(tagged: bytes) -> None:
     themes = next(a for a in alts if a.startswith("Bar chart of the learning points"))
     assert "Plans: 3 strengths, 1 for development" in themes
     assert "Voice of the child: 2 strengths, 0 for development" in themes
-    actions = next(a for a in alts if a.startswith("Bar chart of the actions done"))
-    assert actions.endswith("Plans: 2 of 5 done, 1 overdue.")  # neglect raised none
+    actions = next(a for a in alts if a.startswith("Bar chart of the share of the actions"))
+    assert actions.endswith("Plans: 2 of 5 done (40.0%), 1 overdue.")  # neglect raised none
     text = flat(" ".join(page.extract_text() or "" for page in reader.pages))
     assert f"\u201c{HOSTILE}\u201d" in text
     assert "Commentary: Draft version 2, not yet published" in text

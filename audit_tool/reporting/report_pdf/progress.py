@@ -54,13 +54,14 @@ def render(ctx: Context) -> list[Any]:
         )
     out += ctx.sub("progress-actions", "What was done")
     for area in areas:
-        out.append(ctx.para(f"<b>{ctx.text(theme_title(area['theme']))}</b>", ctx.s.body))
+        block = [ctx.para(f"<b>{ctx.text(theme_title(area['theme']))}</b>", ctx.s.body)]
         quoted = area.get("quoted") or []
         if not quoted:
-            out.append(ctx.empty_note("No service action that may be quoted."))
+            block.append(ctx.empty_note("No service action that may be quoted."))
         for action in quoted:
             state = action_state_text(action)
-            out.append(ctx.bullet(f"{ctx.text(action['text'])} \u2014 {ctx.text(state)}"))
+            block.append(ctx.bullet(f"{ctx.text(action['text'])} \u2014 {ctx.text(state)}"))
+        out.append(KeepTogether(block))  # an area's name never ends a page
     out.append(
         ctx.note_para(
             "Actions for the service are quoted (not those for a case), when their words name "

@@ -17,7 +17,7 @@ from audit_tool.reporting.story import (
     voice_source_text,
 )
 from audit_tool.reporting.tagged import document as d
-from audit_tool.reporting.tagged.reading import R, Reader, long_date, period_label
+from audit_tool.reporting.tagged.reading import R, Reader, long_date, period_label, share
 
 NOT_IN_REPORT = "The learning in words was not part of this report's data."
 
@@ -246,27 +246,31 @@ def progress(r: Reader) -> list[d.Json]:
     if raised:
         blocks.append(
             d.bar_chart(
-                "Actions done of those raised, by area",
+                "Share of the actions raised that are done, by area",
                 [
                     d.Bar(
                         theme_title(a["theme"]),
-                        a["actions"]["done"],
-                        f"{a['actions']['done']} of {a['actions']['raised']} done, "
+                        100 * a["actions"]["done"] / a["actions"]["raised"],
+                        f"{a['actions']['done']} of {a['actions']['raised']} done "
+                        f"({share(a['actions']['done'], a['actions']['raised'])}), "
                         f"{a['actions']['overdue']} overdue",
                     )
                     for a in raised
                 ],
-                scale=max(a["actions"]["raised"] for a in raised),
-                summary="Bar chart of the actions done in each area for improvement",
+                scale=100,
+                summary="Bar chart of the share of the actions raised in each area that are done",
             )
         )
     blocks.append(d.sub_heading("What was done"))
     items = []
     for a in areas:
-        quoted = a.get("quoted") or []
-        done = "; ".join(f"{q['text']} ({action_state_text(q)})" for q in quoted)
-        items.append(
-            f"{theme_title(a['theme'])}: {done or 'no service action that may be quoted'}."
+        quoted = [f"{q['text']} \u2014 {action_state_text(q)}" for q in a.get("quoted") or []]
+        children = [d.bullets(quoted)] if quoted else []
+        name = theme_title(a["theme"]) + (
+            "" if quoted else ": no service action that may be quoted"
         )
-    blocks.append(d.bullets(items))
+        items.append(
+            {"spans": [d.text_span(name, bold=True)], "number": None, "children": children}
+        )
+    blocks.append({"kind": "list", "ordered": False, "items": items})
     return blocks

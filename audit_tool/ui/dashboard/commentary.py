@@ -8,7 +8,7 @@ name in the text at publication) is shown in the dialog's message line."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -158,7 +158,10 @@ class CommentaryDialog(QDialog):
         for i, key in enumerate(self.keys):
             item = self.sections.item(i)
             written = bool(self.texts.get(key, "").strip())
-            item.setText(report_editions.HEADINGS[key] + ("  \u270e" if written else ""))
+            heading = report_editions.HEADINGS[key]
+            item.setText(heading + ("  \u270e" if written else ""))
+            spoken = heading + (", written" if written else "")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
 
     def _section_chosen(self, row: int) -> None:
         if row < 0:

@@ -87,8 +87,8 @@ class StoryPanel(QWidget):
         top.addWidget(self.edition)
         top.addWidget(self.comment_button)
         body = QHBoxLayout()
-        body.addWidget(self.table, 2)
-        body.addWidget(self.text, 3)
+        body.addWidget(self.table, 1)
+        body.addWidget(self.text, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
@@ -98,7 +98,7 @@ class StoryPanel(QWidget):
     def _columns(*, compared: bool) -> list[Column]:
         def then(kind: str) -> Column:
             return Column(
-                "Against before",
+                "Change",
                 lambda t: change_text(t[kind], (t.get("before") or {}).get(kind)),
             )
 
