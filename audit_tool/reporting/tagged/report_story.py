@@ -261,7 +261,11 @@ def progress(r: Reader) -> list[d.Json]:
                 summary="Bar chart of the share of the actions raised in each area that are done",
             )
         )
-    blocks.append(d.sub_heading("What was done"))
+    return [*blocks, d.sub_heading("What was done"), _what_was_done(areas)]
+
+
+def _what_was_done(areas: list[dict[str, Any]]) -> d.Json:
+    """Each area, bold, with its quoted service actions listed under it."""
     items = []
     for a in areas:
         quoted = [f"{q['text']} \u2014 {action_state_text(q)}" for q in a.get("quoted") or []]
@@ -272,5 +276,4 @@ def progress(r: Reader) -> list[d.Json]:
         items.append(
             {"spans": [d.text_span(name, bold=True)], "number": None, "children": children}
         )
-    blocks.append({"kind": "list", "ordered": False, "items": items})
-    return blocks
+    return {"kind": "list", "ordered": False, "items": items}
