@@ -92,6 +92,9 @@ class Review(HasUuid, Timestamped, Base):
     worries: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
     return_comment: Mapped[str] = mapped_column(Text, default="")
+    # What the review held when last returned (JSON: answers, overall, summary), to mark what
+    # its auditor changed since; None until it is first returned.
+    at_return: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     audit: Mapped[Audit] = relationship(back_populates="reviews")

@@ -155,6 +155,8 @@ def _separator(prev_raw: str, nxt: str) -> str:
     first_word = nxt.split(" ", 1)[0]
     if len(prev) + 1 + len(first_word) < QT_COLUMNS - _WRAP_SLACK:
         return "\n"  # the next word would have fitted: the writer broke the line on purpose
+    if re.search(r"[^\s*_][*_]+$", prev) and re.match(r"^[.,;:!?)\]}’”]", nxt):
+        return ""  # Qt wrapped between emphasis closing on a word and the stop after it
     return " "
 
 

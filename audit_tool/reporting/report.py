@@ -10,8 +10,8 @@ person would write by hand. The whole range (`total`) is the merge of its period
 
 Beyond the v1 keys, the report carries optional keys (audit_tool/resources/schemas/qa-report-v1):
 `generated_at`, `filters`, `labels`, and per period `audits_single`, `audits_planned`,
-`by_service_area`, `by_agency`, `by_theme`, `agreement.confusion`, `feedback_outside` and
-`compliance`."""
+`by_service_area`, `by_agency`, `by_theme`, `agreement.confusion`, `feedback_outside`,
+`compliance`, `other_scales`, `feedback_by_service_area` and `by_send_part`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ from audit_tool.reporting.report_sql import (
     base_table,
     fill_base,
     period_index,
+    scale_labels,
+    template_scale_keys,
     template_scales,
     v11_counts,
 )
@@ -254,6 +256,12 @@ class _Scope:
         )
 
 
+def item_kinds(db: Database) -> dict[str, str]:
+    """Each template item key's kind (grade, yes_no, number or text), the newest version's."""
+    with db.session() as session:
+        return _item_kinds(session)
+
+
 def _item_kinds(session: Session) -> dict[str, str]:
     """Each template item key's kind (grade, yes_no, number, ...)."""
     kinds: dict[str, str] = {}
@@ -444,6 +452,7 @@ def _count_feedback(
     for p, team_id, key, answer, n in rows:
         accs[p].feedback[key][answer] += n
         accs[p].feedback_team[teams[team_id][0]][key][answer] += n
+        accs[p].feedback_area[teams[team_id][1] or "(none)"][key][answer] += n
     if scope.programme_id is not None or scope.flt.theme:
         return  # feedback outside audits has neither
     spans = scope.spans
@@ -607,6 +616,7 @@ def _labels(session: Session, accs: list[Acc]) -> dict[str, dict[str, str]]:
             q.key: q.text
             for q in session.scalars(select(FeedbackQuestion).order_by(FeedbackQuestion.position))
         },
+        **scale_labels(session),
     }
 
 
@@ -679,18 +689,31 @@ def raw_rows(
     filters: Filters | None = None,
 ) -> list[dict[str, Any]]:
     """One flat row per final audit in the range, with its final answers (for the workbook's
-    raw-data sheet): audit, case, team, programme, kind, finalised, overall, then each item."""
+    raw-data sheet): audit, case, team, programme, kind, finalised, overall, the scale it was
+    graded on (its key), then each item."""
     require(actor, "report.view")
     stmt = final_audits_in(
         actor,
         Period("", date_from, date_to),
         filters or Filters(),
         Audit.id,
+        Audit.template_id,
         *AUDIT_ROW_COLUMNS,
     )
     with db.session() as session:
+        scales = template_scale_keys(session)
         rows: dict[int, dict[str, Any]] = {}
-        for audit_id, uuid, ref, team, programme, kind, finalised, overall in session.execute(stmt):
+        for (
+            audit_id,
+            template_id,
+            uuid,
+            ref,
+            team,
+            programme,
+            kind,
+            finalised,
+            overall,
+        ) in session.execute(stmt):
             rows[audit_id] = {
                 "audit": uuid,
                 "case": ref,
@@ -699,6 +722,7 @@ def raw_rows(
                 "kind": kind,
                 "finalised": finalised.date() if finalised else None,
                 "overall": overall,
+                "scale": scales[template_id],
             }
         ids = list(rows)
         for i in range(0, len(ids), 900):

@@ -45,6 +45,12 @@ class Acc:
     families: int = 0  # distinct cases: not additive, so the total is counted on its own
     themes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     reviewer_agency: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # optional keys beside v1.1: family feedback by the case's team's service area, and the
+    # reviews of SEND audits by their strand (education, health, social care)
+    feedback_area: dict[str, dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    send_part: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     other_scales: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def merge(self, other: Acc) -> None:
@@ -81,11 +87,15 @@ class Acc:
         for key, counts in other.compliance.items():
             self.compliance[key].update(counts)
         self.planned += other.planned
-        for team, questions in other.feedback_team.items():
-            for key, counts in questions.items():
-                self.feedback_team[team][key].update(counts)
+        for mine_f, theirs_f in (
+            (self.feedback_team, other.feedback_team),
+            (self.feedback_area, other.feedback_area),
+        ):
+            for group, questions in theirs_f.items():
+                for key, counts in questions.items():
+                    mine_f[group][key].update(counts)
         self.conversations += other.conversations
-        for dim in ("themes", "reviewer_agency", "other_scales"):
+        for dim in ("themes", "reviewer_agency", "send_part", "other_scales"):
             mine_c, theirs = getattr(self, dim), getattr(other, dim)
             for key, counts in theirs.items():
                 mine_c[key].update(counts)
@@ -126,6 +136,18 @@ def _feedback(counts: dict[str, Counter[str]], questions: list[str]) -> dict[str
             "pct_yes": pct(yes, yes + partly + no),
         }
     return out
+
+
+def _reviews(groups: dict[str, Counter[str]]) -> dict[str, Any]:
+    """Reviews by a grouping: their number, Ofsted overall grades and share good or better."""
+    return {
+        key: {
+            "reviews": int(sum(c.values())),
+            "overall": _grades(c),
+            "pct_good_or_better": _good(c),
+        }
+        for key, c in sorted(groups.items())
+    }
 
 
 def _items(acc: Acc, kinds: dict[str, str]) -> dict[str, Any]:
@@ -209,13 +231,10 @@ def period_json(
             theme: {k: int(c.get(k, 0)) for k in ("strength", "development")}
             for theme, c in sorted(acc.themes.items())
         },
-        "by_reviewer_agency": {
-            key: {
-                "reviews": int(sum(c.values())),
-                "overall": _grades(c),
-                "pct_good_or_better": _good(c),
-            }
-            for key, c in sorted(acc.reviewer_agency.items())
+        "by_reviewer_agency": _reviews(acc.reviewer_agency),
+        "by_send_part": _reviews(acc.send_part),
+        "feedback_by_service_area": {
+            area: _feedback(counts, questions) for area, counts in sorted(acc.feedback_area.items())
         },
         "other_scales": {
             scale: dict(sorted((k, int(n)) for k, n in c.items()))

@@ -245,11 +245,39 @@ def template_scales(session: Session) -> dict[int, str | None]:
     }
 
 
+def template_scale_keys(session: Session) -> dict[int, str]:
+    """Each template's grading scale, by key."""
+    return dict(
+        session.execute(
+            select(AuditTemplate.id, GradingScale.key).join(
+                GradingScale, AuditTemplate.scale_id == GradingScale.id
+            )
+        ).all()
+    )
+
+
+def scale_labels(session: Session) -> dict[str, Any]:
+    """The grading scales' names and their levels' words (labels.scales, labels.levels), so
+    that an audit on the partnership's own scale is shown in its words, not its keys."""
+    names = dict(session.execute(select(GradingScale.id, GradingScale.key)).all())
+    levels: dict[str, dict[str, str]] = {key: {} for key in names.values()}
+    for scale_id, key, label in session.execute(
+        select(ScaleLevel.scale_id, ScaleLevel.key, ScaleLevel.label).order_by(
+            ScaleLevel.scale_id, ScaleLevel.position
+        )
+    ):
+        levels[names[scale_id]][key] = label
+    return {
+        "scales": dict(session.execute(select(GradingScale.key, GradingScale.name)).all()),
+        "levels": levels,
+    }
+
+
 def v11_counts(session: Session, base: Table, accs: list[Acc], ofsted: list[int]) -> int:
     """The report v1.1 counts of each period: conversations with families and the families
     they were with, learning themes, and the reviews of multi-agency and SEND audits by the
-    reviewer's agency. Returns the families of the whole range (distinct cases: the periods'
-    counts do not add up to it)."""
+    reviewer's agency (and a SEND audit's by its strand). Returns the families of the whole
+    range (distinct cases: the periods' counts do not add up to it)."""
     rows = session.execute(
         select(base.c.p, func.count(Feedback.id), func.count(Feedback.case_id.distinct()))
         .join(Feedback, Feedback.audit_id == base.c.audit_id)
@@ -274,12 +302,24 @@ def v11_counts(session: Session, base: Table, accs: list[Acc], ofsted: list[int]
     agencies = dict(session.execute(select(Agency.id, Agency.key)).all())
     on_ofsted = set(ofsted)
     rows = session.execute(
-        select(base.c.p, Review.agency_id, base.c.template_id, Review.overall, func.count())
+        select(
+            base.c.p,
+            Review.agency_id,
+            base.c.kind,
+            Review.part,
+            base.c.template_id,
+            Review.overall,
+            func.count(),
+        )
         .join(Review, Review.audit_id == base.c.audit_id)
         .where(base.c.kind.in_(("multi_agency", "send")), Review.status == "submitted")
-        .group_by(base.c.p, Review.agency_id, base.c.template_id, Review.overall)
+        .group_by(
+            base.c.p, Review.agency_id, base.c.kind, Review.part, base.c.template_id, Review.overall
+        )
     )
-    for p, agency_id, template_id, overall, n in rows:
+    for p, agency_id, kind, part, template_id, overall, n in rows:
         grade = overall if overall in RANK and template_id in on_ofsted else ""
         accs[p].reviewer_agency[agencies[agency_id]][grade] += n
+        if kind == "send" and part:  # a SEND audit's strand: education, health or social care
+            accs[p].send_part[part][grade] += n
     return int(family_total or 0)

@@ -38,6 +38,7 @@ COMMENTARY_SECTIONS: tuple[tuple[str, str], ...] = (
     ("areas", "Practice areas"),
     ("moderation", "Moderation statistics"),
     ("feedback", "Family feedback"),
+    ("breakdowns", "Breakdowns by team, area, agency and strand"),
     ("learning", "Learning follow-up"),
     ("compliance", "Monthly audit compliance"),
     ("themes", "Learning themes"),

@@ -382,13 +382,18 @@ def delete_feedback(db: Database, actor: Actor, uuid: str) -> None:
 def audit_feedback(db: Database, actor: Actor, audit_uuid: str) -> list[FeedbackRow]:
     """The conversations recorded in one audit that the acting user may see."""
     with db.session() as session:
-        audit = audit_for(session, actor, audit_uuid, "feedback.view")
-        rows = session.scalars(
-            select(Feedback)
-            .where(Feedback.audit_id == audit.id)
-            .order_by(Feedback.collected_on, Feedback.id)
-        )
-        return [_row(session, fb) for fb in rows if visible_to(actor, audit, fb.author_id)]
+        return feedback_rows(session, actor, audit_for(session, actor, audit_uuid, "feedback.view"))
+
+
+def feedback_rows(session: Session, actor: Actor, audit: Audit) -> list[FeedbackRow]:
+    """audit_feedback inside a caller's session (the audit screen's one read); the caller has
+    checked that the actor may view the audit's feedback."""
+    rows = session.scalars(
+        select(Feedback)
+        .where(Feedback.audit_id == audit.id)
+        .order_by(Feedback.collected_on, Feedback.id)
+    )
+    return [_row(session, fb) for fb in rows if visible_to(actor, audit, fb.author_id)]
 
 
 @dataclass(frozen=True)

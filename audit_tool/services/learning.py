@@ -288,18 +288,20 @@ def set_in_briefing(db: Database, actor: Actor, uuid: str, in_briefing: bool) ->
 
 def audit_learning(db: Database, actor: Actor, audit_uuid: str) -> list[LearningRow]:
     with db.session() as session:
-        audit = audit_for(session, actor, audit_uuid, "learning.view")
-        labels = _item_labels(session, audit.template_id)
-        points = session.scalars(
-            select(LearningPoint)
-            .where(LearningPoint.audit_id == audit.id)
-            .order_by(LearningPoint.id)
-        )
-        return [
-            _learning_row(session, lp, audit, labels)
-            for lp in points
-            if visible_to(actor, audit, lp.author_id)
-        ]
+        return learning_rows(session, actor, audit_for(session, actor, audit_uuid, "learning.view"))
+
+
+def learning_rows(session: Session, actor: Actor, audit: Audit) -> list[LearningRow]:
+    """audit_learning inside a caller's session; the caller has checked "learning.view"."""
+    labels = _item_labels(session, audit.template_id)
+    points = session.scalars(
+        select(LearningPoint).where(LearningPoint.audit_id == audit.id).order_by(LearningPoint.id)
+    )
+    return [
+        _learning_row(session, lp, audit, labels)
+        for lp in points
+        if visible_to(actor, audit, lp.author_id)
+    ]
 
 
 @dataclass(frozen=True)

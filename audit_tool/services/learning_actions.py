@@ -284,14 +284,21 @@ def audit_actions(
 ) -> list[ActionRow]:
     with db.session() as session:
         audit = audit_for(session, actor, audit_uuid, "action.view")
-        actions = session.scalars(
-            select(Action).where(Action.audit_id == audit.id).order_by(Action.due_on, Action.id)
-        )
-        return [
-            _action_row(session, a, today or date.today())
-            for a in actions
-            if visible_to(actor, audit, a.author_id)
-        ]
+        return action_rows(session, actor, audit, today=today)
+
+
+def action_rows(
+    session: Session, actor: Actor, audit: Audit, *, today: date | None = None
+) -> list[ActionRow]:
+    """audit_actions inside a caller's session; the caller has checked "action.view"."""
+    actions = session.scalars(
+        select(Action).where(Action.audit_id == audit.id).order_by(Action.due_on, Action.id)
+    )
+    return [
+        _action_row(session, a, today or date.today())
+        for a in actions
+        if visible_to(actor, audit, a.author_id)
+    ]
 
 
 def _actions_stmt(actor: Actor, which: str, today: date) -> Any:

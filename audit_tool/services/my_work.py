@@ -25,6 +25,7 @@ from audit_tool.models import (
     ReviewAnswer,
     UrgentConcern,
 )
+from audit_tool.reporting.overdue import overdue_condition
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
@@ -182,7 +183,7 @@ def _lead_items(session: Session, today: date) -> list[WorkItem]:
         )
     actions = session.execute(
         select(Action.uuid, Action.text, Action.due_on)
-        .where(Action.status == "open", Action.due_on < today)
+        .where(overdue_condition(today))  # the one definition (reporting/overdue.py)
         .order_by(Action.due_on)
         .limit(200)
     ).all()

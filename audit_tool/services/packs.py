@@ -443,10 +443,16 @@ def _fill_audit(session: Session, audit: Audit, data: dict[str, Any]) -> None:
 
 
 def _id_of(session: Session, model: Any, column: Any, key: Any) -> int:
-    """The id of the one row of `model` whose `column` is `key` (the pack was checked)."""
-    value = session.scalar(select(model.id).where(column == key))
-    assert value is not None
-    return int(value)
+    """The id of the one row of `model` whose `column` is `key` (the pack was checked), asked
+    of the database once per import: a pack names the same people, cases and programmes over
+    and over (an id never changes within the import's transaction)."""
+    known: dict[tuple[str, str, Any], int] = session.info.setdefault("pack_import_ids", {})
+    slot = (model.__name__, column.key, key)
+    if slot not in known:
+        value = session.scalar(select(model.id).where(column == key))
+        assert value is not None
+        known[slot] = int(value)
+    return known[slot]
 
 
 def _person_id(session: Session, key: str) -> int:

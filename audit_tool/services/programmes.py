@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from audit_tool.access import scope
 from audit_tool.access.actors import Actor, require
@@ -122,8 +122,17 @@ def _programme(session: Session, key: str) -> Programme:
     return programme
 
 
-def _row(session: Session, p: Programme) -> ProgrammeRow:
-    count = session.scalar(select(func.count(Audit.id)).where(Audit.programme_id == p.id)) or 0
+def _programme_id(session: Session, key: str) -> int:
+    """The programme's id, without loading it (and its template) as an object."""
+    found = session.scalar(select(Programme.id).where(Programme.key == key))
+    if found is None:
+        raise NotFound(f"No programme with key '{key}'")
+    return found
+
+
+def _row(session: Session, p: Programme, count: int | None = None) -> ProgrammeRow:
+    if count is None:
+        count = session.scalar(select(func.count(Audit.id)).where(Audit.programme_id == p.id))
     return ProgrammeRow(
         uuid=p.uuid,
         key=p.key,
@@ -139,7 +148,7 @@ def _row(session: Session, p: Programme) -> ProgrammeRow:
         sample_size=p.sample_size,
         sample_seed=p.sample_seed,
         sample_filters=SampleFilters.from_json(p.sample_filters) if p.sample_filters else None,
-        audits=int(count),
+        audits=int(count or 0),
     )
 
 
@@ -148,8 +157,10 @@ def list_programmes(db: Database, actor: Actor, *, kind: str | None = None) -> l
     stmt = select(Programme).order_by(Programme.starts_on.desc(), Programme.name)
     if kind:
         stmt = stmt.where(Programme.kind == kind)
+    counts = select(Audit.programme_id, func.count(Audit.id)).group_by(Audit.programme_id)
     with db.session() as session:
-        return [_row(session, p) for p in session.scalars(stmt)]
+        audits = {programme_id: int(n) for programme_id, n in session.execute(counts)}
+        return [_row(session, p, audits.get(p.id, 0)) for p in session.scalars(stmt)]
 
 
 def get_programme(db: Database, actor: Actor, key: str) -> ProgrammeRow:
@@ -363,6 +374,10 @@ def draw_sample(
 # ---------------------------------------------------------------- audits and assignment
 
 
+def _reviewer_name(name: str, part: str | None) -> str:
+    return name + (f" ({part.replace('_', ' ')})" if part else "")
+
+
 def _assignment(audit: Audit) -> AssignmentRow:
     return AssignmentRow(
         audit_uuid=audit.uuid,
@@ -372,10 +387,7 @@ def _assignment(audit: Audit) -> AssignmentRow:
         reviewers=tuple((r.reviewer.key, r.part) for r in audit.reviews),
         moderator_key=audit.moderator.key if audit.moderator else None,
         due_on=audit.due_on,
-        reviewer_names=tuple(
-            r.reviewer.name + (f" ({r.part.replace('_', ' ')})" if r.part else "")
-            for r in audit.reviews
-        ),
+        reviewer_names=tuple(_reviewer_name(r.reviewer.name, r.part) for r in audit.reviews),
         moderator_name=audit.moderator.name if audit.moderator else None,
     )
 
@@ -676,16 +688,56 @@ def _notify_assigned(
 
 
 def list_assignments(db: Database, actor: Actor, programme_key: str) -> list[AssignmentRow]:
+    """The programme's audits by case reference, with their auditors and moderator: two
+    queries of plain columns (the audits, then all their reviews), whatever their number."""
     require(actor, "programme.view")
+    moderator = aliased(Person)
+    reviewer = aliased(Person)
     with db.session() as session:
-        programme = _programme(session, programme_key)
-        stmt = (
-            select(Audit)
+        programme_id = _programme_id(session, programme_key)
+        in_programme = (Audit.programme_id == programme_id, scope.audit_in_scope(actor, Audit.id))
+        audits = session.execute(
+            select(
+                Audit.id,
+                Audit.uuid,
+                Case.ref,
+                Audit.status,
+                Audit.kind,
+                moderator.key,
+                moderator.name,
+                Audit.due_on,
+            )
             .join(Case, Audit.case_id == Case.id)
-            .where(Audit.programme_id == programme.id, scope.audit_in_scope(actor, Audit.id))
-            .order_by(Case.ref)
+            .outerjoin(moderator, Audit.moderator_id == moderator.id)
+            .where(*in_programme)
+            .order_by(Case.ref, Audit.id)
+        ).all()
+        reviews: dict[int, list[tuple[str, str, str | None]]] = {}
+        for audit_id, key, name, part in session.execute(
+            select(Review.audit_id, reviewer.key, reviewer.name, Review.part)
+            .join(reviewer, Review.reviewer_id == reviewer.id)
+            .join(Audit, Review.audit_id == Audit.id)
+            .where(*in_programme)
+            .order_by(Review.audit_id, Review.id)
+        ):
+            reviews.setdefault(audit_id, []).append((key, name, part))
+    rows = []
+    for audit_id, uuid, ref, status, kind, mod_key, mod_name, due_on in audits:
+        its = reviews.get(audit_id, [])
+        rows.append(
+            AssignmentRow(
+                audit_uuid=uuid,
+                case_ref=ref,
+                status=status,
+                kind=kind,
+                reviewers=tuple((key, part) for key, _name, part in its),
+                moderator_key=mod_key,
+                due_on=due_on,
+                reviewer_names=tuple(_reviewer_name(name, part) for _key, name, part in its),
+                moderator_name=mod_name,
+            )
         )
-        return [_assignment(a) for a in session.scalars(stmt)]
+    return rows
 
 
 def monthly_compliance(

@@ -31,6 +31,17 @@ def partnership_name(db: Database) -> str:
     return partnership(db).name
 
 
+def _exporter_role(actor: Actor) -> str:
+    """The exporting person's most senior role in words ("QA lead"): the workbook keeps it in
+    its properties beside the partnership, rather than the person's name."""
+    from audit_tool.access.actors import ROLE_LABELS
+
+    for role in ("lead", "moderator", "auditor", "viewer"):
+        if role in actor.roles:
+            return ROLE_LABELS[role]
+    return ""
+
+
 def check_schema(report: dict[str, Any]) -> None:
     from jsonschema import Draft202012Validator
 
@@ -102,5 +113,12 @@ def write_report(
         from audit_tool.reporting.report_xlsx import write_report_xlsx
 
         rows = reports.raw_rows(db, actor, date_from=date_from, date_to=date_to, filters=filters)
-        write_report_xlsx(report, rows, path, partnership=partnership_name(db))
+        write_report_xlsx(
+            report,
+            rows,
+            path,
+            partnership=partnership_name(db),
+            author_role=_exporter_role(actor),
+            item_kinds=reports.item_kinds(db),
+        )
     return path

@@ -63,7 +63,7 @@ RETAINED_INITIALS = "--"
 # test_retention.py scans every table to prove nothing is missed. Answer values are cleared
 # only for "text" template items (grades, yes/no and numbers stay).
 AUDIT_TEXT: tuple[tuple[Any, tuple[str, ...]], ...] = (
-    (Review, ("strengths", "worries", "next_steps", "return_comment")),
+    (Review, ("strengths", "worries", "next_steps", "return_comment", "at_return")),
     (ReviewAnswer, ("comment",)),
     (Moderation, ("rationale", "panel_summary")),
     (ModerationAnswer, ("comment",)),

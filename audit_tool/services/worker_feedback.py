@@ -17,6 +17,8 @@ from audit_tool.services import changelog
 from audit_tool.services.audit_extras import audit_for, changed
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from audit_tool.store import Database
 
 
@@ -37,11 +39,15 @@ NO_WORKER_FEEDBACK = WorkerFeedbackRow(False, False, None, "")
 
 def get_worker_feedback(db: Database, actor: Actor, audit_uuid: str) -> WorkerFeedbackRow:
     with db.session() as session:
-        audit = audit_for(session, actor, audit_uuid, "learning.view")
-        wf = session.get(WorkerFeedback, audit.id)
-        if wf is None:
-            return NO_WORKER_FEEDBACK
-        return WorkerFeedbackRow(wf.given_to_worker, wf.given_to_manager, wf.given_on, wf.how)
+        return worker_feedback_row(session, audit_for(session, actor, audit_uuid, "learning.view"))
+
+
+def worker_feedback_row(session: Session, audit: Audit) -> WorkerFeedbackRow:
+    """get_worker_feedback inside a caller's session; the caller has checked "learning.view"."""
+    wf = session.get(WorkerFeedback, audit.id)
+    if wf is None:
+        return NO_WORKER_FEEDBACK
+    return WorkerFeedbackRow(wf.given_to_worker, wf.given_to_manager, wf.given_on, wf.how)
 
 
 def save_worker_feedback(

@@ -4,7 +4,9 @@ Mine / Open / Overdue / All, optionally for one programme or team, by due date w
 ones first. Overdue actions are in red and say "Overdue"; actions from audits graded inadequate
 carry a red marker and say so. Complete, cancel, reopen and edit go through the services (the
 dialogs ask for the note); `changed` fires after each, so the sidebar's overdue count follows.
-Enter or double-click opens the audit the action came from."""
+Enter or double-click opens the audit the action came from. The list loads in the pool
+(ListPage.load_in_background) and is given to the table a page at a time (PagedTableModel);
+the columns are sized from the heading and a sample of rows."""
 
 from __future__ import annotations
 
@@ -25,16 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import learning_actions, reference
 from audit_tool.services.learning_actions import SCOPE_LABELS, ActionRow
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import ColumnFitter, filter_combo, list_table, text_width, view_title
 from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import ACTIONS, LEARNING
-from audit_tool.ui.table_model import Column, RecordTableModel
+from audit_tool.ui.table_model import Column, PagedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -56,6 +57,12 @@ MAX_COLUMN_CHARS = 36  # in average characters of the table font
 TEXT_COLUMN = 0
 DUE_COLUMN = 2
 FLAG_COLUMN = 7
+SAMPLE_ROWS = 30  # rows read to size the columns (the visible ones first)
+
+# What the list loads: the filters it was asked for (which is None for the first load, which
+# chooses Mine or Open), the list it shows, its rows and the overdue count.
+Query = tuple[str | None, Any, Any]
+Loaded = tuple[Query, str, list[ActionRow], int]
 
 
 def status_text(row: ActionRow) -> str:
@@ -72,7 +79,7 @@ def count_text(rows: list[ActionRow]) -> str:
     return ", ".join(parts)
 
 
-class ActionTableModel(RecordTableModel):
+class ActionTableModel(PagedTableModel):
     """Actions: overdue rows in red with the word "Overdue"; a red marker for inadequate."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -115,23 +122,17 @@ class ActionTableModel(RecordTableModel):
                 return row.text
         return super().data(index, role)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def ordered(self, rows: list[Any], column: int, order: Qt.SortOrder) -> list[Any]:
         """By due date, open actions before done and cancelled ones (the history)."""
         if column != DUE_COLUMN:
-            super().sort(column, order)
-            return
-        self.layoutAboutToBeChanged.emit()
+            return super().ordered(rows, column, order)
         descending = order == Qt.SortOrder.DescendingOrder
-        groups = (
-            [r for r in self.rows if r.status == "open"],
-            [r for r in self.rows if r.status != "open"],
-        )
-        self.rows[:] = [
+        groups = ([r for r in rows if r.status == "open"], [r for r in rows if r.status != "open"])
+        return [
             row
             for group in groups
             for row in sorted(group, key=lambda r: (r.due_on, r.text.lower()), reverse=descending)
         ]
-        self.layoutChanged.emit()
 
 
 def _embolden(button: QPushButton, checked: bool) -> None:
@@ -147,11 +148,13 @@ class ActionsView(ListPage):
     open_audit = Signal(str)
 
     title = "Actions"
+    load_in_background = True
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.setObjectName("actionsView")
+        self._shown: tuple[object, ...] = ()  # the list and filters of the rows on screen
         self._build_commands()
         selector = self._build_which()
         self._build_filters()
@@ -197,6 +200,7 @@ class ActionsView(ListPage):
         self.which_buttons: dict[str, QPushButton] = {}
         selector = QHBoxLayout()
         selector.setSpacing(0)
+        # None is checked until the first load says whether the user owns an open action.
         for key, label in WHICH.items():
             button = QPushButton(label)
             button.setObjectName(f"actions{label}")
@@ -208,7 +212,6 @@ class ActionsView(ListPage):
             self.which_group.addButton(button)
             self.which_buttons[key] = button
             selector.addWidget(button)
-        self.which_buttons[self._default_which()].setChecked(True)
         self.which_group.buttonToggled.connect(
             lambda _b, checked: self.refresh() if checked else None
         )
@@ -241,6 +244,7 @@ class ActionsView(ListPage):
             self.table, TEXT_COLUMN, cap=MAX_COLUMN_CHARS, fixed=(2, 3, 5, FLAG_COLUMN)
         )
         header.setMinimumSectionSize(40)
+        header.setResizeContentsPrecision(SAMPLE_ROWS)
         self.table.setSortingEnabled(True)
         header.setSortIndicator(DUE_COLUMN, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(lambda _index: self.open_selected())
@@ -266,7 +270,7 @@ class ActionsView(ListPage):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setMinimumHeight(self.detail.fontMetrics().height() * 2 + 4)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.count = QLabel()
+        self.count = QLabel("Loading actions...")
         self.count.setObjectName("actionsCount")
 
     def _lay_out(self, selector: QHBoxLayout) -> None:
@@ -313,16 +317,11 @@ class ActionsView(ListPage):
         self.addAction(action)
         return action
 
-    def _default_which(self) -> str:
-        """Mine when the acting user owns an open action, else Open."""
-        try:
-            mine = learning_actions.list_actions(self.db, self.actor, "mine")
-        except AuditToolError:
-            return "open"
-        return "mine" if any(r.status == "open" for r in mine) else "open"
+    def _chosen(self) -> str | None:
+        return next((k for k, b in self.which_buttons.items() if b.isChecked()), None)
 
     def which(self) -> str:
-        return next((k for k, b in self.which_buttons.items() if b.isChecked()), "open")
+        return self._chosen() or "open"
 
     def set_which(self, which: str) -> None:
         self.which_buttons[which].setChecked(True)
@@ -335,33 +334,52 @@ class ActionsView(ListPage):
 
     # -- the list
 
-    def _query(self) -> tuple[str, Any, Any]:
-        return (self.which(), self.programme_filter.currentData(), self.team_filter.currentData())
+    def _query(self) -> Query:
+        return (self._chosen(), self.programme_filter.currentData(), self.team_filter.currentData())
 
-    def live_loader(self) -> Callable[[], tuple[tuple[str, Any, Any], list[ActionRow], int]]:
-        """Read the filters now; the returned function only calls the services (any thread)."""
+    def live_loader(self) -> Callable[[], Loaded]:
+        """Read the filters and the sort now; the returned function only calls the services
+        and sorts (any thread). With no list chosen yet: Mine when the acting user owns an open
+        action, else Open."""
         db, actor, query = self.db, self.actor, self._query()
+        header = self.table.horizontalHeader()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        ordered = self.model.ordered
 
-        def load() -> tuple[tuple[str, Any, Any], list[ActionRow], int]:
-            which, programme_key, team_key = query
-            rows = learning_actions.list_actions(
-                db, actor, which, programme_key=programme_key, team_key=team_key
-            )
-            return query, rows, learning_actions.overdue_count(db, actor)
+        def load() -> Loaded:
+            asked, programme_key, team_key = query
+
+            def listed(which: str) -> list[ActionRow]:
+                return learning_actions.list_actions(
+                    db, actor, which, programme_key=programme_key, team_key=team_key
+                )
+
+            which = asked or "mine"
+            rows = listed(which)
+            if asked is None and not any(r.status == "open" for r in rows):
+                which, rows = "open", listed("open")
+            overdue = learning_actions.overdue_count(db, actor)
+            return query, which, ordered(rows, column, order), overdue
 
         return load
 
-    def show_loaded(self, loaded: tuple[tuple[str, Any, Any], list[ActionRow], int]) -> None:
-        """Show rows loaded for these filters (dropped if the filters changed since)."""
-        query, rows, overdue = loaded
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Show rows loaded for these filters (dropped if the filters changed since), already
+        sorted; the table is given its first page and sized from a sample of rows."""
+        query, which, rows, overdue = loaded
         if query != self._query():
             return
-        which = query[0]
+        if query[0] is None:  # the first load chose the list: check its button, load no more
+            self.which_group.blockSignals(True)
+            self.which_buttons[which].setChecked(True)
+            self.which_group.blockSignals(False)
         keep = self.selected()
-        self.model.set_rows(rows)
-        header = self.table.horizontalHeader()
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.columns.measure()
+        # The same list again (and not empty): as many rows as before, the same widths.
+        again = (which, *query[1:]) == self._shown and self.model.shown > 0
+        self.model.set_rows(rows, at_least=self.model.shown if again else 0)
+        self._shown = (which, *query[1:])
+        if not again:  # the same list keeps its columns' widths
+            self.columns.measure()
         self.which_buttons["overdue"].setText(f"Overdue ({overdue})" if overdue else "Overdue")
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
@@ -370,6 +388,7 @@ class ActionsView(ListPage):
         self.count.setText(count_text(rows))
         uuids = [r.uuid for r in self.model.rows]
         if keep is not None and keep.uuid in uuids:
+            self.model.show_up_to(uuids.index(keep.uuid))
             self.table.selectRow(uuids.index(keep.uuid))
         elif rows:
             self.table.selectRow(0)
@@ -438,12 +457,14 @@ class ActionsView(ListPage):
         row = self.selected()
         if row is None or row.status == "open":
             return
-        try:
-            learning_actions.set_action_status(self.db, self.actor, row.uuid, "open")
-        except AuditToolError as exc:
-            show_error(self, "Action not reopened", exc)
-            return
-        self._after_change(f"Action reopened: {row.text}")
+        db, actor = self.db, self.actor
+        reopened = ops.Operation(
+            self,
+            lambda _task: learning_actions.set_action_status(db, actor, row.uuid, "open"),
+            title="Action not reopened",
+        ).run()
+        if reopened is not None:
+            self._after_change(f"Action reopened: {row.text}")
 
     def edit(self) -> None:
         from audit_tool.ui.extras_dialogs import ActionDialog

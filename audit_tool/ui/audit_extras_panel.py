@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
-from audit_tool.services import audits, feedback, learning, learning_actions, worker_feedback
+from audit_tool.services import audit_screen, feedback, learning, worker_feedback
+from audit_tool.services.audit_screen import AuditExtras
 from audit_tool.services.feedback import CHANNEL_LABELS, RESPONDENT_LABELS, FeedbackRow
 from audit_tool.services.learning import LearningRow
 from audit_tool.services.learning_actions import SCOPE_LABELS, ActionRow
@@ -38,7 +39,6 @@ from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.date_field import DateField
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.extras_dialogs import (
     ActionDialog,
     ActionStatusDialog,
@@ -183,12 +183,21 @@ class AuditExtrasPanel(QTabWidget):
     changed = Signal()  # after any saved change
 
     def __init__(
-        self, db: Database, actor: Actor, audit_uuid: str, parent: QWidget | None = None
+        self,
+        db: Database,
+        actor: Actor,
+        audit_uuid: str,
+        parent: QWidget | None = None,
+        *,
+        extras: AuditExtras | None = None,
     ) -> None:
+        """`extras`: what the window read when it opened (services/audit_screen.py); without
+        them the panel reads them itself."""
         super().__init__(parent)
         self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
         self.setObjectName("auditExtras")
-        self.view = audits.get_audit(db, actor, audit_uuid)
+        extras = extras or audit_screen.audit_extras(db, actor, audit_uuid)
+        self.view = extras.view
         self.item_choices = [(i.key, i.label) for i in self.view.template.graded_items]
         self._built = False
 
@@ -243,7 +252,7 @@ class AuditExtrasPanel(QTabWidget):
         self.worker_tab = self._worker_tab()
         self.addTab(self.worker_tab, "Feedback to worker")
         self._built = True
-        self.refresh()
+        self.show_extras(extras)
 
     # -- building
 
@@ -322,16 +331,17 @@ class AuditExtrasPanel(QTabWidget):
         self.setTabText(self.indexOf(page), text)
 
     def refresh(self) -> None:
-        """Read the audit's feedback, learning, actions and worker feedback again."""
-        try:
-            self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
-            fb_rows = feedback.audit_feedback(self.db, self.actor, self.audit_uuid)
-            lp_rows = learning.audit_learning(self.db, self.actor, self.audit_uuid)
-            action_rows = learning_actions.audit_actions(self.db, self.actor, self.audit_uuid)
-            worker = worker_feedback.get_worker_feedback(self.db, self.actor, self.audit_uuid)
-        except AuditToolError as exc:
-            show_error(self, "Audit", exc)
-            return
+        """Read the audit's feedback, learning, actions and worker feedback again (one
+        session, one audit: quick, so on the GUI thread, and the tabs show it at once)."""
+        db, actor, audit_uuid = self.db, self.actor, self.audit_uuid
+        ops.Operation(
+            self, lambda _task: audit_screen.audit_extras(db, actor, audit_uuid), title="Audit"
+        ).success(self.show_extras).run()
+
+    def show_extras(self, extras: AuditExtras) -> None:
+        self.view = extras.view
+        fb_rows, lp_rows, action_rows = extras.feedback, extras.learning, extras.actions
+        worker = extras.worker
         self._show(self.feedback_tab, fb_rows)
         self._show(self.learning_tab, lp_rows)
         self._show(self.actions_tab, action_rows)
@@ -596,10 +606,13 @@ class AuditExtrasPanel(QTabWidget):
     def _sheet_saved(self, path: object) -> None:
         from audit_tool.services import worker_sheet
 
-        try:
-            row = worker_sheet.record_sheet_given(self.db, self.actor, self.audit_uuid)
-        except AuditToolError as exc:
-            show_error(self, "Feedback to the worker not recorded", exc)
+        db, actor, audit_uuid = self.db, self.actor, self.audit_uuid
+        row = ops.Operation(
+            self,
+            lambda _task: worker_sheet.record_sheet_given(db, actor, audit_uuid),
+            title="Feedback to the worker not recorded",
+        ).run()
+        if row is None:
             return
         self._fill_worker(row)
         name = Path(str(path)).name
@@ -611,28 +624,39 @@ class AuditExtrasPanel(QTabWidget):
             label.hide()
         given = self.to_worker.isChecked() or self.to_manager.isChecked()
         given_on, date_problem = self.given_on.value()
-        try:
-            row = worker_feedback.save_worker_feedback(
-                self.db,
-                self.actor,
-                self.audit_uuid,
-                given_to_worker=self.to_worker.isChecked(),
-                given_to_manager=self.to_manager.isChecked(),
-                given_on=given_on if given else None,
-                how=self.how.currentText() if given else "",
-            )
-        except ValidationError as exc:
+        db, actor, audit_uuid = self.db, self.actor, self.audit_uuid
+        to_worker, to_manager = self.to_worker.isChecked(), self.to_manager.isChecked()
+        how = self.how.currentText() if given else ""
+
+        def shown_beside_fields(exc: AuditToolError) -> bool:
+            if not isinstance(exc, ValidationError):
+                return False
             if date_problem and given:
                 exc.fields["given_on"] = date_problem
             for key, label in (("given_on", self.given_on_error), ("how", self.how_error)):
                 if key in exc.fields:
                     label.setText(exc.fields[key])
                     label.show()
-            if not set(exc.fields) & {"given_on", "how"}:
-                show_error(self, "Feedback to the worker not saved", exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Feedback to the worker not saved", exc)
+            return bool(set(exc.fields) & {"given_on", "how"})
+
+        row = (
+            ops.Operation(
+                self,
+                lambda _task: worker_feedback.save_worker_feedback(
+                    db,
+                    actor,
+                    audit_uuid,
+                    given_to_worker=to_worker,
+                    given_to_manager=to_manager,
+                    given_on=given_on if given else None,
+                    how=how,
+                ),
+                title="Feedback to the worker not saved",
+            )
+            .failure(shown_beside_fields)
+            .run()
+        )
+        if row is None:
             return
         self._fill_worker(row)
         self.worker_status.setText("Saved. " + self.worker_status.text())
@@ -646,10 +670,7 @@ class AuditExtrasPanel(QTabWidget):
             tab.table.selectRow(uuids.index(uuid))
 
     def _call(self, title: str, fn: Callable[..., object], *args: Any) -> None:
-        try:
-            fn(self.db, self.actor, *args)
-        except AuditToolError as exc:
-            show_error(self, title, exc)
-            return
-        self.refresh()
-        self.changed.emit()
+        db, actor = self.db, self.actor
+        if ops.Operation(self, lambda _task: fn(db, actor, *args) or True, title=title).run():
+            self.refresh()
+            self.changed.emit()

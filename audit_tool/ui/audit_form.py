@@ -33,10 +33,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import audits
+from audit_tool.services.audit_screen import AuditScreen, audit_screen
 from audit_tool.services.audits import Answer, AuditView
 from audit_tool.services.templates import TemplateItemRow, TemplateRow
 from audit_tool.store import Database
 from audit_tool.store.drafts import LocalDraft
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.errors import show_error
@@ -91,12 +93,22 @@ class AuditForm(QWidget):
     concern_raised = Signal()
 
     def __init__(
-        self, db: Database, actor: Actor, audit_uuid: str, parent: QWidget | None = None
+        self,
+        db: Database,
+        actor: Actor,
+        audit_uuid: str,
+        parent: QWidget | None = None,
+        *,
+        screen: AuditScreen | None = None,
     ) -> None:
+        """`screen`: the audit as read off the GUI thread by the window opening it
+        (AuditsView.open_review); without it the form reads it itself."""
         super().__init__(parent)
         self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
         self.setObjectName("auditForm")
-        self.view: AuditView = audits.get_audit(db, actor, audit_uuid, log_view=True)
+        screen = screen or audit_screen(db, actor, audit_uuid, log_view=True)
+        self.loaded = screen
+        self.view: AuditView = screen.view
         if self.view.my_review is None:
             raise AuditToolError(f"{actor.name} has no review in this audit")
         self.review_uuid = self.view.my_review
@@ -136,7 +148,7 @@ class AuditForm(QWidget):
         show_checkout_note(self.checkout_note, self.view, self.actor)
         self.concern_note = banner("auditForm_concerns")
         outer.addWidget(self.concern_note)
-        self.show_concerns()
+        show_concerns(self.concern_note, self.loaded.concerns)
 
     def _build_items(self) -> tuple[QWidget, QGridLayout, int]:
         """The template's items under their section headings; returns the grid and its next row."""
@@ -199,7 +211,9 @@ class AuditForm(QWidget):
         scroll.setObjectName("auditForm_scroll")
         # The review is the first tab; family feedback, learning, actions and feedback to the
         # worker follow in the same tab bar, so the buttons below stay in view on every tab.
-        self.extras = AuditExtrasPanel(self.db, self.actor, self.audit_uuid)
+        self.extras = AuditExtrasPanel(
+            self.db, self.actor, self.audit_uuid, extras=self.loaded.extras
+        )
         self.extras.insertTab(0, scroll, "Review")
         self.extras.setCurrentIndex(0)
         self.review_tab = scroll
@@ -545,18 +559,19 @@ class AuditForm(QWidget):
             text = "\n\n".join(warnings)
             if not confirm(self, "Check the overall grade", f"{text}\n\nSubmit the review anyway?"):
                 return
-        try:
-            result = audits.submit_review(
-                self.db, self.actor, self.review_uuid, expected_revision=self.revision
+        db, actor, review_uuid, revision = self.db, self.actor, self.review_uuid, self.revision
+        result = (
+            ops.Operation(
+                self,
+                lambda _task: audits.submit_review(
+                    db, actor, review_uuid, expected_revision=revision
+                ),
+                title="Review not submitted",
             )
-        except ValidationError as exc:
-            self._show_errors(exc)
-            return
-        except ConflictError as exc:
-            self.resolve_conflict(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Review not submitted", exc)
+            .failure(self._shown_in_form)
+            .run()
+        )
+        if result is None:
             return
         self.view = audits.get_audit(self.db, self.actor, self.audit_uuid)
         self._set_editable(False)
@@ -583,13 +598,22 @@ class AuditForm(QWidget):
             self.show_concerns()
             self.concern_raised.emit()
 
+    def _shown_in_form(self, exc: AuditToolError) -> bool:
+        """A refused submission the form shows itself: the fields at fault, or a newer save."""
+        if isinstance(exc, ValidationError):
+            self._show_errors(exc)
+            return True
+        if isinstance(exc, ConflictError):
+            self.resolve_conflict(exc)
+            return True
+        return False
+
     def show_concerns(self) -> None:
         """The audit's urgent concerns in full above the form (who raised, why, who knows)."""
-        try:
-            concerns = audits.audit_concerns(self.db, self.actor, self.audit_uuid)
-        except AuditToolError:
-            concerns = []
-        show_concerns(self.concern_note, concerns)
+        db, actor, audit_uuid = self.db, self.actor, self.audit_uuid
+        ops.Operation(
+            self, lambda _task: audits.audit_concerns(db, actor, audit_uuid), title="Concerns"
+        ).success(lambda concerns: show_concerns(self.concern_note, concerns)).run()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.save()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError
 from audit_tool.services import audits
+from audit_tool.services.audit_screen import AuditScreen, audit_screen
 from audit_tool.services.audits import STATUS_LABELS, AuditListRow
 from audit_tool.store import Database
-from audit_tool.ui.errors import show_error
+from audit_tool.ui import operations as ops
 from audit_tool.ui.filters import ColumnFitter
 from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import AUDITS, CASES, PROGRAMMES, REFERENCE
@@ -71,6 +72,7 @@ def me_text(row: AuditListRow) -> str:
 class AuditsView(ListPage):
     # The kinds of change that refresh it (ui.operations).
     watches = frozenset({AUDITS, PROGRAMMES, CASES, REFERENCE})
+    window_opened = Signal(QDialog)  # a review or moderation window, once read and shown
 
     title = "Audits"
 
@@ -293,46 +295,62 @@ class AuditsView(ListPage):
         else:
             self.open_moderation(row.uuid)
 
-    def open_audit(self, audit_uuid: str) -> QDialog | None:
+    def open_audit(self, audit_uuid: str) -> ops.Operation[AuditScreen]:
         """Open an audit named elsewhere (a learning point, an action, a family's feedback):
         the acting user's own review if they have one, else the moderation screen."""
-        try:
-            view = audits.get_audit(self.db, self.actor, audit_uuid)
-        except AuditToolError as exc:
-            show_error(self, "Audit", exc)
-            return None
-        if view.my_review is not None:
-            return self.open_review(audit_uuid)
-        return self.open_moderation(audit_uuid)
+        return self._open(audit_uuid, None)
 
-    def open_review(self, audit_uuid: str) -> QDialog | None:
+    def open_review(self, audit_uuid: str) -> ops.Operation[AuditScreen]:
+        return self._open(audit_uuid, "review")
+
+    def open_moderation(self, audit_uuid: str) -> ops.Operation[AuditScreen]:
+        return self._open(audit_uuid, "moderation")
+
+    def _open(self, audit_uuid: str, kind: str | None) -> ops.Operation[AuditScreen]:
+        """Read the audit's screen in the pool (one session: the audit, its concerns, feedback,
+        learning, actions), then build its window; `window_opened` says when it is shown."""
+        db, actor = self.db, self.actor
+        return (
+            ops.Operation(
+                self,
+                lambda _task: audit_screen(db, actor, audit_uuid, log_view=True),
+                title="Audit",
+                key=f"open:{audit_uuid}",  # a second click on the same audit waits for one
+            )
+            .success(lambda screen: self._show_screen(audit_uuid, screen, kind))
+            .run_in_background()
+        )
+
+    def _show_screen(self, audit_uuid: str, screen: AuditScreen, kind: str | None) -> None:
+        if kind is None:
+            kind = "review" if screen.view.my_review is not None else "moderation"
+        if kind == "review" and screen.view.my_review is None:
+            problem = AuditToolError(f"{self.actor.name} has no review in this audit")
+            ops.route_error(self, "Audit", problem)
+            return
+        if kind == "review":
+            self._review_window(audit_uuid, screen)
+        else:
+            self._moderation_window(audit_uuid, screen)
+
+    def _review_window(self, audit_uuid: str, screen: AuditScreen) -> None:
         from audit_tool.ui.audit_form import AuditForm
 
-        try:
-            form = AuditForm(self.db, self.actor, audit_uuid)
-        except AuditToolError as exc:
-            show_error(self, "Audit", exc)
-            return None
+        form = AuditForm(self.db, self.actor, audit_uuid, screen=screen)
         form.saved.connect(self.status_message)
         form.submitted.connect(lambda _status: self._changed())
         form.concern_raised.connect(self.changed)
         window = self._window(form, f"Audit of case {form.view.case_ref}")
         window.finished.connect(lambda _r: form.save())
-        return window
 
-    def open_moderation(self, audit_uuid: str) -> QDialog | None:
+    def _moderation_window(self, audit_uuid: str, screen: AuditScreen) -> None:
         from audit_tool.ui.moderation_view import ModerationForm
 
-        try:
-            form = ModerationForm(self.db, self.actor, audit_uuid)
-        except AuditToolError as exc:
-            show_error(self, "Audit", exc)
-            return None
+        form = ModerationForm(self.db, self.actor, audit_uuid, screen=screen)
         form.confirmed.connect(self._changed)
         form.returned.connect(self._changed)
         window = self._window(form, f"Moderation: case {form.view.case_ref}")
         window.finished.connect(lambda _r: form.save_if_changed())
-        return window
 
     def _changed(self) -> None:
         self.refresh()
@@ -352,6 +370,7 @@ class AuditsView(ListPage):
         # the list never holds a wrapper whose C++ object is gone.
         self._windows.append(window)
         window.destroyed.connect(lambda _obj=None, w=window: self._forget(w))
+        self.window_opened.emit(window)
         return window
 
     def _forget(self, window: QDialog) -> None:

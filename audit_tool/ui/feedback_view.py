@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, NotFound
 from audit_tool.services import cases, feedback, reference
+from audit_tool.services import settings as partnership_settings
 from audit_tool.services.feedback import (
     ANSWER_LABELS,
     CHANNEL_LABELS,
@@ -182,6 +183,8 @@ class FeedbackView(ListPage):
         self.db, self.actor = db, actor
         self.setObjectName("feedbackView")
         self.today: Callable[[], date] = date.today
+        # The partnership's year (Admin > Partnership): the quarters offered and named.
+        self.year_start = partnership_settings.partnership(db).year_start_month
         self.can_record = actor.can("feedback.record")
         self.rows: list[FeedbackRow] = []
         self.questions: list[QuestionSummary] = []
@@ -243,12 +246,13 @@ class FeedbackView(ListPage):
         for key, label in PERIODS.items():
             if key != "between":
                 self.period.addItem(label, key)
-        start = quarter_start(self.today())
+        start = quarter_start(self.today(), self.year_start)
         for _ in range(QUARTERS_OFFERED):
-            self.period.addItem(quarter_label(start), f"quarter:{start.isoformat()}")
-            start = quarter_start(start - timedelta(days=1))
+            label = quarter_label(start, self.year_start)
+            self.period.addItem(label, f"quarter:{start.isoformat()}")
+            start = quarter_start(start - timedelta(days=1), self.year_start)
         self.period.addItem(PERIODS["between"], "between")
-        this_quarter = quarter_start(self.today())
+        this_quarter = quarter_start(self.today(), self.year_start)
         self.date_from = filter_date("feedbackFrom", "From date", this_quarter)
         self.date_to = filter_date("feedbackTo", "To date", quarter_end(this_quarter))
         self.date_from.setVisible(False)
@@ -398,7 +402,7 @@ class FeedbackView(ListPage):
         if period.startswith("quarter:"):
             start = date.fromisoformat(period.split(":", 1)[1])
             return start, quarter_end(start)
-        return period_range(period, self.today())
+        return period_range(period, self.today(), self.year_start)
 
     def current_filter(self) -> FeedbackFilter:
         date_from, date_to = self.dates()

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audit_tool.reporting.periods import DEFAULT_YEAR_START, label_of, natural_start
+
 PERIODS = {
     "any": "Any time",
     "this_quarter": "This quarter",
@@ -29,19 +31,23 @@ PERIODS = {
 }
 
 
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+def quarter_start(day: date, year_start: int = DEFAULT_YEAR_START) -> date:
+    """The first day of the partnership's quarter holding `day` (its year starts in the month
+    `year_start`: April by default, so Q1 is April to June)."""
+    return natural_start(day, "quarter", year_start)
 
 
-def period_range(period: str, today: date) -> tuple[date | None, date | None]:
-    """The dates of a period preset ("any" and "between" give no dates of their own)."""
+def period_range(
+    period: str, today: date, year_start: int = DEFAULT_YEAR_START
+) -> tuple[date | None, date | None]:
+    """The dates of a period preset ("any" and "between" give no dates of their own); quarters
+    and years are the partnership's (its year starts in the month `year_start`)."""
     if period == "this_quarter":
-        start = quarter_start(today)
-        end = quarter_start(start + timedelta(days=95)) - timedelta(days=1)
-        return start, end
+        start = quarter_start(today, year_start)
+        return start, quarter_end(start)
     if period == "last_quarter":
-        end = quarter_start(today) - timedelta(days=1)
-        return quarter_start(end), end
+        end = quarter_start(today, year_start) - timedelta(days=1)
+        return quarter_start(end, year_start), end
     if period == "last_12_months":
         try:
             start = today.replace(year=today.year - 1) + timedelta(days=1)
@@ -49,7 +55,8 @@ def period_range(period: str, today: date) -> tuple[date | None, date | None]:
             start = date(today.year - 1, 3, 1)
         return start, today
     if period == "this_year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
+        start = natural_start(today, "year", year_start)
+        return start, start.replace(year=start.year + 1) - timedelta(days=1)
     return None, None
 
 
@@ -58,11 +65,15 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def quarter_end(start: date) -> date:
-    return quarter_start(start + timedelta(days=95)) - timedelta(days=1)
+    """The last day of the quarter that begins on `start` (three months on)."""
+    month = start.year * 12 + start.month + 2  # the quarter's last month, counted from 1
+    following = date(month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
-def quarter_label(start: date) -> str:
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+def quarter_label(start: date, year_start: int = DEFAULT_YEAR_START) -> str:
+    """ "2026/27 Q3": the partnership's quarter beginning on `start`, as the report labels it."""
+    return label_of(start, "quarter", year_start)
 
 
 def filter_combo(name: str, accessible: str) -> QComboBox:

@@ -3,12 +3,16 @@
 Filters (programme, team, period, kind, practice area, theme, text) narrow the list in SQL. A QA
 lead ticks "In briefings" (or uses the button under the detail) to allow a point into 7-minute
 briefings or keep it out. "Export to Excel..." writes feedback, learning points and actions for
-the same filters into one workbook, off the GUI thread. Enter or double-click opens the audit."""
+the same filters into one workbook, off the GUI thread. Enter or double-click opens the audit.
+The points load in the pool (a ListPage with load_in_background: up to 20,000 of them, sorted
+there too) and the table is given them a page at a time (PagedTableModel), its columns sized
+from the heading and a sample of rows."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,15 +42,14 @@ from PySide6.QtWidgets import (
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import AuditToolError
 from audit_tool.services import learning, reference, text_search
+from audit_tool.services import settings as partnership_settings
 from audit_tool.services.audits import STATUS_LABELS as AUDIT_STATUS_LABELS
 from audit_tool.services.feedback import FeedbackFilter
 from audit_tool.services.learning import LearningFilter, LearningRow
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import (
     PERIODS,
     ColumnFitter,
@@ -58,8 +61,9 @@ from audit_tool.ui.filters import (
     plural,
     view_title,
 )
+from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.operations import ACTIONS, AUDITS, LEARNING
-from audit_tool.ui.table_model import Column, RecordTableModel
+from audit_tool.ui.table_model import Column, PagedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -69,6 +73,17 @@ PERIOD_TIP = "The date the audit was finalised, or, for one not yet final, the p
 MAX_COLUMN_CHARS = 28  # in average characters of the table font
 TEXT_COLUMN = 1
 SHORT_KIND_LABELS = {"strength": "Strength", "development": "For development"}
+SAMPLE_ROWS = 30  # rows read to size the columns (the visible ones first)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a load brings back from the pool: the filter asked for, its rows already sorted,
+    and the themes in use (for the theme box)."""
+
+    asked: LearningFilter
+    rows: list[LearningRow]
+    themes: list[str]
 
 
 def count_text(rows: list[LearningRow]) -> str:
@@ -83,7 +98,7 @@ def count_text(rows: list[LearningRow]) -> str:
     return text
 
 
-class LearningTableModel(RecordTableModel):
+class LearningTableModel(PagedTableModel):
     """Learning points; for a QA lead the "In briefings" column is a check box that saves."""
 
     BRIEFING_COLUMN = 8
@@ -167,11 +182,11 @@ class LearningTableModel(RecordTableModel):
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
-class LearningView(QWidget):
+class LearningView(ListPage):
     # The kinds of change that refresh it (ui.operations).
     watches = frozenset({LEARNING, ACTIONS, AUDITS})
-    status_message = Signal(str)
-    changed = Signal()
+    title = "Learning"
+    load_in_background = True
     open_audit = Signal(str)
     exported = Signal(str)  # the workbook's path, once written
 
@@ -181,9 +196,13 @@ class LearningView(QWidget):
         self.setObjectName("learningView")
         self.can_select = actor.can("learning.select")
         self.today: Callable[[], date] = date.today
+        # The partnership's year (Admin > Partnership): "This quarter" and "This year".
+        self.year_start = partnership_settings.partnership(db).year_start_month
         self._export: ops.Operation[dict[str, int]] | None = None
         self._export_path = Path()
         self._applied_theme = ""
+        self._asked: LearningFilter | None = None  # the filter of the newest refresh
+        self._shown: LearningFilter | None = None  # the filter of the rows on screen
         self._build_commands()
         self._build_filters()
         self._build_more_filters()
@@ -242,7 +261,7 @@ class LearningView(QWidget):
         for key, label in PERIODS.items():
             self.period.addItem(label, key)
         self.period.setToolTip(PERIOD_TIP)
-        start, end = period_range("this_quarter", self.today())
+        start, end = period_range("this_quarter", self.today(), self.year_start)
         assert start is not None and end is not None
         self.date_from = filter_date("learningFrom", "From date", start)
         self.date_to = filter_date("learningTo", "To date", end)
@@ -321,6 +340,7 @@ class LearningView(QWidget):
         self.table = list_table("learningTable", "Learning points", self.model)
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(40)
+        header.setResizeContentsPrecision(SAMPLE_ROWS)
         self.columns = ColumnFitter(
             self.table, TEXT_COLUMN, cap=MAX_COLUMN_CHARS, fixed=(0, 4, 7, 8)
         )
@@ -336,7 +356,7 @@ class LearningView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.hide()
-        self.count = QLabel()
+        self.count = QLabel("Loading learning points...")
         self.count.setObjectName("learningCount")
         self.busy = QProgressBar()
         self.busy.setObjectName("learningBusy")
@@ -431,14 +451,16 @@ class LearningView(QWidget):
 
     # -- filters
 
-    def _fill_themes(self) -> None:
+    def _fill_themes(self, themes: list[str] | None = None) -> None:
         """The themes in use, most used first, keeping what is typed."""
+        if themes is None:
+            themes = learning.theme_tags(self.db, self.actor)
         text = self.theme_filter.currentText()
         edit = self.theme_edit
         self.theme_filter.blockSignals(True)
         edit.blockSignals(True)
         self.theme_filter.clear()
-        self.theme_filter.addItems(learning.theme_tags(self.db, self.actor))
+        self.theme_filter.addItems(themes)
         self.theme_filter.setCurrentIndex(-1)
         self.theme_filter.setEditText(text)
         edit.blockSignals(False)
@@ -453,7 +475,7 @@ class LearningView(QWidget):
         between = self.period.currentData() == "between"
         self.date_from.setVisible(between)
         self.date_to.setVisible(between)
-        start, end = period_range(self.period.currentData(), self.today())
+        start, end = period_range(self.period.currentData(), self.today(), self.year_start)
         dates = f"{start.isoformat()} to {end.isoformat()}. " if start and end else ""
         self.period.setToolTip(dates + PERIOD_TIP)
         self.refresh()
@@ -469,7 +491,7 @@ class LearningView(QWidget):
                 self.date_from.date().toPython(),  # type: ignore[return-value]
                 self.date_to.date().toPython(),
             )
-        return period_range(period, self.today())
+        return period_range(period, self.today(), self.year_start)
 
     def current_filter(self) -> LearningFilter:
         date_from, date_to = self.dates()
@@ -525,22 +547,46 @@ class LearningView(QWidget):
 
     # -- the list
 
-    def refresh(self) -> None:
+    def refresh(self, keep: str | None = None) -> None:
+        """Load the points for the filters in the pool; they are shown when they arrive (a
+        newer refresh drops an older one's result)."""
         self._search_timer.stop()
-        keep = self.selected()
-        flt = self.current_filter()
-        self._applied_theme = flt.theme or ""
-        try:
-            rows = learning.list_learning(self.db, self.actor, flt, limit=LIST_LIMIT)
-            if not self.theme_filter.hasFocus():  # themes added in audits since
-                self._fill_themes()
-        except AuditToolError as exc:
-            show_error(self, "Learning", exc)
-            return
-        self.model.set_rows(rows)
+        self._asked = self.current_filter()
+        self._applied_theme = self._asked.theme or ""
+        if self._asked != self._shown:
+            self.count.setText("Loading learning points...")  # new filters: a second or so
+        super().refresh(keep)
+
+    def live_loader(self) -> Callable[[], Loaded]:
+        """Read the filters and the sort now; the returned function only calls the services
+        and sorts (any thread)."""
+        db, actor, flt = self.db, self.actor, self.current_filter()
         header = self.table.horizontalHeader()  # keep the user's sort (stable: newest first)
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.columns.measure()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        ordered = self.model.ordered
+
+        def load() -> Loaded:
+            rows = learning.list_learning(db, actor, flt, limit=LIST_LIMIT)
+            themes = learning.theme_tags(db, actor)  # themes added in audits since
+            return Loaded(flt, ordered(rows, column, order), themes)
+
+        return load
+
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Show points loaded for the newest filters (else dropped); the table gets its first
+        page, its columns sized from a sample of rows."""
+        if loaded.asked != self._asked:
+            return
+        rows = loaded.rows
+        keep = self.selected()
+        if not self.theme_filter.hasFocus():
+            self._fill_themes(loaded.themes)
+        # The same list again (and not empty): as many rows as before, the same widths.
+        again = loaded.asked == self._shown and self.model.shown > 0
+        self.model.set_rows(rows, at_least=self.model.shown if again else 0)
+        self._shown = loaded.asked
+        if not again:  # the same list keeps its columns' widths
+            self.columns.measure()
         self.table.setVisible(bool(rows))
         self.detail_box.setVisible(bool(rows))
         self.empty.setVisible(not rows)
@@ -554,6 +600,7 @@ class LearningView(QWidget):
         self.count.setText(count_text(rows))
         uuids = [r.uuid for r in rows]
         if keep is not None and keep.uuid in uuids:
+            self.model.show_up_to(uuids.index(keep.uuid))
             self.table.selectRow(uuids.index(keep.uuid))
         elif rows:
             self.table.selectRow(0)
@@ -629,10 +676,13 @@ class LearningView(QWidget):
 
     def _toggle_row(self, i: int, wanted: bool) -> LearningRow | None:
         row: LearningRow = self.model.rows[i]
-        try:
-            saved = learning.set_in_briefing(self.db, self.actor, row.uuid, wanted)
-        except AuditToolError as exc:
-            show_error(self, "Briefings", exc)
+        db, actor = self.db, self.actor
+        saved = ops.Operation(
+            self,
+            lambda _task: learning.set_in_briefing(db, actor, row.uuid, wanted),
+            title="Briefings",
+        ).run()
+        if saved is None:
             return None
         self.model.replace(i, saved)
         self._show_detail()

@@ -6,9 +6,11 @@ A list page says what it shows (``watches``, the kinds of change in ui.operation
 load its rows for the current filters (``live_loader``: called on the GUI thread to read the
 filters, it returns a function that only calls services and may run in any thread) and how
 to show them (``show_loaded``, on the GUI thread, keeping the selection). ``refresh`` runs the
-loader as an Operation on the GUI thread (the lists are filtered and cut in SQL; the figures
-are in docs/performance.md), so its errors go where every operation's go; the live refresh
-(ui.live_refresh) runs the same loader in the pool.
+loader as an Operation keyed "rows", so its errors go where every operation's go and a newer
+refresh drops an older one's result: on the GUI thread (the lists are filtered and cut in SQL;
+the figures are in docs/performance.md), or in the pool for a page that sets
+``load_in_background`` (a list of thousands); the live refresh (ui.live_refresh) runs the same
+loader in the pool.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class ListPage(QWidget):
 
     watches: frozenset[str] = frozenset()
     title = ""  # the view's name, for the title of an error dialog
+    load_in_background = False  # refresh() loads in the pool; the rows are shown when loaded
 
     def live_loader(self) -> Callable[[], Any]:
         raise NotImplementedError
@@ -48,4 +51,13 @@ class ListPage(QWidget):
             else:
                 self.show_loaded(loaded, keep)  # type: ignore[call-arg]
 
-        ops.Operation(self, lambda task: load(), title=self.title, key="rows").success(show).run()
+        operation = ops.Operation(self, lambda task: load(), title=self.title, key="rows")
+        operation.success(show)
+        if self.load_in_background:
+            operation.run_in_background()
+        else:
+            operation.run()
+
+    def loading(self) -> bool:
+        """Whether a refresh is still loading its rows."""
+        return ops.is_running(self, "rows")

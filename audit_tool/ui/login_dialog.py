@@ -60,6 +60,22 @@ class LoginDialog(QDialog):
             Qt.FocusReason.OtherFocusReason
         )
         self.resize(480, self.sizeHint().height())
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for every wrapped line at this width (a large system font, or the
+        error line appearing, would otherwise squeeze the text under it)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def _login_page(self) -> QWidget:
         page = QWidget()
@@ -137,6 +153,7 @@ class LoginDialog(QDialog):
         except AuditToolError as exc:
             self.error.setText(str(exc))
             self.error.show()
+            self._fit_height()
             self.password.clear()
             self.password.setFocus(Qt.FocusReason.OtherFocusReason)
             return
@@ -151,6 +168,7 @@ class LoginDialog(QDialog):
             )
             self.pages.setCurrentIndex(1)
             self.ok_button.setText("Change password and go on")
+            self._fit_height()
             self.change.new.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.password.clear()

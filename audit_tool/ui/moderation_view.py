@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ConflictError, ValidationError
 from audit_tool.services import audits, claims, worker_feedback
+from audit_tool.services.audit_screen import AuditScreen, audit_screen
 from audit_tool.services.audits import Answer, AuditView, ReviewView
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_extras_panel import AuditExtrasPanel
 from audit_tool.ui.audit_form import YES_NO_LABELS, _set_value, _Text, _value, grade_combo
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import (
     ERROR_STYLE,
@@ -59,6 +60,13 @@ SPREAD_STYLE = {
     2: "background: $spread_two_bg; color: $spread_fg; font-weight: bold;",
 }
 
+T = TypeVar("T")
+# The mark on an answer changed since its review was returned: the notices' colours.
+CHANGED_STYLE = (
+    "background: $banner_bg; color: $banner_fg; border: 1px solid $banner_border;"
+    " padding: 1px 4px; font-weight: bold;"
+)
+
 
 def _spread_style(spread: int) -> str:
     return SPREAD_STYLE[min(spread, 2)]
@@ -79,12 +87,22 @@ class ModerationForm(QWidget):
     returned = Signal()
 
     def __init__(
-        self, db: Database, actor: Actor, audit_uuid: str, parent: QWidget | None = None
+        self,
+        db: Database,
+        actor: Actor,
+        audit_uuid: str,
+        parent: QWidget | None = None,
+        *,
+        screen: AuditScreen | None = None,
     ) -> None:
+        """`screen`: the audit as read off the GUI thread by the window opening it
+        (AuditsView.open_moderation); without it the form reads it itself."""
         super().__init__(parent)
         self.db, self.actor, self.audit_uuid = db, actor, audit_uuid
         self.setObjectName("moderationForm")
-        self.view: AuditView = audits.get_audit(db, actor, audit_uuid, log_view=True)
+        screen = screen or audit_screen(db, actor, audit_uuid, log_view=True)
+        self.loaded = screen
+        self.view: AuditView = screen.view
         self.template = self.view.template
         self.editable = self.view.status == "in_moderation" and self.view.moderator_key == actor.key
         self.finals: dict[str, QWidget] = {}
@@ -126,9 +144,11 @@ class ModerationForm(QWidget):
                 f"<b>{letter}</b>: {r.reviewer_name} ({r.agency_name}"
                 + (f", {r.part.replace('_', ' ')}" if r.part else "")
                 + ")"
+                + _changes_note(r)
                 for letter, r in zip(self.letters, v.reviews, strict=True)
             )
         )
+        who.setObjectName("moderation_who")
         who.setWordWrap(True)
         outer.addWidget(who)
         self.message = QLabel()
@@ -151,10 +171,7 @@ class ModerationForm(QWidget):
         show_checkout_note(self.checkout_note, v, actor)
         self.concern_note = banner("moderation_concerns")
         outer.addWidget(self.concern_note)
-        try:
-            show_concerns(self.concern_note, audits.audit_concerns(self.db, actor, self.audit_uuid))
-        except AuditToolError:
-            self.concern_note.hide()
+        show_concerns(self.concern_note, self.loaded.concerns)
         self.claim_timer = QTimer(self)
         self.claim_timer.setInterval(CLAIM_RENEW_MS)
         self.claim_timer.timeout.connect(self.renew_claim)
@@ -188,9 +205,9 @@ class ModerationForm(QWidget):
     def _build_items(self, grid: QGridLayout, final_col: int) -> int:
         """A row per item and the overall grade: each review's answer and the final answer;
         returns the next free row."""
-        v, db, actor, audit_uuid = self.view, self.db, self.actor, self.audit_uuid
+        v = self.view
         spreads = audits.differences(v)
-        proposal = audits.proposal(db, actor, audit_uuid) if self.editable else {}
+        proposal = dict(self.loaded.proposal) if self.editable else {}
         if not self.editable and v.moderation is not None:
             proposal = dict(v.moderation.answers)
             if v.moderation.overall:
@@ -228,6 +245,9 @@ class ModerationForm(QWidget):
         value_box = QVBoxLayout()
         value_box.setSpacing(1)
         value_box.addWidget(text)
+        if key in review.changed_since_return and not review.hidden:
+            mark = self._changed_mark(f"moderation_changed_{key}_{i}", i, label)
+            value_box.addWidget(mark, 0, Qt.AlignmentFlag.AlignLeft)
         if comment and not review.hidden:
             # The evidence, on screen beside the grade (not only on hover).
             evidence = QLabel(comment)
@@ -281,8 +301,26 @@ class ModerationForm(QWidget):
                 text = QLabel("(hidden)" if review.hidden else getattr(review, attr) or "-")
                 text.setWordWrap(True)
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                grid.addWidget(text, row, 1 + i, Qt.AlignmentFlag.AlignTop)
+                cell = QWidget()
+                cell_layout = QVBoxLayout(cell)
+                cell_layout.setContentsMargins(0, 0, 0, 0)
+                cell_layout.setSpacing(1)
+                if attr in review.changed_since_return and not review.hidden:
+                    name = f"moderation_changed_{attr}_{i}"
+                    mark = self._changed_mark(name, i, heading)
+                    cell_layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignLeft)
+                cell_layout.addWidget(text)
+                grid.addWidget(cell, row, 1 + i, Qt.AlignmentFlag.AlignTop)
             row += 1
+
+    def _changed_mark(self, name: str, i: int, label: str) -> QLabel:
+        """A visible (and spoken) mark on an answer its auditor changed since it was
+        returned."""
+        mark = QLabel("Changed since returned")
+        mark.setObjectName(name)
+        mark.setAccessibleName(f"{self.letters[i]} changed {label} since it was returned")
+        themes.styled(mark, CHANGED_STYLE)
+        return mark
 
     def _build_tabs(self, outer: QVBoxLayout, body: QWidget) -> QVBoxLayout:
         """The grid in the first tab, before the audit's extras; returns the tab's layout."""
@@ -296,7 +334,9 @@ class ModerationForm(QWidget):
         page = QVBoxLayout(self.moderation_tab)
         page.setContentsMargins(6, 6, 6, 6)
         page.addWidget(scroll, 1)
-        self.extras = AuditExtrasPanel(self.db, self.actor, self.audit_uuid)
+        self.extras = AuditExtrasPanel(
+            self.db, self.actor, self.audit_uuid, extras=self.loaded.extras
+        )
         self.extras.insertTab(0, self.moderation_tab, "Moderation")
         self.extras.setCurrentIndex(0)
         self.extras.changed.connect(self._adopt_revision)
@@ -547,22 +587,45 @@ class ModerationForm(QWidget):
             self._worker_feedback_accepted = True
         return True
 
+    def _run(
+        self,
+        title: str,
+        fn: Callable[[], T],
+        *,
+        in_form: bool = True,
+        conflict_text: Callable[[], str] | None = None,
+    ) -> tuple[T] | None:
+        """A quick write as an Operation on the GUI thread (the form shows its result at once):
+        (result,) on success, None once the error is shown: beside the fields (`in_form`), as
+        a lost race (a ConflictError, when `conflict_text` gives the text to keep), else in the
+        operation's dialog."""
+
+        def shown_here(exc: AuditToolError) -> bool:
+            if in_form and isinstance(exc, ValidationError):
+                self._show_errors(exc)
+                return True
+            if conflict_text is not None and isinstance(exc, ConflictError):
+                self._lost_race(exc, conflict_text())
+                return True
+            return False
+
+        return ops.Operation(self, lambda _task: (fn(),), title=title).failure(shown_here).run()
+
     def save(self) -> bool:
         answers, overall = self.final_answers()
-        try:
-            audits.save_moderation(
-                self.db,
-                self.actor,
-                self.audit_uuid,
-                answers=answers,
-                overall=overall,
-                rationale=self.rationale.toPlainText(),
-            )
-        except ValidationError as exc:
-            self._show_errors(exc)
-            return False
-        except AuditToolError as exc:
-            show_error(self, "Moderation not saved", exc)
+        db, actor, audit_uuid, rationale = (
+            self.db,
+            self.actor,
+            self.audit_uuid,
+            self.rationale.toPlainText(),
+        )
+        saved = self._run(
+            "Moderation not saved",
+            lambda: audits.save_moderation(
+                db, actor, audit_uuid, answers=answers, overall=overall, rationale=rationale
+            ),
+        )
+        if saved is None:
             return False
         self._adopt_revision()
         self._saved_state = self._state()
@@ -594,26 +657,30 @@ class ModerationForm(QWidget):
             return
         if not self._worker_feedback_checked():
             return
-        try:
-            self.view = audits.confirm(
-                self.db,
-                self.actor,
-                self.audit_uuid,
+        db, actor, audit_uuid, rationale = (
+            self.db,
+            self.actor,
+            self.audit_uuid,
+            self.rationale.toPlainText(),
+        )
+        revision, token = self.view.revision, self.claim_token
+        confirmed = self._run(
+            "Not confirmed",
+            lambda: audits.confirm(
+                db,
+                actor,
+                audit_uuid,
                 answers=answers,
                 overall=overall,
-                rationale=self.rationale.toPlainText(),
-                expected_revision=self.view.revision,
-                token=self.claim_token,
-            )
-        except ValidationError as exc:
-            self._show_errors(exc)
+                rationale=rationale,
+                expected_revision=revision,
+                token=token,
+            ),
+            conflict_text=lambda: "",
+        )
+        if confirmed is None:
             return
-        except ConflictError as exc:
-            self._lost_race(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Not confirmed", exc)
-            return
+        (self.view,) = confirmed
         self.release_claim()  # the work is done: nobody need be kept out any longer
         self.editable = False
         for widget in self.finals.values():
@@ -638,21 +705,24 @@ class ModerationForm(QWidget):
         dialog = ReturnDialog(self.view, self)
         if not dialog.exec():
             return
-        try:
-            self.view = audits.return_review(
-                self.db,
-                self.actor,
-                dialog.review_uuid(),
-                dialog.comment.toPlainText(),
-                token=self.claim_token,
-                expected_revision=self.view.revision,
-            )
-        except ConflictError as exc:
-            self._lost_race(exc, dialog.comment.toPlainText())
+        db, actor, review_uuid, comment = (
+            self.db,
+            self.actor,
+            dialog.review_uuid(),
+            dialog.comment.toPlainText(),
+        )
+        revision, token = self.view.revision, self.claim_token
+        returned = self._run(
+            "Not returned",
+            lambda: audits.return_review(
+                db, actor, review_uuid, comment, token=token, expected_revision=revision
+            ),
+            in_form=False,
+            conflict_text=lambda: comment,
+        )
+        if returned is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Not returned", exc)
-            return
+        (self.view,) = returned
         self.release_claim()  # back with the auditor: the next round claims it afresh
         self.editable = False
         for button in (self.return_button, self.save_button, self.confirm_button):
@@ -668,16 +738,19 @@ class ModerationForm(QWidget):
     def save_panel(self) -> None:
         if self.panel is None:
             return
-        try:
-            self.view = audits.record_panel_summary(
-                self.db, self.actor, self.audit_uuid, self.panel.toPlainText()
-            )
-        except ValidationError as exc:
-            self._show_errors(exc)
+        db, actor, audit_uuid, summary = (
+            self.db,
+            self.actor,
+            self.audit_uuid,
+            self.panel.toPlainText(),
+        )
+        recorded = self._run(
+            "Panel summary not saved",
+            lambda: audits.record_panel_summary(db, actor, audit_uuid, summary),
+        )
+        if recorded is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "Panel summary not saved", exc)
-            return
+        (self.view,) = recorded
         themes.styled(self.message, "color: $success;")
         self.message.setText("Panel summary recorded.")
         self.message.show()
@@ -690,11 +763,13 @@ class ModerationForm(QWidget):
         )
         if not ok:
             return
-        try:
-            self.view = audits.reopen(self.db, self.actor, self.audit_uuid, reason)
-        except AuditToolError as exc:
-            show_error(self, "Not reopened", exc)
+        db, actor, audit_uuid = self.db, self.actor, self.audit_uuid
+        reopened = self._run(
+            "Not reopened", lambda: audits.reopen(db, actor, audit_uuid, reason), in_form=False
+        )
+        if reopened is None:
             return
+        (self.view,) = reopened
         self.reopen_button.setVisible(False)
         self.extras.refresh()
         themes.styled(self.message, "color: $success;")
@@ -736,3 +811,11 @@ class ReturnDialog(QDialog):
 
     def review_uuid(self) -> str:
         return str(self.which.currentData())
+
+
+def _changes_note(review: ReviewView) -> str:
+    """After a review's name in the header: how much its auditor changed since the return."""
+    count = len(review.changed_since_return)
+    if review.hidden or not count:
+        return ""
+    return f", resubmitted with {count} change{'s' if count != 1 else ''} since returned"

@@ -3,10 +3,15 @@
 A QA lead creates a programme (monthly, thematic, multi-agency or SEND) with its template and
 dates, draws a reproducible random sample of cases (filters and seed are kept with it), and
 assigns each audit's auditors and moderator; the service refuses any assignment that breaks
-the rules and says why. Monthly programmes show each auditor's audits due, done and overdue."""
+the rules and says why. Monthly programmes show each auditor's audits due, done and overdue.
+
+The programmes and a programme's audits load in the pool (operations keyed "programmes" and
+"audits": a newer load drops an older one's result); saves run as operations on the GUI thread,
+their errors beside the fields or in a dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -38,12 +43,30 @@ from audit_tool.services import programmes, reference, templates
 from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
+from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
 from audit_tool.ui.operations import AUDITS, PROGRAMMES
-from audit_tool.ui.table_model import Column, RecordTableModel, show_rows
+from audit_tool.ui.table_model import Column, PagedTableModel, RecordTableModel, show_rows
+
+SAMPLE_ROWS = 30  # rows read to size the audits' columns (the visible ones first)
+
+# A programme's audits as loaded in the pool: the programme, its audits, the monthly figures.
+Audits = tuple[str, list[programmes.AssignmentRow], list[programmes.ComplianceRow]]
+
+
+def in_form(form: FieldForm) -> Callable[[AuditToolError], bool]:
+    """An operation's failure handler: a ValidationError beside the form's fields (True: shown);
+    any other error goes on to the usual dialog."""
+
+    def handler(exc: AuditToolError) -> bool:
+        if isinstance(exc, ValidationError):
+            form.show_errors(exc)
+            return True
+        return False
+
+    return handler
 
 
 def _date_edit() -> QDateEdit:
@@ -160,7 +183,7 @@ class ProgrammesView(QWidget):
     def _build_audit_table(self) -> None:
         """The programme's audits, with Draw sample, Add cases and Assign."""
         actor = self.actor
-        self.audit_model = RecordTableModel(
+        self.audit_model = PagedTableModel(  # a programme may hold thousands
             [
                 Column("Case", lambda r: r.case_ref),
                 Column("Kind", lambda r: r.kind),
@@ -171,6 +194,7 @@ class ProgrammesView(QWidget):
             self,
         )
         self.audit_table = _table("programmeAudits", self.audit_model)
+        self.audit_table.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
         self.audit_table.activated.connect(lambda _i: self.assign_selected())
         self.sample_button = QPushButton("Draw &sample...")
         self.sample_button.setObjectName("programmeSample")
@@ -207,19 +231,35 @@ class ProgrammesView(QWidget):
     # -- programmes
 
     def refresh(self, keep: str | None = None) -> None:
+        """List the programmes (in the pool), then select `keep` or the current one."""
         keep = keep or (self.current.key if self.current else None)
-        try:
-            rows = programmes.list_programmes(self.db, self.actor)
-        except AuditToolError as exc:
-            show_error(self, "Programmes", exc)
-            return
-        if not show_rows(self.table, self.model, rows, keep):
-            self.new_programme()
+        db, actor = self.db, self.actor
+
+        def show(rows: list[programmes.ProgrammeRow]) -> None:
+            if not show_rows(self.table, self.model, rows, keep):
+                self.new_programme()
+
+        (
+            ops.Operation(
+                self,
+                lambda _task: programmes.list_programmes(db, actor),
+                title="Programmes",
+                key="programmes",
+            )
+            .success(show)
+            .run_in_background()
+        )
+
+    def loading(self) -> bool:
+        """Whether the programmes or a programme's audits are still loading."""
+        return ops.is_running(self, "programmes") or ops.is_running(self, "audits")
 
     def _row_changed(self, current: Any, _previous: Any) -> None:
         if not current.isValid():
             return
         row = self.model.rows[current.row()]
+        if self.current is None or self.current.key != row.key:
+            self._clear_audits("<b>Audits</b> (loading...)")
         self.current = row
         self.form.clear_errors()
         self.name.setText(row.name)
@@ -237,33 +277,40 @@ class ProgrammesView(QWidget):
         self.form.clear_errors()
         for edit in (self.name, self.key, self.theme):
             edit.clear()
+        self._clear_audits("<b>Audits</b> (save the programme first)")
+        self.name.setFocus()
+
+    def _clear_audits(self, title: str) -> None:
+        """No audits listed (a new programme, or another one's still loading)."""
         self.audit_model.set_rows([])
-        self.audits_title.setText("<b>Audits</b> (save the programme first)")
+        self.audits_title.setText(title)
         self.compliance.clear()
         self.sample_button.setEnabled(False)
         self.pick_button.setEnabled(False)
         self.assign_button.setEnabled(False)
-        self.name.setFocus()
 
     def save(self) -> None:
-        try:
-            row = programmes.save_programme(
-                self.db,
-                self.actor,
-                key=self.key.text(),
-                name=self.name.text(),
-                kind=self.kind.currentData(),
-                template_key=self.template.currentData() or "",
-                starts_on=self.starts_on.date().toPython(),  # type: ignore[arg-type]
-                due_on=self.due_on.date().toPython(),  # type: ignore[arg-type]
-                theme=self.theme.text(),
-                original_key=self.current.key if self.current else None,
+        db, actor = self.db, self.actor
+        fields: dict[str, Any] = {
+            "key": self.key.text(),
+            "name": self.name.text(),
+            "kind": self.kind.currentData(),
+            "template_key": self.template.currentData() or "",
+            "starts_on": self.starts_on.date().toPython(),
+            "due_on": self.due_on.date().toPython(),
+            "theme": self.theme.text(),
+            "original_key": self.current.key if self.current else None,
+        }
+        row = (
+            ops.Operation(
+                self,
+                lambda _task: programmes.save_programme(db, actor, **fields),
+                title="Programme not saved",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Programme not saved", exc)
+            .failure(in_form(self.form))
+            .run()
+        )
+        if row is None:
             return
         self.current = row
         self.refresh(keep=row.key)
@@ -273,11 +320,33 @@ class ProgrammesView(QWidget):
     # -- audits
 
     def _load_audits(self) -> None:
+        """Load the current programme's audits (and, for a monthly one, each auditor's figures
+        for its month) in the pool; shown if that programme is still the one selected."""
         if self.current is None:
             return
-        rows = programmes.list_assignments(self.db, self.actor, self.current.key)
+        db, actor, programme = self.db, self.actor, self.current
+
+        def load(_task: ops.Task) -> Audits:
+            rows = programmes.list_assignments(db, actor, programme.key)
+            monthly = (
+                programmes.monthly_compliance(db, actor, programme.due_on)
+                if programme.kind == "monthly"
+                else []
+            )
+            return programme.key, rows, monthly
+
+        (
+            ops.Operation(self, load, title="Programme's audits", key="audits")
+            .success(self._show_audits)
+            .run_in_background()
+        )
+
+    def _show_audits(self, loaded: Audits) -> None:
+        key, rows, monthly = loaded
+        if self.current is None or self.current.key != key:
+            return  # another programme was chosen meanwhile
         self.audit_model.set_rows(rows)
-        self.audit_table.resizeColumnsToContents()
+        self.audit_table.resizeColumnsToContents()  # the visible rows and a sample (SAMPLE_ROWS)
         sample = ""
         if self.current.sample_seed is not None:
             sample = f" &middot; sample drawn with seed {self.current.sample_seed}"
@@ -290,14 +359,11 @@ class ProgrammesView(QWidget):
         self.compliance.clear()
         if self.current.kind == "monthly":
             month = self.current.due_on
+            error = themes.current().error
             lines = [
                 f"{r.name}: {r.due} due, {r.done} done"
-                + (
-                    f", <span style='color:{themes.current().error}'>{r.overdue} overdue</span>"
-                    if r.overdue
-                    else ""
-                )
-                for r in programmes.monthly_compliance(self.db, self.actor, month)
+                + (f", <span style='color:{error}'>{r.overdue} overdue</span>" if r.overdue else "")
+                for r in monthly
             ]
             if lines:
                 self.compliance.setText(
@@ -318,10 +384,13 @@ class ProgrammesView(QWidget):
             + (" ..." if len(dialog.sample) > 30 else ""),
         ):
             return
-        try:
-            programmes.add_audits(self.db, self.actor, self.current.key, dialog.sample)
-        except AuditToolError as exc:
-            show_error(self, "Audits not added", exc)
+        db, actor, key, sample = self.db, self.actor, self.current.key, dialog.sample
+        added = ops.Operation(
+            self,
+            lambda _task: programmes.add_audits(db, actor, key, sample),
+            title="Audits not added",
+        ).run()
+        if added is None:
             return
         self.refresh(keep=self.current.key)
         self.status_message.emit(f"{len(dialog.sample)} audit(s) added")
@@ -409,10 +478,17 @@ class PickCasesDialog(QDialog):
         if not refs:
             self._say("Type at least one case reference.")
             return
-        try:
-            check = programmes.check_refs(self.db, self.actor, self.programme.key, refs)
-        except AuditToolError as exc:
-            self._say(str(exc))
+        db, actor, key = self.db, self.actor, self.programme.key
+        check = (
+            ops.Operation(
+                self,
+                lambda _task: programmes.check_refs(db, actor, key, refs),
+                title="Cases not checked",
+            )
+            .failure(self._said)
+            .run()
+        )
+        if check is None:
             return
         if check.unknown or check.duplicates:
             self._valid = check.valid
@@ -427,10 +503,17 @@ class PickCasesDialog(QDialog):
         self._add(list(self._valid))
 
     def _add(self, refs: list[str]) -> None:
-        try:
-            programmes.add_audits(self.db, self.actor, self.programme.key, refs)
-        except AuditToolError as exc:
-            self._say(str(exc))
+        db, actor, key = self.db, self.actor, self.programme.key
+        added = (
+            ops.Operation(
+                self,
+                lambda _task: programmes.add_audits(db, actor, key, refs),
+                title="Audits not added",
+            )
+            .failure(self._said)
+            .run()
+        )
+        if added is None:
             return
         self.added = refs
         self.accept()
@@ -438,6 +521,11 @@ class PickCasesDialog(QDialog):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+
+    def _said(self, exc: AuditToolError) -> bool:
+        """An operation's error, in the dialog's message line."""
+        self._say(str(exc))
+        return True
 
 
 class SampleDialog(QDialog):
@@ -515,21 +603,20 @@ class SampleDialog(QDialog):
         self.found.setText(f"{len(refs):,} case(s) match and are not yet in the programme.")
 
     def draw(self) -> None:
-        try:
-            self.sample = programmes.draw_sample(
-                self.db,
-                self.actor,
-                self.programme.key,
-                self.filters(),
-                self.sample_size.value(),
-                seed=self.seed.value() or None,
+        db, actor, key, filters = self.db, self.actor, self.programme.key, self.filters()
+        size, seed = self.sample_size.value(), self.seed.value() or None
+        sample = (
+            ops.Operation(
+                self,
+                lambda _task: programmes.draw_sample(db, actor, key, filters, size, seed=seed),
+                title="No sample",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
+            .failure(in_form(self.form))
+            .run()
+        )
+        if sample is None:
             return
-        except AuditToolError as exc:
-            show_error(self, "No sample", exc)
-            return
+        self.sample = sample
         self.accept()
 
 
@@ -634,18 +721,18 @@ class AssignDialog(QDialog):
         return [key for key in chosen.values() if key]
 
     def assign(self) -> None:
-        try:
-            programmes.assign(
-                self.db,
-                self.actor,
-                self.row.audit_uuid,
-                reviewers=self.reviewers(),
-                moderator=self.moderator.currentData(),
+        db, actor, uuid = self.db, self.actor, self.row.audit_uuid
+        reviewers, moderator = self.reviewers(), self.moderator.currentData()
+        assigned = (
+            ops.Operation(
+                self,
+                lambda _task: programmes.assign(
+                    db, actor, uuid, reviewers=reviewers, moderator=moderator
+                ),
+                title="Not assigned",
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            return
-        except AuditToolError as exc:
-            show_error(self, "Not assigned", exc)
-            return
-        self.accept()
+            .failure(in_form(self.form))
+            .run()
+        )
+        if assigned is not None:
+            self.accept()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QLineEdit
 
     from audit_tool.access.actors import Actor
-    from audit_tool.services import demo, reference
+    from audit_tool.services import demo, reference, seed
     from audit_tool.store import open_database
     from audit_tool.ui.case_editor import CaseEditorDialog
     from audit_tool.ui.import_dialog import CaseImportDialog
@@ -34,12 +35,18 @@ def main() -> None:
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "qs"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    seed.register()  # a new database gets the defaults, as the app's entry points give them
     db = open_database(tmp / "demo.sqlite")
     demo.generate(db, Actor.system(), audits=3000, seed=1, today=date(2026, 11, 20))
     people = reference.list_people(db, Actor.system())
     lead = reference.actor_for(db, next(p.key for p in people if "lead" in p.roles))
 
     def settle() -> None:
+        from audit_tool.ui import operations as ops
+
+        while ops.running():  # views that load in the pool (Learning, Actions, Programmes)
+            app.processEvents()
+            time.sleep(0.01)
         for _ in range(5):
             app.processEvents()
 
@@ -98,6 +105,13 @@ def main() -> None:
         app.processEvents()
     settle()
     window.grab().save(str(HERE / "dashboard.png"))
+    charts = dashboard.charts_area  # type: ignore[attr-defined]
+    top = dashboard.breakdowns.y()  # type: ignore[attr-defined]
+    charts.verticalScrollBar().setValue(top)  # the breakdowns under the charts
+    settle()
+    window.grab().save(str(HERE / "dashboard-breakdowns.png"))
+    charts.verticalScrollBar().setValue(0)
+    report_breakdowns(db, lead, tmp)
     dashboard.tabs.setCurrentWidget(dashboard.story_panel)  # type: ignore[attr-defined]
     settle()
     window.grab().save(str(HERE / "dashboard-learning.png"))
@@ -290,6 +304,30 @@ def briefing(db, lead, window, settle, tmp) -> None:  # type: ignore[no-untyped-
              str(HERE / "briefing-page1")],
             check=True,
         )  # fmt: skip
+
+
+def report_breakdowns(db, lead, tmp) -> None:  # type: ignore[no-untyped-def]
+    """The QA report PDF's breakdowns page, for the last four quarters."""
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from audit_tool.services import report_export
+
+    if not shutil.which("pdftoppm"):
+        return
+    pdf = tmp / "report.pdf"
+    report_export.write_report(
+        db, lead, pdf, fmt="pdf", date_from=date(2025, 10, 1), date_to=date(2026, 9, 30)
+    )
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    page = next(i for i, text in enumerate(pages[2:], start=3) if "Breakdowns by team" in text)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile",
+         str(pdf), str(HERE / "report-breakdowns")],
+        check=True,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -542,6 +542,17 @@ def test_blocks_read_qt_markdown() -> None:
     assert blocks[8].text == "y" * 99 + " tail"  # Qt cut the long word; it is whole again
 
 
+def test_a_wrap_between_closing_emphasis_and_its_stop_adds_no_space() -> None:
+    # What Qt writes for a paragraph ending "... lead. **Really**." past the column limit:
+    # it breaks between the bold fragment and the plain full stop, where there is no space.
+    qt = "Auditors found areas for development in all 2 cases. Edited by the lead. **Really**\n.\n"
+    (block,) = parse_blocks(qt)
+    assert plain(block.text).endswith("Edited by the lead. Really.")
+    # A hard break the writer made on purpose stays one.
+    (short,) = parse_blocks("Short **line**\n.")
+    assert short.text == "Short **line**\n."
+
+
 def test_inline_escapes_and_converts() -> None:
     from audit_tool.reporting.style import inline
 

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from audit_tool.reporting.report_pdf import render_report_pdf
+from audit_tool.reporting.report_pdf import SECTIONS, render_report_pdf
 from audit_tool.reporting.report_xlsx import write_report_xlsx
 from audit_tool.reporting.tagged.report import render_tagged_report
 from audit_tool.services.report_export import check_schema
@@ -26,6 +26,10 @@ from tests.reporting.test_tagged_pdf import (
     role,
 )
 
+NUMBER = {key: n for n, (key, _heading) in enumerate(SECTIONS, start=1)}
+THEMES = f"{NUMBER['themes']}. Learning themes"
+VOICES = f"{NUMBER['voices']}. Voices of children and families"
+PROGRESS = f"{NUMBER['progress']}. Progress on areas for improvement"
 HOSTILE = '<b>&amp; #panic("x") *not bold*'
 
 
@@ -154,17 +158,13 @@ def test_the_story_matches_its_schema() -> None:
 
 def test_the_printed_report_has_the_three_sections_in_its_contents(pages: list[str]) -> None:
     contents = pages[1]
-    for heading in (
-        "8. Learning themes",
-        "9. Voices of children and families",
-        "10. Progress on areas for improvement",
-    ):
+    for heading in (THEMES, VOICES, PROGRESS):
         assert heading in contents
     assert "Commentary Draft version 2, not yet published" in pages[0]
 
 
 def test_printed_learning_themes_trends_and_quotes(pages: list[str]) -> None:
-    text = section(pages, "8. Learning themes")
+    text = section(pages, THEMES)
     assert "Commentary from the QA lead (draft, not yet published)" in text
     assert "Plans are improving: \u2022 fewer points for development" in text
     # Plans: 3 strengths (new), 1 for development (down 3 on 4); the voice of the child same.
@@ -178,10 +178,10 @@ def test_printed_learning_themes_trends_and_quotes(pages: list[str]) -> None:
 
 
 def test_printed_voices_and_progress(pages: list[str]) -> None:
-    voices = section(pages, "9. Voices of children and families")
+    voices = section(pages, VOICES)
     assert "7 conversations with 5 families in 2026 Q3." in voices
     assert "\u201cThe worker really listened to us.\u201d \u2014 a parent, 2 August 2026" in voices
-    progress = section(pages, "10. Progress on areas for improvement")
+    progress = section(pages, PROGRESS)
     assert "The planning guidance was reissued in July." in progress
     assert "Plans 4 1 5 2 3 1 0" in progress
     assert "Neglect 2 0 0 0 0 0 0" in progress
@@ -203,7 +203,7 @@ def test_the_summary_carries_its_commentary_and_a_published_one_is_not_a_draft()
 
 def test_a_partial_quarter_is_not_set_against_a_whole_one() -> None:
     partial = deepcopy(story()["period"]) | {"label": "2026 Q3", "partial": True}
-    text = section(pdf_pages(story_report(period=partial, compared=False)), "8. Learning themes")
+    text = section(pdf_pages(story_report(period=partial, compared=False)), THEMES)
     assert "2026 Q3 (partial) is not a whole period, so the counts are not set against" in text
     assert "no change" not in text and "\u25bc" not in text
 
@@ -275,3 +275,9 @@ def test_the_learning_and_voices_sheet(tmp_path: Path) -> None:
     assert quoted[2] == "Overdue" and quoted[3].date().isoformat() == "2026-09-01"
     # themes 3, points 3, voices 1, areas 2, actions 2, commentary 3
     assert counts["Learning and voices"] == 3 + 3 + 1 + 2 + 2 + 3
+
+
+def test_the_lead_comments_on_every_section_of_the_printed_report() -> None:
+    from audit_tool.reporting.story import COMMENTARY_SECTIONS
+
+    assert list(COMMENTARY_SECTIONS) == list(SECTIONS)

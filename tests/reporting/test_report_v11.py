@@ -365,3 +365,54 @@ def test_period_arithmetic():
             parse_month(bad)
     with pytest.raises(ValidationError):
         spans("2022-01-01", "2022-12-31", "quarter", 13)
+
+
+def test_send_strands_feedback_by_service_area_and_scale_words(scenario):
+    """The optional breakdowns beside v1.1, by hand: S1's three strands (education Alex
+    outstanding, health Pol good, social care Bea RI), feedback by the service area of the
+    case's team (C1000 and C1001 are Assessment's, C1002 Through Care's), and the words of the
+    partnership's own scale."""
+    out = valid(compute(scenario))
+    q4, q1 = out["periods"]
+    total = out["total"]
+    assert q4["by_send_part"] == {}  # M1 is multi-agency, not SEND
+    assert q1["by_send_part"] == {
+        "education": {"reviews": 1, "overall": grades(outstanding=1), "pct_good_or_better": 100.0},
+        "health": {"reviews": 1, "overall": grades(good=1), "pct_good_or_better": 100.0},
+        "social_care": {
+            "reviews": 1,
+            "overall": grades(requires_improvement=1),
+            "pct_good_or_better": 0.0,
+        },
+    }
+    assert total["by_send_part"] == q1["by_send_part"]
+    # Q4 Assessment (A1): child_views yes + partly -> 1 of 2; copy_of_plan no -> 0 of 1.
+    # Through Care (A2): child_views no. Q1 Assessment (G1): child_views yes.
+    assert set(q4["feedback_by_service_area"]) == {"Assessment", "Through Care"}
+    assessment = q4["feedback_by_service_area"]["Assessment"]
+    assert assessment["child_views"] == {
+        "asked": 2,
+        "yes": 1,
+        "partly": 1,
+        "no": 0,
+        "pct_yes": 50.0,
+    }
+    assert assessment["copy_of_plan"]["pct_yes"] == 0.0
+    assert q4["feedback_by_service_area"]["Through Care"]["child_views"]["pct_yes"] == 0.0
+    assert q1["feedback_by_service_area"]["Assessment"]["child_views"]["pct_yes"] == 100.0
+    # The whole range, Assessment: yes 2, partly 1 of 3 = 66.7.
+    assert total["feedback_by_service_area"]["Assessment"]["child_views"]["pct_yes"] == 66.7
+
+    labels = out["labels"]
+    assert labels["scales"]["gap"] == "Good adequate poor"
+    assert labels["levels"]["gap"] == {
+        "good": "Good",
+        "adequate": "Adequate",
+        "poor": "Poor",
+        "not_applicable": "Not applicable",
+    }
+    assert labels["levels"]["ofsted"]["requires_improvement"] == "Requires improvement to be good"
+    rows = reports.raw_rows(
+        scenario.db, scenario.lead, date_from=date(2026, 1, 1), date_to=date(2026, 6, 30)
+    )
+    assert sorted(r["scale"] for r in rows) == ["gap", "ofsted", "ofsted", "ofsted", "ofsted"]

@@ -82,9 +82,12 @@ def test_sheets_counts_and_no_temporary_file(tmp_path):
         == [
             "Summary",
             "Grades",
+            "Reviews by agency and strand",
+            "Own grading scales",
             "Practice areas",
             "Moderation",
             "Feedback",
+            "Feedback by team and area",
             "Actions",
             "Compliance",
             "Learning and voices",
@@ -106,6 +109,9 @@ def test_sheets_counts_and_no_temporary_file(tmp_path):
     assert counts["Compliance"] == len(total["compliance"]) * periods
     assert counts["Learning and voices"] == 0  # no learning themes in the sample
     assert counts["Raw data"] == 3
+    # The sample report has none of the v1.1 breakdowns: their sheets say so.
+    assert counts["Reviews by agency and strand"] == counts["Own grading scales"] == 0
+    assert counts["Feedback by team and area"] == 0
 
 
 def test_every_table_has_a_bold_frozen_filtered_heading_and_sized_columns(tmp_path):
@@ -121,19 +127,23 @@ def test_every_table_has_a_bold_frozen_filtered_heading_and_sized_columns(tmp_pa
         last_col = max(c.column for c in ws[row] if c.value is not None)
         assert ws.auto_filter.ref.split(":")[1].startswith(ws.cell(row, last_col).column_letter)
         assert ws.auto_filter.ref.endswith(str(row + len(table(ws)))), ws.title
-        assert ws["A1"].font.b and ws["A1"].value  # the sheet's heading line
+        # The report's title row, then the sheet's heading line.
+        assert ws["A1"].value == f"Quarterly quality assurance report: {PARTNERSHIP}", ws.title
+        assert ws["A1"].font.b and ws["A1"].font.sz == 13
+        assert ws["A2"].font.b and ws["A2"].value.startswith(ws.title.split()[0]), ws.title
         widths = [ws.column_dimensions[c.column_letter].width for c in ws[row] if c.value]
         assert all(8 <= w <= 47 for w in widths), (ws.title, widths)
     # The Summary's heading lines say what the report is.
-    lines = [r[0] for r in book["Summary"].iter_rows(max_row=6, values_only=True)]
-    assert lines[:5] == [
-        "Quarterly QA report",
+    lines = [r[0] for r in book["Summary"].iter_rows(max_row=7, values_only=True)]
+    assert lines[:6] == [
+        f"Quarterly quality assurance report: {PARTNERSHIP}",
+        "Summary: the headline figures, period by period",
         f"Partnership: {PARTNERSHIP}",
         "Period: 2025-10-01 to 2026-09-30, by quarter",
         "Filters: none",
         "Generated: 2026-10-05 09:30",
     ]
-    assert PARTNERSHIP in book["Grades"]["A2"].value
+    assert PARTNERSHIP in book["Grades"]["A3"].value
 
 
 def test_summary_figures_formats_and_dates(tmp_path):
@@ -329,7 +339,7 @@ def test_raw_data_rows(tmp_path):
         "Days since the last recorded visit",
     ]
     first = rows[0]
-    assert first["Case"] == "C1000" and first["Audit kind"] == "Single"
+    assert first["Case"] == "C1000" and first["Audit kind"] == "Single (not moderated)"
     assert first["Finalised"] == datetime(2026, 1, 5)
     assert first["Overall grade"] == "Inadequate"
     assert first["Voice of the child"] == "Requires improvement to be good"
@@ -380,7 +390,12 @@ def test_without_the_optional_keys(tmp_path):
     grades = table(book["Grades"])
     assert {r["Breakdown"] for r in grades} == {"All audits", "Team"}
     assert "cla" in {r["Group"] for r in grades}  # no labels: the key
-    assert list(grades[0])[4:8] == ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    assert list(grades[0])[4:8] == [  # the PDF's words
+        "Outstanding",
+        "Good",
+        "Requires improvement to be good",
+        "Inadequate",
+    ]
     assert "First review's grade" not in [
         r[0] for r in book["Moderation"].iter_rows(values_only=True)
     ]
@@ -408,7 +423,7 @@ def test_labels_and_values_never_become_formulas(tmp_path):
     assert cells and all(c.data_type == "s" for c in cells)
     assert book["Grades"].cell(header_row(grades), 6).value == "=2+2"
     assert "=1+1" in [r["Question"] for r in table(book["Feedback"])]
-    assert "filters: theme =THEME()" in book["Feedback"]["A2"].value
+    assert "filters: theme =THEME()" in book["Feedback"]["A3"].value
     first_raw = table(book["Raw data"])[0]
     assert first_raw["Programme"] == '=HYPERLINK("x")' and first_raw["Case"] == "+1+1"
     assert table(book["Raw data"])[1]["free_text"] == "controlcharacter"
@@ -460,5 +475,5 @@ def test_a_partial_period_says_so_and_a_year_report_is_titled(tmp_path):
     periods = [r["Period"] for r in table(ws)]
     assert periods == ["2025 Q4 (partial)", "2026 Q1", "2026 Q2", "2026 Q3", "Total"]
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert "QA report by year" in cells
-    assert any("service_area Early help" in c for c in cells)
+    assert f"Annual quality assurance report: {PARTNERSHIP}" in cells
+    assert any("service area Early help" in c for c in cells)

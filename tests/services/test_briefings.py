@@ -125,7 +125,10 @@ def programme_world(programme_built):
 
 def test_a_briefing_is_drafted_from_the_programmes_final_audits(programme_world):
     world = programme_world
-    view = briefings.new_briefing(world.db, world.lead, programme_key="p-test")
+    # Drafted before the service action is due (31 March): only current actions are offered.
+    view = briefings.new_briefing(
+        world.db, world.lead, programme_key="p-test", today=date(2026, 2, 1)
+    )
     s = view.sections
     assert view.row.audits == 2 and view.row.status == "draft"
     assert view.row.title == "7-minute briefing: Test programme"

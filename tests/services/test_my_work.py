@@ -93,6 +93,8 @@ def test_a_lead_sees_concerns_overdue_actions_late_programmes_and_draft_briefing
     (action,) = work.group(OVERDUE_ACTIONS)
     assert action.title == "Chase the health visitor"
     assert action.turn == "Follow up, overdue by 4 days"
+    # One definition of overdue: My work lists what the sidebar counts.
+    assert learning_actions.overdue_count(world.db, world.lead, today=later) == 1
     (programme,) = work.group(BEHIND)  # due 31 Jan 2026, one of two audits final
     assert (programme.kind, programme.uuid, programme.title) == (
         "programme",

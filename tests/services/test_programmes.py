@@ -194,3 +194,55 @@ def test_monthly_compliance(world):
     before_due = programmes.monthly_compliance(world.db, world.lead, JAN, today=date(2026, 1, 10))
     assert [r.overdue for r in before_due] == [0, 0]
     assert programmes.monthly_compliance(world.db, world.lead, date(2026, 3, 1)) == []
+
+
+def _statements(db, fn):
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_assignments_are_listed_in_the_same_few_queries_whatever_their_number(world):
+    """The Programmes view lists a programme's audits on every visit: their auditors and
+    moderator come with them (no query per audit), and the rows are the ones assigning gave."""
+    db, lead = world.db, world.lead
+    _programme(world)
+    (looped,) = programmes.add_audits(db, lead, "p1", ["C1000"])
+    looped = programmes.assign(
+        db, lead, looped.audit_uuid, reviewers=["aud1", "aud2"], moderator="mod1"
+    )
+    one = _statements(db, lambda: programmes.list_assignments(db, lead, "p1"))
+
+    (send,) = programmes.add_audits(db, lead, "p1", ["C1001"], kind="send")
+    send = programmes.assign(
+        db,
+        lead,
+        send.audit_uuid,
+        reviewers={"education": "aud1", "health": "aud2", "social_care": "lead1"},
+        moderator="mod1",
+    )
+    (single,) = programmes.add_audits(db, lead, "p1", ["C1002"], kind="single")  # unassigned
+    rows = programmes.list_assignments(db, lead, "p1")
+    assert rows == [looped, send, single]
+    assert rows[0].reviewer_names == ("Alex Auditor", "Bea Auditor")
+    assert rows[0].moderator_name == "Morgan Moderator"
+    assert rows[1].reviewer_names[0] == "Alex Auditor (education)"
+    assert rows[1].reviewer_names[2].endswith("(social care)")
+    assert (rows[2].reviewers, rows[2].moderator_key, rows[2].moderator_name) == ((), None, None)
+    assert _statements(db, lambda: programmes.list_assignments(db, lead, "p1")) == one <= 3
+
+    # The programmes' audit counts come in one query too.
+    _programme(world, key="p2")
+    listed = {p.key: p.audits for p in programmes.list_programmes(db, lead)}
+    assert listed == {"p1": 3, "p2": 0}
+    assert _statements(db, lambda: programmes.list_programmes(db, lead)) <= 4

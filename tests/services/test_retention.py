@@ -90,6 +90,11 @@ def _rich_final_audit(world, ref: str, tag: str = "old", programme: str = "p-tes
             next_steps=f"{s}next-steps",
         )
         audits.submit_review(db, auditor, review)
+    # Returned and resubmitted: what the review held at the return is kept, words included.
+    returned = audits.get_audit(db, world.auditor2, uuid).my_review
+    assert returned is not None
+    audits.return_review(db, world.moderator, returned, f"{s}return-comment")
+    audits.submit_review(db, world.auditor2, returned)
     # A moderator's draft, logged; its rationale is then changed, so its words are only in
     # the change log (under the moderation's uuid).
     audits.save_moderation(

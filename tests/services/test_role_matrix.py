@@ -28,6 +28,7 @@ from audit_tool.reporting import drilldown
 from audit_tool.reporting import report as reports
 from audit_tool.services import (
     accounts,
+    audit_screen,
     audits,
     briefings,
     case_export,
@@ -88,6 +89,10 @@ NOT_OPERATIONS = {
     "briefings.editing.editable_briefing": "a check inside a service's own transaction",
     "briefings.records.check_visible": "a check inside a service's own session",
     "audit_extras.audit_for": "a helper inside a service's own session",
+    "audits.concerns.concern_rows": "reads inside the caller's session (audit_screen)",
+    "feedback.feedback_rows": "reads inside the caller's session (audit_screen)",
+    "learning.learning_rows": "reads inside the caller's session (audit_screen)",
+    "learning_actions.action_rows": "reads inside the caller's session (audit_screen)",
     "audit_extras.visible_to": "a helper inside a service's own session",
     "audit_extras.check_author": "a helper inside a service's own session",
     "audit_extras.blind_filter": "a SQL condition the list services add",
@@ -613,6 +618,25 @@ OPS: list[Op] = [
         lambda d, a, w, t: audits.get_audit(d, a, _a(w, "assigned_b")),
         frozenset({"auditor", "lead"}),
         hidden=True,
+    ),
+    Op(
+        "audit_screen.audit_screen",
+        audit_screen.audit_screen,
+        lambda d, a, w, t: audit_screen.audit_screen(d, a, _a(w, "review")),
+        roles("audit.view"),
+    ),
+    Op(
+        "audit_screen.audit_screen(other agency)",
+        audit_screen.audit_screen,
+        lambda d, a, w, t: audit_screen.audit_screen(d, a, _a(w, "other_agency")),
+        LEAD,
+        hidden=True,
+    ),
+    Op(
+        "audit_screen.audit_extras",
+        audit_screen.audit_extras,
+        lambda d, a, w, t: audit_screen.audit_extras(d, a, _a(w, "review")),
+        roles("audit.view"),
     ),
     Op(
         "audits.lists.list_audits",

@@ -1,4 +1,4 @@
-"""Crash test: a process writing through the services is killed (SIGKILL) at 50 random
+"""Crash test: a process writing through the services is killed (SIGKILL) at 25 random
 moments. After each kill the database file is intact, every write the process reported as
 committed is there (with its change-log entry), the app opens it and the chain verifies."""
 
@@ -22,7 +22,7 @@ from audit_tool.access.actors import Actor
 from audit_tool.services import changelog, reference
 from audit_tool.store import open_database
 
-KILLS = 50
+KILLS = 25
 SEED = 20260630
 
 # The writer: opens the database as the app does, then creates cases one transaction at a time

@@ -1,4 +1,4 @@
-"""Migration 0011: the report editions table is added to a populated 0010 database with its
+"""Migration 0012: the report editions table is added to a populated 0011 database with its
 data intact (a person, a briefing, a change log), works at once, and goes again on downgrade;
 on SQLite and PostgreSQL."""
 
@@ -17,11 +17,11 @@ from audit_tool.store.database import SCHEMA_HEAD, required_tables
 from audit_tool.store.urls import to_url
 from tests.factories import build_world, world_of
 
-BEFORE = "0010_notices"
+BEFORE = "0011_review_at_return"
 
 
-def _database_at_0010(url: str) -> None:
-    """A 0010 database holding an agency, a person and a briefing, written the way that
+def _database_at_0011(url: str) -> None:
+    """A 0011 database holding an agency, a person and a briefing, written the way that
     schema held them."""
     engine = create_engine(to_url(url))
     try:
@@ -62,8 +62,8 @@ def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
         yield request.getfixturevalue("pg_url")
 
 
-def test_a_0010_database_gains_report_editions(url, tmp_path):
-    _database_at_0010(url)
+def test_a_0011_database_gains_report_editions(url, tmp_path):
+    _database_at_0011(url)
     db = open_database(url, backup_folder=tmp_path)
     try:
         assert db.current_revision() == SCHEMA_HEAD
@@ -84,7 +84,7 @@ def test_a_0010_database_gains_report_editions(url, tmp_path):
 
 
 def test_downgrade_removes_the_report_editions(url, tmp_path):
-    _database_at_0010(url)
+    _database_at_0011(url)
     open_database(url, backup_folder=tmp_path).close()
     engine = create_engine(to_url(url))
     try:
@@ -99,6 +99,6 @@ def test_downgrade_removes_the_report_editions(url, tmp_path):
         engine.dispose()
 
 
-def test_report_editions_are_required_only_from_0011():
+def test_report_editions_are_required_only_from_0012():
     assert "report_editions" in required_tables(SCHEMA_HEAD)
     assert "report_editions" not in required_tables(BEFORE)

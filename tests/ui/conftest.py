@@ -51,3 +51,11 @@ def show_and_activate(qtbot, widget: QWidget) -> QWidget:  # type: ignore[no-unt
     with qtbot.waitActive(widget):
         widget.activateWindow()
     return widget
+
+
+def opened_window(qtbot, view, open_fn: Callable[[], object]):  # type: ignore[no-untyped-def]
+    """Open an audit's window as the list does (its screen is read in the pool) and return the
+    window once it is shown."""
+    with qtbot.waitSignal(view.window_opened, timeout=10_000) as blocker:
+        open_fn()
+    return blocker.args[0]

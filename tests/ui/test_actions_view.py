@@ -12,6 +12,7 @@ from audit_tool.ui import theme
 from audit_tool.ui.actions_view import FLAG_COLUMN, ActionsView
 from tests.factories import final_audit, looped_audit
 from tests.ui.conftest import show_and_activate
+from tests.ui.loading import loaded, settled
 
 TODAY = date.today()
 
@@ -55,13 +56,19 @@ def texts(view):
 
 
 def click(qtbot, widget):
+    """Click, then wait for the list it loads (the view loads in the pool)."""
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    settled(qtbot)
+
+
+def open_view(qtbot, db, actor):
+    return loaded(qtbot, show_and_activate(qtbot, ActionsView(db, actor)))
 
 
 def test_complete_an_overdue_action(qtbot, sqlite_world, on_modal):
     db, lead = sqlite_world.db, sqlite_world.lead
     overdue, _later, _other = build(sqlite_world)
-    view = show_and_activate(qtbot, ActionsView(db, lead))
+    view = open_view(qtbot, db, lead)
     assert view.which() == "mine"  # the lead owns an open action
     assert texts(view) == ["Reissue supervision guidance"]
     assert view.which_buttons["overdue"].text() == "Overdue (1)"
@@ -82,6 +89,7 @@ def test_complete_an_overdue_action(qtbot, sqlite_world, on_modal):
     on_modal(complete)
     with qtbot.waitSignal(view.changed):
         click(qtbot, view.button_for(view.complete_action))
+    loaded(qtbot, view)
     assert texts(view) == [] and view.empty.isVisible()
     assert view.empty.text() == "No overdue actions."
     assert view.count.text() == "0 open, 0 overdue"
@@ -99,6 +107,7 @@ def test_complete_an_overdue_action(qtbot, sqlite_world, on_modal):
     assert "Chronology brought up to date" in view.detail.text()
     with qtbot.waitSignal(view.changed):
         click(qtbot, view.button_for(view.reopen_action))
+    loaded(qtbot, view)
     assert view.count.text() == "3 open, 1 overdue"
     assert view.which_buttons["overdue"].text() == "Overdue (1)"
 
@@ -106,7 +115,7 @@ def test_complete_an_overdue_action(qtbot, sqlite_world, on_modal):
 def test_cancel_needs_a_reason(qtbot, sqlite_world, on_modal):
     db, lead = sqlite_world.db, sqlite_world.lead
     build(sqlite_world)
-    view = show_and_activate(qtbot, ActionsView(db, lead))
+    view = open_view(qtbot, db, lead)
     seen = {}
 
     def cancel(dialog):
@@ -118,6 +127,7 @@ def test_cancel_needs_a_reason(qtbot, sqlite_world, on_modal):
     on_modal(cancel)
     with qtbot.waitSignal(view.changed):
         click(qtbot, view.button_for(view.cancel_action))
+    loaded(qtbot, view)
     assert seen["still_open"]
     assert texts(view) == ["Reissue supervision guidance"]  # Mine: done and cancelled too
     assert view.model.index(0, 3).data() == "Cancelled"
@@ -130,7 +140,7 @@ def test_cancel_needs_a_reason(qtbot, sqlite_world, on_modal):
 def test_edit_through_the_dialog(qtbot, sqlite_world, on_modal):
     db, lead = sqlite_world.db, sqlite_world.lead
     build(sqlite_world)
-    view = show_and_activate(qtbot, ActionsView(db, lead))
+    view = open_view(qtbot, db, lead)
     click(qtbot, view.which_buttons["open"])
     view.table.selectRow(texts(view).index("Book the review meeting"))
 
@@ -143,6 +153,7 @@ def test_edit_through_the_dialog(qtbot, sqlite_world, on_modal):
     on_modal(edit)
     with qtbot.waitSignal(view.changed):
         click(qtbot, view.button_for(view.edit_action))
+    loaded(qtbot, view)
     assert "Book the review meeting with the family" in texts(view)
     assert view.selected().text == "Book the review meeting with the family"  # still selected
 
@@ -150,7 +161,7 @@ def test_edit_through_the_dialog(qtbot, sqlite_world, on_modal):
 def test_an_auditor_sees_their_own_and_their_audits_actions(qtbot, sqlite_world):
     db = sqlite_world.db
     build(sqlite_world)
-    view = show_and_activate(qtbot, ActionsView(db, sqlite_world.auditor))
+    view = open_view(qtbot, db, sqlite_world.auditor)
     assert view.which() == "mine"
     assert texts(view) == ["Update the chronology"]
     click(qtbot, view.which_buttons["all"])
@@ -165,7 +176,7 @@ def test_an_auditor_sees_their_own_and_their_audits_actions(qtbot, sqlite_world)
 
     # Someone with no open action of their own starts on Open. Morgan moderates C1000 and
     # audits C1002, still blind: only C1000's actions show.
-    moderator_view = show_and_activate(qtbot, ActionsView(db, sqlite_world.moderator))
+    moderator_view = open_view(qtbot, db, sqlite_world.moderator)
     assert moderator_view.which() == "open"
     assert texts(moderator_view) == ["Update the chronology", "Book the review meeting"]
 
@@ -177,7 +188,7 @@ def test_filters_and_the_inadequate_marker(qtbot, sqlite_world):
     learning_actions.add_action(
         db, lead, inadequate, text="Strategy meeting", owner_key="tm1", due_on=TODAY
     )
-    view = show_and_activate(qtbot, ActionsView(db, lead))
+    view = open_view(qtbot, db, lead)
     click(qtbot, view.which_buttons["open"])
     assert texts(view) == [
         "Update the chronology",
@@ -194,11 +205,14 @@ def test_filters_and_the_inadequate_marker(qtbot, sqlite_world):
 
     team = view.findChild(QComboBox, "actionsTeam")
     team.setCurrentIndex(team.findData("through_care"))
+    loaded(qtbot, view)
     assert texts(view) == ["Reissue supervision guidance"]
     programme = view.findChild(QComboBox, "actionsProgramme")
     programme.setCurrentIndex(programme.findData("p-test"))
+    loaded(qtbot, view)
     assert texts(view) == ["Reissue supervision guidance"]
     team.setCurrentIndex(0)
+    loaded(qtbot, view)
     assert len(texts(view)) == 4
 
     rect = view.table.visualRect(view.model.index(row, 0))
@@ -209,7 +223,7 @@ def test_filters_and_the_inadequate_marker(qtbot, sqlite_world):
 
 
 def test_inputs_are_named_for_assistive_technology(qtbot, sqlite_world):
-    view = show_and_activate(qtbot, ActionsView(sqlite_world.db, sqlite_world.lead))
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.lead)
     inputs = [view.table, *view.findChildren(QComboBox), *view.which_buttons.values()]
     assert [w.objectName() for w in inputs if not w.accessibleName()] == []
     assert view.which() == "open" and view.empty.isVisible()
@@ -221,7 +235,7 @@ def test_open_actions_come_before_the_history(qtbot, sqlite_world):
     db, lead = sqlite_world.db, sqlite_world.lead
     _overdue, later, _other = build(sqlite_world)
     learning_actions.set_action_status(db, lead, later.uuid, "done")
-    view = show_and_activate(qtbot, ActionsView(db, lead))
+    view = open_view(qtbot, db, lead)
     click(qtbot, view.which_buttons["all"])
     assert texts(view) == [
         "Update the chronology",
@@ -235,4 +249,5 @@ def test_open_actions_come_before_the_history(qtbot, sqlite_world):
         "Book the review meeting",
     ]
     view.refresh()  # the user's sort is kept
+    loaded(qtbot, view)
     assert texts(view)[0] == "Reissue supervision guidance"

@@ -17,7 +17,7 @@ from audit_tool.services import audits, reference, templates
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.moderation_view import ModerationForm
 from tests.factories import looped_audit
-from tests.ui.conftest import show_and_activate
+from tests.ui.conftest import opened_window, show_and_activate
 
 FIRST_LETTER = {"good": "G", "requires_improvement": "R", "outstanding": "O", "inadequate": "I"}
 
@@ -259,15 +259,15 @@ def test_audits_view_filters_and_opens_the_right_screen(qtbot, sqlite_world):
     assert view.model.rowCount() == 0 and view.empty.isVisible()
     view.status_filter.setCurrentIndex(0)
     view.table.selectRow([r.uuid for r in view.model.rows].index(first))
-    window = view.open_review(first)
+    window = opened_window(qtbot, view, lambda: view.open_review(first))
     assert window.findChild(AuditForm) is not None
     moderator_view = show_and_activate(qtbot, AuditsView(world.db, world.moderator))
     moderator_view.scope.setCurrentIndex(moderator_view.scope.findData(None))
     assert (
         moderator_view.model.rowCount() == 2 and moderator_view.model.rows[0].my_role == "moderator"
     )
-    moderator_view.open_selected()
-    assert moderator_view._windows[-1].findChild(ModerationForm) is not None
+    window = opened_window(qtbot, moderator_view, moderator_view.open_selected)
+    assert window.findChild(ModerationForm) is not None
 
 
 def test_a_lead_records_the_panel_summary_on_the_moderation_screen(qtbot, sqlite_world):
@@ -316,8 +316,8 @@ def test_windows_open_close_and_open_again(qtbot, sqlite_world):
         (view, lambda: view.open_audit(first), AuditForm),
     ]
     for owner, open_window, form_class in openers:
-        window = open_window()
-        assert window is not None and window.findChild(form_class) is not None
+        window = opened_window(qtbot, owner, open_window)
+        assert window.findChild(form_class) is not None
         assert owner._windows[-1] is window
         window.close()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -413,7 +413,7 @@ def test_closing_the_moderation_window_keeps_what_was_chosen(qtbot, sqlite_world
     complete_review(world, world.auditor, uuid, overall="good")
     complete_review(world, world.auditor2, uuid, overall="requires_improvement")
     view = show_and_activate(qtbot, AuditsView(world.db, world.moderator))
-    window = view.open_moderation(uuid)
+    window = opened_window(qtbot, view, lambda: view.open_moderation(uuid))
     form = window.findChild(ModerationForm)
     qtbot.mouseClick(form.take_all_buttons[1], Qt.MouseButton.LeftButton)  # all of B
     qtbot.keyClicks(form.rationale, "B's grades fit the evidence")
@@ -423,3 +423,39 @@ def test_closing_the_moderation_window_keeps_what_was_chosen(qtbot, sqlite_world
     assert saved is not None and saved.rationale == "B's grades fit the evidence"
     assert saved.answers["plans"].value == "requires_improvement"
     assert saved.overall == "requires_improvement"
+
+
+def test_the_moderator_sees_what_changed_since_the_return(qtbot, sqlite_world):
+    """Returned, changed and resubmitted: the moderation screen marks exactly the answers and
+    writing the auditor changed, on screen and for a screen reader; nothing else is marked."""
+    from tests.factories import complete_review
+
+    world = sqlite_world
+    uuid = looped_audit(world)
+    complete_review(world, world.auditor, uuid, overall="good")
+    complete_review(world, world.auditor2, uuid, overall="requires_improvement")
+    review2 = audits.get_audit(world.db, world.auditor2, uuid).my_review
+    audits.return_review(world.db, world.moderator, review2, "Look at the latest plan")
+    answers = dict(audits.get_audit(world.db, world.auditor2, uuid).reviews[1].answers)
+    answers["plans"] = audits.Answer("good", "The latest plan is SMART")
+    audits.save_review(
+        world.db, world.auditor2, review2, answers=answers, worries="Chronology behind"
+    )
+    audits.submit_review(world.db, world.auditor2, review2)
+
+    form = show_and_activate(qtbot, ModerationForm(world.db, world.moderator, uuid))
+    marks = {
+        label.objectName(): label
+        for label in form.findChildren(QLabel)
+        if label.objectName().startswith("moderation_changed_")
+    }
+    assert set(marks) == {"moderation_changed_plans_1", "moderation_changed_worries_1"}
+    plans = marks["moderation_changed_plans_1"]
+    label = next(i.label for i in form.template.items if i.key == "plans")
+    assert plans.isVisible() and plans.text() == "Changed since returned"
+    assert plans.accessibleName() == f"B changed {label} since it was returned"
+    who = form.findChild(QLabel, "moderation_who").text()
+    assert "Bea Auditor (Children's Social Care), resubmitted with 2 changes since returned" in who
+    assert who.count("since returned") == 1  # A was not returned
+    worries = marks["moderation_changed_worries_1"]
+    assert worries.accessibleName() == "B changed What are we worried about? since it was returned"

@@ -134,16 +134,16 @@ def test_a_lead_drafts_edits_redrafts_and_exports(qtbot, world, on_modal, monkey
     qtbot.keyClick(why, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(why, ".")
     assert view.save_status.text() == "Unsaved changes"
-    assert "Edited by the lead. **Really**." in why.toMarkdown()
+    assert "Edited by the lead. **Really**" in flat(why.toMarkdown())
 
     # Redraft an untouched section: no question, and the edit elsewhere stays.
     worked = view.boxes["worked_well"]
     with qtbot.waitSignal(view.status_message) as message:
         qtbot.mouseClick(worked.redraft_button, LEFT)
     assert message.args == ["'What worked well' drafted again from the audits"]
-    assert "Edited by the lead. **Really**." in why.toMarkdown()
+    assert "Edited by the lead. **Really**" in flat(why.toMarkdown())
     stored = briefings.get_briefing(world.db, world.lead, view.current.uuid)
-    assert "Edited by the lead. **Really**." in stored.sections["why"]
+    assert "Edited by the lead. **Really**" in flat(stored.sections["why"])
     assert STRENGTH in stored.sections["worked_well"]
 
     # Redrafting an edited section asks first; No keeps the text, Yes replaces it.
@@ -287,7 +287,7 @@ def test_publishing_freezes_and_a_new_version_is_editable(qtbot, world, on_modal
         view.button_for(view.publish_action).click()
     assert asked[0].startswith("Publishing freezes the text and the PDF")
     assert view.current is not None and view.current.published
-    assert "Last words before publishing." in view.current.sections["why"]  # saved first
+    assert "Last words before publishing." in flat(view.current.sections["why"])  # saved first
     assert view.banner.isVisible()
     assert view.banner.text().startswith(
         f"Published on {date.today().day} {date.today():%B %Y}, version 1: frozen."

@@ -9,7 +9,7 @@ from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.changelog_view import ChangeLogView
 from audit_tool.ui.main_window import MainWindow
 from tests.factories import looped_audit
-from tests.ui.conftest import show_and_activate
+from tests.ui.conftest import opened_window, show_and_activate
 
 
 def _draft_saves(world, review_uuid):
@@ -20,7 +20,8 @@ def _draft_saves(world, review_uuid):
 def _open_form(qtbot, world, uuid):  # type: ignore[no-untyped-def]
     window = MainWindow(world.db, world.auditor)
     show_and_activate(qtbot, window)
-    dialog = window.view("audits").open_review(uuid)  # type: ignore[attr-defined]
+    audits_view = window.view("audits")
+    dialog = opened_window(qtbot, audits_view, lambda: audits_view.open_review(uuid))
     form = dialog.findChild(AuditForm)
     assert form is not None
     return window, dialog, form

@@ -156,7 +156,7 @@ def test_check_in_of_an_encrypted_file_without_its_passphrase(qtbot, sqlite_worl
 
 def test_a_review_checked_out_by_someone_else_says_so_in_the_form(qtbot, sqlite_world, tmp_path):
     from audit_tool.ui.audit_form import AuditForm
-    from tests.ui.conftest import show_and_activate
+    from tests.ui.conftest import opened_window, show_and_activate
 
     world = sqlite_world
     a1 = looped_audit(world, ref="C1000")
@@ -164,7 +164,8 @@ def test_a_review_checked_out_by_someone_else_says_so_in_the_form(qtbot, sqlite_
     checkout.checkout(world.db, world.auditor, path, audit_uuids=[a1])
     window = MainWindow(world.db, world.auditor2)
     show_and_activate(qtbot, window)
-    dialog = window.view("audits").open_review(a1)  # type: ignore[attr-defined]
+    audits_view = window.view("audits")
+    dialog = opened_window(qtbot, audits_view, lambda: audits_view.open_review(a1))
     form = dialog.findChild(AuditForm)
     assert form is not None
     note = form.checkout_note
@@ -173,7 +174,8 @@ def test_a_review_checked_out_by_someone_else_says_so_in_the_form(qtbot, sqlite_
     assert "alex-laptop.sqlite" in note.text() and "reported as a conflict" in note.text()
     dialog.close()
     checkin.checkin(world.db, world.auditor, path)
-    dialog = window.view("audits").open_review(a1)  # type: ignore[attr-defined]
+    audits_view = window.view("audits")
+    dialog = opened_window(qtbot, audits_view, lambda: audits_view.open_review(a1))
     assert not dialog.findChild(AuditForm).checkout_note.isVisible()
     dialog.close()
     window.close()

@@ -24,7 +24,7 @@ from audit_tool.ui.local_drafts import offer_pending
 from audit_tool.ui.main_window import MainWindow
 from tests import factories
 from tests.conftest import _pg_admin_engine
-from tests.ui.conftest import show_and_activate
+from tests.ui.conftest import opened_window, show_and_activate
 
 TYPED = "Chronology kept up to date by the social worker"
 KEY = "a long test passphrase 42"
@@ -49,7 +49,8 @@ def open_form(qtbot, db: Database, world: factories.World) -> tuple[MainWindow, 
     window = MainWindow(db, world.auditor)
     show_and_activate(qtbot, window)
     window.connection.set_intervals(probe_ms=100, lost_probe_ms=50)
-    dialog = window.view("audits").open_review(audit_uuid)  # type: ignore[attr-defined]
+    audits_view = window.view("audits")
+    dialog = opened_window(qtbot, audits_view, lambda: audits_view.open_review(audit_uuid))
     form = dialog.findChild(AuditForm)
     assert form is not None
     return window, form

@@ -135,7 +135,7 @@ def test_a_lead_writes_saves_exports_and_publishes_the_commentary(
 
     text = export_pdf(qtbot, view, tmp_path / "draft.pdf", monkeypatch)
     assert (
-        "8. Learning themes Commentary from the QA lead (draft, not yet published) "
+        "Learning themes Commentary from the QA lead (draft, not yet published) "
         "Chronologies remain the main gap." in text
     )
     assert "Commentary from the QA lead (draft, not yet published) A steadier quarter." in text

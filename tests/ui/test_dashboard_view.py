@@ -32,7 +32,7 @@ from audit_tool.services import audits, feedback, learning_actions, templates
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from audit_tool.ui.dashboard import DashboardView, figures
-from audit_tool.ui.dashboard.figures import change_text, preset_range
+from audit_tool.ui.dashboard.figures import change_text, preset_label, preset_range
 from tests.factories import complete_review, looped_audit
 
 TODAY = date(2026, 6, 30)
@@ -96,16 +96,22 @@ def settled(qtbot, view):
     return view
 
 
-def open_view(qtbot, world, preset="this_year"):
-    """The dashboard for 2026 to 30 June (Q1 and Q2), once its figures are in."""
+def open_view(qtbot, world, preset="between"):
+    """The dashboard from 1 January to 30 June 2026 (the partnership's 2025/26 Q4 and 2026/27
+    Q1: its year starts in April), or for `preset`, once its figures are in."""
     view = DashboardView(world.db, world.lead)
     qtbot.addWidget(view)
     view.resize(1360, 780)
     with qtbot.waitExposed(view):
         view.show()
     view.today = lambda: TODAY
-    period = view.filter_bar.period
-    period.setCurrentIndex(period.findData(preset))  # computes again
+    bar = view.filter_bar
+    if preset == "between":
+        for edit, day in ((bar.date_from, date(2026, 1, 1)), (bar.date_to, TODAY)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+    bar.period.setCurrentIndex(bar.period.findData(preset))  # computes again
     return settled(qtbot, view)
 
 
@@ -359,8 +365,17 @@ def test_presets_and_change_words():
     today = date(2026, 11, 20)
     assert preset_range("last_4_quarters", today) == (date(2026, 1, 1), today)
     assert preset_range("last_12_months", today) == (date(2025, 12, 1), today)
-    assert preset_range("last_year", today) == (date(2025, 1, 1), date(2025, 12, 31))
-    assert preset_range("this_year", today) == (date(2026, 1, 1), today)
+    # The partnership's year: April to March unless Admin says otherwise.
+    assert preset_range("last_year", today) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert preset_range("this_year", today) == (date(2026, 4, 1), today)
+    assert preset_range("this_year", date(2026, 2, 1)) == (date(2025, 4, 1), date(2026, 2, 1))
+    assert preset_label("this_year", today) == "This year (2026/27)"
+    assert preset_label("last_year", today) == "Last year (2025/26)"
+    # A calendar year, and an academic year from September (quarters Sep-Nov, Dec-Feb, ...).
+    assert preset_range("this_year", today, 1) == (date(2026, 1, 1), today)
+    assert preset_label("last_year", today, 1) == "Last year (2025)"
+    assert preset_range("last_year", today, 9) == (date(2025, 9, 1), date(2026, 8, 31))
+    assert preset_range("last_4_quarters", today, 9) == (date(2025, 12, 1), today)
     assert preset_range("between", today) is None
     assert preset_range("last_4_quarters", date(2026, 2, 1)) == (date(2025, 4, 1), date(2026, 2, 1))
     assert change_text(68.4, 64.2, "2026/27 Q1", points=True) == (
@@ -487,7 +502,10 @@ def test_a_partial_quarter_is_marked_and_not_compared_with_a_whole_one(qtbot, wo
     with qtbot.waitExposed(view):
         view.show()
     view.today = lambda: date(2026, 5, 20)
-    view.filter_bar.period.setCurrentIndex(view.filter_bar.period.findData("this_year"))
+    bar = view.filter_bar
+    for edit, day in ((bar.date_from, date(2026, 1, 1)), (bar.date_to, date(2026, 5, 20))):
+        edit.setDate(QDate(day.year, day.month, day.day))
+    bar.period.setCurrentIndex(bar.period.findData("between"))
     settled(qtbot, view)
     assert [(p["label"], p["partial"]) for p in view.report["periods"]] == [
         ("2025/26 Q4", False),

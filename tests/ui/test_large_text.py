@@ -72,3 +72,20 @@ def test_the_case_list_shows_its_last_column_whole(qtbot, sqlite_world, large_te
     assert header.sectionSize(last) >= metrics.horizontalAdvance(title)
     opened = str(table.model().index(0, last).data())
     assert header.sectionSize(last) >= metrics.horizontalAdvance(opened) + 8  # not elided
+
+
+def test_the_login_dialog_grows_when_it_says_what_is_wrong(qtbot, sqlite_world, large_text):
+    """At 175% the wrong-password line used to squeeze the help text under it."""
+    from PySide6.QtWidgets import QLabel
+
+    from audit_tool.ui.login_dialog import LoginDialog
+
+    dialog = show_and_activate(qtbot, LoginDialog(sqlite_world.db, "alex"))
+    qtbot.keyClicks(dialog.password, "not the password")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.error.isVisible)
+    qtbot.waitUntil(lambda: dialog.height() >= dialog.minimumSizeHint().height())
+    for label in dialog.pages.currentWidget().findChildren(QLabel):
+        if label.isVisible() and label.wordWrap():
+            needed = label.heightForWidth(label.width())
+            assert label.height() >= needed, label.text()

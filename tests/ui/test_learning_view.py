@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 
 from audit_tool.services import learning, learning_actions, programmes
 from audit_tool.services.learning import LearningFilter
-from audit_tool.ui.filters import period_range
+from audit_tool.ui.filters import period_range, quarter_label
 from audit_tool.ui.learning_view import LearningTableModel, LearningView
 from tests.factories import looped_audit
 from tests.ui.conftest import show_and_activate
+from tests.ui.loading import loaded, settled
 
 
 def build(world):
@@ -72,38 +73,46 @@ def texts(view):
     return sorted(r.text.splitlines()[0] for r in view.model.rows)
 
 
-def pick(combo: QComboBox, data) -> None:
+def pick(qtbot, combo: QComboBox, data) -> None:
+    """Choose in a filter, then wait for the points it loads (the view loads in the pool)."""
     combo.setCurrentIndex(combo.findData(data))
+    settled(qtbot)
+
+
+def open_view(qtbot, db, actor):
+    return loaded(qtbot, show_and_activate(qtbot, LearningView(db, actor)))
 
 
 def test_filters_change_the_rows(qtbot, sqlite_world):
     build(sqlite_world)
-    view = show_and_activate(qtbot, LearningView(sqlite_world.db, sqlite_world.lead))
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.lead)
     assert len(view.model.rows) == 3
     assert view.count.text() == "3 learning points: 1 strength, 2 for development"
 
-    pick(view.kind_filter, "strength")
+    pick(qtbot, view.kind_filter, "strength")
     assert texts(view) == ["The child's own words shape the plan."]
     assert view.count.text() == "1 learning point: 1 strength, 0 for development"
-    pick(view.kind_filter, None)
+    pick(qtbot, view.kind_filter, None)
 
     theme = view.theme_filter
     assert [theme.itemText(i) for i in range(theme.count())][0] == "records"  # most used first
     theme.lineEdit().setFocus()
     qtbot.keyClicks(theme.lineEdit(), "Records")
     qtbot.keyClick(theme.lineEdit(), Qt.Key.Key_Return)
+    settled(qtbot)
     assert texts(view) == ["Chronology not updated.", "Supervision not recorded."]
 
-    pick(view.programme_filter, "neglect")
+    pick(qtbot, view.programme_filter, "neglect")
     assert texts(view) == ["Supervision not recorded."]
     assert view.model.index(0, 6).data() == "Neglect thematic"
 
     theme.lineEdit().clear()  # the clear button: any theme again
+    settled(qtbot)
     assert texts(view) == ["Supervision not recorded."]
-    pick(view.programme_filter, None)
+    pick(qtbot, view.programme_filter, None)
     assert len(view.model.rows) == 3
 
-    pick(view.team_filter, "assess_north")
+    pick(qtbot, view.team_filter, "assess_north")
     assert {r.case_ref for r in view.model.rows} == {"C1000"}
 
     qtbot.keyClicks(view.search, "chronology")
@@ -116,23 +125,27 @@ def test_filters_change_the_rows(qtbot, sqlite_world):
     assert view.count.text() == "0 learning points: 0 strengths, 0 for development"
 
     view.clear_button.click()
+    settled(qtbot)
     assert len(view.model.rows) == 3 and view.table.isVisible() and not view.empty.isVisible()
     assert view.search.text() == "" and view.team_filter.currentIndex() == 0
 
 
 def test_period_between_dates_and_presets(qtbot, sqlite_world):
     build(sqlite_world)
-    view = show_and_activate(qtbot, LearningView(sqlite_world.db, sqlite_world.lead))
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.lead)
     assert not view.date_from.isVisible()
-    pick(view.period, "between")
+    pick(qtbot, view.period, "between")
     assert view.date_from.isVisible() and view.date_to.isVisible()
     today = date.today()
     view.date_from.setDate(QDate(today.year + 1, 1, 1))
+    settled(qtbot)
     view.date_to.setDate(QDate(today.year + 1, 12, 31))
+    settled(qtbot)
     assert view.model.rows == [] and view.empty.isVisible()
     view.date_from.setDate(QDate(today.year - 1, 1, 1))
+    settled(qtbot)
     assert len(view.model.rows) == 3  # recorded today, audits not final
-    pick(view.period, "any")
+    pick(qtbot, view.period, "any")
     assert not view.date_from.isVisible() and len(view.model.rows) == 3
 
     day = date(2026, 5, 20)
@@ -145,13 +158,22 @@ def test_period_between_dates_and_presets(qtbot, sqlite_world):
     )
     assert period_range("last_12_months", day) == (date(2025, 5, 21), day)
     assert period_range("any", day) == (None, None)
+    # The partnership's year: April by default; a September (academic) year's quarters are
+    # September-November, December-February, ...; "This year" is the partnership's.
+    assert period_range("this_year", day) == (date(2026, 4, 1), date(2027, 3, 31))
+    assert period_range("this_year", day, 1) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert period_range("this_quarter", day, 9) == (date(2026, 3, 1), date(2026, 5, 31))
+    assert period_range("last_quarter", day, 9) == (date(2025, 12, 1), date(2026, 2, 28))
+    assert quarter_label(date(2026, 1, 1)) == "2025/26 Q4"
+    assert quarter_label(date(2026, 3, 1), 9) == "2025/26 Q3"
+    assert quarter_label(date(2026, 1, 1), 1) == "2026 Q1"
 
 
 def test_a_lead_chooses_what_goes_into_briefings(qtbot, sqlite_world):
     build(sqlite_world)
     db, lead = sqlite_world.db, sqlite_world.lead
-    view = show_and_activate(qtbot, LearningView(db, lead))
-    pick(view.kind_filter, "strength")
+    view = open_view(qtbot, db, lead)
+    pick(qtbot, view.kind_filter, "strength")
     (row,) = view.model.rows
     assert row.in_briefing
     assert view.briefing_button.isVisible() and view.briefing_button.text() == (
@@ -183,7 +205,7 @@ def test_a_lead_chooses_what_goes_into_briefings(qtbot, sqlite_world):
 
 def test_an_auditor_sees_briefing_choices_read_only_and_no_export(qtbot, sqlite_world):
     build(sqlite_world)
-    view = show_and_activate(qtbot, LearningView(sqlite_world.db, sqlite_world.auditor))
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.auditor)
     # While the audits are blind, Alex sees only what Alex recorded.
     assert texts(view) == ["Supervision not recorded.", "The child's own words shape the plan."]
     index = view.model.index(0, LearningTableModel.BRIEFING_COLUMN)
@@ -195,8 +217,8 @@ def test_an_auditor_sees_briefing_choices_read_only_and_no_export(qtbot, sqlite_
 
 def test_double_click_opens_the_audit(qtbot, sqlite_world):
     north, _care = build(sqlite_world)
-    view = show_and_activate(qtbot, LearningView(sqlite_world.db, sqlite_world.lead))
-    pick(view.kind_filter, "strength")
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.lead)
+    pick(qtbot, view.kind_filter, "strength")
     rect = view.table.visualRect(view.model.index(0, 1))
     with qtbot.waitSignal(view.open_audit) as opened:
         qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -214,8 +236,8 @@ def test_export_writes_the_workbook_for_the_filters(qtbot, sqlite_world, tmp_pat
         owner_key="aud1",
         due_on=date(2026, 2, 1),
     )
-    view = show_and_activate(qtbot, LearningView(sqlite_world.db, sqlite_world.lead))
-    pick(view.team_filter, "assess_north")
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.lead)
+    pick(qtbot, view.team_filter, "assess_north")
     messages: list[str] = []
     view.status_message.connect(messages.append)
     target = tmp_path / "out" / "learning"  # the .xlsx is added
@@ -238,7 +260,7 @@ def test_export_writes_the_workbook_for_the_filters(qtbot, sqlite_world, tmp_pat
 
 
 def test_inputs_are_named_for_assistive_technology(qtbot, sqlite_world):
-    view = show_and_activate(qtbot, LearningView(sqlite_world.db, sqlite_world.lead))
+    view = open_view(qtbot, sqlite_world.db, sqlite_world.lead)
     kinds = (QComboBox, QLineEdit, QDateEdit, QCheckBox, QAbstractItemView, QProgressBar)
     inputs = [
         w
@@ -264,11 +286,12 @@ def test_theme_tags_match_whatever_their_case(qtbot, sqlite_db, system):
                 "UPDATE learning_themes SET theme = upper(substr(theme, 1, 1)) || substr(theme, 2)"
             )
         )
-    view = show_and_activate(qtbot, LearningView(sqlite_db, system))
+    view = open_view(qtbot, sqlite_db, system)
     tag = view.theme_filter.itemText(0)
     assert tag and tag != tag.lower()
     view.theme_filter.setCurrentIndex(0)
     view.theme_filter.textActivated.emit(tag)  # as choosing it from the list does
+    settled(qtbot)
     assert view.model.rows and all(
         tag.lower() in [t.lower() for t in r.themes] for r in view.model.rows
     )

@@ -14,7 +14,7 @@ from audit_tool.store import open_database
 from audit_tool.ui.audit_form import AuditForm
 from audit_tool.ui.main_window import MainWindow
 from tests import factories
-from tests.ui.conftest import show_and_activate
+from tests.ui.conftest import opened_window, show_and_activate
 
 
 def other_user(world: factories.World) -> factories.World:
@@ -70,7 +70,8 @@ def test_interval_refresh_keeps_selection_and_leaves_an_open_form_alone(qtbot, s
     # An auditor has the first audit open in its own window, typing.
     auditor_window = MainWindow(sqlite_world.db, sqlite_world.auditor)
     show_and_activate(qtbot, auditor_window)
-    dialog = auditor_window.view("audits").open_review(first)  # type: ignore[attr-defined]
+    audits_view = auditor_window.view("audits")
+    dialog = opened_window(qtbot, audits_view, lambda: audits_view.open_review(first))
     form = dialog.findChild(AuditForm)
     box = form.summary["worries"]
     show_and_activate(qtbot, dialog)

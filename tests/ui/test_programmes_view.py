@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPushButton, QSpin
 from audit_tool.services import programmes
 from audit_tool.ui.programmes_view import ProgrammesView
 from tests.ui.conftest import show_and_activate
+from tests.ui.loading import loaded, settled
 
 
 def _pick(combo: QComboBox, key: str) -> None:
@@ -16,7 +17,7 @@ def _pick(combo: QComboBox, key: str) -> None:
 
 def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     db, lead = sqlite_world.db, sqlite_world.lead
-    view = show_and_activate(qtbot, ProgrammesView(db, lead))
+    view = loaded(qtbot, show_and_activate(qtbot, ProgrammesView(db, lead)))
     view.resize(1200, 800)
     assert view.model.rowCount() == 0
 
@@ -26,10 +27,12 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     view.starts_on.setDate(QDate(2026, 1, 1))
     view.due_on.setDate(QDate(2025, 12, 1))  # before the start: refused beside the field
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     due_error = view.findChild(QLabel, "programme_due_onError")
     assert due_error.isVisible() and "before the start" in due_error.text()
     view.due_on.setDate(QDate(2026, 1, 31))
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert [r.key for r in view.model.rows] == ["jan"]
 
     def sample(dialog):
@@ -44,6 +47,7 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     on_modal(sample)
     qtbot.mouseClick(view.sample_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1001"]
     assert "seed 7" in view.audits_title.text()
 
@@ -62,6 +66,7 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     view.audit_table.selectRow(0)
     on_modal(assign_manager)
     qtbot.mouseClick(view.assign_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert "case's worker or manager" in seen["error"]
     assert seen["case"].startswith("<b>Case C1000</b>: a looped audit (two auditors")
     (first, _second) = programmes.list_assignments(db, lead, "jan")
@@ -91,7 +96,7 @@ def test_cases_picked_by_hand(qtbot, sqlite_world, on_modal):
         starts_on=date(2026, 1, 1),
         due_on=date(2026, 1, 31),
     )
-    view = show_and_activate(qtbot, ProgrammesView(db, lead))
+    view = loaded(qtbot, show_and_activate(qtbot, ProgrammesView(db, lead)))
 
     def type_and_add(text: str, seen: list[str]):
         def handler(dialog):
@@ -119,12 +124,14 @@ def test_cases_picked_by_hand(qtbot, sqlite_world, on_modal):
     first: list[str] = []
     on_modal(type_and_add("C1002, C1000", first))
     qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert first == []
     assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1002"]
 
     seen: list[str] = []
     on_modal(type_and_add("C1000\nNOPE\nC1001\nALSO-BAD\nC1001", seen))
     qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert seen == [
         "No case with reference NOPE, ALSO-BAD. "
         "Already in Hand picked (or listed twice): C1000, C1001.",
@@ -136,5 +143,6 @@ def test_cases_picked_by_hand(qtbot, sqlite_world, on_modal):
     seen.clear()
     on_modal(type_and_add("C1001, NOPE", seen))
     qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert seen[2] == ""  # nothing valid: the dialog was cancelled
     assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1001", "C1002"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from audit_tool.reporting.report_pdf import (
     areas,
+    breakdowns,
     commentary,
     compliance,
     feedback,
@@ -32,6 +33,7 @@ RENDERERS = {
     "areas": areas.render,
     "moderation": moderation.render,
     "feedback": feedback.render,
+    "breakdowns": breakdowns.render,
     "learning": learning.render,
     "compliance": compliance.render,
     "themes": themes.render,

@@ -1,4 +1,4 @@
-"""Section 10 of the QA report PDF, progress on areas for improvement: the themes with the most
+"""The QA report PDF's progress on areas for improvement: the themes with the most
 points for development in the period before, how many were found then and now, and what was
 done: the actions raised in the audits that found them, with their status at the report's
 end, as a table, a chart and the service actions in words."""

@@ -1,4 +1,4 @@
-"""Section 8 of the QA report PDF, learning themes: the themes of the last period's learning
+"""The QA report PDF's learning themes: the themes of the last period's learning
 points, strengths and points for development, against the period before (only when both are
 whole), a chart of them, and the strongest learning points quoted in the auditors' words."""
 

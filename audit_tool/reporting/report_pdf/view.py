@@ -10,14 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from audit_tool.reporting.periods import MONTH_NAMES
+from audit_tool.reporting.words import GRADE_WORDS, GRADES
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-GRADE_NAMES = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement to be good",
-    "inadequate": "Inadequate",
-}
+GRADE_NAMES = {g: GRADE_WORDS[g] for g in GRADES}
 GRADE_SHORT = {
     "outstanding": "Outstanding",
     "good": "Good",
@@ -43,6 +38,7 @@ SECTIONS = (
     ("areas", "Practice areas"),
     ("moderation", "Moderation statistics"),
     ("feedback", "Family feedback"),
+    ("breakdowns", "Breakdowns by team, area, agency and strand"),
     ("learning", "Learning follow-up"),
     ("compliance", "Monthly audit compliance"),
     # The report in words (the report's `story`): themes, voices, areas for improvement.
@@ -198,6 +194,7 @@ class View:
         for key, kind, word in (
             ("team", "teams", "team"),
             ("agency", "agencies", "agency"),
+            ("service_area", None, "service area"),
             ("programme", None, "programme"),
             ("theme", None, "theme"),
         ):

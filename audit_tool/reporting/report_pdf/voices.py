@@ -1,4 +1,4 @@
-"""Section 9 of the QA report PDF, voices of children and families: how many families gave
+"""The QA report PDF's voices of children and families: how many families gave
 feedback in the last period and what they said, quoted only with their consent, when marked
 shareable and naming no one."""
 

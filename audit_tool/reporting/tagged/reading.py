@@ -11,8 +11,8 @@ from typing import Any
 from audit_tool.reporting.agreement import pct as percent
 from audit_tool.reporting.periods import MONTH_NAMES
 from audit_tool.reporting.tagged import document as d
+from audit_tool.reporting.words import GRADES
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 GRADE_SHORT = {
     "outstanding": "Outstanding",
     "good": "Good",

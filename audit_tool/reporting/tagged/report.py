@@ -284,8 +284,13 @@ def _other_scales(r: Reader) -> list[d.Json]:
     scales = r.total.get("other_scales") or {}
     if not scales:
         return []
+    from audit_tool.reporting.words import Words
+
+    words = Words(r.labels)  # the scale's name and its levels' words, not their keys
     rows = [
-        [scale, level, str(n)] for scale, counts in scales.items() for level, n in counts.items()
+        [words.scale(scale), words.level(scale, level), str(n)]
+        for scale, counts in scales.items()
+        for level, n in counts.items()
     ]
     return [
         d.sub_heading("Audits on the partnership's own scales"),

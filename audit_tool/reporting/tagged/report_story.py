@@ -1,5 +1,5 @@
 """The accessible report in words: the QA lead's commentary at the head of each section, and
-sections 8 to 10 (learning themes with the strongest learning points quoted, the voices of
+its last three sections (learning themes with the strongest learning points quoted, the voices of
 children and families, progress on last period's areas for improvement), from the report's
 `story`. Quotations are tagged as quotations; every chart's alternative text states its
 values; counts are set against the period before only when both periods are whole."""

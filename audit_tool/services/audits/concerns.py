@@ -170,12 +170,18 @@ def audit_concerns(db: Database, actor: Actor, audit_uuid: str) -> list[ConcernR
     with db.session() as session:
         audit = load_audit(session, audit_uuid)
         check_can_view(actor, audit)
-        stmt = (
-            select(UrgentConcern)
-            .where(UrgentConcern.audit_id == audit.id, _concern_filter(actor))
-            .order_by(UrgentConcern.raised_at.desc())
-        )
-        return [_concern_row(session, c) for c in session.scalars(stmt)]
+        return concern_rows(session, actor, audit)
+
+
+def concern_rows(session: Session, actor: Actor, audit: Audit) -> list[ConcernRow]:
+    """audit_concerns inside a caller's session; the caller has checked that the actor may view
+    the audit and raise concerns."""
+    stmt = (
+        select(UrgentConcern)
+        .where(UrgentConcern.audit_id == audit.id, _concern_filter(actor))
+        .order_by(UrgentConcern.raised_at.desc())
+    )
+    return [_concern_row(session, c) for c in session.scalars(stmt)]
 
 
 def list_concerns(db: Database, actor: Actor, *, open_only: bool = True) -> list[ConcernRow]:

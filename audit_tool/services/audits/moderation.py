@@ -14,6 +14,7 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Moderation, ModerationAnswer
 from audit_tool.services import changelog, claims, conflicts, notices
+from audit_tool.services.audits import returns
 from audit_tool.services.audits.answers import (
     answer_snapshot,
     rank_of,
@@ -91,22 +92,26 @@ def proposal(db: Database, actor: Actor, audit_uuid: str) -> dict[str, Answer]:
     """The final answers to start moderation from: each item (and "overall") where every
     review agrees; the moderator's saved answers where there are some."""
     with db.session() as session:
-        audit = _moderated_audit(session, actor, audit_uuid)
-        template = template_of(session, audit)
-        result: dict[str, Answer] = {}
-        for item in template.items:
-            values = {a.value for r in audit.reviews for a in r.answers if a.item_key == item.key}
-            complete = all(any(a.item_key == item.key for a in r.answers) for r in audit.reviews)
-            if complete and len(values) == 1 and item.kind != "text":
-                result[item.key] = Answer(values.pop())
-        overalls = {r.overall for r in audit.reviews}
-        if len(overalls) == 1:
-            result["overall"] = Answer(overalls.pop())
-        if audit.moderation is not None:
-            result.update(answers_of(audit.moderation.answers))
-            if audit.moderation.overall:
-                result["overall"] = Answer(audit.moderation.overall)
-        return result
+        return proposal_for(session, _moderated_audit(session, actor, audit_uuid))
+
+
+def proposal_for(session: Session, audit: Audit) -> dict[str, Answer]:
+    """proposal inside a caller's session; the caller has checked the actor moderates it."""
+    template = template_of(session, audit)
+    result: dict[str, Answer] = {}
+    for item in template.items:
+        values = {a.value for r in audit.reviews for a in r.answers if a.item_key == item.key}
+        complete = all(any(a.item_key == item.key for a in r.answers) for r in audit.reviews)
+        if complete and len(values) == 1 and item.kind != "text":
+            result[item.key] = Answer(values.pop())
+    overalls = {r.overall for r in audit.reviews}
+    if len(overalls) == 1:
+        result["overall"] = Answer(overalls.pop())
+    if audit.moderation is not None:
+        result.update(answers_of(audit.moderation.answers))
+        if audit.moderation.overall:
+            result["overall"] = Answer(audit.moderation.overall)
+    return result
 
 
 def differences(view: AuditView) -> dict[str, int]:
@@ -236,6 +241,7 @@ def return_review(
             touch(session, review)
             review.status = "returned"
             review.return_comment = comment
+            review.at_return = returns.snapshot(review)
             move(audit, "returned")
             session.flush()
             changelog.record(

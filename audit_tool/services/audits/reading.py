@@ -15,6 +15,7 @@ from audit_tool.models import Audit, Person, Review, Setting
 from audit_tool.models.coordination import OFFLINE_SOURCE_SETTING, Checkout
 from audit_tool.models.templates import AuditTemplate
 from audit_tool.services import changelog
+from audit_tool.services.audits.returns import changed_since_return
 from audit_tool.services.audits.views import (
     Answer,
     AuditView,
@@ -112,6 +113,7 @@ def review_view(review: Review, *, hidden: bool) -> ReviewView:
         return_comment=review.return_comment,
         answers=answers_of(review.answers),
         revision=review.revision,
+        changed_since_return=changed_since_return(review),
     )
 
 

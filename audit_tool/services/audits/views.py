@@ -34,6 +34,8 @@ class ReviewView:
     return_comment: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
     revision: int = 0
+    # Item keys (and "overall", "strengths", ...) changed since the review was last returned.
+    changed_since_return: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ version can be made from a published one. Teams' returned action-plan pages fill
 of where the briefing was used.
 
 The package keeps one module per job: records (the sections, what callers get, reading),
-drafting (from the audits), editing (the text and the identifying-details check) and
-publishing (export, publication, versions, where it was used). The public API is imported
-here, so callers write `briefings.new_briefing(...)`.
+drafting (from the audits), with method (how each kind of audit was done, for the background),
+themes (the theme's learning points, why it matters, the current actions on it) and budget
+(each drafted section within the page-one word budget), editing (the text and the
+identifying-details check) and publishing (export, publication, versions, where it was
+used). The public API is imported here, so callers write `briefings.new_briefing(...)`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@ each section from their grades, learning points, feedback and actions."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -12,7 +15,6 @@ from sqlalchemy.orm import Session
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import (
-    Action,
     Agency,
     Audit,
     AuditTemplate,
@@ -31,9 +33,15 @@ from audit_tool.models import (
 )
 from audit_tool.models.audits import Moderation
 from audit_tool.models.briefings import briefing_audits
+from audit_tool.reporting.markup import word_count
 from audit_tool.services import changelog, privacy
+from audit_tool.services.briefings import method as methods
+from audit_tool.services.briefings import themes
+from audit_tool.services.briefings.budget import Part, fit_parts, trim
+from audit_tool.services.briefings.method import plural
 from audit_tool.services.briefings.records import (
     SECTION_KEYS,
+    WORD_BUDGET,
     BriefingView,
     audit_ids_of,
     briefing_view,
@@ -54,16 +62,22 @@ REFLECTION_QUESTIONS = (
 MAX_POINTS = 4  # learning points drafted into a section (the most often found)
 MAX_QUOTES = 2
 MAX_ACTIONS = 3
-# The standard questions in a few words, so that section 6 fits its box on page one.
+# The standard questions in a few words, so that section 6 has room for a family's own words.
 SHORT_QUESTIONS = {
-    "child_views": "The child's wishes and views were gained",
-    "right_agencies": "The right agencies were spoken to",
-    "family_views": "The family could share their views",
-    "copy_of_plan": "The family has a copy of the assessment or plan",
-    "contactable": "The parent can reach the worker",
-    "positive_difference": "The service made a positive difference",
+    "child_views": "Child's wishes and views gained",
+    "right_agencies": "Right agencies spoken to",
+    "family_views": "Family could share their views",
+    "copy_of_plan": "Family has a copy of the plan",
+    "contactable": "Parent can reach the worker",
+    "positive_difference": "Service made a positive difference",
 }
 
+
+# Who said it, under a quote: "— a parent"; someone else (respondent "other") is "someone
+# close to the family", never "a other".
+QUOTED_RESPONDENTS = {
+    key: f"a {label.lower()}" for key, label in RESPONDENT_LABELS.items() if key != "other"
+}
 
 DEFAULT_AUDIENCE = "practitioners and managers across the partnership"
 
@@ -145,12 +159,11 @@ def _period_text(audits: list[Audit]) -> str:
     return f"{first:%B %Y} to {last:%B %Y}"
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 def _draft_background(
-    session: Session, audits: list[Audit], subject: str, programme: Programme | None
+    session: Session,
+    audits: list[Audit],
+    subject: str,
+    programme: Programme | None,
 ) -> str:
     n = len(audits)
     if not n:
@@ -172,38 +185,41 @@ def _draft_background(
             .order_by(Agency.name)
         )
     )
-    single = sum(1 for a in audits if a.kind == "single")
-    moderated = n - single
-    if single and moderated:
-        method = (
-            f"{_plural(moderated, 'case')} audited independently by two managers and "
-            f"moderated by a senior manager; {single} dip-sampled by a single auditor"
-        )
-    elif single:
-        method = "each case audited by a single auditor (dip sampling, not moderated)"
-    else:
-        method = (
-            "each case audited independently by two managers, then moderated by a senior "
-            "manager who confirmed the final grades"
-        )
-    lines = [
-        f"**Theme:** {subject}",
-        f"**Period:** {_period_text(audits)}",
-        f"**Sample:** {_plural(n, 'case')} from {_plural(int(teams or 0), 'team')}"
-        + (f" ({programme.name})" if programme is not None else ""),
-        f"**Agencies:** {', '.join(agency_names) if agency_names else 'not recorded'}",
-        f"**Method:** {method}.",
+    groups = methods.groups_of(session, audits)
+    parts = [
+        Part(f"- **Theme:** {subject}"),
+        Part(f"- **Period:** {_period_text(audits)}"),
+        Part(
+            f"- **Sample:** {plural(n, 'case')} from {plural(int(teams or 0), 'team')}"
+            + (f" ({programme.name})" if programme is not None else "")
+        ),
     ]
-    return "\n".join(f"- {line}" for line in lines)
+    if not methods.agencies_named(groups):
+        named = ", ".join(agency_names) if agency_names else "not recorded"
+        parts.append(Part(f"- **Agencies:** {named}", keep=1))
+    parts.append(Part(f"- **Method:** {methods.method_text(groups)}."))
+    return fit_parts(parts)
 
 
-def _draft_why(programme: Programme | None, subject: str) -> str:
-    if programme is not None and programme.description.strip():
-        return programme.description.strip()
-    return (
-        f"Audits of {subject.lower()} show how well children are seen, heard and helped, and "
-        "whether practice is improving. What we learn here should change what we do next."
-    )
+def _draft_why(
+    session: Session,
+    programme: Programme | None,
+    audits: list[Audit],
+    theme: themes.Theme,
+) -> str:
+    """Why the theme matters: the lead's words on the theme (not on the method), then what
+    these audits found on it."""
+    said = themes.theme_sentences(session, programme, audits, theme.name)
+    evidence = themes.evidence_sentence(theme, len(audits))
+    if not said and not evidence:
+        practice = f"Practice on {methods.in_sentence(theme.name)}" if theme.name else "Practice"
+        return (
+            f"{practice} shapes how well children are seen, heard and helped. What we learn "
+            "here should change what we do next."
+        )
+    room = WORD_BUDGET - word_count(evidence)
+    words = trim(" ".join(said), room) if said and room > 0 else ""
+    return trim("\n\n".join(t for t in (words, evidence) if t))
 
 
 def _final_answers(session: Session, audits: list[Audit]) -> dict[str, list[str]]:
@@ -242,13 +258,17 @@ def _draft_found(session: Session, audits: list[Audit]) -> tuple[str, list[tuple
     top = [key for key, _l, rank in levels if rank <= 2]
     good = sum(counts.get(k, 0) for k in top)
     share = pct(good, graded)
-    lines = [
-        f"{good} of {graded} cases ({share:g}%) were graded Good or better overall."
-        if len(levels) == 4
-        else f"{graded} cases were graded.",
-        "",
+    parts = [
+        Part(
+            f"{good} of {graded} cases ({share:g}%) were graded Good or better overall."
+            if len(levels) == 4
+            else f"{graded} cases were graded."
+        )
     ]
-    lines += [f"- {label}: {counts.get(key, 0)}" for key, label, _rank in levels]
+    parts += [
+        Part(f"- {label}: {counts.get(key, 0)}", gap=i == 0)
+        for i, (key, label, _rank) in enumerate(levels)
+    ]
     # Practice areas most and least often good or better.
     template_items: dict[str, str] = {}
     for template_id in {a.template_id for a in audits}:
@@ -265,15 +285,18 @@ def _draft_found(session: Session, audits: list[Audit]) -> tuple[str, list[tuple
         rated = [ranks[v] for v in values if v in ranks]
         if len(rated) >= 2:
             shares.append((sum(1 for r in rated if r <= 2) / len(rated), template_items[key]))
-    if len(shares) >= 2:
-        shares.sort()
+    shares.sort()
+    if len(shares) >= 2 and shares[0][0] < shares[-1][0]:  # no "strongest" among equals
         best, worst = shares[-1], shares[0]
-        lines += [
-            "",
-            f"Strongest area: {best[1].lower()} ({best[0] * 100:.0f}% good or better). "
-            f"Weakest: {worst[1].lower()} ({worst[0] * 100:.0f}%).",
-        ]
-    return "\n".join(lines), chart
+        parts.append(
+            Part(
+                f"Strongest area: {best[1].lower()} ({best[0] * 100:.0f}% good or better). "
+                f"Weakest: {worst[1].lower()} ({worst[0] * 100:.0f}%).",
+                keep=1,
+                gap=True,
+            )
+        )
+    return fit_parts(parts), chart
 
 
 def _draft_points(session: Session, audits: list[Audit], kind: str) -> str:
@@ -293,10 +316,44 @@ def _draft_points(session: Session, audits: list[Audit], kind: str) -> str:
             if kind == "strength"
             else "No areas for development were recorded for briefings."
         )
-    lines = []
-    for text, n in counts.most_common(MAX_POINTS):
-        lines.append(f"- {text}" + (f" ({n} cases)" if n > 1 else ""))
-    return "\n".join(lines)
+    parts = [
+        Part(f"- {text}" + (f" ({n} cases)" if n > 1 else ""), keep=i)
+        for i, (text, n) in enumerate(counts.most_common(MAX_POINTS))
+    ]
+    return fit_parts(parts)
+
+
+def quote_key(text: str) -> str:
+    """A quote's text compared without case, spacing, punctuation or quotation marks."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+def _quotes(session: Session, ids: list[int], case_ids: list[int]) -> list[str]:
+    """The family's words that may be quoted (consent given, marked shareable, naming
+    nobody), newest first, each once however often it was recorded."""
+    rows = session.execute(
+        select(Feedback.comment, Feedback.respondent)
+        .where(
+            Feedback.audit_id.in_(ids),
+            Feedback.shareable.is_(True),
+            Feedback.consent.is_(True),
+        )
+        .order_by(Feedback.collected_on.desc(), Feedback.id.desc())
+    )
+    quotes: list[str] = []
+    seen: set[str] = set()
+    for comment, respondent in rows:
+        text = " ".join(comment.split())
+        key = quote_key(text)
+        if not key or key in seen or privacy.find_hits(session, text, case_ids=case_ids):
+            continue  # quoted once, and only when it still names nobody
+        seen.add(key)
+        who = QUOTED_RESPONDENTS.get(respondent, "someone close to the family")
+        quotes.append(f"*“{text}”* — {who}")
+        if len(quotes) >= MAX_QUOTES:
+            break
+    return quotes
 
 
 def _draft_voice(session: Session, audits: list[Audit], case_ids: list[int]) -> str:
@@ -321,78 +378,51 @@ def _draft_voice(session: Session, audits: list[Audit], case_ids: list[int]) -> 
     )
     if not conversations:
         return "No feedback from children or families was gathered in these audits."
-    lines = [f"{_plural(int(conversations), 'conversation')} with children and families:"]
+    parts = [Part(f"{plural(int(conversations), 'conversation')} with children and families:")]
     for q in questions:
         c = counts.get(q.key, Counter())
         answered = c["yes"] + c["partly"] + c["no"]
         if answered:
             label = SHORT_QUESTIONS.get(q.key, q.text.rstrip("."))
-            lines.append(
-                f"- {label}: **{pct(c['yes'], answered):g}% yes** ({c['yes']} of {answered})"
+            parts.append(
+                Part(
+                    f"- {label}: **{pct(c['yes'], answered):g}% yes** ({c['yes']} of {answered})",
+                    keep=2,
+                )
             )
-    quotes = session.execute(
-        select(Feedback.comment, Feedback.respondent)
-        .where(
-            Feedback.audit_id.in_(ids),
-            Feedback.shareable.is_(True),
-            Feedback.consent.is_(True),
-        )
-        .order_by(Feedback.collected_on.desc(), Feedback.id.desc())
-    )
-    chosen = 0
-    for comment, respondent in quotes:
-        text = " ".join(comment.split())
-        if not text or privacy.find_hits(session, text, case_ids=case_ids):
-            continue  # quoted only when it still names nobody
-        lines.append("")  # a paragraph each: an editor would run single lines together
-        lines.append(f"*“{text}”* — a {RESPONDENT_LABELS.get(respondent, 'family member').lower()}")
-        chosen += 1
-        if chosen >= MAX_QUOTES:
+    # A paragraph each (an editor would run single lines together). The first quote is kept
+    # before the figures: the family's own words are what this section is for.
+    parts += [
+        Part(q, keep=1 if i == 0 else 3, gap=True)
+        for i, q in enumerate(_quotes(session, ids, case_ids))
+    ]
+    return fit_parts(parts)
+
+
+def _draft_todo(session: Session, audits: list[Audit], theme: themes.Theme, today: date) -> str:
+    """Current actions on the theme (owner, due date), then the questions for reflection."""
+    parts = []
+    for i, action in enumerate(themes.current_actions(session, audits, theme, today)):
+        if i >= MAX_ACTIONS:
             break
-    return "\n".join(lines)
-
-
-def _owner_text(session: Session, person_id: int) -> str:
-    """Who owns an action, without naming them: their role, team or agency."""
-    person = session.get(Person, person_id)
-    if person is None:
-        return "owner to be agreed"
-    if person.job_title:
-        return person.job_title
-    if person.team is not None:
-        return person.team.name
-    return person.agency.name
-
-
-def _draft_todo(session: Session, audits: list[Audit]) -> str:
-    actions = session.scalars(
-        select(Action)
-        .where(
-            Action.audit_id.in_([a.id for a in audits]),
-            Action.scope == "service",
-            Action.status != "cancelled",
+        parts.append(
+            Part(
+                f"- {' '.join(action.text.split())} "
+                f"({themes.owner_text(session, action.owner_id)}, by "
+                f"{action.due_on.day} {action.due_on:%B %Y})",
+                keep=1,
+            )
         )
-        .order_by(Action.due_on, Action.id)
-    )
-    lines = []
-    seen: set[str] = set()
-    for action in actions:
-        text = " ".join(action.text.split())
-        if text.lower() in seen:
-            continue
-        seen.add(text.lower())
-        done = " (done)" if action.status == "done" else ""
-        lines.append(
-            f"- {text} ({_owner_text(session, action.owner_id)}, by "
-            f"{action.due_on.day} {action.due_on:%B %Y}){done}"
-        )
-        if len(lines) >= MAX_ACTIONS:
-            break
-    if not lines:
-        lines = ["- No service actions were raised; agree them at the next QA meeting."]
-    lines += ["", "**Questions for reflection**"]
-    lines += [f"- {q}" for q in REFLECTION_QUESTIONS]
-    return "\n".join(lines)
+    if not parts:
+        parts = [
+            Part(
+                "- No open actions on this theme yet: agree them, with owners and dates, at "
+                "the next QA meeting."
+            )
+        ]
+    parts.append(Part("**Questions for reflection**", gap=True))
+    parts += [Part(f"- {q}") for q in REFLECTION_QUESTIONS]
+    return fit_parts(parts)
 
 
 def _sample(session: Session, audits: list[Audit]) -> str:
@@ -405,35 +435,49 @@ def _sample(session: Session, audits: list[Audit]) -> str:
         f"{n} {CASE_TYPE_LABELS.get(t, t).lower()}" for t, n in case_types.most_common()
     )
     programmes = sorted({a.programme.name for a in audits})
+    grades = (
+        "Grades are the final grades (moderated; a dip sample's are its single auditor's)"
+        if any(a.kind == "single" for a in audits)
+        else "Grades are the moderated final grades"
+    )
     return (
-        f"{_plural(len(audits), 'final audit')} ({kinds}) from "
-        f"{', '.join(programmes)}, finalised {_period_text(audits)}. Grades are the moderated "
-        "final grades; figures count every audit once."
+        f"{plural(len(audits), 'final audit')} ({kinds}) from "
+        f"{', '.join(programmes)}, finalised {_period_text(audits)}. {grades}; figures count "
+        "every audit once."
     )
 
 
 def draft_content(
-    session: Session, briefing: Briefing, keys: tuple[str, ...] = SECTION_KEYS
+    session: Session,
+    briefing: Briefing,
+    keys: tuple[str, ...] = SECTION_KEYS,
+    *,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The briefing's content with the sections `keys` drafted from its final audits (the
-    others as they are), the chart and sample refreshed; the caller stores it."""
+    others as they are), the chart and sample refreshed; the caller stores it. `today`
+    decides which actions are still to do."""
     content = content_of(briefing)
     ids = audit_ids_of(session, briefing)
     audits = final_audits(session, ids)
     case_ids = [a.case_id for a in audits]
     programme = session.get(Programme, briefing.programme_id) if briefing.programme_id else None
+    theme_name = themes.display_name(
+        briefing.theme or (programme.theme if programme is not None else None), audits
+    )
     subject = (
         (programme.theme or programme.name)
         if programme is not None
-        else (briefing.theme or briefing.title)
+        else (theme_name or briefing.title)
     )
+    theme = themes.theme_of(session, audits, theme_name)
     sections = dict(content["sections"])
     drafted = dict(content.get("drafted") or {})
     for key in keys:
         if key == "background":
             sections[key] = _draft_background(session, audits, subject, programme)
         elif key == "why":
-            sections[key] = _draft_why(programme, subject)
+            sections[key] = _draft_why(session, programme, audits, theme)
         elif key == "found":
             sections[key], chart = _draft_found(session, audits)
             content["chart"] = [[label, n] for label, n in chart]
@@ -444,7 +488,7 @@ def draft_content(
         elif key == "voice":
             sections[key] = _draft_voice(session, audits, case_ids)
         elif key == "todo":
-            sections[key] = _draft_todo(session, audits)
+            sections[key] = _draft_todo(session, audits, theme, today or date.today())
         drafted[key] = sections[key]
     content["sections"] = sections
     content["drafted"] = drafted
@@ -486,8 +530,10 @@ def new_briefing(
     audit_uuids: list[str] | None = None,
     title: str | None = None,
     audience: str | None = None,
+    today: date | None = None,
 ) -> BriefingView:
-    """Draft a briefing from a programme's final audits, a theme tag's, or a chosen set."""
+    """Draft a briefing from a programme's final audits, a theme tag's, or a chosen set.
+    `today` (default: the real one) decides which actions are still to do."""
     require(actor, "briefing.edit")
     sources = sum(x is not None and x != "" for x in (programme_key, theme, audit_uuids))
     if sources != 1:
@@ -522,7 +568,7 @@ def new_briefing(
             session.execute(
                 briefing_audits.insert(), [{"briefing_id": briefing.id, "audit_id": i} for i in ids]
             )
-        briefing.sections = draft_content(session, briefing)
+        briefing.sections = draft_content(session, briefing, today=today)
         session.flush()
         changelog.record(
             session,
@@ -531,6 +577,6 @@ def new_briefing(
             "briefing",
             briefing.uuid,
             after={"title": briefing.title, "audits": len(ids)},
-            summary=f"Briefing '{briefing.title}' drafted from {_plural(len(ids), 'audit')}",
+            summary=f"Briefing '{briefing.title}' drafted from {plural(len(ids), 'audit')}",
         )
         return briefing_view(session, briefing)

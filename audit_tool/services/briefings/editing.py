@@ -3,7 +3,7 @@ check for identifying details (case references, initials, names) with a lead's a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -41,16 +41,23 @@ def editable_briefing(session: Session, actor: Actor, uuid: str, expected: int |
 
 
 def redraft_section(
-    db: Database, actor: Actor, uuid: str, key: str, *, expected_revision: int | None = None
+    db: Database,
+    actor: Actor,
+    uuid: str,
+    key: str,
+    *,
+    expected_revision: int | None = None,
+    today: date | None = None,
 ) -> BriefingView:
-    """Refresh one section from current data; the others stay as edited."""
+    """Refresh one section from current data; the others stay as edited. `today` (default:
+    the real one) decides which actions are still to do."""
     if key not in SECTION_KEYS:
         raise ValidationError(f"'{key}' is not a section of a briefing")
     try:
         with db.transaction() as session:
             briefing = editable_briefing(session, actor, uuid, expected_revision)
             before = content_of(briefing)["sections"].get(key, "")
-            briefing.sections = draft_content(session, briefing, (key,))
+            briefing.sections = draft_content(session, briefing, (key,), today=today)
             session.flush()
             changelog.record(
                 session,

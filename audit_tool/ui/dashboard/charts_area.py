@@ -71,6 +71,7 @@ class ChartsArea(QScrollArea):
             grid.addWidget(view, i // 2, i % 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        self._grid = grid
         inner = QWidget()
         inner.setObjectName("dashboard_charts")
         inner.setLayout(grid)
@@ -78,6 +79,10 @@ class ChartsArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidget(inner)
+
+    def add_below(self, widget: QWidget) -> None:
+        """A part of the page under the charts, across both columns (it scrolls with them)."""
+        self._grid.addWidget(widget, self._grid.rowCount(), 0, 1, 2)
 
     def draw(
         self,

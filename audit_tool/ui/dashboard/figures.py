@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from audit_tool.reporting.periods import DEFAULT_YEAR_START, natural_start, year_label, year_of
 from audit_tool.reporting.report import Filters
 from audit_tool.ui.charts import MANY_PERIODS
 from audit_tool.ui.filters import quarter_start
@@ -55,17 +56,31 @@ def _months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def preset_range(preset: str, today: date) -> tuple[date, date] | None:
-    """The dates of a period preset; None for "between" (the date inputs say)."""
+def preset_range(
+    preset: str, today: date, year_start: int = DEFAULT_YEAR_START
+) -> tuple[date, date] | None:
+    """The dates of a period preset; None for "between" (the date inputs say). Quarters and
+    years are the partnership's (its year starts in the month `year_start`)."""
     if preset == "last_4_quarters":
-        return _months_back(quarter_start(today), 9), today
+        return _months_back(quarter_start(today, year_start), 9), today
     if preset == "this_year":
-        return date(today.year, 1, 1), today
+        return natural_start(today, "year", year_start), today
     if preset == "last_year":
-        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+        this_year = natural_start(today, "year", year_start)
+        return this_year.replace(year=this_year.year - 1), this_year - timedelta(days=1)
     if preset == "last_12_months":
         return _months_back(today, 11), today
     return None
+
+
+def preset_label(preset: str, today: date, year_start: int = DEFAULT_YEAR_START) -> str:
+    """A preset's name, naming the partnership's year where it is one: "This year (2026/27)"."""
+    label = PRESETS[preset]
+    if preset in ("this_year", "last_year"):
+        dates = preset_range(preset, today, year_start)
+        assert dates is not None
+        label += f" ({year_label(year_of(dates[0], year_start), year_start)})"
+    return label
 
 
 def period_dates(period: dict[str, Any]) -> tuple[date, date]:

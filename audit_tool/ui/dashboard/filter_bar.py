@@ -1,5 +1,5 @@
 """The Dashboard's filter bar: the period (a preset or two dates), the grouping, and the team,
-agency, programme and theme filters, read together as one Choice."""
+agency, service area, programme and theme filters, read together as one Choice."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from audit_tool.access.actors import Actor
 from audit_tool.reporting.report import Filters
+from audit_tool.services import settings as partnership_settings
 from audit_tool.store import Database
-from audit_tool.ui.dashboard.figures import PRESETS, Choice, preset_range
+from audit_tool.ui.dashboard.figures import PRESETS, Choice, preset_label, preset_range
 from audit_tool.ui.filters import filter_combo, filter_date
 
 DATE_DELAY_MS = 400  # typing a date: wait for a pause before computing
@@ -26,6 +27,8 @@ class FilterBar(QWidget):
     def __init__(self, db: Database, actor: Actor, today: Callable[[], date]) -> None:
         super().__init__()
         self.db, self.actor, self.today = db, actor, today
+        # The partnership's year (Admin > Partnership): the presets' quarters and years.
+        self.year_start = partnership_settings.partnership(db).year_start_month
         self._build_period()
         self._build_filters()
         self._date_timer = QTimer(self)
@@ -37,6 +40,7 @@ class FilterBar(QWidget):
         for combo in (
             self.team_filter,
             self.agency_filter,
+            self.area_filter,
             self.programme_filter,
             self.theme_filter,
         ):
@@ -45,15 +49,17 @@ class FilterBar(QWidget):
             edit.dateChanged.connect(lambda _d: self._date_timer.start())
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setObjectName("dashboard_clear")
-        self.clear_button.setAccessibleName("Clear the team, agency, programme and theme")
+        self.clear_button.setAccessibleName(
+            "Clear the team, agency, service area, programme and theme"
+        )
         self.clear_button.clicked.connect(self.clear_filters)
         self._lay_out()
 
     def _build_period(self) -> None:
         self.period = filter_combo("dashboard_period", "Period")
-        for key, label in PRESETS.items():
-            self.period.addItem(label, key)
-        first = preset_range("last_4_quarters", self.today())
+        for key in PRESETS:
+            self.period.addItem(preset_label(key, self.today(), self.year_start), key)
+        first = preset_range("last_4_quarters", self.today(), self.year_start)
         assert first is not None
         self.date_from = filter_date("dashboard_from", "From date", first[0])
         self.date_to = filter_date("dashboard_to", "To date", first[1])
@@ -69,6 +75,9 @@ class FilterBar(QWidget):
         self.team_filter.addItem("All teams", None)
         self.agency_filter = filter_combo("dashboard_agency", "Agency")
         self.agency_filter.addItem("All agencies", None)
+        self.area_filter = filter_combo("dashboard_area", "Service area")
+        self.area_filter.addItem("All service areas", None)
+        self.area_filter.setToolTip("The service area of the case's team")
         self.programme_filter = filter_combo("dashboard_programme", "Programme")
         self.programme_filter.addItem("All programmes", None)
         self.theme_filter = filter_combo("dashboard_theme", "Theme")
@@ -89,6 +98,7 @@ class FilterBar(QWidget):
         filters.addWidget(self.by)
         filters.addWidget(self.team_filter, 1)
         filters.addWidget(self.agency_filter)
+        filters.addWidget(self.area_filter)
         filters.addWidget(self.programme_filter, 1)
         filters.addWidget(self.theme_filter, 1)
         filters.addWidget(self.clear_button)
@@ -101,6 +111,8 @@ class FilterBar(QWidget):
                 self.team_filter.addItem(team.name, team.key)
             for agency in reference.list_agencies(self.db, self.actor):
                 self.agency_filter.addItem(agency.name, agency.key)
+            for area in reference.service_areas(self.db):
+                self.area_filter.addItem(area, area)
         themes: dict[str, str] = {}
         if self.actor.can("programme.view"):
             for programme in programmes.list_programmes(self.db, self.actor):
@@ -121,8 +133,14 @@ class FilterBar(QWidget):
         self._date_timer.stop()
 
     def clear_filters(self) -> None:
-        """Back to every team, agency, programme and theme (the period stays)."""
-        combos = (self.team_filter, self.agency_filter, self.programme_filter, self.theme_filter)
+        """Back to every team, agency, service area, programme and theme (the period stays)."""
+        combos = (
+            self.team_filter,
+            self.agency_filter,
+            self.area_filter,
+            self.programme_filter,
+            self.theme_filter,
+        )
         for combo in combos:
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
@@ -139,7 +157,7 @@ class FilterBar(QWidget):
             self.by.blockSignals(True)
             self.by.setCurrentIndex(self.by.findData(wanted))
             self.by.blockSignals(False)
-        dates = preset_range(preset, self.today())
+        dates = preset_range(preset, self.today(), self.year_start)
         if dates is not None:
             for edit, day in zip((self.date_from, self.date_to), dates, strict=True):
                 edit.blockSignals(True)
@@ -149,7 +167,7 @@ class FilterBar(QWidget):
 
     def choice(self) -> Choice:
         today = self.today()
-        dates = preset_range(self.period.currentData(), today)
+        dates = preset_range(self.period.currentData(), today, self.year_start)
         if dates is None:
             start: date = self.date_from.date().toPython()  # type: ignore[assignment]
             end: date = self.date_to.date().toPython()  # type: ignore[assignment]
@@ -161,6 +179,7 @@ class FilterBar(QWidget):
             filters=Filters(
                 team=self.team_filter.currentData(),
                 agency=self.agency_filter.currentData(),
+                service_area=self.area_filter.currentData(),
                 programme=self.programme_filter.currentData(),
                 theme=self.theme_filter.currentData(),
             ),

@@ -33,6 +33,7 @@ from audit_tool.reporting import report as reports
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
+from audit_tool.ui.dashboard.breakdowns import BreakdownsPanel
 from audit_tool.ui.dashboard.charts_area import ChartsArea
 from audit_tool.ui.dashboard.computing import Calculator, overdue_today, with_story
 from audit_tool.ui.dashboard.drilldown import DrilldownDialog
@@ -140,6 +141,8 @@ class DashboardView(QWidget):
         self.tiles = make_tiles()
         self.charts_area = ChartsArea(self.can_drill)
         self.charts_area.grade_clicked.connect(self.show_audits_behind)
+        self.breakdowns = BreakdownsPanel()
+        self.charts_area.add_below(self.breakdowns)
         # The report in words, in a tab beside the charts.
         self.story_panel = StoryPanel(self.actor.can("report.comment"))
         self.story_panel.write_commentary.connect(self.open_commentary)
@@ -327,6 +330,7 @@ class DashboardView(QWidget):
                 agency=choice.filters.agency,
                 programme=choice.filters.programme,
                 theme=choice.filters.theme,
+                service_area=choice.filters.service_area,
                 today=choice.today,
                 progress=progress,
             )
@@ -372,6 +376,7 @@ class DashboardView(QWidget):
         show_tiles(self.tiles, latest, previous, self.overdue_today)
         names = categories(periods, choice.by)
         self.charts_area.draw(periods, names, total, report.get("labels", {}))
+        self.breakdowns.show_report(report)
         self.story_panel.show_story(report.get("story"))
         self.status_message.emit(
             f"Dashboard: {plural(total['audits_final'], 'final audit')} "

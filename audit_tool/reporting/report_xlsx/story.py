@@ -3,9 +3,7 @@
 Tables, in order: the learning themes (one row per theme and period, the last period and the
 one before), the learning points quoted, the family voices quoted, last period's areas for
 improvement with the actions raised on them, those actions quoted, and the QA lead's
-commentary on each section. Counts are integers, dates real dates; the sheet model and the
-writing are report_xlsx's (its classes are handed in, so that neither module imports the
-other's insides)."""
+commentary on each section. Counts are integers, dates real dates."""
 
 from __future__ import annotations
 
@@ -15,6 +13,7 @@ from typing import Any
 
 from audit_tool.reporting import xlsx_common as xc
 from audit_tool.reporting.markup import plain
+from audit_tool.reporting.report_xlsx.model import Column, Report, Sheet, Table
 from audit_tool.reporting.story import (
     COMMENTARY_SECTIONS,
     RESPONDENT_NAMES,
@@ -39,20 +38,15 @@ def _day(text: Any) -> date | None:
     return date.fromisoformat(str(text)) if text else None
 
 
-def build(
-    report: Mapping[str, Any],
-    heading: Callable[[str], list[str]],
-    sheet: Callable[..., Any],
-    table: Callable[..., Any],
-    column: Callable[..., Any],
-) -> Any:
-    """The sheet, made with report_xlsx's sheet, table and column classes."""
+def story_sheet(r: Report) -> Sheet:
+    """The report in words, or the themes alone where the report has no story."""
+    report = r.data
     story = report.get("story") or {}
-    lines = heading(TITLE)
+    lines = r.heading(TITLE)
     count, day = xc.COUNT_FORMAT, xc.DATE_FORMAT
 
-    def make(title: str | None, spec: list[tuple[str, str | None, bool]], rows: list[Any]) -> Any:
-        return table([column(*c) for c in spec], rows, title)
+    def make(title: str | None, spec: list[tuple[str, str | None, bool]], rows: list[Any]) -> Table:
+        return Table([Column(*c) for c in spec], rows, title)
 
     themes = make(
         None,
@@ -62,7 +56,7 @@ def build(
     )  # fmt: skip
     if not story:
         lines.append("The learning in words was not part of this report's data.")
-        return sheet(NAME, lines, [themes])
+        return Sheet(NAME, lines, [themes])
     now, before = _label(story["period"]), _label(story["previous"])
     lines += [
         f"The story of {now}, against {before}"
@@ -111,7 +105,7 @@ def build(
             ],
         ),
     ]
-    return sheet(NAME, lines, tables)
+    return Sheet(NAME, lines, tables)
 
 
 def _theme_rows(report: Mapping[str, Any], story: Mapping[str, Any]) -> list[list[Any]]:

@@ -1,15 +1,15 @@
 """Report editions: the QA lead's commentary on each section of a period's report, kept as
 draft and published versions.
 
-Revision ID: 0011_report_editions
-Revises: 0010_notices
+Revision ID: 0012_report_editions
+Revises: 0011_review_at_return
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_report_editions"
-down_revision = "0010_notices"
+revision = "0012_report_editions"
+down_revision = "0011_review_at_return"
 branch_labels = None
 depends_on = None
 
