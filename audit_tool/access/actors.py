@@ -51,6 +51,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "briefing.publish": frozenset({"lead"}),
     "briefing.override": frozenset({"lead"}),
     "report.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
+    "report.comment": frozenset({"lead"}),
+    "report.publish": frozenset({"lead"}),
     "account.manage": frozenset({"lead"}),
 }
 
@@ -91,6 +93,8 @@ OPERATION_LABELS = {
     "briefing.publish": "publish briefings",
     "briefing.override": "allow a name or reference in a briefing",
     "report.view": "read reports and the dashboard",
+    "report.comment": "write the commentary of a report edition",
+    "report.publish": "publish a report edition",
     "account.manage": "create, deactivate or reset accounts",
 }
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from audit_tool.models.cases import Case
     from audit_tool.models.changelog import ChangeLogEntry, ChangeLogHead
     from audit_tool.models.coordination import Checkout, Claim
+    from audit_tool.models.editions import ReportEdition
     from audit_tool.models.learning import (
         Action,
         Feedback,
@@ -50,6 +51,7 @@ _MODULES = (
     "changelog",
     "coordination",
     "notices",
+    "editions",
 )
 
 _WHERE = {
@@ -73,6 +75,7 @@ _WHERE = {
     "Checkout": "coordination",
     "Claim": "coordination",
     "Notice": "notices",
+    "ReportEdition": "editions",
     **dict.fromkeys(
         (
             "Action",
@@ -131,6 +134,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Programme",
+    "ReportEdition",
     "Review",
     "ReviewAnswer",
     "ScaleLevel",

@@ -648,6 +648,13 @@ def final_audits_in(actor: Actor, span: Period, flt: Filters, *columns: Any) -> 
     """`columns` of the final audits of `span` that the actor may see (the rows name cases:
     none for a viewer), narrowed by the report's filters, joined to their case, team and
     programme, in the order they became final: the raw-data rows and the drill-down lists."""
+    return final_audits_of(span, flt, *columns).where(scope.audit_in_scope(actor, Audit.id))
+
+
+def final_audits_of(span: Period, flt: Filters, *columns: Any) -> Any:
+    """`columns` of every final audit of `span` the report counts (not narrowed to a reader's
+    scope, as the figures are not), narrowed by the report's filters, joined to their case,
+    team and programme, in the order they became final."""
     stmt = (
         select(*columns)
         .join(Case, Audit.case_id == Case.id)
@@ -657,7 +664,6 @@ def final_audits_in(actor: Actor, span: Period, flt: Filters, *columns: Any) -> 
             Audit.status == "final",
             Audit.finalised_at >= span.lower,
             Audit.finalised_at < span.upper,
-            scope.audit_in_scope(actor, Audit.id),
         )
         .order_by(Audit.finalised_at, Audit.id)
     )

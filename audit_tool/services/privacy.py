@@ -28,6 +28,17 @@ class Hit:
         return f"{self.kind} '{self.text}'"
 
 
+_RUN = re.compile(r"[A-Za-z0-9]+")
+_CHUNK = 900  # case ids a query asks about at once
+_FOLDS = str.maketrans({"\u212a": "k", "\u017f": "s"})
+
+
+def _plain(needle: str) -> bool:
+    """Letters and digits only (ASCII): found as a whole word exactly when it is one of the
+    text's runs of letters and digits, so a set lookup can rule it out before the regex."""
+    return needle.isascii() and needle.isalnum()
+
+
 def _word(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
     return re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", text, flags)
 
@@ -57,12 +68,18 @@ def find_hits(
                 add("case reference", match.group(0) if match else ref)
     # The initials of the cases concerned, as written (initials are capitals).
     ids = list(case_ids)
-    if ids:
+    runs = set(_RUN.findall(text))  # a plain needle can only match a whole run of these
+    # Ignoring case, the regex also takes the Kelvin sign for k and the long s for s.
+    lowered_runs = {r.lower() for r in _RUN.findall(text.translate(_FOLDS))}
+    for i in range(0, len(ids), _CHUNK):
         for ref, initials in session.execute(
-            select(Case.ref, Case.initials).where(Case.id.in_(ids))
+            select(Case.ref, Case.initials).where(Case.id.in_(ids[i : i + _CHUNK]))
         ):
-            if initials and _word(re.escape(initials), text):
+            possible = initials and (initials in runs or not _plain(initials))
+            if possible and _word(re.escape(initials), text):
                 add("initials", initials)
+            if _plain(ref) and ref.lower() not in lowered_runs:
+                continue
             match = _word(re.escape(ref), text, re.IGNORECASE)
             if match:
                 add("case reference", match.group(0))

@@ -1,9 +1,10 @@
 """Writing the QA report to a file: JSON (validated against its schema), PDF, Excel, or the
 accessible PDF (tagged PDF/UA-1, reporting/tagged).
 
-One computation (reporting/report.py) serves them all; the command line, the Reports view
-and the dashboard call this module. Files are written beside the target and renamed, so a
-failed or cancelled export never leaves half a file."""
+One computation (reporting/report.py) serves them all, with the report's story in words
+(services/report_story.py) and the lead's commentary from its edition; the command line, the
+Reports view and the dashboard call this module. Files are written beside the target and
+renamed, so a failed or cancelled export never leaves half a file."""
 
 from __future__ import annotations
 
@@ -94,6 +95,9 @@ def write_report(
         progress=progress,
         year_start_month=year_start_month,
     )
+    from audit_tool.services import report_story
+
+    report["story"] = report_story.tell(db, actor, report, today=today, export=True)
     if fmt == "json":
         check_schema(report)
         _write(path, json.dumps(report, indent=1, ensure_ascii=False).encode("utf-8"))

@@ -112,6 +112,10 @@ def main() -> None:
     window.grab().save(str(HERE / "dashboard-breakdowns.png"))
     charts.verticalScrollBar().setValue(0)
     report_breakdowns(db, lead, tmp)
+    dashboard.tabs.setCurrentWidget(dashboard.story_panel)  # type: ignore[attr-defined]
+    settle()
+    window.grab().save(str(HERE / "dashboard-learning.png"))
+    dashboard.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
 
     window.show_view("admin")
     admin = window.view("admin")

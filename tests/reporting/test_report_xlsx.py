@@ -90,6 +90,7 @@ def test_sheets_counts_and_no_temporary_file(tmp_path):
             "Feedback by team and area",
             "Actions",
             "Compliance",
+            "Learning and voices",
             "Raw data",
         ]
     )
@@ -106,6 +107,7 @@ def test_sheets_counts_and_no_temporary_file(tmp_path):
     questions = len(total["feedback"]) + len(total["feedback_outside"])
     assert counts["Feedback"] == questions * periods
     assert counts["Compliance"] == len(total["compliance"]) * periods
+    assert counts["Learning and voices"] == 0  # no learning themes in the sample
     assert counts["Raw data"] == 3
     # The sample report has none of the v1.1 breakdowns: their sheets say so.
     assert counts["Reviews by agency and strand"] == counts["Own grading scales"] == 0

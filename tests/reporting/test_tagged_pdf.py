@@ -40,6 +40,9 @@ REPORT_SECTIONS = [
     "5. Family feedback",
     "6. Learning follow-up",
     "7. Monthly audit compliance",
+    "8. Learning themes",
+    "9. Voices of children and families",
+    "10. Progress on areas for improvement",
 ]
 BRIEFING_HEADINGS = (
     "Background",
@@ -199,7 +202,7 @@ def test_the_report_is_tagged_with_language_title_and_pdfua_metadata(report_pdf:
     check_document_level(read(report_pdf), "Quarterly quality assurance report")
 
 
-def test_the_report_reads_title_then_seven_sections_in_order(report_pdf: bytes) -> None:
+def test_the_report_reads_title_then_its_sections_in_order(report_pdf: bytes) -> None:
     reader = read(report_pdf)
     assert headings(reader, 1) == ["Quarterly quality assurance report"]
     assert headings(reader, 2) == REPORT_SECTIONS

@@ -29,6 +29,7 @@ from audit_tool.services import (
     packs,
     programmes,
     reference,
+    report_editions,
     templates,
 )
 from audit_tool.services.audits import Answer
@@ -41,6 +42,8 @@ ROLES = ("auditor", "moderator", "lead", "viewer")
 TEMPLATE = "moderated_case_file"
 PROGRAMME = "p1"
 GOOD = "good"
+EDITION_NOW = report_editions.key_for("quarter", date.today())
+EDITION_BEFORE = report_editions.key_for("quarter", date.today() - timedelta(days=400))
 
 
 @dataclass
@@ -235,6 +238,15 @@ def build(db: Database) -> RoleWorld:
         sections={"why": "Wyn Worker will present this briefing."},
     )
     rec["briefing_named"] = named.uuid
+    # Report editions: this quarter's commentary a draft, last year's published.
+    rec["edition_draft"] = report_editions.save_commentary(
+        db, lead, EDITION_NOW, {"summary": "A draft commentary"}
+    ).uuid
+    published_edition = report_editions.save_commentary(
+        db, lead, EDITION_BEFORE, {"summary": "A published commentary"}
+    )
+    report_editions.publish_edition(db, lead, published_edition.uuid)
+    rec["edition_published"] = published_edition.uuid
     # A template nobody uses (to retire) and an account (to deactivate or reset).
     templates.save_template(
         db,

@@ -50,7 +50,9 @@ from audit_tool.services import (
     packs,
     programmes,
     reference,
+    report_editions,
     report_export,
+    report_story,
     retention,
     settings,
     templates,
@@ -65,6 +67,8 @@ from audit_tool.services.templates import ItemInput
 from audit_tool.store import Database
 from tests.services import role_world
 from tests.services.role_world import (
+    EDITION_BEFORE,
+    EDITION_NOW,
     GOOD,
     PROGRAMME,
     ROLES,
@@ -1201,6 +1205,50 @@ OPS: list[Op] = [
             d, a, t / "report.json", fmt="json", date_from=FROM, date_to=TO
         ),
         roles("report.view"),
+    ),
+    Op(
+        "report_story.tell",
+        report_story.tell,
+        lambda d, a, w, t: report_story.tell(
+            d, a, reports.compute(d, a, date_from=FROM, date_to=TO)
+        ),
+        roles("report.view"),
+    ),
+    # ---- report editions: viewers read published commentary only
+    Op(
+        "report_editions.editions",
+        report_editions.editions,
+        lambda d, a, w, t: report_editions.editions(d, a, EDITION_NOW),
+        roles("report.view"),
+    ),
+    Op(
+        "report_editions.current_edition",
+        report_editions.current_edition,
+        lambda d, a, w, t: report_editions.current_edition(d, a, EDITION_BEFORE),
+        roles("report.view"),
+    ),
+    Op(
+        "report_editions.save_commentary",
+        report_editions.save_commentary,
+        lambda d, a, w, t: report_editions.save_commentary(
+            d, a, EDITION_NOW, {"summary": "Commentary changed"}
+        ),
+        roles("report.comment"),
+        write=True,
+    ),
+    Op(
+        "report_editions.publish_edition",
+        report_editions.publish_edition,
+        lambda d, a, w, t: report_editions.publish_edition(d, a, _r(w, "edition_draft")),
+        roles("report.publish"),
+        write=True,
+    ),
+    Op(
+        "report_editions.new_version",
+        report_editions.new_version,
+        lambda d, a, w, t: report_editions.new_version(d, a, _r(w, "edition_published")),
+        roles("report.comment"),
+        write=True,
     ),
     Op(
         "drilldown.audits_behind",

@@ -1,6 +1,6 @@
 """The QA report PDF as a document: the entry point, the cover and body page templates with their
 running header and footer, and the build loop that puts the front matter and the sections in
-order."""
+order, each with the QA lead's commentary under its heading."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from typing import Any
 from audit_tool.reporting.report_pdf import (
     areas,
     breakdowns,
+    commentary,
     compliance,
     feedback,
     front,
     grades,
     learning,
     moderation,
+    progress,
     summary,
+    themes,
+    voices,
 )
 from audit_tool.reporting.report_pdf.context import Context
 from audit_tool.reporting.report_pdf.view import SECTIONS, View
@@ -32,6 +36,9 @@ RENDERERS = {
     "breakdowns": breakdowns.render,
     "learning": learning.render,
     "compliance": compliance.render,
+    "themes": themes.render,
+    "voices": voices.render,
+    "progress": progress.render,
 }
 
 
@@ -70,6 +77,7 @@ class _Document:
             else:
                 story.append(PageBreak())
             story += self._section_head(key, heading)
+            story += commentary.render(self.ctx, key)  # the QA lead's words, where written
             story += RENDERERS[key](self.ctx)
         return template, story
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from audit_tool.reporting.report_pdf import commentary
 from audit_tool.reporting.report_pdf.context import Context
 from audit_tool.reporting.report_pdf.view import SECTIONS, SMALL_PAIRS, View, fmt_pct, pct, plural
 
@@ -15,7 +16,11 @@ def cover(ctx: Context) -> list[Any]:
 
     story = _band(ctx)
     story.append(Spacer(1, 10))
-    story.append(_facts_table(ctx, _facts(ctx.v)))
+    facts = _facts(ctx.v)
+    edition = commentary.fact(ctx)
+    if edition is not None:
+        facts.append(edition)
+    story.append(_facts_table(ctx, facts))
     story.append(Spacer(1, 18))
     story.append(ctx.para("About this report", ctx.caption))
     story.append(

@@ -41,6 +41,10 @@ SECTIONS = (
     ("breakdowns", "Breakdowns by team, area, agency and strand"),
     ("learning", "Learning follow-up"),
     ("compliance", "Monthly audit compliance"),
+    # The report in words (the report's `story`): themes, voices, areas for improvement.
+    ("themes", "Learning themes"),
+    ("voices", "Voices of children and families"),
+    ("progress", "Progress on areas for improvement"),
 )
 
 

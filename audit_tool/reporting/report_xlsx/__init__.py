@@ -2,7 +2,8 @@
 (shared/INTERFACES.md, ``audit_tool/resources/schemas/qa-report-v1.schema.json``).
 
 Sheets, in order: Summary, Grades, Reviews by agency and strand, Own grading scales, Practice
-areas, Moderation, Feedback, Feedback by team and area, Actions, Compliance and Raw data. Each
+areas, Moderation, Feedback, Feedback by team and area, Actions, Compliance, Learning and voices
+(the report in words) and Raw data. Each
 opens with the report's title row, the sheet's heading and a context line (partnership, dates,
 filters), a blank row, then its table: a bold, frozen heading row with an autofilter, columns
 sized to their contents, counts as integers, percentages as numbers shown to one decimal
@@ -17,7 +18,8 @@ becomes a formula (see ``xlsx_common``). The workbook is written to a temporary 
 target and renamed, so a failure leaves no partial file.
 
 The package: ``model`` (the sheet model, values, the report read for the sheets), ``sheets``
-(the figures), ``breakdowns`` (the v1.1 breakdowns), ``raw`` (the raw data) and ``writing``."""
+(the figures), ``breakdowns`` (the v1.1 breakdowns), ``story`` (the report in words), ``raw``
+(the raw data) and ``writing``."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tool.reporting import xlsx_common as xc
-from audit_tool.reporting.report_xlsx import breakdowns, sheets
+from audit_tool.reporting.report_xlsx import breakdowns, sheets, story
 from audit_tool.reporting.report_xlsx.model import Report
 from audit_tool.reporting.report_xlsx.raw import raw
 from audit_tool.reporting.report_xlsx.writing import set_properties, write_sheet
@@ -42,6 +44,7 @@ SHEETS = (
     breakdowns.FEEDBACK,
     "Actions",
     "Compliance",
+    story.NAME,
     "Raw data",
 )
 
@@ -79,6 +82,7 @@ def write_report_xlsx(
         breakdowns.feedback(r),
         sheets.actions(r),
         sheets.compliance(r),
+        story.story_sheet(r),
         raw(r, raw_rows, item_kinds or {}),
     ]
     assert tuple(s.name for s in made) == SHEETS

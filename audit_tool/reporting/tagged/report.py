@@ -1,6 +1,6 @@
 """The QA report's accessible version as tagged PDF/UA-1, from the computed report dict.
 
-The same seven sections as the designed PDF (reporting/report_pdf.py), written for reading
+The same ten sections as the designed PDF (reporting/report_pdf/), written for reading
 in order and with a screen reader: every figure in a table with column headers, every chart
 a figure whose alternative text states each value, periods listed down the page rather than
 across it, and partial periods named as such and never set against a whole one.
@@ -14,6 +14,7 @@ from typing import Any
 
 from audit_tool.reporting.tagged import document as d
 from audit_tool.reporting.tagged import engine
+from audit_tool.reporting.tagged import report_story as story
 from audit_tool.reporting.tagged.reading import (
     GRADE_SHORT,
     GRADES,
@@ -65,16 +66,19 @@ def report_document(report: dict[str, Any], *, partnership: str, title: str = TI
         footer=f"{title} \u00b7 {r.range_text()}",
     )
     out.front = _front(r, partnership)
-    for heading, build in (
-        ("1. Executive summary", _summary),
-        ("2. Audits and grades", _grades),
-        ("3. Practice areas", _areas),
-        ("4. Moderation statistics", moderation),
-        ("5. Family feedback", feedback),
-        ("6. Learning follow-up", learning),
-        ("7. Monthly audit compliance", compliance),
+    for key, heading, build in (
+        ("summary", "1. Executive summary", _summary),
+        ("grades", "2. Audits and grades", _grades),
+        ("areas", "3. Practice areas", _areas),
+        ("moderation", "4. Moderation statistics", moderation),
+        ("feedback", "5. Family feedback", feedback),
+        ("learning", "6. Learning follow-up", learning),
+        ("compliance", "7. Monthly audit compliance", compliance),
+        ("themes", "8. Learning themes", story.themes),
+        ("voices", "9. Voices of children and families", story.voices),
+        ("progress", "10. Progress on areas for improvement", story.progress),
     ):
-        out.sections.append(d.Section(heading, build(r)))
+        out.sections.append(d.Section(heading, story.commentary(r, key) + build(r)))
     return out
 
 
@@ -99,6 +103,9 @@ def _front(r: Reader, partnership: str) -> list[d.Json]:
         ("Filters", "; ".join(chosen) if chosen else "none"),
         ("Data as of", long_date(str(r.report.get("generated_at", "")))),
     ]
+    edition = story.edition_fact(r)
+    if edition is not None:
+        facts.append(edition)
     blocks = [d.para(d.text_span(f"{label}: ", bold=True), value) for label, value in facts]
     blocks.append(
         d.para(

@@ -1,4 +1,5 @@
-"""The Dashboard's figures computed in the thread pool, and the overdue count beside them.
+"""The Dashboard's figures computed in the thread pool, with the report's story in words and
+the overdue count beside them.
 
 Each view keeps its own computations (Calculator): changing the choice while one runs gives it
 up and starts again, and a result that arrives for an earlier choice is dropped."""
@@ -85,3 +86,12 @@ def overdue_today(db: Database, actor: Actor, today: date) -> int | None:
     if not actor.can("action.view"):
         return None
     return learning_actions.overdue_count(db, actor, today=today)
+
+
+def with_story(db: Database, actor: Actor, report: dict[str, Any], today: date) -> dict[str, Any]:
+    """The report with its story in words and the lead's commentary (services/report_story.py),
+    for the Learning and voices tab."""
+    from audit_tool.services import report_story
+
+    report["story"] = report_story.tell(db, actor, report, today=today)
+    return report

@@ -1,4 +1,5 @@
-"""The Dashboard view: the quarterly QA report's figures as tiles and charts.
+"""The Dashboard view: the quarterly QA report's figures as tiles and charts, and the report in
+words (learning themes, quotes, areas for improvement, the lead's commentary) in a tab beside.
 
 The figures are the report's (reporting/report.py), computed off the GUI thread for the chosen
 period and filters; changing either while a computation runs cancels it and starts again, and a
@@ -16,10 +17,12 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +34,7 @@ from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.dashboard.breakdowns import BreakdownsPanel
 from audit_tool.ui.dashboard.charts_area import ChartsArea
-from audit_tool.ui.dashboard.computing import Calculator, overdue_today
+from audit_tool.ui.dashboard.computing import Calculator, overdue_today, with_story
 from audit_tool.ui.dashboard.drilldown import DrilldownDialog
 from audit_tool.ui.dashboard.figures import (
     GRADE_LABELS,
@@ -43,6 +46,7 @@ from audit_tool.ui.dashboard.figures import (
     period_title,
 )
 from audit_tool.ui.dashboard.filter_bar import FilterBar
+from audit_tool.ui.dashboard.story_panel import StoryPanel
 from audit_tool.ui.dashboard.tiles import make_tiles, show_tiles
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import plural, view_title
@@ -138,6 +142,14 @@ class DashboardView(QWidget):
         self.charts_area.grade_clicked.connect(self.show_audits_behind)
         self.breakdowns = BreakdownsPanel()
         self.charts_area.add_below(self.breakdowns)
+        # The report in words, in a tab beside the charts.
+        self.story_panel = StoryPanel(self.actor.can("report.comment"))
+        self.story_panel.write_commentary.connect(self.open_commentary)
+        self.commentary: QDialog | None = None  # the commentary editor, while open
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboard_tabs")
+        self.tabs.addTab(self.charts_area, "Charts")
+        self.tabs.addTab(self.story_panel, "Learning and voices")
         self.empty = QLabel()
         self.empty.setObjectName("dashboard_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -163,7 +175,7 @@ class DashboardView(QWidget):
         figures.setContentsMargins(0, 0, 0, 0)
         figures.addWidget(self.latest)
         figures.addLayout(tiles)
-        figures.addWidget(self.charts_area, 1)
+        figures.addWidget(self.tabs, 1)
         self.figures.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -210,6 +222,7 @@ class DashboardView(QWidget):
                 today=choice.today,
                 progress=progress,
             )
+            with_story(db, actor, report, choice.today)
             return report, overdue_today(db, actor, choice.today)
 
         self.busy.setRange(0, 0)
@@ -363,10 +376,28 @@ class DashboardView(QWidget):
         names = categories(periods, choice.by)
         self.charts_area.draw(periods, names, total, report.get("labels", {}))
         self.breakdowns.show_report(report)
+        self.story_panel.show_story(report.get("story"))
         self.status_message.emit(
             f"Dashboard: {plural(total['audits_final'], 'final audit')} "
             f"from {long_date(choice.date_from)} to {long_date(choice.date_to)}"
         )
+
+    # -- the lead's commentary
+
+    def open_commentary(self) -> QDialog | None:
+        """The commentary editor for the report on show (its last period and filters)."""
+        if self.report is None or not self.actor.can("report.comment"):
+            return None
+        from audit_tool.services.report_editions import key_of
+        from audit_tool.ui.dashboard.commentary import CommentaryDialog
+
+        if self.commentary is not None:
+            self.commentary.close()
+        dialog = CommentaryDialog(self.db, self.actor, key_of(self.report), self)
+        dialog.changed.connect(lambda e: self.story_panel.set_commentary(e.commentary, e.as_json()))
+        self.commentary = dialog
+        dialog.show()  # not modal: the figures stay in view while the lead writes
+        return dialog
 
     # -- the audits behind a segment
 
