@@ -7,6 +7,7 @@ the rules and says why. Monthly programmes show each auditor's audits due, done 
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -39,6 +40,7 @@ from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
+from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
@@ -131,9 +133,10 @@ class ProgrammesView(QWidget):
         self.template = self.form.combo("template", "Template")
         for tpl in templates.list_templates(db, actor) if actor.can("template.view") else []:
             self.template.addItem(f"{tpl.name} (v{tpl.version})", tpl.key)
-        self.starts_on = _date_edit()
+        # Typed as YYYY-MM-DD and kept as typed (QDateEdit would change a typed year).
+        self.starts_on = DateField(date.today())
         self.form.add("starts_on", "Starts", self.starts_on)
-        self.due_on = _date_edit()
+        self.due_on = DateField(date.today())
         self.form.add("due_on", "Due", self.due_on)
         self.new_button = QPushButton("&New programme")
         self.new_button.setObjectName("programmeNew")
@@ -227,8 +230,8 @@ class ProgrammesView(QWidget):
         select_data(self.kind, row.kind)
         self.theme.setText(row.theme or "")
         select_data(self.template, row.template_key)
-        self.starts_on.setDate(QDate(row.starts_on.year, row.starts_on.month, row.starts_on.day))
-        self.due_on.setDate(QDate(row.due_on.year, row.due_on.month, row.due_on.day))
+        self.starts_on.set_date(row.starts_on)
+        self.due_on.set_date(row.due_on)
         self._load_audits()
 
     def new_programme(self) -> None:
@@ -246,6 +249,8 @@ class ProgrammesView(QWidget):
         self.name.setFocus()
 
     def save(self) -> None:
+        starts_on, starts_problem = self.starts_on.value()
+        due_on, due_problem = self.due_on.value()
         try:
             row = programmes.save_programme(
                 self.db,
@@ -254,12 +259,16 @@ class ProgrammesView(QWidget):
                 name=self.name.text(),
                 kind=self.kind.currentData(),
                 template_key=self.template.currentData() or "",
-                starts_on=self.starts_on.date().toPython(),  # type: ignore[arg-type]
-                due_on=self.due_on.date().toPython(),  # type: ignore[arg-type]
+                starts_on=starts_on,
+                due_on=due_on,
                 theme=self.theme.text(),
                 original_key=self.current.key if self.current else None,
             )
         except ValidationError as exc:
+            # A date that cannot be read reaches the service as None: say why, beside it.
+            for key, problem in (("starts_on", starts_problem), ("due_on", due_problem)):
+                if problem:
+                    exc.fields[key] = problem
             self.form.show_errors(exc)
             return
         except AuditToolError as exc:
