@@ -240,6 +240,9 @@ class ProgrammesView(QWidget):
         self.form.clear_errors()
         for edit in (self.name, self.key, self.theme):
             edit.clear()
+        # Not the dates of the programme selected before: from today, due when the lead says.
+        self.starts_on.set_date(date.today())
+        self.due_on.set_date(None)
         self.audit_model.set_rows([])
         self.audits_title.setText("<b>Audits</b> (save the programme first)")
         self.compliance.clear()

@@ -45,6 +45,14 @@ def test_programme_dates_are_kept_as_typed_and_an_unreadable_one_is_refused(qtbo
     assert (saved.starts_on, saved.due_on) == (date(2026, 12, 1), date(2027, 1, 5))
     assert not due_error.isVisible()
 
+    # A new programme does not start with the dates of the one selected before it.
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    assert (view.starts_on.text(), view.due_on.text()) == (date.today().isoformat(), "")
+    qtbot.keyClicks(view.name, "No due date")
+    qtbot.keyClicks(view.key, "no-due")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert due_error.isVisible() and due_error.text() == "A due date is required"
+
 
 def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     db, lead = sqlite_world.db, sqlite_world.lead
