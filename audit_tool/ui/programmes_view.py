@@ -40,6 +40,7 @@ from audit_tool.services.audits import STATUS_LABELS
 from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
+from audit_tool.ui.audits_view import KIND_LABELS as AUDIT_KIND_LABELS
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
@@ -166,7 +167,7 @@ class ProgrammesView(QWidget):
         self.audit_model = RecordTableModel(
             [
                 Column("Case", lambda r: r.case_ref),
-                Column("Kind", lambda r: r.kind),
+                Column("Kind", lambda r: AUDIT_KIND_LABELS.get(r.kind, r.kind)),
                 Column("Status", lambda r: STATUS_LABELS[r.status]),
                 Column("Auditors", lambda r: ", ".join(r.reviewer_names)),
                 Column("Moderator", lambda r: r.moderator_name or ""),

@@ -106,6 +106,7 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     assert seen["case"].startswith("<b>Case C1000</b>: a looped audit (two auditors")
     (first, _second) = programmes.list_assignments(db, lead, "jan")
     assert first.reviewers == (("aud1", None), ("aud2", None)) and first.moderator_key == "mod1"
+    assert view.audit_model.index(0, 1).data() == "Looped"  # in words, as in Audits
     assert view.audit_model.index(0, 2).data() == "In review"
     assert view.audit_model.index(0, 3).data() == "Alex Auditor, Bea Auditor"
     assert view.audit_model.index(0, 4).data() == "Morgan Moderator"
