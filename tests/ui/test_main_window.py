@@ -67,7 +67,9 @@ def test_an_urgent_concern_shows_at_once_until_answered(qtbot, sqlite_world, on_
     manager = reference.actor_for(sqlite_world.db, "tm1")  # the case's manager
     window = _window(qtbot, sqlite_world, manager)
     qtbot.waitUntil(lambda: window.banner.isVisible())
-    assert "1 urgent safeguarding concern needs a response" in window.banner.text()
+    assert window.banner.text().strip() == (
+        "1 urgent safeguarding concern needs a response. Open it..."
+    )
     item = window.sidebar.item(window.view_keys().index("concerns"))
     assert item.text() == "Urgent concerns (1)"
 
