@@ -178,7 +178,8 @@ def test_my_work_is_first_counts_in_the_sidebar_and_opens_the_review(qtbot, sqli
     complete_review(world, world.auditor, uuid)
     complete_review(world, world.auditor2, uuid)
     review_b = audits.get_audit(world.db, world.moderator, uuid).reviews[1].uuid
-    audits.return_review(world.db, world.moderator, review_b, "Look at the March plan")
+    comment = "Look at the March plan. " + "It names no owner for the actions, " * 8
+    audits.return_review(world.db, world.moderator, review_b, comment)
 
     window = _window(qtbot, world, world.auditor2)
     assert window.current_view_key() == "mywork"
@@ -190,6 +191,10 @@ def test_my_work_is_first_counts_in_the_sidebar_and_opens_the_review(qtbot, sqli
     returned = first_group.child(0)
     assert returned.text(0).startswith("Case C1000")
     assert returned.text(1).startswith("Your turn: returned to you: Look at the March plan")
+    # The selected line in full under the list, however long the comment.
+    assert view.tree.currentItem() is returned
+    assert view.detail.isVisible()
+    assert view.detail.text() == f"{returned.text(0)}\n{returned.text(1)}"
 
     rect = view.tree.visualItemRect(returned)
     # A double-click as the mouse sends it: a click, then the second press.
