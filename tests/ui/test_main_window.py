@@ -190,7 +190,8 @@ def test_my_work_is_first_counts_in_the_sidebar_and_opens_the_review(qtbot, sqli
     assert first_group.text(0) == "Returned to me (1)"
     returned = first_group.child(0)
     assert returned.text(0).startswith("Case C1000")
-    assert returned.text(1).startswith("Your turn: returned to you: Look at the March plan")
+    assert returned.text(1).startswith("Your turn: returned to you")
+    assert returned.text(1).endswith(f': "{comment.strip()}"')
     # The selected line in full under the list, however long the comment.
     assert view.tree.currentItem() is returned
     assert view.detail.isVisible()
