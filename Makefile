@@ -8,7 +8,7 @@ DEMO_AUDITS ?= 3000
 
 LOCK := requirements/lock.txt
 
-.PHONY: run test lint bench bench-load clean demo package lock wheels-check wheel
+.PHONY: run test lint bench bench-load clean demo package lock wheels-check wheel walkthrough
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -79,6 +79,17 @@ bench: $(STAMP)
 
 bench-load: $(STAMP)  # needs PostgreSQL at 127.0.0.1:5432 (user postgres)
 	$(BIN)/python bench/bench_load.py
+
+# A looped audit from start to finish, clicked through the real window by its four people (QA
+# lead, two auditors, moderator) on a new demo database: a screenshot per step in
+# docs/screenshots/walkthrough/ and the clicks each step took (docs/screenshots/walkthrough.py).
+# About a minute. It needs an X server in memory, which `make test` does not:
+#   apt-get install -y xvfb xauth libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 \
+#     libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 \
+#     libxcb-xkb1 libegl1 libgl1
+walkthrough: $(STAMP)
+	@command -v xvfb-run >/dev/null || { echo "xvfb-run is missing: see the walkthrough target in the Makefile"; exit 1; }
+	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python docs/screenshots/walkthrough.py
 
 # The wheel for pip and pipx users (dist/audit_tool-<version>-py3-none-any.whl); resources and
 # migrations are inside it. build/lib is cleared so no file deleted from the tree slips in.

@@ -173,6 +173,7 @@ def test_built_package_passes_its_self_test(tmp_path: Path):
     # Help > User guide and Help > Third-party licences read these in the frozen application.
     assert (internal / "docs" / "user-guide.md").is_file()
     assert (internal / "docs" / "screenshots" / "dark-dashboard.png").is_file()
+    assert (internal / "docs" / "screenshots" / "walkthrough" / "01-lead-login.png").is_file()
     notices = (internal / "THIRD-PARTY-NOTICES.txt").read_text(encoding="utf-8")
     assert "PySide6_Essentials" in notices and "GNU LESSER GENERAL PUBLIC LICENSE" in notices
     assert "ZETETIC LLC" in notices and "OpenSSL" in notices

@@ -61,7 +61,7 @@ def test_the_wheel_installs_into_a_new_environment_and_passes_its_self_test(tmp_
         "audit_tool/store/migrations/versions/0001_initial.py",
         # Help > User guide (F1): the guide and the pictures it shows (setup.py copies them)
         "audit_tool/docs/user-guide.md",
-        "audit_tool/docs/screenshots/my-work.png",
+        "audit_tool/docs/screenshots/walkthrough/05-auditor1-my-work.png",
     ):
         assert shipped in names, shipped
     pictures = [n for n in names if n.startswith("audit_tool/docs/screenshots/")]

@@ -128,7 +128,10 @@ def _reviews(session: Session, actor: Actor, today: date) -> list[WorkItem]:
         when = _due_words(due, today)
         if status == "returned":
             group = RETURNED
-            turn = f"Your turn: returned to you: {comment.strip() or 'no comment'}{when}"
+            # The due date before the moderator's words, which are quoted as they wrote them
+            # (a comment ending in a full stop read "... grade., due 05 Jan").
+            said = f'"{comment.strip()}"' if comment.strip() else "no comment"
+            turn = f"Your turn: returned to you{when}: {said}"
         elif overdue:
             group, turn = OVERDUE, f"Your turn: your review{when}"
         elif due is not None and due <= today + DUE_SOON:

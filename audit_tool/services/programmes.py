@@ -177,14 +177,15 @@ def save_programme(
     name: str,
     kind: str,
     template_key: str,
-    starts_on: date,
-    due_on: date,
+    starts_on: date | None,
+    due_on: date | None,
     theme: str | None = None,
     description: str = "",
     sample_size: int | None = None,
     original_key: str | None = None,
 ) -> ProgrammeRow:
-    """Create (original_key None) or change a programme."""
+    """Create (original_key None) or change a programme. A date left out (None: blank, or
+    typed so that it cannot be read) is an error beside its field, like the others."""
     require(actor, "programme.edit")
     key, name = key.strip(), name.strip()
     theme = (theme or "").strip() or None
@@ -205,7 +206,7 @@ def save_programme(
             raise ValidationError(
                 "The programme was not saved: " + "; ".join(errors.values()), errors
             )
-        assert template is not None
+        assert template is not None and starts_on is not None and due_on is not None
         programme, before = _programme_to_save(session, key, original_key, template)
         programme.key, programme.name, programme.kind = key, name, kind
         programme.theme, programme.description = theme, description.strip()
@@ -222,8 +223,8 @@ def _programme_field_errors(
     name: str,
     kind: str,
     theme: str | None,
-    starts_on: date,
-    due_on: date,
+    starts_on: date | None,
+    due_on: date | None,
     sample_size: int | None,
 ) -> dict[str, str]:
     """What is wrong with a programme's fields on their own, by field."""
@@ -236,7 +237,11 @@ def _programme_field_errors(
         errors["kind"] = f"Choose one of: {', '.join(PROGRAMME_KINDS)}"
     if kind == "thematic" and not theme:
         errors["theme"] = "A thematic programme needs its theme"
-    if due_on < starts_on:
+    if starts_on is None:
+        errors["starts_on"] = "A start date is required"
+    if due_on is None:
+        errors["due_on"] = "A due date is required"
+    elif starts_on is not None and due_on < starts_on:
         errors["due_on"] = "The due date cannot be before the start"
     if sample_size is not None and sample_size < 1:
         errors["sample_size"] = "The sample size must be 1 or more"

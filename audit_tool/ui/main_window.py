@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
         self._fit_sidebar()
         self.banner.setText(
             f"  {count} urgent safeguarding concern{'s' if count != 1 else ''} "
-            f"need{'s' if count == 1 else ''} a response. Open them..."
+            f"need{'s' if count == 1 else ''} a response. Open {'it' if count == 1 else 'them'}..."
         )
         self.banner.setVisible(count > 0)
 

@@ -128,14 +128,11 @@ class ModerationForm(QWidget):
     def _build_header(self, outer: QVBoxLayout) -> None:
         """The title, who wrote each review, and the message line."""
         v = self.view
-        title = QLabel(
-            f"<h2>Moderation: case {v.case_ref} ({v.case_initials})</h2>"
-            f"{v.programme_name} &middot; {self.template.name} &middot; "
-            f"{audits.STATUS_LABELS[v.status]}"
-        )
-        title.setObjectName("moderation_title")
-        title.setWordWrap(True)
-        outer.addWidget(title)
+        self.title = QLabel()
+        self.title.setObjectName("moderation_title")
+        self.title.setWordWrap(True)
+        self._show_title()
+        outer.addWidget(self.title)
         who = QLabel(
             " &middot; ".join(
                 f"<b>{letter}</b>: {r.reviewer_name} ({r.agency_name}"
@@ -153,6 +150,15 @@ class ModerationForm(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
+
+    def _show_title(self) -> None:
+        """The case, programme, template and the audit's status as it is now."""
+        v = self.view
+        self.title.setText(
+            f"<h2>Moderation: case {v.case_ref} ({v.case_initials})</h2>"
+            f"{v.programme_name} &middot; {self.template.name} &middot; "
+            f"{audits.STATUS_LABELS[v.status]}"
+        )
 
     def _build_notes(self, outer: QVBoxLayout) -> None:
         """The claim, check-out and concern banners, and the timer that renews the claim."""
@@ -537,6 +543,7 @@ class ModerationForm(QWidget):
             return
         self.view = fresh
         show_checkout_note(self.checkout_note, self.view, self.actor)
+        self._show_title()
         if self.view.status != "in_moderation":
             self.release_claim()
             self.editable = False
@@ -682,6 +689,7 @@ class ModerationForm(QWidget):
         if confirmed is None:
             return
         (self.view,) = confirmed
+        self._show_title()
         self.release_claim()  # the work is done: nobody need be kept out any longer
         self.editable = False
         for widget in self.finals.values():
@@ -726,6 +734,7 @@ class ModerationForm(QWidget):
         if returned is None:
             return
         (self.view,) = returned
+        self._show_title()
         self.release_claim()  # back with the auditor: the next round claims it afresh
         self.editable = False
         for button in (self.return_button, self.save_button, self.confirm_button):
@@ -773,6 +782,7 @@ class ModerationForm(QWidget):
         if reopened is None:
             return
         (self.view,) = reopened
+        self._show_title()
         self.reopen_button.setVisible(False)
         self.extras.refresh()
         themes.styled(self.message, "color: $success;")

@@ -66,6 +66,14 @@ class MyWorkView(ListPage):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # The selected line in full, wrapped: a moderator's comment is longer than its column.
+        self.detail = QLabel()
+        self.detail.setObjectName("myWork_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        self.tree.currentItemChanged.connect(lambda _current, _previous: self._show_detail())
         self.open_button = QPushButton("&Open")
         self.open_button.setObjectName("myWork_open")
         self.open_button.clicked.connect(self.open_selected)
@@ -80,6 +88,7 @@ class MyWorkView(ListPage):
         layout.addWidget(title)
         layout.addLayout(buttons)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         self.refresh()
 
     def live_loader(self) -> Callable[[], MyWork]:
@@ -139,6 +148,11 @@ class MyWorkView(ListPage):
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         self.open_button.setEnabled(chosen is not None)
+
+    def _show_detail(self) -> None:
+        item = self.selected()
+        self.detail.setText(f"{item.title}\n{item.turn}" if item is not None else "")
+        self.detail.setVisible(item is not None)
 
     def selected(self) -> WorkItem | None:
         current = self.tree.currentItem()

@@ -12,6 +12,7 @@ their errors beside the fields or in a dialog."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -45,6 +46,8 @@ from audit_tool.services.programmes import KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
+from audit_tool.ui.audits_view import KIND_LABELS as AUDIT_KIND_LABELS
+from audit_tool.ui.date_field import DateField
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
 from audit_tool.ui.operations import AUDITS, PROGRAMMES
@@ -154,9 +157,10 @@ class ProgrammesView(QWidget):
         self.template = self.form.combo("template", "Template")
         for tpl in templates.list_templates(db, actor) if actor.can("template.view") else []:
             self.template.addItem(f"{tpl.name} (v{tpl.version})", tpl.key)
-        self.starts_on = _date_edit()
+        # Typed as YYYY-MM-DD and kept as typed (QDateEdit would change a typed year).
+        self.starts_on = DateField(date.today())
         self.form.add("starts_on", "Starts", self.starts_on)
-        self.due_on = _date_edit()
+        self.due_on = DateField(date.today())
         self.form.add("due_on", "Due", self.due_on)
         self.new_button = QPushButton("&New programme")
         self.new_button.setObjectName("programmeNew")
@@ -186,7 +190,7 @@ class ProgrammesView(QWidget):
         self.audit_model = PagedTableModel(  # a programme may hold thousands
             [
                 Column("Case", lambda r: r.case_ref),
-                Column("Kind", lambda r: r.kind),
+                Column("Kind", lambda r: AUDIT_KIND_LABELS.get(r.kind, r.kind)),
                 Column("Status", lambda r: STATUS_LABELS[r.status]),
                 Column("Auditors", lambda r: ", ".join(r.reviewer_names)),
                 Column("Moderator", lambda r: r.moderator_name or ""),
@@ -267,8 +271,8 @@ class ProgrammesView(QWidget):
         select_data(self.kind, row.kind)
         self.theme.setText(row.theme or "")
         select_data(self.template, row.template_key)
-        self.starts_on.setDate(QDate(row.starts_on.year, row.starts_on.month, row.starts_on.day))
-        self.due_on.setDate(QDate(row.due_on.year, row.due_on.month, row.due_on.day))
+        self.starts_on.set_date(row.starts_on)
+        self.due_on.set_date(row.due_on)
         self._load_audits()
 
     def new_programme(self) -> None:
@@ -277,6 +281,9 @@ class ProgrammesView(QWidget):
         self.form.clear_errors()
         for edit in (self.name, self.key, self.theme):
             edit.clear()
+        # Not the dates of the programme selected before: from today, due when the lead says.
+        self.starts_on.set_date(date.today())
+        self.due_on.set_date(None)
         self._clear_audits("<b>Audits</b> (save the programme first)")
         self.name.setFocus()
 
@@ -291,23 +298,35 @@ class ProgrammesView(QWidget):
 
     def save(self) -> None:
         db, actor = self.db, self.actor
+        starts_on, starts_problem = self.starts_on.value()
+        due_on, due_problem = self.due_on.value()
         fields: dict[str, Any] = {
             "key": self.key.text(),
             "name": self.name.text(),
             "kind": self.kind.currentData(),
             "template_key": self.template.currentData() or "",
-            "starts_on": self.starts_on.date().toPython(),
-            "due_on": self.due_on.date().toPython(),
+            "starts_on": starts_on,
+            "due_on": due_on,
             "theme": self.theme.text(),
             "original_key": self.current.key if self.current else None,
         }
+        beside_fields = in_form(self.form)
+
+        def refused(exc: AuditToolError) -> bool:
+            if isinstance(exc, ValidationError):
+                # A date that cannot be read reaches the service as None: say why, beside it.
+                for key, problem in (("starts_on", starts_problem), ("due_on", due_problem)):
+                    if problem:
+                        exc.fields[key] = problem
+            return bool(beside_fields(exc))
+
         row = (
             ops.Operation(
                 self,
                 lambda _task: programmes.save_programme(db, actor, **fields),
                 title="Programme not saved",
             )
-            .failure(in_form(self.form))
+            .failure(refused)
             .run()
         )
         if row is None:

@@ -66,7 +66,8 @@ def test_returned_reviews_come_first_with_the_moderators_comment(world):
     audits.return_review(world.db, world.moderator, review_b, "Plans grade: see the March plan")
     (item,) = my_work.my_work(world.db, world.auditor2).items
     assert (item.group, item.kind, item.uuid) == (RETURNED, "review", uuid)
-    assert item.turn.startswith("Your turn: returned to you: Plans grade: see the March plan")
+    assert item.turn.startswith("Your turn: returned to you")
+    assert item.turn.endswith(': "Plans grade: see the March plan"')  # the comment last, whole
     assert my_work.my_work(world.db, world.moderator).items == ()  # its turn is the auditor's
     audits.save_review(world.db, world.auditor2, review_b, answers={"plans": Answer("good")})
     audits.submit_review(world.db, world.auditor2, review_b)

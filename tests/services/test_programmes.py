@@ -57,6 +57,13 @@ def test_programme_create_update_and_validation(world):
     with pytest.raises(ValidationError) as info:
         _programme(world, key="p2", template_key="nope")
     assert "template" in info.value.fields
+    with pytest.raises(ValidationError) as info:  # a date left blank, or unreadable in the form
+        _programme(world, key="p3", name="", starts_on=None, due_on=None)
+    assert info.value.fields == {
+        "name": "A name is required",
+        "starts_on": "A start date is required",
+        "due_on": "A due date is required",
+    }
     with pytest.raises(PermissionDenied):
         programmes.save_programme(
             world.db,

@@ -83,8 +83,11 @@ def test_a_looped_audit_through_the_gui(qtbot, sqlite_world, on_modal):
         qtbot.mouseClick(dialog.findChild(QPushButton, "return_ok"), Qt.MouseButton.LeftButton)
 
     on_modal(return_b)
+    title = mod.findChild(QLabel, "moderation_title")
+    assert title.text().endswith("Ready to moderate")
     qtbot.mouseClick(mod.return_button, Qt.MouseButton.LeftButton)
     assert audits.get_audit(world.db, world.lead, uuid).status == "returned"
+    assert title.text().endswith("Returned to an auditor")  # the header follows
 
     # B sees the comment, changes the overall grade and resubmits.
     form_b = show_and_activate(qtbot, AuditForm(world.db, world.auditor2, uuid))
@@ -111,6 +114,7 @@ def test_a_looped_audit_through_the_gui(qtbot, sqlite_world, on_modal):
     qtbot.mouseClick(mod.confirm_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and "Feedback to the worker" in asked[0]
     assert "confirmed" in mod.message.text()
+    assert mod.findChild(QLabel, "moderation_title").text().endswith("Final")
 
     final = audits.get_audit(world.db, world.lead, uuid)
     assert (final.status, final.final_overall) == ("final", "good")

@@ -56,8 +56,9 @@ def test_f1_opens_the_user_guide_with_its_screenshots(qtbot, sqlite_world):
     text = dialog.browser.toPlainText()
     assert text.startswith("User guide")
     assert "Demo accounts" in text and "Moderate (moderator)" in text
+    assert "A looped audit from start to finish" in text
     images = _images(dialog.browser.document())
-    assert "screenshots/login.png" in images
+    assert "screenshots/walkthrough/01-lead-login.png" in images
     for name in images:  # every picture is found, and fits the window
         image = dialog.browser.document().resource(
             QTextDocument.ResourceType.ImageResource.value, name

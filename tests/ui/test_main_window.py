@@ -68,7 +68,9 @@ def test_an_urgent_concern_shows_at_once_until_answered(qtbot, sqlite_world, on_
     manager = reference.actor_for(sqlite_world.db, "tm1")  # the case's manager
     window = _window(qtbot, sqlite_world, manager)
     qtbot.waitUntil(lambda: window.banner.isVisible())
-    assert "1 urgent safeguarding concern needs a response" in window.banner.text()
+    assert window.banner.text().strip() == (
+        "1 urgent safeguarding concern needs a response. Open it..."
+    )
     item = window.sidebar.item(window.view_keys().index("concerns"))
     assert item.text() == "Urgent concerns (1)"
 
@@ -178,7 +180,8 @@ def test_my_work_is_first_counts_in_the_sidebar_and_opens_the_review(qtbot, sqli
     complete_review(world, world.auditor, uuid)
     complete_review(world, world.auditor2, uuid)
     review_b = audits.get_audit(world.db, world.moderator, uuid).reviews[1].uuid
-    audits.return_review(world.db, world.moderator, review_b, "Look at the March plan")
+    comment = "Look at the March plan. " + "It names no owner for the actions, " * 8
+    audits.return_review(world.db, world.moderator, review_b, comment)
 
     window = _window(qtbot, world, world.auditor2)
     assert window.current_view_key() == "mywork"
@@ -189,7 +192,12 @@ def test_my_work_is_first_counts_in_the_sidebar_and_opens_the_review(qtbot, sqli
     assert first_group.text(0) == "Returned to me (1)"
     returned = first_group.child(0)
     assert returned.text(0).startswith("Case C1000")
-    assert returned.text(1).startswith("Your turn: returned to you: Look at the March plan")
+    assert returned.text(1).startswith("Your turn: returned to you")
+    assert returned.text(1).endswith(f': "{comment.strip()}"')
+    # The selected line in full under the list, however long the comment.
+    assert view.tree.currentItem() is returned
+    assert view.detail.isVisible()
+    assert view.detail.text() == f"{returned.text(0)}\n{returned.text(1)}"
 
     rect = view.tree.visualItemRect(returned)
     # A double-click as the mouse sends it: a click, then the second press.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox
 
 from audit_tool.services import programmes
@@ -15,6 +15,46 @@ def _pick(combo: QComboBox, key: str) -> None:
     combo.setCurrentIndex(combo.findData(key))
 
 
+def _type_date(qtbot, field, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Select what the date field holds and type over it, as a user does."""
+    field.line.selectAll()
+    qtbot.keyClicks(field.line, text)
+
+
+def test_programme_dates_are_kept_as_typed_and_an_unreadable_one_is_refused(qtbot, sqlite_world):
+    """QDateEdit dropped a typed year (2027-01-05 was saved as 2026-01-05): the dates are
+    typed text now, kept exactly, and one that cannot be read is said beside its field."""
+    from datetime import date
+
+    db, lead = sqlite_world.db, sqlite_world.lead
+    view = show_and_activate(qtbot, ProgrammesView(db, lead))
+    qtbot.keyClicks(view.name, "Neglect: thematic audit")
+    qtbot.keyClicks(view.key, "neglect")
+    _pick(view.kind, "thematic")
+    qtbot.keyClicks(view.theme, "Neglect")
+    _type_date(qtbot, view.starts_on, "2026-12-01")
+    _type_date(qtbot, view.due_on, "2027-02-30")  # no such day
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    due_error = view.findChild(QLabel, "programme_due_onError")
+    assert due_error.isVisible() and due_error.text() == "There is no such date as 2027-02-30"
+    assert programmes.list_programmes(db, lead) == []  # nothing saved
+    assert view.due_on.text() == "2027-02-30"  # what was typed stays
+
+    _type_date(qtbot, view.due_on, "2027-01-05")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = programmes.list_programmes(db, lead)
+    assert (saved.starts_on, saved.due_on) == (date(2026, 12, 1), date(2027, 1, 5))
+    assert not due_error.isVisible()
+
+    # A new programme does not start with the dates of the one selected before it.
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    assert (view.starts_on.text(), view.due_on.text()) == (date.today().isoformat(), "")
+    qtbot.keyClicks(view.name, "No due date")
+    qtbot.keyClicks(view.key, "no-due")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert due_error.isVisible() and due_error.text() == "A due date is required"
+
+
 def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     db, lead = sqlite_world.db, sqlite_world.lead
     view = loaded(qtbot, show_and_activate(qtbot, ProgrammesView(db, lead)))
@@ -24,13 +64,13 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     qtbot.keyClicks(view.name, "Monthly audits, January")
     qtbot.keyClicks(view.key, "jan")
     _pick(view.kind, "monthly")
-    view.starts_on.setDate(QDate(2026, 1, 1))
-    view.due_on.setDate(QDate(2025, 12, 1))  # before the start: refused beside the field
+    _type_date(qtbot, view.starts_on, "2026-01-01")
+    _type_date(qtbot, view.due_on, "2025-12-01")  # before the start: refused beside the field
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     settled(qtbot)
     due_error = view.findChild(QLabel, "programme_due_onError")
     assert due_error.isVisible() and "before the start" in due_error.text()
-    view.due_on.setDate(QDate(2026, 1, 31))
+    _type_date(qtbot, view.due_on, "2026-01-31")
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     settled(qtbot)
     assert [r.key for r in view.model.rows] == ["jan"]
@@ -71,6 +111,7 @@ def test_plan_sample_and_assign(qtbot, sqlite_world, on_modal, monkeypatch):
     assert seen["case"].startswith("<b>Case C1000</b>: a looped audit (two auditors")
     (first, _second) = programmes.list_assignments(db, lead, "jan")
     assert first.reviewers == (("aud1", None), ("aud2", None)) and first.moderator_key == "mod1"
+    assert view.audit_model.index(0, 1).data() == "Looped"  # in words, as in Audits
     assert view.audit_model.index(0, 2).data() == "In review"
     assert view.audit_model.index(0, 3).data() == "Alex Auditor, Bea Auditor"
     assert view.audit_model.index(0, 4).data() == "Morgan Moderator"
