@@ -331,6 +331,7 @@ class ProgrammesView(QWidget):
         )
         if row is None:
             return
+        self.form.clear_errors()  # saved: what was wrong is put right
         self.current = row
         self.refresh(keep=row.key)
         self.status_message.emit(f"Programme {row.name} saved")
