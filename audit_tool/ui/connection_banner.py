@@ -130,8 +130,13 @@ class ConnectionWatcher(QObject):
         self._probe = probe
         probe.start()
 
-    def _answered(self, _result: object) -> None:
+    def _end_probe(self) -> None:
+        if self._probe is not None:
+            self._probe.release()
         self._probe = None
+
+    def _answered(self, _result: object) -> None:
+        self._end_probe()
         if self.since is None:
             return
         log.info("Connection to %s is back", self.db.display_name)
@@ -143,7 +148,7 @@ class ConnectionWatcher(QObject):
         self.restored.emit()
 
     def _not_answered(self, exc: BaseException) -> None:
-        self._probe = None
+        self._end_probe()
         if is_connection_lost(exc):
             self._mark_lost()
         else:

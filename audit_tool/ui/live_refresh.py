@@ -121,10 +121,15 @@ class LiveRefresh(QObject):
         self._loading = worker
         worker.start()
 
+    def _done(self) -> None:
+        if self._loading is not None:
+            self._loading.release()  # its slot held the view
+        self._loading = None
+
     def _loaded(self, key: str, view: QWidget, data: object) -> None:
+        self._done()
         if not shiboken6.isValid(self) or not shiboken6.isValid(view):
             return  # the window closed while the rows were loading
-        self._loading = None
         if self.window._views.get(key) is not view or not view.isVisible() or is_busy(view):
             return  # the user moved on or started something: the next tick tries again
         with keep_scroll(view):
@@ -132,9 +137,9 @@ class LiveRefresh(QObject):
         self.refreshed.emit(key)
 
     def _failed(self, exc: BaseException) -> None:
+        self._done()
         if not shiboken6.isValid(self):
             return
-        self._loading = None
         if not self.watcher.report(exc):
             log.warning("Live refresh failed: %s", crash.summary(exc))
 

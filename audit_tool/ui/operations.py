@@ -354,6 +354,8 @@ class Operation(QObject, Generic[T]):
                 self._dialog.close()
                 self._dialog.deleteLater()
             self._dialog = None
+        if self._worker is not None:
+            self._worker.release()  # its function held this operation and its widget
         self._worker = None
         alive = shiboken6.isValid(self.parent_widget)
         if alive:

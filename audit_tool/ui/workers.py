@@ -22,10 +22,20 @@ class Worker(QRunnable):
         self.fn = fn
         self.signals = WorkerSignals()
         self.cancelled = False
-        # The pool deletes the runnable once run() returns, and with it the bindings' hold on
-        # this object: with autoDelete off they kept every worker (its function, the operation,
-        # the view and the rows it loaded) for the life of the process.
-        self.setAutoDelete(True)
+        # Not deleted by the pool: that would free the Python side in the pool's thread, with
+        # Qt objects in it (the operation, its signals) still in use on the GUI thread (a crash
+        # in the garbage collector, seen). The bindings then keep the runnable for good, so
+        # release() drops what it holds once its end has been handled.
+        self.setAutoDelete(False)
+
+    def release(self) -> None:
+        """Drop the function and all it refers to (an operation, the view that started it, the
+        rows it loaded): on the GUI thread, once the result or error has been handled. Only
+        this small object stays with the bindings."""
+        self.fn = _spent
+        # Its slots (a lambda may hold a view) go with the signals object, deleted once the
+        # signal being handled now has returned.
+        self.signals.deleteLater()
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -44,3 +54,7 @@ class Worker(QRunnable):
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self)
+
+
+def _spent(_progress: Callable[[int, int], bool]) -> None:
+    """What a released worker holds instead of its function."""
