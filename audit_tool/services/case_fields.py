@@ -332,6 +332,16 @@ def _field_errors(key: str, label: str, kind: str, birth_date: bool, new: bool) 
     return errors
 
 
+def definition_errors(
+    key: str, label: str, kind: str, options: Iterable[str] | None = None
+) -> dict[str, str]:
+    """What is wrong with a new field's definition on its own (a pack's, say), by part."""
+    errors = _field_errors(key, " ".join(label.split()), kind, False, True)
+    if kind == "choice":
+        _clean_options(options or (), errors)
+    return errors
+
+
 def save_case_field(
     db: Database,
     actor: Actor,
