@@ -10,10 +10,11 @@ from jsonschema import Draft202012Validator
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import case_fields, cases, packs
+from audit_tool.services import case_fields, packs
 from audit_tool.store import open_database
+from tests.dbtemplates import world_recipe
 from tests.factories import final_audit
-from tests.services.test_case_fields import define_fields
+from tests.services.test_case_fields import define_fields, set_fields
 
 VALUES = {
     "pathway": "RED",
@@ -26,27 +27,25 @@ VALUES = {
 }
 
 
-def _world_with_values(world) -> dict:
-    """C1000 holds every field; its final audit exported by the lead."""
+def _build(world) -> str:
+    """C1000 holds every field, and has a final audit."""
     define_fields(world)
-    row = cases.get_case(world.db, world.lead, "C1000")
-    data = cases.CaseInput(
-        ref="C1000",
-        initials=row.initials,
-        case_type=row.case_type,
-        team=row.team_key,
-        level_of_need=row.level_of_need,
-        worker=row.worker_key,
-        manager=row.manager_key,
-        opened_on=row.opened_on,
-        fields=VALUES,
-    )
-    cases.update_case(world.db, world.lead, "C1000", data)
-    final_audit(world)
+    set_fields(world, "C1000", VALUES)
+    return final_audit(world)
+
+
+# Built once per process and backend; each test gets a copy.
+valued = world_recipe(_build, name="valued")
+
+
+def _world_with_values(world) -> dict:
+    """The pack of the final audit of C1000, as the lead exports it."""
     return packs.export_pack(world.db, world.lead)
 
 
-def test_case_field_values_go_out_and_come_back_exactly_but_not_the_date_of_birth(world, tmp_path):
+def test_case_field_values_go_out_and_come_back_exactly_but_not_the_date_of_birth(
+    world, valued, tmp_path
+):
     pack = _world_with_values(world)
     Draft202012Validator(packs.schema()).validate(pack)
     (case,) = pack["cases"]
@@ -82,7 +81,7 @@ def _refusal(other, pack: dict, actor: Actor | None = None) -> str:
     return str(caught.value)
 
 
-def test_bad_case_field_values_and_definitions_refuse_the_pack_whole(world, tmp_path):
+def test_bad_case_field_values_and_definitions_refuse_the_pack_whole(world, valued, tmp_path):
     pack = _world_with_values(world)
     other = open_database(tmp_path / "other.sqlite")
     try:
@@ -113,7 +112,7 @@ def test_bad_case_field_values_and_definitions_refuse_the_pack_whole(world, tmp_
         other.close()
 
 
-def test_a_new_case_field_needs_the_right_to_define_one(world, tmp_path):
+def test_a_new_case_field_needs_the_right_to_define_one(world, valued, tmp_path):
     pack = _world_with_values(world)
     other = open_database(tmp_path / "other.sqlite")
     try:
