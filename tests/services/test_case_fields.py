@@ -66,7 +66,7 @@ def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-HEADER = ["Case reference", "Initials", "Case type", "Team", "pathway", "dob", "mace"]
+HEADER = ["Case reference", "Initials", "Case type", "Team", "pathway", "dob", "mace", "Opened"]
 
 
 def _cohort_rows(n: int = 60) -> list[list[str]]:
@@ -84,6 +84,7 @@ def _cohort_rows(n: int = 60) -> list[list[str]]:
                 PATHWAYS[i % 3],
                 born.isoformat(),
                 "yes" if i % 4 == 0 else "no",
+                "2025-06-01",
             ]
         )
     return rows

@@ -97,7 +97,7 @@ def test_delete_asks_and_shows_the_services_refusal(qtbot, sqlite_world, show_wi
     shown = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(
-        "audit_tool.ui.admin_view.show_error", lambda parent, title, exc: shown.append(str(exc))
+        "audit_tool.ui.reference_tab.show_error", lambda parent, title, exc: shown.append(str(exc))
     )
     tab.table.selectRow(_column(tab).index("Assessment Team North"))  # it has cases
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
