@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
@@ -28,6 +28,7 @@ from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Case, CaseField, CaseFieldValue
 from audit_tool.models.case_fields import CASE_FIELD_KIND_LABELS, CASE_FIELD_KINDS, VALUE_LENGTH
 from audit_tool.services import changelog
+from audit_tool.services.extract_headers import BIRTH_HEADERS, builtin_header, personal_header
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
@@ -110,6 +111,25 @@ def years_before(on: date, years: int) -> date:
         return on.replace(year=on.year - years, day=28)
 
 
+def parse_date(value: date | str | None) -> date | None:
+    """ISO dates, or the dd/mm/yyyy of UK case-management extracts."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text_value = str(value).strip()
+    if not text_value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.strptime(text_value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text_value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
 def _number_text(number: float) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
@@ -140,8 +160,6 @@ def check_value(field: FieldDef, raw: Any, today: date | None = None) -> tuple[C
 
 
 def _check_date(field: FieldDef, text: str, today: date) -> tuple[Clean | None, str]:
-    from audit_tool.services.cases import parse_date
-
     try:
         typed = parse_date(text)
     except ValueError as exc:
@@ -298,8 +316,6 @@ def _clean_options(options: Iterable[str], errors: dict[str, str]) -> tuple[str,
 def _personal(key: str, label: str, birth_date: bool) -> str | None:
     """Why a field with this key or label would hold personal data the tool never holds, or
     (its key) would be read as a column of the case's own in an extract."""
-    from audit_tool.services.case_import import BIRTH_HEADERS, builtin_header, personal_header
-
     if key and builtin_header(key):
         return f"'{key}' is read as the case's {builtin_header(key)} in an extract; choose another"
     for name in (key, label):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,87 +24,22 @@ from audit_tool.services.cases import (
     snapshot,
     validate_case,
 )
+from audit_tool.services.extract_headers import (
+    FIELD_BY_HEADER,
+    FIELD_LABELS,
+    PERSONAL,
+    REQUIRED,
+    norm,
+)
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
 
-# Field -> header spellings accepted (compared without case, spaces or punctuation).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "ref": ("Case reference", "Reference", "Case ref", "Ref", "Case ID", "Case number"),
-    "initials": ("Initials", "Child initials", "Child's initials"),
-    "case_type": ("Case type", "Type"),
-    "level_of_need": ("Level of need", "Level", "Need level"),
-    "team": ("Team", "Team name"),
-    "worker": ("Worker", "Social worker", "Allocated worker", "Practitioner"),
-    "manager": ("Manager", "Team manager"),
-    "opened_on": ("Opened", "Opened on", "Date opened", "Start date"),
-    "closed_on": ("Closed", "Closed on", "Date closed", "End date"),
-}
-REQUIRED = ("ref", "initials", "case_type", "team")
-FIELD_LABELS = {
-    "ref": "Case reference",
-    "initials": "Initials",
-    "case_type": "Case type",
-    "level_of_need": "Level of need",
-    "team": "Team",
-    "worker": "Worker",
-    "manager": "Manager",
-    "opened_on": "Opened",
-    "closed_on": "Closed",
-}
-# Headers that name personal data the tool must never hold.
-PERSONAL_HEADERS = (
-    "Name",
-    "Child name",
-    "Child's name",
-    "Full name",
-    "Forename",
-    "Forenames",
-    "First name",
-    "Given name",
-    "Surname",
-    "Last name",
-    "Family name",
-    "Date of birth",
-    "DOB",
-    "Birth date",
-    "Address",
-    "Postcode",
-    "Post code",
-    "NHS number",
-    "NI number",
-    "National insurance number",
-    "UPN",
-    "Unique pupil number",
-    "Phone",
-    "Telephone",
-    "Email",
-)
 _CHUNK = 500  # references per IN (...) list: well under every database's parameter limit
 _COMPARED = ("initials", "case_type", "level_of_need", "team_id", "worker_id", "manager_id")
 _DATES = ("opened_on", "closed_on")
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(header).lower())
-
-
-_FIELD_BY_HEADER = {_norm(a): name for name, aliases in ALIASES.items() for a in aliases}
-_PERSONAL = {_norm(h) for h in PERSONAL_HEADERS}
-# A date of birth is held only as the case field a QA lead marked as the date of birth.
-BIRTH_HEADERS = frozenset(_norm(h) for h in ("Date of birth", "DOB", "Birth date"))
-
-
-def personal_header(header: str) -> str | None:
-    """The header as compared (lower case, letters and digits) if it names personal data."""
-    key = _norm(header)
-    return key if key in _PERSONAL else None
-
-
-def builtin_header(header: str) -> str | None:
-    """The label of the case's own field this header is read as, if any."""
-    name = _FIELD_BY_HEADER.get(_norm(header))
-    return FIELD_LABELS[name] if name else None
+_norm = norm
+_FIELD_BY_HEADER, _PERSONAL = FIELD_BY_HEADER, PERSONAL
 
 
 def _field_headers(fields: dict[str, FieldDef]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from audit_tool.errors import ConflictError, NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, Team
 from audit_tool.models.cases import CASE_TYPE_LABELS, CASE_TYPES
 from audit_tool.services import case_fields, changelog, text_search
-from audit_tool.services.case_fields import Clean, FieldDef
+from audit_tool.services.case_fields import Clean, FieldDef, parse_date
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
@@ -117,25 +117,6 @@ class Lookups:
         for lname, pid in seen.items():
             lookups.people.setdefault(lname, pid)
         return lookups
-
-
-def parse_date(value: date | str | None) -> date | None:
-    """ISO dates, or the dd/mm/yyyy of UK case-management extracts."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text_value = str(value).strip()
-    if not text_value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return datetime.strptime(text_value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text_value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
 def normalise_case_type(value: str) -> str | None:

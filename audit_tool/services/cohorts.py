@@ -223,6 +223,8 @@ def _values(field: FieldDef, values: list[str]) -> Condition:
 def _range(field: FieldDef, op: str, value: str) -> Condition:
     if field.kind not in ("date", "number"):
         raise _invalid(f"a range is for dates and numbers; {field.label} is a {field.kind_label}")
+    low: str | None
+    high: str | None
     if op == "from":
         ends = re.split(r"\s+to\s+", value, maxsplit=1, flags=re.I)
         if len(ends) != 2:

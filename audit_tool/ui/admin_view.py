@@ -7,7 +7,7 @@ acting user may not do; this view only hides the controls."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from audit_tool.ui.reference_tab import ReferenceTab
 from audit_tool.ui.table_model import Column
 
 _Index = QModelIndex | QPersistentModelIndex
+
+if TYPE_CHECKING:
+    from audit_tool.ui.case_fields_tab import CaseFieldsTab
 
 
 class AgenciesTab(ReferenceTab):
@@ -448,12 +451,7 @@ class AdminView(QWidget):
             self.tabs.addTab(self.questions, "&Feedback questions")
             self.questions.changed.connect(self.changed)
             self.questions.status_message.connect(self.status_message)
-        from audit_tool.ui.case_fields_tab import CaseFieldsTab
-
-        self.case_fields = CaseFieldsTab(db, actor)
-        self.tabs.addTab(self.case_fields, "&Case fields")
-        self.case_fields.changed.connect(self.changed)
-        self.case_fields.status_message.connect(self.status_message)
+        self.case_fields = self._add_case_fields_tab(db, actor)
         from audit_tool.ui.partnership_tab import PartnershipTab
 
         self.partnership = PartnershipTab(db, actor)
@@ -488,6 +486,15 @@ class AdminView(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.tabs, 1)
         self.refresh()
+
+    def _add_case_fields_tab(self, db: Database, actor: Actor) -> CaseFieldsTab:
+        from audit_tool.ui.case_fields_tab import CaseFieldsTab
+
+        tab = CaseFieldsTab(db, actor)
+        self.tabs.addTab(tab, "&Case fields")
+        tab.changed.connect(self.changed)
+        tab.status_message.connect(self.status_message)
+        return tab
 
     def _accounts_shown(self) -> None:
         if self.accounts is not None and self.tabs.currentWidget() is self.accounts:

@@ -53,16 +53,7 @@ class CaseEditorDialog(QDialog):
         note.setWordWrap(True)
         themes.styled(note, "color: $muted;")
         layout.addWidget(note)
-        # The fields scroll when the case fields make the form taller than the screen; messages
-        # appearing beside them grow the window up to that, never squash the inputs.
-        content = QWidget()
-        content.setLayout(self.form.layout)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("caseEditor_scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self._fields_area(), 1)
 
         self.ref = self.form.line("ref", "Case reference", "e.g. C0012345")
         self.initials = self.form.line("initials", "Initials", "e.g. JS")
@@ -82,17 +73,7 @@ class CaseEditorDialog(QDialog):
         self.opened = self.form.line("opened_on", "Opened on", "YYYY-MM-DD")
         self.closed = self.form.line("closed_on", "Closed on", "YYYY-MM-DD (blank if open)")
         self.team.currentIndexChanged.connect(self._fill_people)
-        self.case_fields = CaseFieldInputs(self.form)
-        loaded = ops.Operation(
-            self,
-            lambda _t: (
-                case_fields.list_case_fields(db, actor),
-                case_fields.case_values(db, actor, case.ref) if case is not None else {},
-            ),
-            title="Case fields",
-        ).run()
-        if loaded is not None:
-            self.case_fields.build(*loaded)
+        self.case_fields = self._case_fields(case)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -119,11 +100,41 @@ class CaseEditorDialog(QDialog):
 
     # -- building
 
+    def _fields_area(self) -> QScrollArea:
+        """The fields scroll when the case fields make the form taller than the screen;
+        messages appearing beside them grow the window up to that, never squash the inputs."""
+        content = QWidget()
+        content.setLayout(self.form.layout)
+        self.fields_area = QScrollArea()
+        self.fields_area.setObjectName("caseEditor_scroll")
+        self.fields_area.setWidgetResizable(True)
+        self.fields_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_area.setWidget(content)
+        return self.fields_area
+
+    def _case_fields(self, case: CaseRow | None) -> CaseFieldInputs:
+        """The partnership's case fields, with the case's values, below its own fields."""
+        db, actor = self.db, self.actor
+        inputs = CaseFieldInputs(self.form)
+        loaded = ops.Operation(
+            self,
+            lambda _t: (
+                case_fields.list_case_fields(db, actor),
+                case_fields.case_values(db, actor, case.ref) if case is not None else {},
+            ),
+            title="Case fields",
+        ).run()
+        if loaded is not None:
+            inputs.build(*loaded)
+        return inputs
+
     def fit(self) -> None:
         """As tall as the fields need, up to most of the screen (the rest scrolls)."""
-        content = self.scroll.widget()
+        content = self.fields_area.widget()
+        if content is None:
+            return
         content.adjustSize()
-        outside = self.sizeHint().height() - self.scroll.sizeHint().height()
+        outside = self.sizeHint().height() - self.fields_area.sizeHint().height()
         wanted = content.sizeHint().height() + outside + 2
         screen = self.screen().availableGeometry().height() if self.screen() else 700
         self.resize(max(self.width(), self.sizeHint().width()), min(wanted, int(screen * 0.85)))

@@ -83,9 +83,10 @@ class CaseFieldsTab(ReferenceTab):
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
         self.options.setVisible(kind == "choice")
-        self.fieldform.layout.labelForField(self.options.parentWidget()).setVisible(
-            kind == "choice"
-        )
+        box = self.options.parentWidget()
+        label = self.fieldform.layout.labelForField(box) if box is not None else None
+        if label is not None:
+            label.setVisible(kind == "choice")
         self.not_future.setVisible(kind == "date")
         self.birth_date.setVisible(kind == "date")
 
@@ -196,9 +197,14 @@ class CaseFieldsTab(ReferenceTab):
             f"Delete the case field {row.label}? The change log keeps a record of it.",
         ):
             return
+
+        def removing(_task: ops.Task) -> bool:
+            self.remove(row.key)
+            return True
+
         done = ops.Operation(
             self,
-            lambda _t: self.remove(row.key) or True,
+            removing,
             title="The case field was not deleted",
             changes={ops.REFERENCE},
         ).run()
