@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import case_fields, case_import, cases, changelog, programmes
+from audit_tool.services import case_fields, case_import, cases, changelog, cohorts, programmes
 from audit_tool.services.case_fields import age_on, years_before
 from audit_tool.services.cases import CaseInput
 from audit_tool.services.programmes import SampleFilters
@@ -341,6 +341,12 @@ def test_a_cohort_sample_is_drawn_reproducibly_from_case_fields(world, tmp_path)
     # The rule is kept with the sample and read back from it.
     kept = programmes.get_programme(db, lead, "get-safe-1").sample_filters
     assert kept is not None and kept.cohort == rule
+    # The rule read back: its canonical line and its words.
+    check = cohorts.check_cohort(db, lead, rule, on=START)
+    assert check.rule == "pathway = RED and age 11-17"
+    assert check.description == "Pathway: RED; aged 11 to 17 (age on 2026-01-01)"
+    quoted = cohorts.check_cohort(db, lead, 'legal_status in "s.20" or "care order"')
+    assert quoted.rule == 'legal_status in s.20, "Care order"'
     # Other conditions: MACE cases of either pathway; a text field; a range of numbers.
     mace = SampleFilters(cohort="mace is yes and pathway in RED, AMBER")
     assert set(programmes.candidate_cases(db, lead, mace)) == {
