@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         UrgentConcern,
     )
     from audit_tool.models.briefings import Briefing, BriefingDelivery
+    from audit_tool.models.case_fields import CaseField, CaseFieldValue
     from audit_tool.models.cases import Case
     from audit_tool.models.changelog import ChangeLogEntry, ChangeLogHead
     from audit_tool.models.coordination import Checkout, Claim
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 _MODULES = (
     "reference",
     "cases",
+    "case_fields",
     "templates",
     "audits",
     "learning",
@@ -70,6 +72,8 @@ _WHERE = {
     "Briefing": "briefings",
     "BriefingDelivery": "briefings",
     "Case": "cases",
+    "CaseField": "case_fields",
+    "CaseFieldValue": "case_fields",
     "ChangeLogEntry": "changelog",
     "ChangeLogHead": "changelog",
     "Checkout": "coordination",
@@ -118,6 +122,8 @@ __all__ = [
     "Briefing",
     "BriefingDelivery",
     "Case",
+    "CaseField",
+    "CaseFieldValue",
     "ChangeLogEntry",
     "ChangeLogHead",
     "Checkout",

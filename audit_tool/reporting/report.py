@@ -11,7 +11,10 @@ person would write by hand. The whole range (`total`) is the merge of its period
 Beyond the v1 keys, the report carries optional keys (audit_tool/resources/schemas/qa-report-v1):
 `generated_at`, `filters`, `labels`, and per period `audits_single`, `audits_planned`,
 `by_service_area`, `by_agency`, `by_theme`, `agreement.confusion`, `feedback_outside`,
-`compliance`, `other_scales`, `feedback_by_service_area` and `by_send_part`."""
+`compliance`, `other_scales`, `feedback_by_service_area`, `by_send_part` and, where the
+partnership has choice or yes/no case fields, `by_case_field` (final grades by each such
+field's value on the case, "(not recorded)" where it holds none) with their labels in
+`labels.case_fields`."""
 
 from __future__ import annotations
 
@@ -55,6 +58,8 @@ from audit_tool.reporting.report_json import GRADES, RANK, Acc, period_json
 from audit_tool.reporting.report_sql import (
     AnswerCounts,
     base_table,
+    breakdown_fields,
+    count_case_fields,
     fill_base,
     period_index,
     scale_labels,
@@ -120,6 +125,9 @@ def compute(
         family_total = _count(db, session, scope, accs, kinds, date_to, today, step)
         questions = _active_questions(session)
         labels = _labels(session, accs)
+        breakdowns = breakdown_fields(session)
+        if breakdowns:
+            labels["case_fields"] = breakdowns
     total = Acc()
     for acc in accs:
         total.merge(acc)
@@ -133,13 +141,11 @@ def compute(
         "by": by,
         "year_start_month": year_start_month,
         "periods": [
-            period_json(p, acc, kinds, questions) for p, acc in zip(spans, accs, strict=True)
+            period_json(p, acc, kinds, questions, list(breakdowns))
+            for p, acc in zip(spans, accs, strict=True)
         ],
         "total": period_json(
-            total_period(date_from, date_to, today),
-            total,
-            kinds,
-            questions,
+            total_period(date_from, date_to, today), total, kinds, questions, list(breakdowns)
         ),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "filters": flt.as_json(),
@@ -307,6 +313,7 @@ def _count(
             t.id: (t.key, t.service_area or "", t.agency.key) for t in session.scalars(select(Team))
         }
         _count_grades(session, base, accs, scales, teams)
+        count_case_fields(session, base, accs, scales)
         step(1)
         # 2. Final answers per item: counted in a thread (AnswerCounts) meanwhile.
         step(2)

@@ -185,11 +185,26 @@ def _agreement(acc: Acc) -> dict[str, Any]:
 
 
 def period_json(
-    period: Period, acc: Acc, kinds: dict[str, str], questions: list[str]
+    period: Period,
+    acc: Acc,
+    kinds: dict[str, str],
+    questions: list[str],
+    case_fields: list[str] | tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """One period (or the whole range) in the report's shape."""
+    """One period (or the whole range) in the report's shape; `case_fields`: the keys of the
+    case fields the grades are broken down by (the optional `by_case_field`)."""
     audits_final = int(sum(acc.overall.values()))
-    return {
+    by_field = (
+        {
+            "by_case_field": {
+                key: {v: _group(c) for v, c in sorted(acc.groups.get(f"field:{key}", {}).items())}
+                for key in case_fields
+            }
+        }
+        if case_fields
+        else {}
+    )
+    return by_field | {
         "label": period.label,
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),

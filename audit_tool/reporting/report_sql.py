@@ -1,6 +1,7 @@
 """The report's SQL building blocks: the temporary table of the report's audits, the final
 answers counted in a thread of their own, the period index of a date column, each template's
-grading scale, and the report v1.1 counts (conversations, learning themes, reviewer agencies)."""
+grading scale, the report v1.1 counts (conversations, learning themes, reviewer agencies) and
+the final grades by the value of each choice and yes/no case field."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ from sqlalchemy.orm import Session
 
 from audit_tool.models import (
     Agency,
+    Audit,
     AuditTemplate,
+    CaseField,
+    CaseFieldValue,
     Feedback,
     GradingScale,
     LearningPoint,
@@ -323,3 +327,42 @@ def v11_counts(session: Session, base: Table, accs: list[Acc], ofsted: list[int]
         if kind == "send" and part:  # a SEND audit's strand: education, health or social care
             accs[p].send_part[part][grade] += n
     return int(family_total or 0)
+
+
+NOT_RECORDED = "(not recorded)"
+
+
+def breakdown_fields(session: Session) -> dict[str, str]:
+    """The case fields the report breaks the grades down by (choices and yes/no), key -> label,
+    in their order."""
+    stmt = (
+        select(CaseField.key, CaseField.label)
+        .where(CaseField.kind.in_(("choice", "yes_no")))
+        .order_by(CaseField.position, CaseField.id)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def count_case_fields(
+    session: Session, base: Table, accs: list[Acc], scales: dict[int, str | None]
+) -> None:
+    """Final grades by period and the case's value of each choice and yes/no case field
+    (NOT_RECORDED where the case holds none), into the groups "field:<key>"."""
+    fields = session.execute(
+        select(CaseField.id, CaseField.key).where(CaseField.kind.in_(("choice", "yes_no")))
+    ).all()
+    for field_id, key in fields:
+        value = CaseFieldValue.value
+        rows = session.execute(
+            select(base.c.p, value, base.c.overall, base.c.template_id, func.count())
+            .select_from(base)
+            .join(Audit, Audit.id == base.c.audit_id)
+            .outerjoin(
+                CaseFieldValue,
+                and_(CaseFieldValue.case_id == Audit.case_id, CaseFieldValue.field_id == field_id),
+            )
+            .group_by(base.c.p, value, base.c.overall, base.c.template_id)
+        )
+        for p, held, overall, template_id, n in rows:
+            grade = overall if overall in RANK and scales.get(template_id) is None else ""
+            accs[p].groups[f"field:{key}"][held or NOT_RECORDED][grade] += n

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -13,82 +12,47 @@ from sqlalchemy import select
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Case
-from audit_tool.services import changelog, untrusted
+from audit_tool.services import case_fields, changelog, untrusted
+from audit_tool.services.case_fields import FieldDef, error_key
 from audit_tool.services.cases import (
     CaseInput,
     CleanCase,
     Lookups,
     add_case,
     looks_like_full_name,
+    set_values,
+    snapshot,
     validate_case,
+)
+from audit_tool.services.extract_headers import (
+    FIELD_BY_HEADER,
+    FIELD_LABELS,
+    PERSONAL,
+    REQUIRED,
+    norm,
 )
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
 
-# Field -> header spellings accepted (compared without case, spaces or punctuation).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "ref": ("Case reference", "Reference", "Case ref", "Ref", "Case ID", "Case number"),
-    "initials": ("Initials", "Child initials", "Child's initials"),
-    "case_type": ("Case type", "Type"),
-    "level_of_need": ("Level of need", "Level", "Need level"),
-    "team": ("Team", "Team name"),
-    "worker": ("Worker", "Social worker", "Allocated worker", "Practitioner"),
-    "manager": ("Manager", "Team manager"),
-    "opened_on": ("Opened", "Opened on", "Date opened", "Start date"),
-    "closed_on": ("Closed", "Closed on", "Date closed", "End date"),
-}
-REQUIRED = ("ref", "initials", "case_type", "team")
-FIELD_LABELS = {
-    "ref": "Case reference",
-    "initials": "Initials",
-    "case_type": "Case type",
-    "level_of_need": "Level of need",
-    "team": "Team",
-    "worker": "Worker",
-    "manager": "Manager",
-    "opened_on": "Opened",
-    "closed_on": "Closed",
-}
-# Headers that name personal data the tool must never hold.
-PERSONAL_HEADERS = (
-    "Name",
-    "Child name",
-    "Child's name",
-    "Full name",
-    "Forename",
-    "Forenames",
-    "First name",
-    "Given name",
-    "Surname",
-    "Last name",
-    "Family name",
-    "Date of birth",
-    "DOB",
-    "Birth date",
-    "Address",
-    "Postcode",
-    "Post code",
-    "NHS number",
-    "NI number",
-    "National insurance number",
-    "UPN",
-    "Unique pupil number",
-    "Phone",
-    "Telephone",
-    "Email",
-)
 _CHUNK = 500  # references per IN (...) list: well under every database's parameter limit
 _COMPARED = ("initials", "case_type", "level_of_need", "team_id", "worker_id", "manager_id")
 _DATES = ("opened_on", "closed_on")
+_norm = norm
+_FIELD_BY_HEADER, _PERSONAL = FIELD_BY_HEADER, PERSONAL
 
 
-def _norm(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(header).lower())
-
-
-_FIELD_BY_HEADER = {_norm(a): name for name, aliases in ALIASES.items() for a in aliases}
-_PERSONAL = {_norm(h) for h in PERSONAL_HEADERS}
+def _field_headers(fields: dict[str, FieldDef]) -> dict[str, str]:
+    """Header (as compared) -> the case field's message key: its key, or its label where that
+    is not a header of the case's own fields or of personal data."""
+    found: dict[str, str] = {}
+    for f in fields.values():
+        label = _norm(f.label)
+        if label and label not in _FIELD_BY_HEADER and (label not in _PERSONAL or f.birth_date):
+            found.setdefault(label, error_key(f.key))
+    for f in fields.values():
+        found[_norm(f.key)] = error_key(f.key)
+    return found
 
 
 @dataclass(frozen=True)
@@ -136,6 +100,7 @@ class _Plan:
     report: ImportReport
     creates: list[CleanCase] = field(default_factory=list)
     updates: list[CleanCase] = field(default_factory=list)
+    fields: dict[str, FieldDef] = field(default_factory=dict)  # the case fields, by key
 
 
 # ---------------------------------------------------------------- reading
@@ -212,13 +177,21 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _map_columns(
-    name: str, headers: list[str], rows: list[list[str]], report: ImportReport
+    name: str,
+    headers: list[str],
+    rows: list[list[str]],
+    report: ImportReport,
+    fields: dict[str, FieldDef],
 ) -> dict[str, int]:
+    """Each field's column: the case's own by their names, the case fields (error_key) by key
+    or label. A column of personal data, or a second column for a field, blocks the file."""
     columns: dict[str, int] = {}
+    by_header = _field_headers(fields)
+    labels = {error_key(f.key): f.label for f in fields.values()}
     for index, header in enumerate(headers):
         key = _norm(header)
-        field_name = _FIELD_BY_HEADER.get(key)
-        if key in _PERSONAL:
+        field_name = _FIELD_BY_HEADER.get(key) or by_header.get(key)
+        if key in _PERSONAL and field_name is None:
             report.problems.append(
                 ImportProblem(
                     name,
@@ -235,7 +208,7 @@ def _map_columns(
                         name,
                         None,
                         header,
-                        f"a second column for {FIELD_LABELS[field_name]} "
+                        f"a second column for {FIELD_LABELS.get(field_name) or labels[field_name]} "
                         f"(the first is '{headers[columns[field_name]]}')",
                     )
                 )
@@ -267,9 +240,16 @@ def _map_columns(
     return columns
 
 
-def _same(held: dict[str, Any], clean: CleanCase) -> bool:
-    return all(held[f] == getattr(clean, f) for f in _COMPARED) and all(
-        getattr(clean, f) is None or held[f] == getattr(clean, f) for f in _DATES
+def _same(held: dict[str, Any], clean: CleanCase, values: dict[str, str]) -> bool:
+    """Whether the case as held already has the row's values (case fields included)."""
+    fields_same = all(
+        values.get(key) == (value.value if value is not None else None)
+        for key, value in (clean.fields or {}).items()
+    )
+    return (
+        fields_same
+        and all(held[f] == getattr(clean, f) for f in _COMPARED)
+        and all(getattr(clean, f) is None or held[f] == getattr(clean, f) for f in _DATES)
     )
 
 
@@ -277,18 +257,23 @@ def _plan(db: Database, path: Path) -> _Plan:
     name = path.name
     headers, rows = _read(path)
     report = ImportReport(file=name)
-    plan = _Plan(report)
-    columns = _map_columns(name, headers, rows, report)
-    if report.blocked:
-        report.rows = sum(1 for r in rows if any(r))
-        return plan
     with db.session() as session:
         lookups = Lookups.load(session)
-        held_columns = [getattr(Case, f) for f in ("ref", *_COMPARED, *_DATES)]
+        plan = _Plan(report, fields=lookups.fields)
+        columns = _map_columns(name, headers, rows, report, lookups.fields)
+        if report.blocked:
+            report.rows = sum(1 for r in rows if any(r))
+            return plan
+        held_columns = [getattr(Case, f) for f in ("id", "ref", *_COMPARED, *_DATES)]
+        held_rows = session.execute(select(*held_columns)).all()
         existing = {
-            row[0]: dict(zip((*_COMPARED, *_DATES), row[1:], strict=True))
-            for row in session.execute(select(*held_columns))
+            row[1]: dict(zip(("id", *_COMPARED, *_DATES), (row[0], *row[2:]), strict=True))
+            for row in held_rows
         }
+        held_values = (
+            case_fields.held_values(session, [r[0] for r in held_rows]) if lookups.fields else {}
+        )
+    keys = {error_key(k): k for k in lookups.fields}
     seen: dict[str, int] = {}
     for offset, record in enumerate(rows):
         if not any(record):
@@ -296,7 +281,8 @@ def _plan(db: Database, path: Path) -> _Plan:
         row_number = offset + 2
         report.rows += 1
         values = {f: (record[i] if i < len(record) else "") for f, i in columns.items()}
-        clean, errors = validate_case(CaseInput(**values), lookups)
+        typed = {keys[f]: values.pop(f) for f in list(values) if f in keys}
+        clean, errors = validate_case(CaseInput(**values, fields=typed or None), lookups)
         ref = values.get("ref", "").strip()
         if ref and ref in seen and "ref" not in errors:
             errors["ref"] = f"reference '{ref}' already appears on row {seen[ref]}"
@@ -312,7 +298,7 @@ def _plan(db: Database, path: Path) -> _Plan:
         if current is None:
             report.new += 1
             plan.creates.append(clean)
-        elif _same(current, clean):
+        elif _same(current, clean, held_values.get(current["id"], {})):
             report.unchanged += 1
         else:
             report.updated += 1
@@ -344,7 +330,13 @@ def import_cases(
         return report
     with db.transaction() as session:
         for clean in plan.creates:
-            add_case(session, actor, clean, summary=f"Case {clean.ref} imported from {path.name}")
+            add_case(
+                session,
+                actor,
+                clean,
+                summary=f"Case {clean.ref} imported from {path.name}",
+                fields=plan.fields,
+            )
         by_ref = {c.ref: c for c in plan.updates}
         refs = list(by_ref)
         to_update = [
@@ -355,8 +347,9 @@ def import_cases(
             )
         ]
         for case in to_update:
-            before = changelog.snapshot(case)
+            before = snapshot(session, case)
             _apply(case, by_ref[case.ref])
+            set_values(session, case, plan.fields, by_ref[case.ref])
             session.flush()
             changelog.record_changes(
                 session,
@@ -364,7 +357,7 @@ def import_cases(
                 "case",
                 case.uuid,
                 before,
-                changelog.snapshot(case),
+                snapshot(session, case),
                 summary=f"Case {case.ref} updated from {path.name}",
             )
     report.written = True

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, column, func, or_, select, table
@@ -17,7 +18,8 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, NotFound, ValidationError
 from audit_tool.models import Agency, Case, Person, Team
 from audit_tool.models.cases import CASE_TYPE_LABELS, CASE_TYPES
-from audit_tool.services import changelog, text_search
+from audit_tool.services import case_fields, changelog, text_search
+from audit_tool.services.case_fields import Clean, FieldDef, parse_date
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
@@ -50,6 +52,9 @@ class CaseInput:
     manager: str | None = None
     opened_on: date | str | None = None
     closed_on: date | str | None = None
+    # The partnership's case fields by key (services/case_fields.py): None leaves the values
+    # held as they are; a blank value removes one.
+    fields: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,10 +99,11 @@ class Lookups:
     teams: dict[str, int] = field(default_factory=dict)
     people: dict[str, int] = field(default_factory=dict)
     ambiguous_people: set[str] = field(default_factory=set)
+    fields: dict[str, FieldDef] = field(default_factory=dict)  # case fields by key
 
     @classmethod
     def load(cls, session: Session) -> Lookups:
-        lookups = cls()
+        lookups = cls(fields=case_fields.field_defs(session))
         for tid, key, name in session.execute(select(Team.id, Team.key, Team.name)):
             lookups.teams[key.lower()] = tid
             lookups.teams.setdefault(name.lower(), tid)
@@ -111,25 +117,6 @@ class Lookups:
         for lname, pid in seen.items():
             lookups.people.setdefault(lname, pid)
         return lookups
-
-
-def parse_date(value: date | str | None) -> date | None:
-    """ISO dates, or the dd/mm/yyyy of UK case-management extracts."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text_value = str(value).strip()
-    if not text_value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return datetime.strptime(text_value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text_value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
 def normalise_case_type(value: str) -> str | None:
@@ -175,6 +162,7 @@ class CleanCase:
     manager_id: int | None
     opened_on: date | None
     closed_on: date | None
+    fields: Mapping[str, Clean | None] | None = None
 
 
 def validate_case(data: CaseInput, lookups: Lookups) -> tuple[CleanCase | None, dict[str, str]]:
@@ -187,6 +175,10 @@ def validate_case(data: CaseInput, lookups: Lookups) -> tuple[CleanCase | None, 
     team_id = _check_team(data, lookups, errors)
     person_ids = _check_people(data, lookups, errors)
     dates = _check_dates(data, errors)
+    values: dict[str, Clean | None] | None = None
+    if data.fields is not None:
+        values, field_errors = case_fields.check_values(lookups.fields, data.fields)
+        errors.update(field_errors)
     if errors:
         return None, errors
     assert case_type is not None and team_id is not None
@@ -201,6 +193,7 @@ def validate_case(data: CaseInput, lookups: Lookups) -> tuple[CleanCase | None, 
             manager_id=person_ids["manager"],
             opened_on=dates["opened_on"],
             closed_on=dates["closed_on"],
+            fields=values,
         ),
         {},
     )
@@ -495,26 +488,62 @@ def _raise_invalid(errors: dict[str, str]) -> None:
 def create_case(db: Database, actor: Actor, data: CaseInput) -> CaseRow:
     require(actor, "case.edit")
     with db.transaction() as session:
-        clean, errors = validate_case(data, Lookups.load(session))
+        lookups = Lookups.load(session)
+        clean, errors = validate_case(data, lookups)
         if clean is not None and session.scalar(select(Case.id).where(Case.ref == clean.ref)):
             errors = {"ref": f"A case with reference '{clean.ref}' already exists"}
         if errors or clean is None:
             _raise_invalid(errors)
         assert clean is not None
-        ref = add_case(session, actor, clean, summary=f"Case {clean.ref} added").ref
+        case = add_case(
+            session, actor, clean, summary=f"Case {clean.ref} added", fields=lookups.fields
+        )
+        ref = case.ref
     return get_case(db, actor, ref)
 
 
-def add_case(session: Session, actor: Actor, clean: CleanCase, *, summary: str) -> Case:
-    """Insert a checked case and its change-log entry (inside the caller's transaction)."""
+def add_case(
+    session: Session,
+    actor: Actor,
+    clean: CleanCase,
+    *,
+    summary: str,
+    fields: Mapping[str, FieldDef] | None = None,
+) -> Case:
+    """Insert a checked case and its change-log entry (inside the caller's transaction).
+    `fields`: the case fields by key, when the clean case has values of them."""
     case = Case()
     _apply(case, clean)
     session.add(case)
     session.flush()
+    if clean.fields:
+        defs = fields if fields is not None else case_fields.field_defs(session)
+        case_fields.write_values(session, case.id, defs, clean.fields)
     changelog.record(
-        session, actor, "create", "case", case.uuid, after=changelog.snapshot(case), summary=summary
+        session, actor, "create", "case", case.uuid, after=snapshot(session, case), summary=summary
     )
     return case
+
+
+def snapshot(session: Session, case: Case) -> dict[str, Any]:
+    """A case's columns and, if it holds any, its case field values ("fields", by key) as the
+    change log records them."""
+    found = changelog.snapshot(case)
+    values = case_fields.held_values(session, [case.id]).get(case.id)
+    if values:
+        found["fields"] = values
+    return found
+
+
+def set_values(
+    session: Session, case: Case, fields: Mapping[str, FieldDef], clean: CleanCase
+) -> None:
+    """Write a clean case's field values; a change of them alone is a new revision too."""
+    if not clean.fields:
+        return
+    with session.no_autoflush:  # one UPDATE of the case: one new revision
+        if case_fields.write_values(session, case.id, fields, clean.fields):
+            case.updated_at = datetime.now(UTC)
 
 
 def update_case(
@@ -532,7 +561,8 @@ def update_case(
                     f"Case {ref} was changed by someone else since you opened it "
                     f"(revision {case.revision}, yours {expected_revision}); reload and try again"
                 )
-            clean, errors = validate_case(data, Lookups.load(session))
+            lookups = Lookups.load(session)
+            clean, errors = validate_case(data, lookups)
             if (
                 clean is not None
                 and clean.ref != ref
@@ -542,8 +572,9 @@ def update_case(
             if errors or clean is None:
                 _raise_invalid(errors)
             assert clean is not None
-            before = changelog.snapshot(case)
+            before = snapshot(session, case)
             _apply(case, clean)
+            set_values(session, case, lookups.fields, clean)
             session.flush()
             changelog.record_changes(
                 session,
@@ -551,7 +582,7 @@ def update_case(
                 "case",
                 case.uuid,
                 before,
-                changelog.snapshot(case),
+                snapshot(session, case),
                 summary=f"Case {case.ref} changed",
             )
             new_ref = case.ref
@@ -582,7 +613,7 @@ def delete_case(db: Database, actor: Actor, ref: str) -> None:
             "delete",
             "case",
             case.uuid,
-            before=changelog.snapshot(case),
+            before=snapshot(session, case),
             summary=f"Case {ref} deleted",
         )
         session.delete(case)

@@ -377,6 +377,7 @@ def _unique(pack: dict[str, Any]) -> None:
         "cases": lambda r: r["ref"],
         "programmes": lambda r: r["key"],
         "feedback_questions": lambda r: r["key"],
+        "case_fields": lambda r: r["key"],
         "audits": lambda r: r["id"],
     }
     for section, key_of in sections.items():
@@ -502,6 +503,41 @@ def check_cases(session: Session, pack: dict[str, Any]) -> None:
         for name in ("initials", "case_type", "level_of_need"):
             if name in errors:
                 raise refuse(pack, ("cases", i, name), _shorten_quotes(errors[name], c.values()))
+
+
+def check_case_fields(session: Session, pack: dict[str, Any]) -> None:
+    """The case fields a pack would define, as a QA lead defining them here is checked, and
+    each case's values as the case register checks them, against the field as defined here
+    (or, if new here, in the pack). A date of birth never travels in a pack."""
+    from audit_tool.services import case_fields
+
+    defs = case_fields.field_defs(session)
+    for i, f in enumerate(pack.get("case_fields", [])):
+        if f["key"] in defs:
+            continue
+        errors = case_fields.definition_errors(f["key"], f["label"], f["kind"], f.get("options"))
+        if errors:
+            name, message = next(iter(errors.items()))
+            raise refuse(pack, ("case_fields", i, name), _shorten_quotes(message))
+        defs[f["key"]] = case_fields.FieldDef(
+            0,
+            f["key"],
+            f["label"],
+            f["kind"],
+            tuple(f.get("options") or ()),
+            f.get("not_future", True),
+        )
+    for i, c in enumerate(pack["cases"]):
+        for key, value in (c.get("fields") or {}).items():
+            at = ("cases", i, "fields", key)
+            field = defs.get(key)
+            if field is None:
+                raise refuse(pack, at, "no case field with this key in the pack or the database")
+            if field.birth_date:
+                raise refuse(pack, at, "a date of birth does not travel in an audit pack")
+            _, problem = case_fields.check_value(field, value)
+            if problem:
+                raise refuse(pack, at, _shorten_quotes(problem, [value]))
 
 
 def _check_answers(

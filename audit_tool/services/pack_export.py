@@ -312,7 +312,38 @@ def build_pack(
         "audits": audit_json,
     }
     _add_feedback_questions(session, pack, audit_json)
+    add_case_fields(session, pack, cases)
     return pack
+
+
+def add_case_fields(session: Session, pack: dict[str, Any], cases: dict[str, Case]) -> None:
+    """The cases' values of the partnership's case fields (each case's optional "fields", by
+    key: a number as a number, anything else as text) and, top-level, the definitions of the
+    fields they use. The date of birth never leaves: a pack carries no personal data beyond
+    the initials."""
+    from audit_tool.services import case_fields
+
+    defs = {k: d for k, d in case_fields.field_defs(session).items() if not d.birth_date}
+    if not defs or not cases:
+        return
+    held = case_fields.held_values(session, [c.id for c in cases.values()])
+    used: set[str] = set()
+    for record in pack["cases"]:
+        values = held.get(cases[record["ref"]].id, {})
+        shared = {
+            k: _number(v) if defs[k].kind == "number" else v for k, v in values.items() if k in defs
+        }
+        if shared:
+            record["fields"] = shared
+            used |= set(shared)
+    if used:
+        pack["case_fields"] = [
+            {"key": d.key, "label": d.label, "kind": d.kind}
+            | ({"options": list(d.options)} if d.kind == "choice" else {})
+            | ({"not_future": d.not_future} if d.kind == "date" else {})
+            for d in defs.values()
+            if d.key in used
+        ]
 
 
 def _named_agencies(
@@ -381,6 +412,11 @@ def _person_json(p: Person) -> dict[str, Any]:
         "team": p.team.key if p.team else None,
         "roles": sorted(p.roles),
     }
+
+
+def _number(text: str) -> int | float:
+    number = float(text)
+    return int(number) if number.is_integer() else number
 
 
 def _case_json(c: Case) -> dict[str, Any]:

@@ -1,7 +1,7 @@
-"""The reference data of an audit pack (templates, agencies, teams, people, cases,
-programmes, feedback questions): every key the pack names resolved in the pack or the
-database, and what the database lacks created; what it holds stays as it is. People arrive
-without an account (no user name or password): they cannot log in."""
+"""The reference data of an audit pack (templates, agencies, teams, people, cases with their
+case field values, case fields, programmes, feedback questions): every key the pack names
+resolved in the pack or the database, and what the database lacks created; what it holds stays
+as it is. People arrive without an account (no user name or password): they cannot log in."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from audit_tool.models import (
     Agency,
     AuditTemplate,
     Case,
+    CaseField,
     FeedbackQuestion,
     GradingScale,
     Person,
@@ -119,8 +120,11 @@ def create(session: Session, pack: dict[str, Any], _keys: dict[str, set[str]]) -
     created += _create_people(session, pack["people"], agency_id, team_id)
     session.flush()
     person_id = dict(session.execute(select(Person.key, Person.id)).all())
-    created += _create_cases(session, pack["cases"], team_id, person_id)
+    created += _create_case_fields(session, pack.get("case_fields", []))
+    new_cases = _create_cases(session, pack["cases"], team_id, person_id)
+    created += len(new_cases)
     session.flush()
+    _set_case_values(session, new_cases)
     created += _create_programmes(session, pack["programmes"])
     session.flush()
     return created
@@ -216,23 +220,60 @@ def _create_cases(
     cases: list[dict[str, Any]],
     team_id: dict[str, int],
     person_id: dict[str, int],
-) -> int:
-    created = 0
+) -> list[tuple[Case, dict[str, Any]]]:
+    """The cases the database lacks, each with its record in the pack."""
+    created = []
     for c in cases:
         if session.scalar(select(Case.id).where(Case.ref == c["ref"])) is None:
+            case = Case(
+                ref=c["ref"],
+                initials=c["initials"].upper(),
+                case_type=c["case_type"],
+                level_of_need=c["level_of_need"],
+                team_id=team_id[c["team"]],
+                worker_id=person_id.get(c["worker"]) if c["worker"] else None,
+                manager_id=person_id.get(c["manager"]) if c["manager"] else None,
+            )
+            session.add(case)
+            created.append((case, c))
+    return created
+
+
+def _create_case_fields(session: Session, fields: list[dict[str, Any]]) -> int:
+    created = 0
+    for f in fields:
+        if session.scalar(select(CaseField.id).where(CaseField.key == f["key"])) is None:
+            last = session.scalar(select(func.max(CaseField.position))) or 0
             session.add(
-                Case(
-                    ref=c["ref"],
-                    initials=c["initials"].upper(),
-                    case_type=c["case_type"],
-                    level_of_need=c["level_of_need"],
-                    team_id=team_id[c["team"]],
-                    worker_id=person_id.get(c["worker"]) if c["worker"] else None,
-                    manager_id=person_id.get(c["manager"]) if c["manager"] else None,
+                CaseField(
+                    key=f["key"],
+                    label=" ".join(f["label"].split()),
+                    kind=f["kind"],
+                    options=[" ".join(o.split()) for o in f["options"]]
+                    if f["kind"] == "choice"
+                    else None,
+                    not_future=f.get("not_future", True) if f["kind"] == "date" else True,
+                    birth_date=False,
+                    position=last + 1,
                 )
             )
+            session.flush()
             created += 1
     return created
+
+
+def _set_case_values(session: Session, new_cases: list[tuple[Case, dict[str, Any]]]) -> None:
+    """A new case's values, as the pack gives them (checked in pack_checks)."""
+    from audit_tool.services import case_fields
+
+    if not any(c.get("fields") for _, c in new_cases):
+        return
+    defs = case_fields.field_defs(session)
+    for case, record in new_cases:
+        values = record.get("fields") or {}
+        clean, errors = case_fields.check_values(defs, values)
+        assert not errors  # checked before anything was written
+        case_fields.write_values(session, case.id, defs, clean)
 
 
 def _create_programmes(session: Session, programmes: list[dict[str, Any]]) -> int:

@@ -2,7 +2,8 @@
 
 Import acts with the importer's rights, record by record, as if they made each change in the
 application: a record the pack would create needs the permission that creates it there (a
-template, an agency, team or person, a case, a programme, a feedback question, an audit); a
+template, an agency, team or person, a case, a programme, a feedback question, a case field,
+an audit); a
 new person's roles must be ones the importer may give (reference.grantable_roles); an audit
 the pack would change must be in the importer's agency scope (access.scope) before and
 after, and one they take part in (its auditor or moderator, or a QA lead); changing a final
@@ -24,7 +25,16 @@ from sqlalchemy.orm import Session
 from audit_tool.access import scope
 from audit_tool.access.actors import OPERATION_LABELS, PERMISSIONS, ROLE_LABELS, Actor
 from audit_tool.errors import PermissionDenied
-from audit_tool.models import Agency, Audit, AuditTemplate, Case, FeedbackQuestion, Person, Team
+from audit_tool.models import (
+    Agency,
+    Audit,
+    AuditTemplate,
+    Case,
+    CaseField,
+    FeedbackQuestion,
+    Person,
+    Team,
+)
 from audit_tool.models import Programme as ProgrammeModel
 from audit_tool.services import pack_checks
 
@@ -178,6 +188,11 @@ def _reference(
     for i, q in enumerate(questions):
         if q["key"] not in known:
             faults.add(("feedback_questions", i), _refusal(actor, "feedback.questions"))
+    fields = pack.get("case_fields", [])
+    known = held(CaseField, CaseField.key, [f["key"] for f in fields])
+    for i, f in enumerate(fields):
+        if f["key"] not in known:
+            faults.add(("case_fields", i), _refusal(actor, "reference.edit"))
 
 
 def _people_in(data: dict[str, Any]) -> set[str]:

@@ -12,8 +12,11 @@ reviews' and moderations' "comments" (evidence per item), "return_comment", "pan
 audits' "moderator" and "due_on"; "author" (person key) on learning points, actions and
 feedback; actions' "completed_by" and "completion_note"; worker feedback's "how"; and a
 top-level "feedback_questions" ([{key, text}]) with the questions of the partnership's own
-that the feedback answers (the six standard ones are known everywhere). Feedback gathered
-outside audits is not part of a pack."""
+that the feedback answers (the six standard ones are known everywhere); cases' "fields" (the
+partnership's case field values by key) with a top-level "case_fields" ([{key, label, kind,
+options, not_future}]) defining the fields they use (services/case_fields.py; the date of
+birth never travels). Feedback gathered outside audits is not part of a pack; a case or a case
+field already held keeps its values and definition."""
 
 from __future__ import annotations
 
@@ -300,6 +303,7 @@ def _import(
         keys = pack_reference.resolve(session, pack)
         pack_checks.check_ids(session, pack)
         pack_checks.check_cases(session, pack)
+        pack_checks.check_case_fields(session, pack)
         held = _held(session, pack["audits"])
         plan = []
         for data in pack["audits"]:

@@ -20,7 +20,7 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
-from audit_tool.services import changelog, notices
+from audit_tool.services import changelog, cohorts, notices
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
@@ -47,6 +47,8 @@ class SampleFilters:
     levels: tuple[int, ...] = ()
     opened_from: date | None = None
     opened_to: date | None = None
+    # A cohort rule over the case fields and the age at audit (services/cohorts.py).
+    cohort: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,7 +57,7 @@ class SampleFilters:
             "levels": list(self.levels),
             "opened_from": self.opened_from.isoformat() if self.opened_from else None,
             "opened_to": self.opened_to.isoformat() if self.opened_to else None,
-        }
+        } | ({"cohort": self.cohort} if self.cohort else {})
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> SampleFilters:
@@ -68,6 +70,7 @@ class SampleFilters:
             if data.get("opened_from")
             else None,
             opened_to=date.fromisoformat(data["opened_to"]) if data.get("opened_to") else None,
+            cohort=str(data.get("cohort") or ""),
         )
 
 
@@ -323,6 +326,9 @@ def _candidates(
         stmt = stmt.where(Case.opened_on >= filters.opened_from)
     if filters.opened_to:
         stmt = stmt.where(Case.opened_on <= filters.opened_to)
+    if filters.cohort.strip():  # the age at audit: on the day the programme starts
+        on = programme.starts_on if programme is not None else date.today()
+        stmt = stmt.where(*cohorts.where(session, filters.cohort, on))
     if programme is not None:
         stmt = stmt.where(
             Case.id.not_in(select(Audit.case_id).where(Audit.programme_id == programme.id))

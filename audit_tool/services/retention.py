@@ -4,12 +4,13 @@ and the run that removes them once that period has passed.
 An expired audit keeps every grade, yes/no answer and number (so reports and statistics still
 count it) and loses its words: review and moderation comments, learning points, actions, family
 feedback comments, worker-feedback notes and urgent-concern text. A case whose every audit has
-been redacted loses its reference and initials. The change log loses the same words: every entry
-about an expired audit or its parts (and about a redacted case, or naming its reference) keeps
-who, when and what kind of change, while its summary and before/after values are replaced by a
-placeholder (chain format 2 hashes a digest of the content, so the chain still verifies). The
-run writes one change-log entry that says what kind of text went, how much, and which entries
-it redacted, never the text itself."""
+been redacted loses its reference and initials, its date of birth and the values of its text
+case fields (choices, yes/no, other dates and numbers stay, as grades do). The change log
+loses the same words: every entry about an expired audit or its parts (and about a redacted
+case, or naming its reference) keeps who, when and what kind of change, while its summary and
+before/after values are replaced by a placeholder (chain format 2 hashes a digest of the
+content, so the chain still verifies). The run writes one change-log entry that says what kind
+of text went, how much, and which entries it redacted, never the text itself."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,8 @@ from audit_tool.models import (
     Action,
     Audit,
     Case,
+    CaseField,
+    CaseFieldValue,
     ChangeLogEntry,
     Feedback,
     LearningPoint,
@@ -500,6 +503,17 @@ def _redact_cases(session: Session, case_ids: list[int], now: datetime) -> set[s
             )
             .execution_options(synchronize_session=False)
         )
+    # The case's words and its date of birth: text case fields, and the date of birth.
+    words = select(CaseField.id).where(
+        or_(CaseField.kind == "text", CaseField.birth_date.is_(True))
+    )
+    result = session.execute(
+        delete(CaseFieldValue)
+        .where(CaseFieldValue.case_id.in_(case_ids), CaseFieldValue.field_id.in_(words))
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(result):
+        cleared.add("case_field_values.value (text fields and date of birth)")
     loose = {
         Feedback: and_(Feedback.case_id.in_(case_ids), Feedback.audit_id.is_(None)),
         UrgentConcern: and_(UrgentConcern.case_id.in_(case_ids), UrgentConcern.audit_id.is_(None)),

@@ -36,7 +36,7 @@ def on_create(hook: Callable[[Database], None]) -> None:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0012_report_editions"
+SCHEMA_HEAD = "0013_case_fields"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -50,6 +50,7 @@ SCHEMA_ORDER = (
     "0010_notices",
     "0011_review_at_return",
     "0012_report_editions",
+    "0013_case_fields",
 )
 
 # The tables of each schema version: those of 0001, and those later revisions added. An open
@@ -91,6 +92,7 @@ _TABLES_ADDED = {
     "0009_change_log_head": ("change_log_head",),
     "0010_notices": ("notices",),
     "0012_report_editions": ("report_editions",),
+    "0013_case_fields": ("case_fields", "case_field_values"),
 }
 
 

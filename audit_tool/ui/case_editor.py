@@ -1,4 +1,7 @@
-"""Add or edit one case; the service's validation messages appear next to their fields."""
+"""Add or edit one case; the service's validation messages appear next to their fields.
+
+Below the case's own fields come the partnership's case fields (Admin > Case fields), each
+with an input of its kind; a date of birth shows the age it gives today."""
 
 from __future__ import annotations
 
@@ -6,23 +9,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
-    QLayout,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from audit_tool.access.actors import Actor
-from audit_tool.errors import ValidationError
+from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.models.cases import CASE_TYPE_LABELS
-from audit_tool.services import cases, reference
+from audit_tool.services import case_fields, cases, reference
 from audit_tool.services.cases import CaseInput, CaseRow
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
+from audit_tool.ui.case_field_inputs import CaseFieldInputs
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import FieldForm
-from audit_tool.ui.in_place import beside_fields
 
 
 class CaseEditorDialog(QDialog):
@@ -38,8 +42,6 @@ class CaseEditorDialog(QDialog):
         self.setWindowTitle(f"Edit case {case.ref}" if case else "Add case")
         self.setMinimumWidth(text_width(self, 80))
         layout = QVBoxLayout(self)
-        # Grow when messages appear beside the fields, rather than squash the inputs.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.form = FieldForm("caseEditor_", "case", "caseEditor_message")
         self.message = self.form.message
         self.fields, self.errors = self.form.fields, self.form.errors
@@ -51,7 +53,7 @@ class CaseEditorDialog(QDialog):
         note.setWordWrap(True)
         themes.styled(note, "color: $muted;")
         layout.addWidget(note)
-        layout.addLayout(self.form.layout)
+        layout.addWidget(self._fields_area(), 1)
 
         self.ref = self.form.line("ref", "Case reference", "e.g. C0012345")
         self.initials = self.form.line("initials", "Initials", "e.g. JS")
@@ -71,6 +73,7 @@ class CaseEditorDialog(QDialog):
         self.opened = self.form.line("opened_on", "Opened on", "YYYY-MM-DD")
         self.closed = self.form.line("closed_on", "Closed on", "YYYY-MM-DD (blank if open)")
         self.team.currentIndexChanged.connect(self._fill_people)
+        self.case_fields = self._case_fields(case)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -93,8 +96,48 @@ class CaseEditorDialog(QDialog):
             self.closed.setText(case.closed_on.isoformat() if case.closed_on else "")
         else:
             self._fill_people()
+        self.fit()
 
     # -- building
+
+    def _fields_area(self) -> QScrollArea:
+        """The fields scroll when the case fields make the form taller than the screen;
+        messages appearing beside them grow the window up to that, never squash the inputs."""
+        content = QWidget()
+        content.setLayout(self.form.layout)
+        self.fields_area = QScrollArea()
+        self.fields_area.setObjectName("caseEditor_scroll")
+        self.fields_area.setWidgetResizable(True)
+        self.fields_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_area.setWidget(content)
+        return self.fields_area
+
+    def _case_fields(self, case: CaseRow | None) -> CaseFieldInputs:
+        """The partnership's case fields, with the case's values, below its own fields."""
+        db, actor = self.db, self.actor
+        inputs = CaseFieldInputs(self.form)
+        loaded = ops.Operation(
+            self,
+            lambda _t: (
+                case_fields.list_case_fields(db, actor),
+                case_fields.case_values(db, actor, case.ref) if case is not None else {},
+            ),
+            title="Case fields",
+        ).run()
+        if loaded is not None:
+            inputs.build(*loaded)
+        return inputs
+
+    def fit(self) -> None:
+        """As tall as the fields need, up to most of the screen (the rest scrolls)."""
+        content = self.fields_area.widget()
+        if content is None:
+            return
+        content.adjustSize()
+        outside = self.sizeHint().height() - self.fields_area.sizeHint().height()
+        wanted = content.sizeHint().height() + outside + 2
+        screen = self.screen().availableGeometry().height() if self.screen() else 700
+        self.resize(max(self.width(), self.sizeHint().width()), min(wanted, int(screen * 0.85)))
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:
@@ -131,26 +174,29 @@ class CaseEditorDialog(QDialog):
             manager=self.manager.currentData(),
             opened_on=self.opened.text(),
             closed_on=self.closed.text(),
+            fields=self.case_fields.values() if self.case_fields.inputs else None,
         )
 
     def show_errors(self, exc: ValidationError) -> None:
         self.form.show_errors(exc)
-        self.adjustSize()  # grow to fit the messages rather than squash the inputs
+        self.fit()  # grow to fit the messages rather than squash the inputs
+
+    def _shown_here(self, exc: AuditToolError) -> bool:
+        if isinstance(exc, ValidationError) and exc.fields:
+            self.show_errors(exc)
+            return True
+        return False
 
     def save(self) -> None:
         db, actor, case, data = self.db, self.actor, self.case, self.data()
 
-        def save(task: ops.Task) -> CaseRow:
+        def saving(_task: ops.Task) -> CaseRow:
             if case is None:
                 return cases.create_case(db, actor, data)
             return cases.update_case(db, actor, case.ref, data, expected_revision=case.revision)
 
-        saved = (
-            ops.Operation(self, save, title="Case not saved")
-            .failure(beside_fields(self.show_errors))
-            .run()
-        )
-        if saved is None:
+        row = ops.Operation(self, saving, title="Case not saved").failure(self._shown_here).run()
+        if row is None:
             return
-        self.saved_row = saved
+        self.saved_row = row
         self.accept()

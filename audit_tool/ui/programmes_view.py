@@ -47,6 +47,7 @@ from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audits_view import KIND_LABELS as AUDIT_KIND_LABELS
+from audit_tool.ui.cohort_field import add_cohort_row, show_rule_error
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
@@ -370,6 +371,9 @@ class ProgrammesView(QWidget):
         sample = ""
         if self.current.sample_seed is not None:
             sample = f" &middot; sample drawn with seed {self.current.sample_seed}"
+            kept = self.current.sample_filters
+            if kept is not None and kept.cohort:
+                sample += f" from the cohort <i>{escape(kept.cohort)}</i>"
         self.audits_title.setText(f"<b>Audits</b> ({len(rows)}){sample}")
         self.sample_button.setEnabled(True)
         self.pick_button.setEnabled(True)
@@ -580,6 +584,8 @@ class SampleDialog(QDialog):
         self.form.add("opened_from", "Opened from", self.opened_from)
         self.opened_to = _date_edit()
         self.form.add("opened_to", "Opened to", self.opened_to)
+        self.cohort = add_cohort_row(self, self.form, db, actor)
+        self.cohort.editingFinished.connect(self._count)
         self.sample_size = QSpinBox()
         self.sample_size.setRange(1, 10000)
         self.sample_size.setValue(programme.sample_size or 10)
@@ -614,12 +620,24 @@ class SampleDialog(QDialog):
             levels=(level,) if level else (),
             opened_from=self.opened_from.date().toPython(),  # type: ignore[arg-type]
             opened_to=self.opened_to.date().toPython(),  # type: ignore[arg-type]
+            cohort=self.cohort.text(),
         )
 
     def _count(self) -> None:
-        refs = programmes.candidate_cases(
-            self.db, self.actor, self.filters(), programme_key=self.programme.key
+        db, actor, filters, key = self.db, self.actor, self.filters(), self.programme.key
+        self.form.clear_errors()
+        refs = (
+            ops.Operation(
+                self,
+                lambda _t: programmes.candidate_cases(db, actor, filters, programme_key=key),
+                title="No sample",
+            )
+            .failure(lambda exc: show_rule_error(self.form, exc))
+            .run()
         )
+        if refs is None:
+            self.found.setText("No cases match until the cohort rule can be used.")
+            return
         self.found.setText(f"{len(refs):,} case(s) match and are not yet in the programme.")
 
     def draw(self) -> None:

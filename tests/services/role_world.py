@@ -22,6 +22,7 @@ from audit_tool.services import (
     accounts,
     audits,
     briefings,
+    case_fields,
     cases,
     feedback,
     learning,
@@ -257,6 +258,9 @@ def build(db: Database) -> RoleWorld:
         items=[ItemInput("voice", "Voice of the child", "grade")],
     )
     accounts.create_account(db, lead, person_key="aud_b2", username="bea")
+    # A case field (to delete) and the date of birth (for a cohort rule with an age).
+    case_fields.save_case_field(db, lead, key="spare_field", label="Spare", kind="text")
+    case_fields.save_case_field(db, lead, key="dob", label="Born", kind="date", birth_date=True)
     world.pack = packs.export_pack(db, lead)
     return world
 

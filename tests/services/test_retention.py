@@ -11,6 +11,8 @@ from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.reporting import report
 from audit_tool.services import (
     audits,
+    case_fields,
+    cases,
     changelog,
     feedback,
     learning,
@@ -167,9 +169,38 @@ def _text_cells(world, needle: str, *, log: bool = False) -> list[str]:
     return found
 
 
+def _case_fields(world) -> None:
+    """A text field, a choice and the date of birth, with values on C1000 and C1002."""
+    db, lead = world.db, world.lead
+    case_fields.save_case_field(db, lead, key="school", label="School", kind="text")
+    case_fields.save_case_field(
+        db, lead, key="pathway", label="Pathway", kind="choice", options=["RED", "AMBER"]
+    )
+    case_fields.save_case_field(db, lead, key="dob", label="Born", kind="date", birth_date=True)
+    for ref, kind, team, worker, level, tag in (
+        ("C1000", "cin", "assess_north", "sw1", 3, "old"),
+        ("C1002", "cla", "through_care", "sw2", 4, "new"),
+    ):
+        row = cases.get_case(db, lead, ref)
+        data = cases.CaseInput(
+            ref=ref,
+            initials=row.initials,
+            case_type=kind,
+            team=team,
+            level_of_need=level,
+            worker=worker,
+            manager="tm1",
+            opened_on="2024-01-15",
+            fields={"school": f"SECRET-{tag}-school", "pathway": "RED", "dob": "2011-04-05"},
+        )
+        cases.update_case(db, lead, ref, data)
+
+
 def build_aged(world) -> dict[str, str]:
-    """C1000: one audit final 7 years ago. C1001: one final 1 year ago. C1002: one of each."""
+    """C1000: one audit final 7 years ago. C1001: one final 1 year ago. C1002: one of each.
+    C1000 and C1002 hold a school (words), a pathway and a date of birth."""
     _add_text_item(world)
+    _case_fields(world)
     old = _rich_final_audit(world, "C1000")
     recent = final_audit(world, ref="C1001")
     old_kept_case = _rich_final_audit(world, "C1002", "old2")
@@ -273,6 +304,10 @@ def test_running_it_removes_words_and_case_identifiers_but_keeps_grades(world, a
     # The case whose only audit expired lost its reference and initials; C1002 did not.
     assert "C1000" not in refs and {"C1001", "C1002"} <= refs
     assert _text_cells(world, "C1000") == []
+    # The redacted case lost its words and its date of birth, not its pathway; C1002 kept all.
+    assert case_fields.case_values(db, lead, old.case_ref) == {"pathway": "RED"}
+    assert set(case_fields.case_values(db, lead, "C1002")) == {"school", "pathway", "dob"}
+    assert _text_cells(world, "2011-04-05", log=True) != []  # C1002's history keeps its own
     assert old.case_ref.startswith("RETAINED-") and old.case_initials == "--"
     assert learning.audit_learning(db, lead, aged["old"])[0].text == retention.REMOVED_TEXT
 
@@ -284,6 +319,9 @@ def test_running_it_removes_words_and_case_identifiers_but_keeps_grades(world, a
     assert entry.after is not None
     assert (entry.after["audits_redacted"], entry.after["cases_redacted"]) == (2, 1)
     assert "reviews.strengths" in entry.after["fields_cleared"]
+    assert (
+        "case_field_values.value (text fields and date of birth)" in entry.after["fields_cleared"]
+    )
     assert "SECRET" not in str(entry.after) + entry.summary and "C1000" not in entry.summary
 
     # The change log lost the expired audits' words and the redacted case's reference too,

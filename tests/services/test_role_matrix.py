@@ -32,6 +32,7 @@ from audit_tool.services import (
     audits,
     briefings,
     case_export,
+    case_fields,
     case_import,
     cases,
     changelog,
@@ -39,6 +40,7 @@ from audit_tool.services import (
     checkin,
     checkout,
     claims,
+    cohorts,
     demo,
     feedback,
     learning,
@@ -248,6 +250,48 @@ OPS: list[Op] = [
         lambda d, a, w, t: case_import.import_cases(d, a, _csv(t)),
         roles("case.import"),
         write=True,
+    ),
+    # ---- case fields and cohort rules
+    Op(
+        "case_fields.list_case_fields",
+        case_fields.list_case_fields,
+        lambda d, a, w, t: case_fields.list_case_fields(d, a),
+        roles("reference.view"),
+    ),
+    Op(
+        "case_fields.save_case_field",
+        case_fields.save_case_field,
+        lambda d, a, w, t: case_fields.save_case_field(
+            d, a, key="pathway", label="Pathway", kind="choice", options=["RED", "AMBER"]
+        ),
+        roles("reference.edit"),
+        write=True,
+    ),
+    Op(
+        "case_fields.delete_case_field",
+        case_fields.delete_case_field,
+        lambda d, a, w, t: case_fields.delete_case_field(d, a, "spare_field"),
+        roles("reference.edit"),
+        write=True,
+    ),
+    Op(
+        "case_fields.case_values",
+        case_fields.case_values,
+        lambda d, a, w, t: case_fields.case_values(d, a, "CA1"),
+        roles("case.view"),
+    ),
+    Op(
+        "case_fields.case_values(other agency)",
+        case_fields.case_values,
+        lambda d, a, w, t: case_fields.case_values(d, a, "CB1"),
+        LEAD,
+        hidden=True,
+    ),
+    Op(
+        "cohorts.check_cohort",
+        cohorts.check_cohort,
+        lambda d, a, w, t: cohorts.check_cohort(d, a, "age 11-17"),
+        roles("programme.view"),
     ),
     # ---- reference data, templates, settings
     Op(
