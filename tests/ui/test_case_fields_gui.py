@@ -14,6 +14,7 @@ from audit_tool.services import case_fields, changelog, programmes
 from audit_tool.ui.admin_view import AdminView
 from audit_tool.ui.case_register import CaseRegisterView
 from tests.services.test_case_fields import define_fields, set_fields
+from tests.ui.loading import loaded, settled
 
 # Where the screenshots go when asked (SCREENSHOTS=folder); looked at by hand, not compared.
 SHOTS = os.environ.get("SCREENSHOTS")
@@ -143,7 +144,7 @@ def test_sampling_a_programme_on_a_cohort_rule(
     case_import.import_cases(world.db, world.lead, _csv(tmp_path / "c.csv", HEADER, rows))
     _cohort_programme(world, "get-safe")
     expected = _expected(rows, "RED", 11, 17)
-    view = show_and_activate(qtbot, ProgrammesView(world.db, world.lead))
+    view = loaded(qtbot, show_and_activate(qtbot, ProgrammesView(world.db, world.lead)))
     view.resize(1200, 800)
     seen: dict[str, object] = {}
 
@@ -170,8 +171,10 @@ def test_sampling_a_programme_on_a_cohort_rule(
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.table.selectRow(0)
+    loaded(qtbot, view)  # the programme's audits: then Draw sample is offered
     on_modal(sample)
     _click(qtbot, view.sample_button)
+    settled(qtbot)
     assert "pathway (RED, AMBER, GREEN)" in str(seen["hint"]) and "age A-B" in str(seen["hint"])
     bad_visible, bad_text, bad_found = seen["bad"]  # type: ignore[misc]
     assert bad_visible and "'PURPLE' is not one of: RED, AMBER, GREEN" in bad_text
