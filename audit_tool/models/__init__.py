@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from audit_tool.models.notices import Notice
     from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
+    from audit_tool.models.report_counts import ReportAnswerCount
     from audit_tool.models.templates import AuditTemplate, GradingScale, ScaleLevel, TemplateItem
 
 _MODULES = (
@@ -50,6 +51,7 @@ _MODULES = (
     "changelog",
     "coordination",
     "notices",
+    "report_counts",
 )
 
 _WHERE = {
@@ -73,6 +75,7 @@ _WHERE = {
     "Checkout": "coordination",
     "Claim": "coordination",
     "Notice": "notices",
+    "ReportAnswerCount": "report_counts",
     **dict.fromkeys(
         (
             "Action",
@@ -131,6 +134,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Programme",
+    "ReportAnswerCount",
     "Review",
     "ReviewAnswer",
     "ScaleLevel",
