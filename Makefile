@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	touch $(STAMP)
 
 # Regenerate the lock after changing a dependency in pyproject.toml: one universal resolution
-# (uv) for Windows, macOS and Linux and Python 3.11 on, runtime plus test extras, with hashes.
+# (uv) for Windows, macOS and Linux and Python 3.11 on, runtime plus the test and bench extras,
+# with hashes.
 # Pins already in the lock are kept where they still fit; `make lock UPGRADE=--upgrade` moves
 # everything to the newest allowed versions. requirements/runtime.txt (the application's own
 # pins, for installing it without the test tools) is cut from the lock. Then `make wheels-check`.
@@ -33,7 +34,7 @@ UV ?= uv>=0.13,<0.14
 UPGRADE ?=
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(UV)'
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --universal --python-version 3.11 \
 		--generate-hashes --custom-compile-command 'make lock' \
 		--quiet $(UPGRADE) --output-file $(LOCK)
 	$(BIN)/python packaging/runtime_lock.py

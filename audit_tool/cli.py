@@ -163,6 +163,10 @@ def _add_maintenance_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--remember", action="store_true", help="keep the passphrase in this computer's keyring"
     )
     db_sub.add_parser("decrypt", help="turn an encrypted SQLite database back into a plain file")
+    check = db_sub.add_parser(
+        "check", help="check that the report's kept counts of final answers equal a recount"
+    )
+    check.add_argument("--repair", action="store_true", help="recount them if they differ")
 
     backup = sub.add_parser(
         "backup",
@@ -459,6 +463,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _db_encrypt(target, remember=args.remember)
         if args.db_command == "decrypt":
             return _db_decrypt(target)
+        if args.db_command == "check":
+            return _db_check(server.cli_database(target), repair=args.repair)
         return _db_upgrade(server.cli_database(target))
     if args.command == "restore":
         return _restore(target, args.file)
@@ -600,6 +606,38 @@ def _db_upgrade(target: str) -> int:
     if result.backup is not None:
         print(f"Backup of the old database: {result.backup}")
     return 0
+
+
+def _db_check(target: str, *, repair: bool) -> int:
+    """The report's kept counts against a recount: 0 if equal (or repaired), 1 if not."""
+    from audit_tool.reporting import aggregates
+    from audit_tool.store import open_database, server
+    from audit_tool.store.crypto import cli_key
+
+    db = open_database(
+        target,
+        create=False,
+        upgrade=not server.is_server_url(target),
+        key=cli_key(target, creating=False),
+    )
+    try:
+        with db.transaction() as session:
+            problems = aggregates.check(session)
+            if problems and repair:
+                aggregates.rebuild(session)
+    finally:
+        db.close()
+    if not problems:
+        print("The report's kept counts equal a recount of the final answers")
+        return 0
+    for line in problems[:20]:
+        print(line)
+    more = f" (the first 20 of {len(problems)})" if len(problems) > 20 else ""
+    if repair:
+        print(f"{len(problems)} kept count(s) differed{more}: recounted")
+        return 0
+    print(f"{len(problems)} kept count(s) differ from a recount{more}: run db check --repair")
+    return 1
 
 
 def _db_encrypt(target: str, *, remember: bool) -> int:

@@ -258,7 +258,15 @@ def step_report_json(ctx: _Context) -> str:
     _check(not errors, f"report JSON does not match its schema: {errors[:1]}")
     final = report["total"]["audits_final"]
     _check(final == 1, f"the report counts {final} final audits, not 1")
-    return "QA report JSON valid against qa-report-v1, 1 final audit counted"
+    from audit_tool.reporting import aggregates
+
+    with ctx.database.session() as session:
+        differ = aggregates.check(session)
+    _check(not differ, f"the report's kept counts differ from a recount: {differ[:1]}")
+    return (
+        "QA report JSON valid against qa-report-v1, 1 final audit counted, "
+        "kept counts equal a recount"
+    )
 
 
 def step_report_pdf(ctx: _Context) -> str:

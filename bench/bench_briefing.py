@@ -48,8 +48,10 @@ TODAY = date(2026, 11, 20)
 
 def build_demo(path: Path, audits: int = AUDITS) -> None:
     from audit_tool.access.actors import Actor
-    from audit_tool.services import demo
+    from audit_tool.services import demo, seed
     from audit_tool.store import open_database
+
+    seed.register()  # the database starts with the defaults, as the app's do
 
     started = time.perf_counter()
     shown = [0.0]

@@ -164,3 +164,18 @@ def final_audit(world: World, *, ref: str = "C1000", overall: str = "good") -> s
         overall=overall,
     )
     return uuid
+
+
+def backdate(db: Database, uuid: str, when: object) -> None:
+    """Make a final audit's completion time `when`, as if it had become final then. Only a
+    test changes finalised_at afterwards: the report's kept counts (reporting/aggregates.py)
+    move with it, as they would have been kept had it been final then."""
+    from sqlalchemy import select, update
+
+    from audit_tool.models import Audit
+    from audit_tool.reporting import aggregates
+
+    with db.transaction() as session:
+        audit_id = session.scalar(select(Audit.id).where(Audit.uuid == uuid))
+        with aggregates.kept(session, [audit_id]):
+            session.execute(update(Audit).where(Audit.uuid == uuid).values(finalised_at=when))

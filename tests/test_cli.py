@@ -66,6 +66,21 @@ def test_db_upgrade_reports_the_backup(tmp_path, capsys):
     assert code == 0 and "up to date" in out
 
 
+def test_db_check_compares_the_reports_kept_counts_and_repairs_them(tmp_path, capsys):
+    path = tmp_path / "d.sqlite"
+    assert run(capsys, "--database", str(path), "demo", "--audits", "60", "--seed", "3")[0] == 0
+    code, out, err = run(capsys, "--database", str(path), "db", "check")
+    assert (code, err) == (0, "") and "equal a recount" in out
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE report_answer_counts SET n = n + 2 WHERE rowid = 1")
+    code, out, _ = run(capsys, "--database", str(path), "db", "check")
+    assert code == 1 and ", counted " in out and "1 kept count(s) differ" in out
+    code, out, _ = run(capsys, "--database", str(path), "db", "check", "--repair")
+    assert code == 0 and "recounted" in out
+    code, out, _ = run(capsys, "--database", str(path), "db", "check")
+    assert code == 0 and "equal a recount" in out
+
+
 def test_a_database_the_command_line_creates_has_the_defaults(tmp_path, capsys, monkeypatch):
     """The command line (the window starts there too) registers the defaults itself."""
     monkeypatch.setattr(database, "_ON_CREATE", [])

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
     from audit_tool.models.notices import Notice
     from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
+    from audit_tool.models.report_counts import ReportAnswerCount
     from audit_tool.models.templates import AuditTemplate, GradingScale, ScaleLevel, TemplateItem
 
 _MODULES = (
@@ -54,6 +55,7 @@ _MODULES = (
     "coordination",
     "notices",
     "editions",
+    "report_counts",
 )
 
 _WHERE = {
@@ -80,6 +82,7 @@ _WHERE = {
     "Claim": "coordination",
     "Notice": "notices",
     "ReportEdition": "editions",
+    "ReportAnswerCount": "report_counts",
     **dict.fromkeys(
         (
             "Action",
@@ -141,6 +144,7 @@ __all__ = [
     "PersonRole",
     "Programme",
     "ReportEdition",
+    "ReportAnswerCount",
     "Review",
     "ReviewAnswer",
     "ScaleLevel",

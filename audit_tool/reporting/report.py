@@ -54,9 +54,9 @@ from audit_tool.models import (
 from audit_tool.reporting import partnership
 from audit_tool.reporting.overdue import overdue_condition
 from audit_tool.reporting.periods import Period, periods, total_period
+from audit_tool.reporting.report_answers import FinalAnswers
 from audit_tool.reporting.report_json import GRADES, RANK, Acc, period_json
 from audit_tool.reporting.report_sql import (
-    AnswerCounts,
     base_table,
     breakdown_fields,
     count_case_fields,
@@ -205,6 +205,16 @@ class _Scope:
         return cls(flt, spans, team_ids, agency_ids, programme_id, area_ids)
 
     @property
+    def kept_usable(self) -> bool:
+        """Whether the kept answer counts hold these filters: a programme, or none."""
+        return (
+            self.team_ids is None
+            and self.agency_ids is None
+            and self.area_ids is None
+            and not self.flt.theme
+        )
+
+    @property
     def days(self) -> list[tuple[date, date]]:
         """Each period as days, the end excluded (for date columns)."""
         return [(p.start, p.end + timedelta(days=1)) for p in self.spans]
@@ -295,12 +305,16 @@ def _count(
     numeric = {k for k, kind in kinds.items() if kind == "number"}
     scales = template_scales(session)
     ofsted = sorted(t for t, scale in scales.items() if scale is None)
-    answers = AnswerCounts(
+    answers = FinalAnswers(
         db,
+        session,
         chosen,
         sorted(counted | numeric),
         sorted(t for t, scale in scales.items() if scale is not None),
         sorted(k for k, kind in kinds.items() if kind == "grade"),
+        spans=scope.spans,
+        programme_id=scope.programme_id,
+        kept_usable=scope.kept_usable,
     )
     # The audits in range, their period and what the groupings need, computed once into
     # a temporary table that every query below joins (a CTE would be computed again by
@@ -315,7 +329,7 @@ def _count(
         _count_grades(session, base, accs, scales, teams)
         count_case_fields(session, base, accs, scales)
         step(1)
-        # 2. Final answers per item: counted in a thread (AnswerCounts) meanwhile.
+        # 2. Final answers per item: kept counts, and the rest counted in a thread meanwhile.
         step(2)
         step(3)
         _count_agreement(session, base, accs, ofsted)

@@ -27,6 +27,7 @@ from audit_tool.models import (
     ReviewAnswer,
     WorkerFeedback,
 )
+from audit_tool.reporting import aggregates
 from audit_tool.services import changelog, packs
 from audit_tool.services.audits import TRANSITIONS, Answer
 from audit_tool.services.audits.answers import validate_answers
@@ -42,12 +43,14 @@ def _apply(session: Session, actor: Actor, audit: Audit, data: dict[str, Any]) -
     """Apply the file's copy of an audit unchanged on the server since it left."""
     blind = blind_for(actor, audit)
     server = packs.one_audit_json(audit, session)
-    submitted = _apply_reviews(session, actor, audit, data)
-    _apply_extras(session, actor, audit, data, server, blind)
-    _apply_worker_feedback(session, actor, audit, data, server)
-    session.flush()
-    if submitted:
-        _settle_status(session, actor, audit)
+    # The report's counts follow the audit if it becomes final here.
+    with aggregates.kept(session, [audit.id]):
+        submitted = _apply_reviews(session, actor, audit, data)
+        _apply_extras(session, actor, audit, data, server, blind)
+        _apply_worker_feedback(session, actor, audit, data, server)
+        session.flush()
+        if submitted:
+            _settle_status(session, actor, audit)
     bump(session, audit)
 
 

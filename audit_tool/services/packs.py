@@ -53,6 +53,7 @@ from audit_tool.models import (
     ReviewAnswer,
     WorkerFeedback,
 )
+from audit_tool.reporting import aggregates
 from audit_tool.services import (
     changelog,
     pack_checks,
@@ -389,23 +390,30 @@ def _import_audit(
     if item.outcome == "conflict":
         report.conflicts.append(item.note)
         return
-    if audit is not None:
-        before = {"revision": audit.revision, "status": audit.status}
-        _fill_audit(session, audit, data)
-        session.flush()
-        session.execute(update(Audit).where(Audit.id == audit.id).values(revision=data["revision"]))
-        session.expire(audit)
-        report.updated.append(uuid)
-        action_before: dict[str, Any] | None = before
-    else:
-        audit = Audit(uuid=uuid, status=data["status"], kind=data["kind"])
-        _fill_audit(session, audit, data)
-        session.add(audit)
-        session.flush()
-        session.execute(update(Audit).where(Audit.id == audit.id).values(revision=data["revision"]))
-        session.expire(audit)
-        report.created.append(uuid)
-        action_before = None
+    # The report's counts: this audit's taken away as they were, added back as imported.
+    with aggregates.kept(session, [audit.id if audit is not None else None]) as ids:
+        if audit is not None:
+            before = {"revision": audit.revision, "status": audit.status}
+            _fill_audit(session, audit, data)
+            session.flush()
+            session.execute(
+                update(Audit).where(Audit.id == audit.id).values(revision=data["revision"])
+            )
+            session.expire(audit)
+            report.updated.append(uuid)
+            action_before: dict[str, Any] | None = before
+        else:
+            audit = Audit(uuid=uuid, status=data["status"], kind=data["kind"])
+            _fill_audit(session, audit, data)
+            session.add(audit)
+            session.flush()
+            session.execute(
+                update(Audit).where(Audit.id == audit.id).values(revision=data["revision"])
+            )
+            ids.append(audit.id)
+            session.expire(audit)
+            report.created.append(uuid)
+            action_before = None
     changelog.record(
         session,
         actor,

@@ -47,6 +47,7 @@ from audit_tool.models import (
     WorkerFeedback,
 )
 from audit_tool.models.templates import TemplateItem
+from audit_tool.reporting import aggregates
 from audit_tool.services import changelog
 from audit_tool.store import checkpoint
 
@@ -258,6 +259,19 @@ def _day(value: datetime) -> date:
 # ---------------------------------------------------------------- the run
 
 
+def _key_kinds_mixed(session: Session) -> bool:
+    """Whether an item key is free text in one template and counted in another."""
+    text_keys = select(TemplateItem.key).where(TemplateItem.kind == "text")
+    return (
+        session.scalar(
+            select(TemplateItem.key)
+            .where(TemplateItem.kind != "text", TemplateItem.key.in_(text_keys))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun:
     """Remove the case identifiers and free text of every expired audit, in one transaction,
     and record the run in the change log. Grades and answers stay."""
@@ -279,7 +293,11 @@ def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun
         audit_ids = [t.id for t in targets]
         cleared: set[str] = set()
         if audit_ids:
-            cleared |= _clear_audit_text(session, audit_ids, {t.template_id for t in targets})
+            templates = {t.template_id for t in targets}
+            # The report's counts hold no free text; only a key that is text in one template
+            # and counted in another could lose a counted answer here: then they follow.
+            with aggregates.kept(session, audit_ids if _key_kinds_mixed(session) else []):
+                cleared |= _clear_audit_text(session, audit_ids, templates)
             session.execute(
                 update(Audit)
                 .where(Audit.id.in_(audit_ids))

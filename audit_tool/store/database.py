@@ -36,7 +36,7 @@ def on_create(hook: Callable[[Database], None]) -> None:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0013_case_fields"
+SCHEMA_HEAD = "0014_report_aggregates"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -51,6 +51,7 @@ SCHEMA_ORDER = (
     "0011_review_at_return",
     "0012_report_editions",
     "0013_case_fields",
+    "0014_report_aggregates",
 )
 
 # The tables of each schema version: those of 0001, and those later revisions added. An open
@@ -93,6 +94,7 @@ _TABLES_ADDED = {
     "0010_notices": ("notices",),
     "0012_report_editions": ("report_editions",),
     "0013_case_fields": ("case_fields", "case_field_values"),
+    "0014_report_aggregates": ("report_answer_counts",),
 }
 
 

@@ -15,18 +15,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import update
 
 from audit_tool.access.actors import Actor
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.models import Audit
 from audit_tool.reporting import report as reports
 from audit_tool.reporting.drilldown import AuditBehind, audits_behind
 from audit_tool.reporting.report import GRADES, Filters
 from audit_tool.services import audits, programmes, templates
 from audit_tool.services.audits import Answer
 from tests.dbtemplates import world_recipe
-from tests.factories import complete_review, looped_audit
+from tests.factories import backdate, complete_review, looped_audit
 
 FROM, TO = date(2026, 1, 1), date(2026, 6, 30)
 
@@ -48,8 +46,7 @@ def finished_audit(world, ref, overall, when, programme="p-test"):
         answers={i.key: Answer(overall) for i in tpl.graded_items},
         overall=overall,
     )
-    with world.db.transaction() as session:
-        session.execute(update(Audit).where(Audit.uuid == uuid).values(finalised_at=when))
+    backdate(world.db, uuid, when)
     return uuid
 
 

@@ -20,16 +20,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 from jsonschema import Draft202012Validator
-from sqlalchemy import update
 
-from audit_tool.models import Audit
 from audit_tool.reporting import report as reports
 from audit_tool.resources import resource
 from audit_tool.services import audits, feedback, learning_actions, templates, worker_feedback
 from audit_tool.services.audits import Answer
 from audit_tool.services.feedback import FeedbackInput
 from tests.dbtemplates import world_recipe
-from tests.factories import looped_audit
+from tests.factories import backdate, looped_audit
 
 Q1_DAY = datetime(2026, 2, 15, 10, 0, tzinfo=UTC)
 Q2_DAY = datetime(2026, 5, 10, 10, 0, tzinfo=UTC)
@@ -75,8 +73,7 @@ def looped(world, ref, a_grade, b_grade, final, has_copy, days, when, family=Non
 
 
 def finished(world, uuid, when):
-    with world.db.transaction() as session:
-        session.execute(update(Audit).where(Audit.uuid == uuid).values(finalised_at=when))
+    backdate(world.db, uuid, when)
 
 
 def build_scenario(world) -> None:

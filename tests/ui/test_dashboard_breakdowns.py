@@ -19,12 +19,10 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
-from sqlalchemy import update
 
-from audit_tool.models import Audit
 from audit_tool.services import audits, reference
 from audit_tool.services.audits import Answer
-from tests.factories import complete_review, looped_audit
+from tests.factories import backdate, complete_review, looped_audit
 from tests.ui.test_dashboard_view import open_view, settled, world  # noqa: F401 - the fixture
 
 
@@ -75,9 +73,7 @@ def test_a_multi_agency_audit_by_the_agency_that_audited(qtbot, world):  # noqa:
     audits.confirm(
         db, world.moderator, uuid, answers=answers, overall="good", rationale="On the evidence"
     )
-    with db.transaction() as session:
-        when = datetime(2026, 5, 12, 10, tzinfo=UTC)
-        session.execute(update(Audit).where(Audit.uuid == uuid).values(finalised_at=when))
+    backdate(db, uuid, datetime(2026, 5, 12, 10, tzinfo=UTC))
     view = open_view(qtbot, world)
     assert view.breakdowns.agencies.cells() == [
         ["Children's Social Care", "1", "100.0% (1/1)", "100.0% (1/1)"],

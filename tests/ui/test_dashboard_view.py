@@ -21,10 +21,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt, QThreadPool
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDateEdit, QWidget
-from sqlalchemy import update
 
 from audit_tool.errors import Cancelled, ValidationError
-from audit_tool.models import Audit
 from audit_tool.reporting import report as reports
 from audit_tool.reporting.drilldown import audits_behind
 from audit_tool.reporting.report import Filters
@@ -34,7 +32,7 @@ from audit_tool.services.feedback import FeedbackInput
 from audit_tool.ui import operations as ops
 from audit_tool.ui.dashboard import DashboardView, figures
 from audit_tool.ui.dashboard.figures import change_text, preset_label, preset_range
-from tests.factories import complete_review, looped_audit
+from tests.factories import backdate, complete_review, looped_audit
 
 TODAY = date(2026, 6, 30)
 
@@ -58,8 +56,7 @@ def finished_audit(world, ref, overall, when, programme="p-test", family=None):
         answers={i.key: Answer(overall) for i in tpl.graded_items},
         overall=overall,
     )
-    with world.db.transaction() as session:
-        session.execute(update(Audit).where(Audit.uuid == uuid).values(finalised_at=when))
+    backdate(world.db, uuid, when)
     return uuid
 
 

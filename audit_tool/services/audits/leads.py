@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Moderation
+from audit_tool.reporting import aggregates
 from audit_tool.services import changelog, conflicts
 from audit_tool.services.audits.reading import audit_view, load_audit
 from audit_tool.services.audits.revisions import bump, touch
@@ -94,6 +95,7 @@ def _reopen(
                 "Give the reason for reopening", {"reason": "A reason is required"}
             )
         touch(session, audit)
+        aggregates.remove(session, [audit.id])  # the report's counts, while still final
         before = {"status": audit.status, "final_overall": audit.final_overall}
         move(audit, "in_moderation")
         audit.final_overall = None

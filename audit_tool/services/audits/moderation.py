@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ConflictError, PermissionDenied, ValidationError
 from audit_tool.models import Audit, Moderation, ModerationAnswer
+from audit_tool.reporting import aggregates
 from audit_tool.services import changelog, claims, conflicts, notices
 from audit_tool.services.audits import returns
 from audit_tool.services.audits.answers import (
@@ -359,6 +360,7 @@ def confirm(
             audit.final_overall = overall
             audit.finalised_at = moderation.completed_at
             session.flush()
+            aggregates.add(session, [audit.id])  # the report's counts, in this transaction
             changelog.record(
                 session,
                 actor,

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import PermissionDenied, ValidationError
 from audit_tool.models import Audit, Review, ReviewAnswer
+from audit_tool.reporting import aggregates
 from audit_tool.services import changelog, conflicts
 from audit_tool.services.audits.answers import (
     answer_snapshot,
@@ -158,6 +159,8 @@ def submit_review(
             elif all(r.status == "submitted" for r in audit.reviews):
                 move(audit, "in_moderation")
             session.flush()
+            if audit.status == "final":
+                aggregates.add(session, [audit.id])  # the report's counts
             if audit.status == before_status:
                 bump(session, audit)
             changelog.record(

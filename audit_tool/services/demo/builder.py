@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import ValidationError
 from audit_tool.models import Audit, Case
+from audit_tool.reporting import aggregates
 from audit_tool.services import changelog
 from audit_tool.services.demo.audits import _Audits
 from audit_tool.services.demo.base import _AUDIT_TABLES, _SEQUENCED, PROGRAMME_T, _Rows
@@ -145,6 +146,7 @@ class _Builder(_Audits):
             rows.flush(self.session)
             self._tick(len(chunk))
         self._reset_sequences()
+        aggregates.rebuild(self.session)  # the report's kept counts of the final answers
         counts.update(cases=n_cases, programmes=len(programmes), audits=len(plan))
         return counts
 
