@@ -51,6 +51,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "briefing.publish": frozenset({"lead"}),
     "briefing.override": frozenset({"lead"}),
     "report.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
+    # Complaints: QA leads, and the managers (moderators) of the agency concerned.
+    "complaint.view": frozenset({"moderator", "lead"}),
+    "complaint.record": frozenset({"moderator", "lead"}),
+    "complaint.import": frozenset({"lead"}),
+    "compliment.view": frozenset({"auditor", "moderator", "lead"}),
+    "compliment.record": frozenset({"moderator", "lead"}),
     "account.manage": frozenset({"lead"}),
 }
 
@@ -91,6 +97,11 @@ OPERATION_LABELS = {
     "briefing.publish": "publish briefings",
     "briefing.override": "allow a name or reference in a briefing",
     "report.view": "read reports and the dashboard",
+    "complaint.view": "view complaints",
+    "complaint.record": "record or change complaints, their learning and actions",
+    "complaint.import": "import complaints",
+    "compliment.view": "view compliments",
+    "compliment.record": "record or change compliments",
     "account.manage": "create, deactivate or reset accounts",
 }
 

@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from audit_tool.models.briefings import Briefing, BriefingDelivery
     from audit_tool.models.cases import Case
     from audit_tool.models.changelog import ChangeLogEntry, ChangeLogHead
+    from audit_tool.models.complaints import (
+        Complaint,
+        ComplaintAction,
+        ComplaintAgency,
+        ComplaintLearning,
+        ComplaintLearningTheme,
+        ComplaintPoint,
+        ComplaintPointTheme,
+        Compliment,
+        ComplimentTheme,
+    )
     from audit_tool.models.coordination import Checkout, Claim
     from audit_tool.models.learning import (
         Action,
@@ -50,6 +61,7 @@ _MODULES = (
     "changelog",
     "coordination",
     "notices",
+    "complaints",
 )
 
 _WHERE = {
@@ -73,6 +85,20 @@ _WHERE = {
     "Checkout": "coordination",
     "Claim": "coordination",
     "Notice": "notices",
+    **dict.fromkeys(
+        (
+            "Complaint",
+            "ComplaintAction",
+            "ComplaintAgency",
+            "ComplaintLearning",
+            "ComplaintLearningTheme",
+            "ComplaintPoint",
+            "ComplaintPointTheme",
+            "Compliment",
+            "ComplimentTheme",
+        ),
+        "complaints",
+    ),
     **dict.fromkeys(
         (
             "Action",
@@ -119,6 +145,15 @@ __all__ = [
     "ChangeLogHead",
     "Checkout",
     "Claim",
+    "Complaint",
+    "ComplaintAction",
+    "ComplaintAgency",
+    "ComplaintLearning",
+    "ComplaintLearningTheme",
+    "ComplaintPoint",
+    "ComplaintPointTheme",
+    "Compliment",
+    "ComplimentTheme",
     "Feedback",
     "FeedbackAnswer",
     "FeedbackQuestion",

@@ -83,12 +83,13 @@ _COMPARED = ("initials", "case_type", "level_of_need", "team_id", "worker_id", "
 _DATES = ("opened_on", "closed_on")
 
 
-def _norm(header: str) -> str:
+def norm_header(header: str) -> str:
+    """A header compared without case, spaces or punctuation."""
     return re.sub(r"[^a-z0-9]", "", str(header).lower())
 
 
-_FIELD_BY_HEADER = {_norm(a): name for name, aliases in ALIASES.items() for a in aliases}
-_PERSONAL = {_norm(h) for h in PERSONAL_HEADERS}
+_FIELD_BY_HEADER = {norm_header(a): name for name, aliases in ALIASES.items() for a in aliases}
+_PERSONAL = {norm_header(h) for h in PERSONAL_HEADERS}
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,14 @@ def _cell(value: Any) -> str:
 
 
 def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of text. Raises ValidationError if the file cannot be read at all."""
+    return read_table(path)
+
+
+def read_table(
+    path: Path, *, rows_of: str = "cases", kind: str = "case extract"
+) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of text of a CSV or Excel extract (services.complaints reads its
+    extracts with it too). Raises ValidationError if the file cannot be read at all."""
     import pandas as pd  # heavy: loaded only when a file is imported
 
     name = path.name
@@ -169,7 +177,7 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
         raise ValidationError(f"{name}: import a .csv or .xlsx file, not '{suffix or name}'")
     if not path.is_file():
         raise ValidationError(f"{name}: no such file")
-    untrusted.check_size(path, untrusted.CASE_EXTRACT_LIMIT, "case extract")
+    untrusted.check_size(path, untrusted.CASE_EXTRACT_LIMIT, kind)
     if suffix == ".xlsx":
         untrusted.check_workbook(path)
     try:
@@ -204,7 +212,7 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
     if not headers or all(h.startswith("Unnamed") for h in headers):
         raise ValidationError(f"{name}: the first row must hold the column headers")
     if not rows:
-        raise ValidationError(f"{name}: the file has headers but no rows of cases")
+        raise ValidationError(f"{name}: the file has headers but no rows of {rows_of}")
     return headers, rows
 
 
@@ -216,7 +224,7 @@ def _map_columns(
 ) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, header in enumerate(headers):
-        key = _norm(header)
+        key = norm_header(header)
         field_name = _FIELD_BY_HEADER.get(key)
         if key in _PERSONAL:
             report.problems.append(
