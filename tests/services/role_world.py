@@ -245,6 +245,9 @@ def build(db: Database) -> RoleWorld:
         items=[ItemInput("voice", "Voice of the child", "grade")],
     )
     accounts.create_account(db, lead, person_key="aud_b2", username="bea")
+    from tests.services import role_ops_complaints
+
+    role_ops_complaints.build(lead, db, rec)
     world.pack = packs.export_pack(db, lead)
     return world
 

@@ -402,7 +402,7 @@ def _sync_learning(session: Session, actor: Actor, c: Complaint, data: Complaint
 
 
 def _describe(c: Complaint, agency: Agency) -> str:
-    return f"complaint {c.reference} ({STAGE_LABELS[c.stage]}, {agency.name})"
+    return f"Complaint {c.reference} ({STAGE_LABELS[c.stage]}, {agency.name})"
 
 
 def record_complaint(
@@ -425,7 +425,7 @@ def record_complaint(
             "complaint",
             c.uuid,
             after=snapshot(c, session),
-            summary=f"{_describe(c, ok.agency).capitalize()} recorded",
+            summary=f"{_describe(c, ok.agency)} recorded",
         )
         return complaint_row(session, c, today)
 
@@ -467,7 +467,7 @@ def update_complaint(
                 c.uuid,
                 before,
                 after,
-                summary=f"{_describe(c, ok.agency).capitalize()} changed",
+                summary=f"{_describe(c, ok.agency)} changed",
             )
         return complaint_row(session, c, today)
 
@@ -495,7 +495,7 @@ def delete_complaint(db: Database, actor: Actor, uuid: str) -> None:
             "complaint",
             uuid,
             before=before,
-            summary=f"{_describe(c, agency).capitalize()} removed",
+            summary=f"{_describe(c, agency)} removed",
         )
 
 
