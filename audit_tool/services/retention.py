@@ -107,8 +107,7 @@ class RetentionPlan:
             f"(retention period {self.years} years) would lose their free text and "
             f"{self.cases} case(s) their reference and initials"
             + (
-                f"; {self.complaints} complaint(s) and {self.compliments} compliment(s) "
-                "their words"
+                f"; {self.complaints} complaint(s) and {self.compliments} compliment(s) their words"
                 if self.complaints or self.compliments
                 else ""
             )
@@ -135,8 +134,8 @@ class RetentionRun:
             f"Retention: {self.audits} audit(s) final before {self.cutoff.isoformat()} "
             f"(period {self.years} years) lost their free text and {self.cases} case(s) their "
             f"reference and initials; grades kept; {self.complaints} complaint(s) and "
-            f"{self.compliments} compliment(s) lost their words; {self.log_entries} change log entries "
-            f"redacted; recorded as change log entry {self.entry_id}"
+            f"{self.compliments} compliment(s) lost their words; {self.log_entries} change "
+            f"log entries redacted; recorded as change log entry {self.entry_id}"
         ]
 
 
@@ -345,17 +344,9 @@ def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun
         checkpoint.advance(db, trusted=True)
     compacted = _compact(db) if audit_ids or gone else False
     return RetentionRun(
-        years,
-        cutoff,
-        len(audit_ids),
-        len(case_ids),
-        fields,
-        entry_id,
-        len(log_ids),
-        compacted,
-        len(gone.complaint_ids),
-        len(gone.compliment_ids),
-    )
+        years, cutoff, len(audit_ids), len(case_ids), fields, entry_id, len(log_ids), compacted,
+        *gone.counts,
+    )  # fmt: skip
 
 
 # Change-log entities whose records belong to one audit (or, loose, to a case): an entry about a

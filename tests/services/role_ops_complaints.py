@@ -61,6 +61,12 @@ def operations(op: Callable[..., Any], roles: Callable[[str], frozenset[str]]) -
             write=True,
         ),
         op(
+            "complaints.records.check_complaint",
+            C.check_complaint,
+            lambda d, a, w, t: C.check_complaint(d, a, COMPLAINT),
+            record,
+        ),
+        op(
             "complaints.records.update_complaint",
             C.update_complaint,
             lambda d, a, w, t: C.update_complaint(
@@ -73,9 +79,10 @@ def operations(op: Callable[..., Any], roles: Callable[[str], frozenset[str]]) -
             "complaints.records.update_complaint(other agency)",
             C.update_complaint,
             lambda d, a, w, t: C.update_complaint(
-                d, a, r(w, "complaint_b"), replace(
-                    COMPLAINT, reference="RM-B", agency_key="police", team_key="team_b"
-                )
+                d,
+                a,
+                r(w, "complaint_b"),
+                replace(COMPLAINT, reference="RM-B", agency_key="police", team_key="team_b"),
             ),
             lead,
             write=True,
@@ -161,6 +168,12 @@ def operations(op: Callable[..., Any], roles: Callable[[str], frozenset[str]]) -
             kept,
         ),
         op(
+            "complaints.compliments.check_compliment",
+            C.check_compliment,
+            lambda d, a, w, t: C.check_compliment(d, a, COMPLIMENT),
+            kept,
+        ),
+        op(
             "complaints.compliments.record_compliment",
             C.record_compliment,
             lambda d, a, w, t: C.record_compliment(d, a, COMPLIMENT),
@@ -204,9 +217,7 @@ def operations(op: Callable[..., Any], roles: Callable[[str], frozenset[str]]) -
 
 def build(lead: Any, db: Any, records: dict[str, str]) -> None:
     """The complaints and compliments the operations above act on."""
-    records["complaint"] = C.record_complaint(
-        db, lead, replace(COMPLAINT, reference="RM-1")
-    ).uuid
+    records["complaint"] = C.record_complaint(db, lead, replace(COMPLAINT, reference="RM-1")).uuid
     records["complaint_b"] = C.record_complaint(
         db, lead, replace(COMPLAINT, reference="RM-2", agency_key="police", team_key="team_b")
     ).uuid

@@ -70,8 +70,13 @@ def test_a_bad_file_changes_nothing_and_lists_every_bad_row(world, tmp_path):
     assert any(line.startswith("Received: ") for line in by_row[2])
     assert any("3 group(s) of themes for 2 point(s)" in line for line in by_row[2])
     row3 = " / ".join(by_row[3])
-    for wanted in ("Agency: No agency 'nowhere'", "'4' is not a stage", "'x' is not a number",
-                   "'maybe' is not an outcome", "Summary: Take out what identifies someone"):
+    for wanted in (
+        "Agency: No agency 'nowhere'",
+        "'4' is not a stage",
+        "'x' is not a number",
+        "'maybe' is not an outcome",
+        "Summary: Take out what identifies someone",
+    ):
         assert wanted in row3  # fmt: skip
     assert any("Team: " in line for line in by_row[4])
     assert any("No case with reference 'C9999'" in line for line in by_row[4])

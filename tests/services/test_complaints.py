@@ -157,7 +157,7 @@ def test_no_text_that_can_reach_a_briefing_names_anyone(world):
         today=TODAY,
     )
     assert clean.case_ref == "C1000" and clean.learning[0].themes == ("visits",)
-    with pytest.raises(ValidationError, match="names name 'Sam Worker'"):
+    with pytest.raises(ValidationError, match="found: name 'Sam Worker'"):
         C.add_complaint_action(
             db, lead, clean.uuid, text="Sam Worker to apologise", owner_key="tm1",
             due_on=date(2026, 7, 1),

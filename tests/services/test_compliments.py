@@ -34,7 +34,7 @@ def test_a_shareable_summary_must_name_nobody(world):
     with pytest.raises(ValidationError) as refused:
         C.record_compliment(db, lead, named)
     assert set(refused.value.fields) == {"shareable"}
-    assert "names case reference 'C1000', name 'Sam Worker'" in refused.value.fields["shareable"]
+    assert "(found: case reference 'C1000', name 'Sam Worker')" in refused.value.fields["shareable"]
     # Kept, but not shared, it may stay as written.
     private = C.record_compliment(db, lead, replace(named, shareable=False))
     assert not private.shareable

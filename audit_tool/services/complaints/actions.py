@@ -44,7 +44,7 @@ def add_complaint_action(
         case = session.get(Case, c.case_id) if c.case_id else None
         hits = privacy.find_hits(session, text, case_ids=[case.id] if case else [])
         if hits:
-            message = "Take out what identifies someone: it names " + privacy.describe(hits)
+            message = f"Take out what identifies someone (found: {privacy.describe(hits)})"
             raise ValidationError(f"The action was not saved: {message}", {"text": message})
         person = action_owner(session, owner_key)
         assert due_on is not None

@@ -87,8 +87,9 @@ def _check(session: Session, data: ComplimentInput, today: date) -> tuple[Agency
         hits = privacy.find_hits(session, data.summary)
         if hits:
             errors["shareable"] = (
-                "Take out what identifies someone before it can be shared: the summary names "
+                "Take out what identifies someone before it can be shared (found: "
                 + privacy.describe(hits)
+                + ")"
             )
     if errors:
         count = len(errors)
@@ -99,6 +100,15 @@ def _check(session: Session, data: ComplimentInput, today: date) -> tuple[Agency
         )
     assert agency is not None
     return agency, team
+
+
+def check_compliment(
+    db: Database, actor: Actor, data: ComplimentInput, *, today: date | None = None
+) -> None:
+    """Check a compliment as saving it would (every problem at once), writing nothing."""
+    require(actor, "compliment.record")
+    with db.session() as session:
+        _check(session, data, today or date.today())
 
 
 def _apply(c: Compliment, data: ComplimentInput, agency: Agency, team: Team | None) -> None:
@@ -205,7 +215,13 @@ def delete_compliment(db: Database, actor: Actor, uuid: str) -> None:
         session.delete(c)
         session.flush()
         changelog.record(
-            session, actor, "delete", "compliment", uuid, before=before, summary="Compliment removed"
+            session,
+            actor,
+            "delete",
+            "compliment",
+            uuid,
+            before=before,
+            summary="Compliment removed",
         )
 
 

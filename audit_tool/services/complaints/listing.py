@@ -150,9 +150,7 @@ def _rows(session: Session, found: list[Complaint], today: date) -> list[Complai
         refs = dict(session.execute(select(Case.id, Case.ref).where(Case.id.in_(case_ids))).all())
     rows = []
     for c in found:
-        points = tuple(
-            PointRow(p.text, tuple(sorted(t.theme for t in p.themes))) for p in c.points
-        )
+        points = tuple(PointRow(p.text, tuple(sorted(t.theme for t in p.themes))) for p in c.points)
         team = teams.get(c.team_id) if c.team_id else None
         partners = [agencies[p.agency_id] for p in c.partners]
         rows.append(

@@ -165,9 +165,7 @@ def complaint_row(session: Session, c: Complaint, today: date | None = None) -> 
     actions = session.scalars(
         select(ComplaintAction.id).where(ComplaintAction.complaint_id == c.id)
     ).all()
-    points = tuple(
-        PointRow(p.text, tuple(sorted(t.theme for t in p.themes))) for p in c.points
-    )
+    points = tuple(PointRow(p.text, tuple(sorted(t.theme for t in p.themes))) for p in c.points)
     return ComplaintRow(
         uuid=c.uuid,
         reference=c.reference,
@@ -214,7 +212,7 @@ def _names(session: Session, text: str, case: Case | None) -> str | None:
     hits = privacy.find_hits(session, text, case_ids=[case.id] if case else [])
     if not hits:
         return None
-    return "Take out what identifies someone: it names " + privacy.describe(hits)
+    return f"Take out what identifies someone (found: {privacy.describe(hits)})"
 
 
 def _check_reference(
@@ -385,13 +383,14 @@ def _sync_learning(session: Session, actor: Actor, c: Complaint, data: Complaint
         )
     }
     kept = {lp.uuid for lp in data.learning if lp.uuid}
-    for uuid, lp in held.items():
+    for uuid, gone in held.items():
         if uuid not in kept:
-            session.delete(lp)
+            session.delete(gone)
     for item in data.learning:
-        lp = held.get(item.uuid) if item.uuid else None
-        if lp is None:
-            lp = ComplaintLearning(complaint_id=c.id, author_id=actor.person_id)
+        found = held.get(item.uuid) if item.uuid else None
+        lp = found if found is not None else ComplaintLearning()
+        if found is None:
+            lp.complaint_id, lp.author_id = c.id, actor.person_id
             session.add(lp)
         lp.kind, lp.text, lp.in_briefing = item.kind, item.text.strip(), item.in_briefing
         wanted = clean_themes(list(item.themes))
@@ -497,6 +496,27 @@ def delete_complaint(db: Database, actor: Actor, uuid: str) -> None:
             before=before,
             summary=f"{_describe(c, agency)} removed",
         )
+
+
+def check_complaint(
+    db: Database,
+    actor: Actor,
+    data: ComplaintInput,
+    *,
+    uuid: str | None = None,
+    today: date | None = None,
+) -> None:
+    """Check a complaint as saving it would (every problem at once, as a ValidationError),
+    writing nothing: for a form that has problems of its own to show beside these."""
+    with db.session() as session:
+        own_id = None
+        if uuid is not None:
+            own_id = visible_complaint(session, actor, uuid, "complaint.record").id
+        else:
+            check_may_record(
+                actor, _agency(session, data.agency_key), "complaint.record", "complaints"
+            )
+        check(session, actor, data, own_id=own_id, today=today)
 
 
 def get_complaint(

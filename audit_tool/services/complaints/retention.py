@@ -42,6 +42,10 @@ class Expired:
     complaint_ids: list[int] = field(default_factory=list)
     compliment_ids: list[int] = field(default_factory=list)
 
+    @property
+    def counts(self) -> tuple[int, int]:
+        return len(self.complaint_ids), len(self.compliment_ids)
+
     def __bool__(self) -> bool:
         return bool(self.complaint_ids or self.compliment_ids)
 
