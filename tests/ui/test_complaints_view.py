@@ -76,7 +76,7 @@ def test_record_a_complaint_with_two_points_and_a_learning_point(qtbot, sqlite_w
     assert [lp.text for lp in row.learning] == ["Agree how and when parents will hear back"]
     assert view.figures.text().startswith("1 complaint(s) covering 2 point(s); 1 overdue.")
     assert "Area for development: Agree how and when parents" in view.detail.toPlainText()
-    timescale = view.complaint_model.index(0, 9)
+    timescale = view.complaint_model.index(0, 5)
     assert timescale.data() == "Overdue"
     _shot(view, "complaints_view")
 

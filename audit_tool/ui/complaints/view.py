@@ -29,13 +29,14 @@ from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.complaints.choices import Choices, load_choices
-from audit_tool.ui.filters import filter_combo, list_table, text_height, view_title
+from audit_tool.ui.filters import filter_combo, list_table, text_height, text_width, view_title
 from audit_tool.ui.forms import confirm
 from audit_tool.ui.list_page import ListPage
 from audit_tool.ui.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
-TIMESCALE_COLUMN = 9
+TIMESCALE_COLUMN = 5
+THEMES_COLUMN = 9
 
 
 class ComplaintTableModel(RecordTableModel):
@@ -49,11 +50,11 @@ class ComplaintTableModel(RecordTableModel):
                 Column("Agency", lambda r: r.agency_name),
                 Column("Team", lambda r: r.team_name or ""),
                 Column("Stage", lambda r: r.stage_label),
+                Column("Timescale", lambda r: r.timeliness_label),
+                Column("Due", lambda r: r.due_on.isoformat()),
+                Column("Outcome", lambda r: r.outcome_label),
                 Column("Points", lambda r: f"{len(r.points):>3}"),
                 Column("Themes", lambda r: ", ".join(r.themes)),
-                Column("Outcome", lambda r: r.outcome_label),
-                Column("Due", lambda r: r.due_on.isoformat()),
-                Column("Timescale", lambda r: r.timeliness_label),
                 Column("Joint", lambda r: ", ".join(n for _k, n in r.joint_agencies)),
             ],
             parent,
@@ -178,6 +179,9 @@ class ComplaintsView(ListPage):
         for table in (self.complaint_table, self.compliment_table):
             table.activated.connect(lambda _i: self.edit())
             table.setSortingEnabled(True)
+            # Newest received first (the Received column).
+            column = 1 if table is self.complaint_table else 0
+            table.horizontalHeader().setSortIndicator(column, Qt.SortOrder.DescendingOrder)
         self.complaint_table.selectionModel().currentRowChanged.connect(
             lambda _c, _p: self._show_detail()
         )
@@ -242,8 +246,12 @@ class ComplaintsView(ListPage):
         self._fill_filters(choices)
         self.complaint_model.set_rows(rows)
         self.compliment_model.set_rows(praise)
-        for table in (self.complaint_table, self.compliment_table):
+        for table, wide in ((self.complaint_table, THEMES_COLUMN), (self.compliment_table, 4)):
+            header = table.horizontalHeader()
+            table.model().sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
             table.resizeColumnsToContents()
+            # Themes and summaries can be long: capped, the whole text in the tooltip.
+            header.resizeSection(wide, min(header.sectionSize(wide), text_width(table, 40)))
             if table.model().rowCount():
                 table.selectRow(0)
         self.figures.setText(figures_text(rows) if rows else "No complaints match.")
