@@ -53,6 +53,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.view": frozenset({"auditor", "moderator", "lead", "viewer"}),
     "report.comment": frozenset({"lead"}),
     "report.publish": frozenset({"lead"}),
+    # Complaints: QA leads, and the managers (moderators) of the agency concerned.
+    "complaint.view": frozenset({"moderator", "lead"}),
+    "complaint.record": frozenset({"moderator", "lead"}),
+    "complaint.import": frozenset({"lead"}),
+    "compliment.view": frozenset({"auditor", "moderator", "lead"}),
+    "compliment.record": frozenset({"moderator", "lead"}),
     "account.manage": frozenset({"lead"}),
 }
 
@@ -95,6 +101,11 @@ OPERATION_LABELS = {
     "report.view": "read reports and the dashboard",
     "report.comment": "write the commentary of a report edition",
     "report.publish": "publish a report edition",
+    "complaint.view": "view complaints",
+    "complaint.record": "record or change complaints, their learning and actions",
+    "complaint.import": "import complaints",
+    "compliment.view": "view compliments",
+    "compliment.record": "record or change compliments",
     "account.manage": "create, deactivate or reset accounts",
 }
 

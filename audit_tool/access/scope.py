@@ -6,6 +6,10 @@ audits' cases: a multi-agency audit brings another agency's case to its auditors
 case or audit at all (reports and published briefings only). Seeing is not taking part: only an
 audit's auditors, its moderator and QA leads change what it holds (audits.reading.check_takes_part).
 
+Complaints and compliments are scoped by agency in the same way: a QA lead sees them all; anyone
+else with the right to view them, those of their own agency (for a complaint, also those their
+agency answers jointly).
+
 The services apply these to every list, search and single read; a record outside the scope is
 reported exactly as a missing one, so that nothing about it leaks. Light table handles rather
 than the models, so that the case register does not load the audit models at start-up.
@@ -24,6 +28,7 @@ _audits = table("audits", column("id"), column("case_id"), column("moderator_id"
 _reviews = table("reviews", column("audit_id"), column("reviewer_id"))
 _cases = table("cases", column("id"), column("team_id"))
 _teams = table("teams", column("id"), column("agency_id"))
+_complaint_agencies = table("complaint_agencies", column("complaint_id"), column("agency_id"))
 
 
 def sees_all(actor: Actor) -> bool:
@@ -110,3 +115,53 @@ def can_see_case(session: Session, actor: Actor, case_id: int) -> bool:
         select(_cases.c.id).where(_cases.c.id == case_id, case_in_scope(actor, _cases.c.id))
     ).first()
     return found is not None
+
+
+def complaint_in_scope(
+    actor: Actor, complaint_id: Any, agency_id: Any, operation: str = "complaint.view"
+) -> ColumnElement[bool]:
+    """A condition on a complaint's id and agency id columns: the actor may see it (a lead
+    all; a manager those of their agency, received or answered jointly)."""
+    if not actor.can(operation):
+        return false()
+    if sees_all(actor):
+        return true()
+    if actor.agency_id is None:
+        return false()
+    joint = (
+        select(_complaint_agencies.c.complaint_id)
+        .where(_complaint_agencies.c.agency_id == actor.agency_id)
+        .correlate(None)
+    )
+    condition: ColumnElement[bool] = or_(agency_id == actor.agency_id, complaint_id.in_(joint))
+    return condition
+
+
+def can_see_complaint(actor: Actor, agency_id: int, partner_agency_ids: list[int]) -> bool:
+    """The same rule for one loaded complaint."""
+    if not actor.can("complaint.view"):
+        return False
+    if sees_all(actor):
+        return True
+    return actor.agency_id is not None and (
+        agency_id == actor.agency_id or actor.agency_id in partner_agency_ids
+    )
+
+
+def agency_in_scope(actor: Actor, agency_id: Any, operation: str) -> ColumnElement[bool]:
+    """A condition on an agency id column, for records kept by agency (compliments): a lead
+    sees every agency's, anyone else with the right their own agency's."""
+    if not actor.can(operation):
+        return false()
+    if sees_all(actor):
+        return true()
+    if actor.agency_id is None:
+        return false()
+    condition: ColumnElement[bool] = agency_id == actor.agency_id
+    return condition
+
+
+def can_see_agency_record(actor: Actor, agency_id: int, operation: str) -> bool:
+    if not actor.can(operation):
+        return False
+    return sees_all(actor) or (actor.agency_id is not None and agency_id == actor.agency_id)

@@ -27,6 +27,17 @@ if TYPE_CHECKING:
     from audit_tool.models.case_fields import CaseField, CaseFieldValue
     from audit_tool.models.cases import Case
     from audit_tool.models.changelog import ChangeLogEntry, ChangeLogHead
+    from audit_tool.models.complaints import (
+        Complaint,
+        ComplaintAction,
+        ComplaintAgency,
+        ComplaintLearning,
+        ComplaintLearningTheme,
+        ComplaintPoint,
+        ComplaintPointTheme,
+        Compliment,
+        ComplimentTheme,
+    )
     from audit_tool.models.coordination import Checkout, Claim
     from audit_tool.models.editions import ReportEdition
     from audit_tool.models.learning import (
@@ -56,6 +67,7 @@ _MODULES = (
     "notices",
     "editions",
     "report_counts",
+    "complaints",
 )
 
 _WHERE = {
@@ -83,6 +95,20 @@ _WHERE = {
     "Notice": "notices",
     "ReportEdition": "editions",
     "ReportAnswerCount": "report_counts",
+    **dict.fromkeys(
+        (
+            "Complaint",
+            "ComplaintAction",
+            "ComplaintAgency",
+            "ComplaintLearning",
+            "ComplaintLearningTheme",
+            "ComplaintPoint",
+            "ComplaintPointTheme",
+            "Compliment",
+            "ComplimentTheme",
+        ),
+        "complaints",
+    ),
     **dict.fromkeys(
         (
             "Action",
@@ -131,6 +157,15 @@ __all__ = [
     "ChangeLogHead",
     "Checkout",
     "Claim",
+    "Complaint",
+    "ComplaintAction",
+    "ComplaintAgency",
+    "ComplaintLearning",
+    "ComplaintLearningTheme",
+    "ComplaintPoint",
+    "ComplaintPointTheme",
+    "Compliment",
+    "ComplimentTheme",
     "Feedback",
     "FeedbackAnswer",
     "FeedbackQuestion",

@@ -39,6 +39,7 @@ _CHUNK = 500  # references per IN (...) list: well under every database's parame
 _COMPARED = ("initials", "case_type", "level_of_need", "team_id", "worker_id", "manager_id")
 _DATES = ("opened_on", "closed_on")
 _norm = norm
+norm_header = norm  # a header compared without case, spaces or punctuation (other imports)
 _FIELD_BY_HEADER, _PERSONAL = FIELD_BY_HEADER, PERSONAL
 
 
@@ -125,7 +126,14 @@ def _cell(value: Any) -> str:
 
 
 def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of text. Raises ValidationError if the file cannot be read at all."""
+    return read_table(path)
+
+
+def read_table(
+    path: Path, *, rows_of: str = "cases", kind: str = "case extract"
+) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of text of a CSV or Excel extract (services.complaints reads its
+    extracts with it too). Raises ValidationError if the file cannot be read at all."""
     import pandas as pd  # heavy: loaded only when a file is imported
 
     name = path.name
@@ -134,7 +142,7 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
         raise ValidationError(f"{name}: import a .csv or .xlsx file, not '{suffix or name}'")
     if not path.is_file():
         raise ValidationError(f"{name}: no such file")
-    untrusted.check_size(path, untrusted.CASE_EXTRACT_LIMIT, "case extract")
+    untrusted.check_size(path, untrusted.CASE_EXTRACT_LIMIT, kind)
     if suffix == ".xlsx":
         untrusted.check_workbook(path)
     try:
@@ -169,7 +177,7 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
     if not headers or all(h.startswith("Unnamed") for h in headers):
         raise ValidationError(f"{name}: the first row must hold the column headers")
     if not rows:
-        raise ValidationError(f"{name}: the file has headers but no rows of cases")
+        raise ValidationError(f"{name}: the file has headers but no rows of {rows_of}")
     return headers, rows
 
 
@@ -189,7 +197,7 @@ def _map_columns(
     by_header = _field_headers(fields)
     labels = {error_key(f.key): f.label for f in fields.values()}
     for index, header in enumerate(headers):
-        key = _norm(header)
+        key = norm_header(header)
         field_name = _FIELD_BY_HEADER.get(key) or by_header.get(key)
         if key in _PERSONAL and field_name is None:
             report.problems.append(

@@ -15,12 +15,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from audit_tool.access import scope as access_scope
 from audit_tool.access.actors import Actor, require
 from audit_tool.errors import NotFound, PermissionDenied, ValidationError
-from audit_tool.models import Action, Audit, Case, Person, Programme, Review, Team
+from audit_tool.models import (
+    Action,
+    Audit,
+    Case,
+    Complaint,
+    ComplaintAction,
+    Person,
+    Programme,
+    Review,
+    Team,
+)
 from audit_tool.models.learning import ACTION_STATUSES
 from audit_tool.reporting.overdue import is_overdue, overdue_condition
 from audit_tool.services import changelog, conflicts
@@ -61,6 +72,7 @@ class ActionRow:
     overdue: bool
     author_name: str | None
     revision: int = 0  # pass back as expected_revision when saving an edit
+    complaint_ref: str | None = None  # the complaint it was raised from (not an audit)
 
     @property
     def status_label(self) -> str:
@@ -303,10 +315,16 @@ def action_rows(
 
 def _actions_stmt(actor: Actor, which: str, today: date) -> Any:
     stmt = select(Action)
-    visible = or_(
-        scope_filter(actor, Action.audit_id),
-        Action.owner_id == actor.person_id,
-    )
+    in_scope = scope_filter(actor, Action.audit_id)
+    if not access_scope.sees_all(actor):
+        # Actions raised from complaints follow the complaint's scope (access.scope).
+        hidden = (
+            select(ComplaintAction.action_id)
+            .join(Complaint, Complaint.id == ComplaintAction.complaint_id)
+            .where(~access_scope.complaint_in_scope(actor, Complaint.id, Complaint.agency_id))
+        )
+        in_scope = and_(in_scope, Action.id.not_in(hidden))
+    visible = or_(in_scope, Action.owner_id == actor.person_id)
     stmt = stmt.where(visible).where(blind_filter(actor, Action.audit_id, Action.author_id))
     if which == "mine":
         stmt = stmt.where(Action.owner_id == actor.person_id)
@@ -383,6 +401,7 @@ def _action_columns(ids: Any) -> Any:
             Action.completion_note,
             (Audit.final_overall == "inadequate") | Audit.id.in_(inadequate),
             author.name,
+            Complaint.reference,
         )
         .where(Action.id.in_(select(ids.c.id)))
         .join(owner, Action.owner_id == owner.id)
@@ -392,6 +411,8 @@ def _action_columns(ids: Any) -> Any:
         .outerjoin(Programme, Audit.programme_id == Programme.id)
         .outerjoin(done_by, Action.completed_by_id == done_by.id)
         .outerjoin(author, Action.author_id == author.id)
+        .outerjoin(ComplaintAction, ComplaintAction.action_id == Action.id)
+        .outerjoin(Complaint, Complaint.id == ComplaintAction.complaint_id)
         .order_by(Action.due_on, Action.id)
     )
 
@@ -416,7 +437,21 @@ def _listed_action(r: Any, today: date) -> ActionRow:
         from_inadequate=bool(r[14]),
         overdue=is_overdue(r[9], r[8], today),
         author_name=r[15],
+        complaint_ref=r[16],
     )
+
+
+def listed_actions(session: Session, ids: Any, today: date) -> list[ActionRow]:
+    """The actions whose ids the select `ids` (one column) returns, by due date, read in the
+    caller's session (services.complaints lists a complaint's actions with it)."""
+    subquery = ids.subquery()
+    wanted = select(subquery.c[0].label("id")).subquery()
+    return [_listed_action(r, today) for r in session.execute(_action_columns(wanted))]
+
+
+# The checks of an action's fields and owner, for actions raised elsewhere (complaints).
+check_action = _check_action
+action_owner = _owner
 
 
 def overdue_count(db: Database, actor: Actor, *, today: date | None = None) -> int:

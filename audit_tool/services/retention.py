@@ -10,7 +10,9 @@ loses the same words: every entry about an expired audit or its parts (and about
 case, or naming its reference) keeps who, when and what kind of change, while its summary and
 before/after values are replaced by a placeholder (chain format 2 hashes a digest of the
 content, so the chain still verifies). The run writes one change-log entry that says what kind
-of text went, how much, and which entries it redacted, never the text itself."""
+of text went, how much, and which entries it redacted, never the text itself. Complaints
+answered and compliments received before the same cut-off lose their words with them
+(services.complaints.retention)."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ from audit_tool.models import (
 from audit_tool.models.templates import TemplateItem
 from audit_tool.reporting import aggregates
 from audit_tool.services import changelog
+from audit_tool.services.complaints import retention as complaint_text
 from audit_tool.store import checkpoint
 
 if TYPE_CHECKING:
@@ -95,6 +98,8 @@ class RetentionPlan:
     cutoff: date  # audits final before this day have expired
     audits: tuple[ExpiredAudit, ...]
     cases: int  # cases that will lose their reference and initials
+    complaints: int = 0  # complaints answered before the cut-off
+    compliments: int = 0  # compliments received before it
 
     def lines(self) -> list[str]:
         """One line per audit that would go, then a summary (the dry run's output)."""
@@ -105,7 +110,13 @@ class RetentionPlan:
         out.append(
             f"Dry run: {len(self.audits)} audit(s) final before {self.cutoff.isoformat()} "
             f"(retention period {self.years} years) would lose their free text and "
-            f"{self.cases} case(s) their reference and initials; nothing was changed"
+            f"{self.cases} case(s) their reference and initials"
+            + (
+                f"; {self.complaints} complaint(s) and {self.compliments} compliment(s) their words"
+                if self.complaints or self.compliments
+                else ""
+            )
+            + "; nothing was changed"
         )
         return out
 
@@ -120,13 +131,16 @@ class RetentionRun:
     entry_id: int  # the change-log entry that records the run
     log_entries: int  # earlier change-log entries whose content the run removed
     compacted: bool  # SQLite: the file was rewritten so removed text is gone from its pages
+    complaints: int = 0
+    compliments: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"Retention: {self.audits} audit(s) final before {self.cutoff.isoformat()} "
             f"(period {self.years} years) lost their free text and {self.cases} case(s) their "
-            f"reference and initials; grades kept; {self.log_entries} change log entries "
-            f"redacted; recorded as change log entry {self.entry_id}"
+            f"reference and initials; grades kept; {self.complaints} complaint(s) and "
+            f"{self.compliments} compliment(s) lost their words; {self.log_entries} change "
+            f"log entries redacted; recorded as change log entry {self.entry_id}"
         ]
 
 
@@ -247,7 +261,10 @@ def plan(db: Database, actor: Actor, today: date | None = None) -> RetentionPlan
             if case_ids
             else 0
         )
-    return RetentionPlan(years, cutoff, expired, cases)
+        gone = complaint_text.expired(session, cutoff)
+    return RetentionPlan(
+        years, cutoff, expired, cases, len(gone.complaint_ids), len(gone.compliment_ids)
+    )
 
 
 def _day(value: datetime) -> date:
@@ -311,10 +328,12 @@ def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun
                 .execution_options(synchronize_session=False)
             )
         case_ids = _cases_to_redact(session, {t.case_id for t in targets})
+        gone = complaint_text.expired(session, cutoff)
         # Found before the cases lose their references, which the search looks for.
-        log_ids = _log_entries_to_redact(session, audit_ids, case_ids)
+        log_ids = _log_entries_to_redact(session, audit_ids, case_ids, gone)
         if case_ids:
             cleared |= _redact_cases(session, case_ids, now)
+        cleared |= complaint_text.clear(session, gone, now)
         fields = tuple(sorted(cleared))
         entry = changelog.record(
             session,
@@ -327,6 +346,8 @@ def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun
                 "cutoff": cutoff.isoformat(),
                 "audits_redacted": len(audit_ids),
                 "cases_redacted": len(case_ids),
+                "complaints_redacted": len(gone.complaint_ids),
+                "compliments_redacted": len(gone.compliment_ids),
                 "fields_cleared": list(fields),
                 "log_entries_redacted_count": len(log_ids),
                 changelog.REDACTED_KEY: changelog.id_ranges(log_ids),
@@ -334,17 +355,20 @@ def apply(db: Database, actor: Actor, today: date | None = None) -> RetentionRun
             summary=(
                 f"Retention run: {len(audit_ids)} audit(s) final before {cutoff.isoformat()} "
                 f"lost their free text; {len(case_ids)} case(s) lost their reference and "
-                f"initials; {len(log_ids)} change log entries redacted (period {years} years)"
+                f"initials; {len(gone.complaint_ids)} complaint(s) and "
+                f"{len(gone.compliment_ids)} compliment(s) lost their words; "
+                f"{len(log_ids)} change log entries redacted (period {years} years)"
             ),
         )
         changelog.redact(session, entry, log_ids, now)
         entry_id = entry.id
     if log_agreed:
         checkpoint.advance(db, trusted=True)
-    compacted = _compact(db) if audit_ids else False
+    compacted = _compact(db) if audit_ids or gone else False
     return RetentionRun(
-        years, cutoff, len(audit_ids), len(case_ids), fields, entry_id, len(log_ids), compacted
-    )
+        years, cutoff, len(audit_ids), len(case_ids), fields, entry_id, len(log_ids), compacted,
+        *gone.counts,
+    )  # fmt: skip
 
 
 # Change-log entities whose records belong to one audit (or, loose, to a case): an entry about a
@@ -354,7 +378,10 @@ _PART_ENTITIES = {"review", "moderation", "learning_point", "action", "feedback"
 
 
 def _log_entries_to_redact(
-    session: Session, audit_ids: list[int], case_ids: list[int]
+    session: Session,
+    audit_ids: list[int],
+    case_ids: list[int],
+    complaints: complaint_text.Expired | None = None,
 ) -> list[int]:
     """The change-log entries that hold the words or identifiers of these audits and cases:
     every entry about the audits or their parts, about the cases or their loose feedback and
@@ -383,6 +410,8 @@ def _log_entries_to_redact(
                 for side in (before, after)
                 if isinstance(side, dict) and side.get("ref")
             }
+    complaints = complaints or complaint_text.Expired()
+    uuids |= complaint_text.log_uuids(session, complaints)
     if not uuids and not refs:
         return []
     names = _ref_pattern(refs)
@@ -406,8 +435,13 @@ def _log_entries_to_redact(
         .execution_options(yield_per=2000)
     )
     for row in session.execute(stmt):
-        about_them = row.entity_uuid in uuids or (
-            row.entity in _PART_ENTITIES and _belongs(row.before, row.after, audit_set, case_set)
+        about_them = (
+            row.entity_uuid in uuids
+            or (
+                row.entity in _PART_ENTITIES
+                and _belongs(row.before, row.after, audit_set, case_set)
+            )
+            or complaint_text.belongs(row.entity, row.before, row.after, complaints)
         )
         if about_them or (names is not None and _names_any(names, row)):
             found.append(row.id)

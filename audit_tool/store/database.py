@@ -36,7 +36,7 @@ def on_create(hook: Callable[[Database], None]) -> None:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0014_report_aggregates"
+SCHEMA_HEAD = "0015_complaints"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -52,6 +52,7 @@ SCHEMA_ORDER = (
     "0012_report_editions",
     "0013_case_fields",
     "0014_report_aggregates",
+    "0015_complaints",
 )
 
 # The tables of each schema version: those of 0001, and those later revisions added. An open
@@ -95,6 +96,17 @@ _TABLES_ADDED = {
     "0012_report_editions": ("report_editions",),
     "0013_case_fields": ("case_fields", "case_field_values"),
     "0014_report_aggregates": ("report_answer_counts",),
+    "0015_complaints": (
+        "complaints",
+        "complaint_agencies",
+        "complaint_points",
+        "complaint_point_themes",
+        "complaint_learning",
+        "complaint_learning_themes",
+        "complaint_actions",
+        "compliments",
+        "compliment_themes",
+    ),
 }
 
 

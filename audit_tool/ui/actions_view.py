@@ -70,6 +70,13 @@ def status_text(row: ActionRow) -> str:
     return "Overdue" if row.overdue else row.status_label
 
 
+def _source(row: ActionRow) -> str:
+    """The case of an audit's action, or the complaint an action was raised from."""
+    if row.case_ref:
+        return row.case_ref
+    return f"Complaint {row.complaint_ref}" if row.complaint_ref else ""
+
+
 def count_text(rows: list[ActionRow]) -> str:
     """ "12 open, 3 overdue", then done and cancelled where there are any."""
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("open", "done", "cancelled")}
@@ -90,7 +97,7 @@ class ActionTableModel(PagedTableModel):
                 Column("Due", lambda r: r.due_on.isoformat()),
                 Column("Status", status_text),
                 Column("Scope", lambda r: SCOPE_LABELS.get(r.scope, r.scope)),
-                Column("Case", lambda r: r.case_ref or ""),
+                Column("Case", _source),
                 Column("Team", lambda r: r.team_name or ""),
                 Column("Flag", lambda r: "Inadequate audit" if r.from_inadequate else ""),
             ],

@@ -1,4 +1,6 @@
-"""The case import dialog: choose a file, read the validation report, then import."""
+"""The case import dialog: choose a file, read the validation report, then import. The
+complaint import (ui.complaints.import_dialog) is the same dialog with its own service calls
+and words."""
 
 from __future__ import annotations
 
@@ -44,6 +46,25 @@ class CaseImportDialog(QDialog):
 
     imported = Signal(int)
 
+    # What a subclass importing something else changes (with validate() and write()).
+    TITLE = "Import cases"
+    HELP = HELP_TEXT
+    NOUN = "case"
+    OBJECT_NAME = "caseImportDialog"
+    FILE_FILTER = "Case extracts (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
+    CHANGES = frozenset({ops.CASES, ops.REFERENCE})
+    PARTIAL = True  # "Import the valid rows only" is offered
+
+    def validate(self, path: Path, task: ops.Task) -> Any:
+        from audit_tool.services import case_import
+
+        return case_import.read_and_validate(self.db, self.actor, path)
+
+    def write(self, path: Path, valid_only: bool, task: ops.Task) -> Any:
+        from audit_tool.services import case_import
+
+        return case_import.import_cases(self.db, self.actor, path, valid_only=valid_only)
+
     def __init__(
         self, db: Database, actor: Actor, parent: QWidget | None = None, *, path: Path | None = None
     ) -> None:
@@ -53,12 +74,12 @@ class CaseImportDialog(QDialog):
         self.path: Path | None = None
         self.report: Any = None
         self._operation: ops.Operation[Any] | None = None
-        self.setObjectName("caseImportDialog")
-        self.setWindowTitle("Import cases")
+        self.setObjectName(self.OBJECT_NAME)
+        self.setWindowTitle(self.TITLE)
         self.resize(760, 480)
 
         layout = QVBoxLayout(self)
-        help_label = QLabel(HELP_TEXT)
+        help_label = QLabel(self.HELP)
         help_label.setWordWrap(True)
         help_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(help_label)
@@ -144,9 +165,9 @@ class CaseImportDialog(QDialog):
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self,
-            "Choose a case extract",
+            f"Choose a {self.NOUN} extract",
             str(self.path.parent) if self.path else "",
-            "Case extracts (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)",
+            self.FILE_FILTER,
         )
         if name:
             self.load(Path(name))
@@ -157,8 +178,6 @@ class CaseImportDialog(QDialog):
 
     def load(self, path: Path) -> None:
         """Read and validate the file in the background; show the report. Writes nothing."""
-        from audit_tool.services import case_import
-
         self.path = path
         self.path_label.setText(str(path))
         self.report = None
@@ -169,25 +188,21 @@ class CaseImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self._start(
             f"Checking {_escape(path.name)}...",
-            lambda _task: case_import.read_and_validate(self.db, self.actor, path),
+            lambda task: self.validate(path, task),
             self._checked,
             self._show_unreadable,
         )
 
     def run_import(self, *, valid_only: bool) -> None:
-        from audit_tool.services import case_import
-
         if self.path is None or self.busy:
             return
         path = self.path
         self._start(
             f"Importing {_escape(path.name)}...",
-            lambda _task: case_import.import_cases(
-                self.db, self.actor, path, valid_only=valid_only
-            ),
+            lambda task: self.write(path, valid_only, task),
             self._imported,
             lambda message: show_error(self, "Import failed", message),
-            changes=frozenset({ops.CASES, ops.REFERENCE}),
+            changes=self.CHANGES,
         )
 
     def _start(
@@ -282,7 +297,7 @@ class CaseImportDialog(QDialog):
             else:
                 text = (
                     f"<b>{_escape(report.file)} is valid.</b> {counts} "
-                    "Every case is already up to date; there is nothing to import."
+                    f"Every {self.NOUN} is already up to date; there is nothing to import."
                 )
         else:
             text = (
@@ -292,7 +307,7 @@ class CaseImportDialog(QDialog):
                 + f" {counts} Nothing will be imported until "
                 "they are fixed"
             )
-            if file_level:
+            if file_level or not self.PARTIAL:
                 text += "."
             else:
                 text += ", unless you import the valid rows only."
@@ -301,9 +316,9 @@ class CaseImportDialog(QDialog):
         self.copy_button.setVisible(has_problems)
         self.import_button.setEnabled(not has_problems and writes > 0)
         self.import_button.setText(
-            f"&Import {writes} case(s)" if writes and not has_problems else "&Import"
+            f"&Import {writes} {self.NOUN}(s)" if writes and not has_problems else "&Import"
         )
-        can_partial = has_problems and not file_level and report.valid_rows > 0
+        can_partial = self.PARTIAL and has_problems and not file_level and report.valid_rows > 0
         self.valid_only_button.setVisible(can_partial)
         self.valid_only_button.setText(f"Import the {report.valid_rows} &valid row(s) only")
         self.problems.resizeRowsToContents()

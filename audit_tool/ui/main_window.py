@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 SIDEBAR_FONT_SCALE = 1.1  # the navigation a little larger than the window's text
 # Changes that move a count beside a view's name in the sidebar.
+COMPLAINTS = "Complaints and compliments"
 BADGE_KINDS = frozenset({ops.AUDITS, ops.CONCERNS, ops.ACTIONS, ops.LEARNING, ops.NOTICES})
 
 
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         # After the first nine, so that Ctrl+1 to Ctrl+9 keep their views.
         self._add_view("notices", "Notices", self._make_notices, "audit.view")
+        self._add_view("complaints", COMPLAINTS, self._make_complaints, "compliment.view")
         # Viewers read reference data inside reports, but reports and briefings are all they get.
         self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -263,6 +265,13 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_sidebar()
+
+    def _make_complaints(self) -> QWidget:
+        from audit_tool.ui.complaints.view import ComplaintsView
+
+        view = ComplaintsView(self.db, self.actor)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return view
 
     def _make_cases(self) -> QWidget:
         from audit_tool.ui.case_register import CaseRegisterView

@@ -53,8 +53,10 @@ CONCERNS = "concerns"
 NOTICES = "notices"
 REFERENCE = "reference"  # agencies, teams, people, scales, templates, settings
 ACCOUNTS = "accounts"
+COMPLAINTS = "complaints"  # complaints and compliments
 EVERYTHING = frozenset(
     {
+        COMPLAINTS,
         AUDITS,
         CASES,
         PROGRAMMES,

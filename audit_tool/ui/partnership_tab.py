@@ -1,7 +1,7 @@
 """Admin > Partnership: the name and logo printed on briefings and reports, the month the
 partnership's year starts (the report's quarters and years), this installation's name
 (written into audit packs) and, for a QA lead, the e-mail relay of notices
-(mail_settings_box.py)."""
+(mail_settings_box.py) and the complaint stages' timescales (complaints/timescales_box.py)."""
 
 from __future__ import annotations
 
@@ -93,6 +93,11 @@ class PartnershipTab(QWidget):
             self.mail = MailSettingsBox(db, actor)
             self.mail.status_message.connect(self.status_message)
             layout.addWidget(self.mail)
+            from audit_tool.ui.complaints.timescales_box import TimescalesBox
+
+            self.timescales = TimescalesBox(db, actor)
+            self.timescales.status_message.connect(self.status_message)
+            layout.addWidget(self.timescales)
         layout.addStretch(1)
         for widget in (
             self.name,

@@ -261,6 +261,9 @@ def build(db: Database) -> RoleWorld:
     # A case field (to delete) and the date of birth (for a cohort rule with an age).
     case_fields.save_case_field(db, lead, key="spare_field", label="Spare", kind="text")
     case_fields.save_case_field(db, lead, key="dob", label="Born", kind="date", birth_date=True)
+    from tests.services import role_ops_complaints
+
+    role_ops_complaints.build(lead, db, rec)
     world.pack = packs.export_pack(db, lead)
     return world
 

@@ -249,7 +249,8 @@ def _check_learning(db: Database, audits: dict, items: dict) -> None:
             select(LearningTheme.learning_point_id, LearningTheme.theme)
         ):
             themes[point_id].add(theme)
-        actions = session.scalars(select(Action)).all()
+        # The audits' actions (those raised from complaints: test_complaints_carry_...).
+        actions = session.scalars(select(Action).where(Action.audit_id.is_not(None))).all()
         feedback = session.scalars(select(Feedback)).all()
         answers = defaultdict(dict)
         for fid, key, answer in session.execute(
@@ -504,3 +505,39 @@ def test_reuses_existing_agencies_and_avoids_person_key_clashes(
         templates = set(session.scalars(select(AuditTemplate.key)))
     assert {"moderated_case_file", "jtai_multi_agency", "send_ehc_plan"} <= templates
     assert _count(db, Person) == summary.people + 1
+
+
+def test_complaints_carry_a_rising_theme_and_a_late_team(big_demo: Database) -> None:
+    """Communication rises to the theme most complaints raise; Assessment Team South answers
+    late far more often than the partnership; nothing in them names anyone."""
+    from audit_tool.services import complaints
+
+    lead = Actor.system("test lead")
+    rows = complaints.list_complaints(big_demo, lead, today=TODAY)
+    figures = complaints.figures(rows)
+    assert figures.complaints == 250 and 3.0 <= figures.points / figures.complaints <= 3.8
+    assert figures.pct_within is not None and figures.pct_within >= 65
+    cut = TODAY - timedelta(days=365)
+    share = {}
+    for name, part in (
+        ("last year", [r for r in rows if r.received_on >= cut]),
+        ("year before", [r for r in rows if r.received_on < cut]),
+    ):
+        themes = Counter(t for r in part for p in r.points for t in p.themes)
+        share[name] = themes["communication"] / sum(themes.values())
+        if name == "last year":
+            assert themes.most_common(1)[0][0] == "communication"
+    assert share["last year"] > 2 * share["year before"]
+    answered: dict[str, list[bool]] = defaultdict(list)
+    for r in rows:
+        if r.responded_on is not None and r.team_name:
+            answered[r.team_name].append(r.timeliness == "within")
+    pct = {team: 100 * sum(v) / len(v) for team, v in answered.items() if len(v) >= 5}
+    assert min(pct, key=pct.__getitem__) == "Assessment Team South"
+    assert pct["Assessment Team South"] < 40
+    with big_demo.session() as session:
+        texts = [p.text for r in rows for p in r.points] + [
+            c.summary for c in complaints.list_compliments(big_demo, lead) if c.shareable
+        ]
+        assert texts and not any(privacy.find_hits(session, t) for t in set(texts))
+    assert len(complaints.list_compliments(big_demo, lead)) == 400

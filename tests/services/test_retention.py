@@ -196,11 +196,50 @@ def _case_fields(world) -> None:
         cases.update_case(db, lead, ref, data)
 
 
+def _complaint_and_compliment(world, tag: str, on: date) -> None:
+    """A complaint answered on `on`, with words in each of its text columns and an action
+    with a completion note, and a compliment received that day. Every text starts
+    "SECRET-<tag>-"."""
+    from audit_tool.services import complaints as C
+
+    db, lead, s = world.db, world.lead, f"SECRET-{tag}-"
+    row = C.record_complaint(
+        db,
+        lead,
+        C.ComplaintInput(
+            reference=f"{s}ref",
+            received_on=on,
+            agency_key="csc",
+            stage="stage1",
+            points=(C.PointInput(f"{s}point", ("delay",)),),
+            outcome="upheld",
+            responded_on=on,
+            case_ref="C1000",
+            summary=f"{s}summary",
+            learning=(C.LearningInput("development", f"{s}complaint-learning", ("delay",)),),
+        ),
+    )
+    action = C.add_complaint_action(
+        db, lead, row.uuid, text=f"{s}complaint-action", owner_key="tm1", due_on=on
+    )
+    learning_actions.set_action_status(
+        db, lead, action.uuid, "done", note=f"{s}complaint-completion", on=on
+    )
+    C.record_compliment(
+        db,
+        lead,
+        C.ComplimentInput(on, "csc", "parent", f"{s}compliment", ("voice",), shareable=True),
+    )
+
+
 def build_aged(world) -> dict[str, str]:
     """C1000: one audit final 7 years ago. C1001: one final 1 year ago. C1002: one of each.
-    C1000 and C1002 hold a school (words), a pathway and a date of birth."""
+    C1000 and C1002 hold a school (words), a pathway and a date of birth. A complaint and a
+    compliment of 7 years ago, and of last year."""
     _add_text_item(world)
     _case_fields(world)
+    _complaint_and_compliment(world, "old", OLD.date())
+    _complaint_and_compliment(world, "new", RECENT.date())
     old = _rich_final_audit(world, "C1000")
     recent = final_audit(world, ref="C1001")
     old_kept_case = _rich_final_audit(world, "C1002", "old2")
@@ -283,6 +322,7 @@ def test_running_it_removes_words_and_case_identifiers_but_keeps_grades(world, a
 
     run = retention.apply(db, lead, TODAY)
     assert (run.audits, run.cases, run.years, run.cutoff) == (2, 1, 6, date(2020, 6, 30))
+    assert (run.complaints, run.compliments) == (1, 1)
 
     # The expired audits' words are gone from every table; the audit of C1002 still in its
     # period keeps every one of its own.

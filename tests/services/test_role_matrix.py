@@ -67,7 +67,7 @@ from audit_tool.services.learning import LearningFilter
 from audit_tool.services.programmes import SampleFilters
 from audit_tool.services.templates import ItemInput
 from audit_tool.store import Database
-from tests.services import role_world
+from tests.services import role_ops_complaints, role_world
 from tests.services.role_world import (
     EDITION_BEFORE,
     EDITION_NOW,
@@ -118,6 +118,13 @@ NOT_OPERATIONS = {
     "report.final_audits_in": "a scoped query the reporting services run in their own session",
     "pack_rights.check": "the rights check inside import_pack's own transaction",
     "reference.grantable_roles": "a pure rule on the actor's own permissions (no data read)",
+    "scope.complaint_in_scope": "the scoping helper",
+    "scope.can_see_complaint": "the scoping helper",
+    "scope.agency_in_scope": "the scoping helper",
+    "scope.can_see_agency_record": "the scoping helper",
+    "complaints.rules.check_may_record": "a check inside a service's own transaction",
+    "complaints.rules.visible_complaint": "a check inside a service's own session",
+    "complaints.records.check": "a check inside a service's own transaction (and the import's)",
 }
 REPORTING = (drilldown, reports)
 TODAY = date.today()
@@ -1301,6 +1308,9 @@ OPS: list[Op] = [
         roles("report.view") & roles("audit.view"),
     ),
 ]
+
+
+OPS += role_ops_complaints.operations(Op, roles)
 
 
 def _operations() -> dict[str, Callable[..., Any]]:

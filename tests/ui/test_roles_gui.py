@@ -24,6 +24,7 @@ VIEWS = {
     "dashboard": "report.view",
     "concerns": "concern.raise",
     "notices": "audit.view",
+    "complaints": "compliment.view",
     "admin": "template.view",
 }
 

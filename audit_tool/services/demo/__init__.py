@@ -5,7 +5,8 @@ day give the same rows, uuids included. Rows go in with SQLAlchemy Core bulk ins
 with ids allocated here, inside one transaction: a failure or a cancel leaves nothing behind.
 
 One module per aggregate, each adding its stage to the builder (base, then people, grades,
-cases, programmes, feedback, learning, moderation, audits); builder.generate runs them.
+cases, programmes, feedback, learning, moderation, audits, complaints); builder.generate runs
+them.
 """
 
 from audit_tool.errors import Cancelled

@@ -19,8 +19,8 @@ from audit_tool.errors import ValidationError
 from audit_tool.models import Audit, Case
 from audit_tool.reporting import aggregates
 from audit_tool.services import changelog
-from audit_tool.services.demo.audits import _Audits
 from audit_tool.services.demo.base import _AUDIT_TABLES, _SEQUENCED, PROGRAMME_T, _Rows
+from audit_tool.services.demo.complaints import COMPLAINT_TABLES, _Complaints
 from audit_tool.services.demo.feedback import _OUTSIDE_SHARE
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def generate(
     )
 
 
-class _Builder(_Audits):
+class _Builder(_Complaints):
     """Every stage, run in order inside the caller's transaction."""
 
     def run(self, n_cases: int, n_audits: int) -> dict[str, int]:
@@ -145,6 +145,8 @@ class _Builder(_Audits):
             self._outside_feedback(rows, outside, chunk[0][3], chunk[-1][3])
             rows.flush(self.session)
             self._tick(len(chunk))
+        if plan:  # with audits, the complaints and compliments of the same two years
+            counts.update(self._complaints(max(12, round(len(plan) / 12))))
         self._reset_sequences()
         aggregates.rebuild(self.session)  # the report's kept counts of the final answers
         counts.update(cases=n_cases, programmes=len(programmes), audits=len(plan))
@@ -153,7 +155,7 @@ class _Builder(_Audits):
     def _reset_sequences(self) -> None:
         if self.session.get_bind().dialect.name != "postgresql":
             return
-        for table in _SEQUENCED:
+        for table in (*_SEQUENCED, *COMPLAINT_TABLES):
             name = table.name
             self.session.execute(
                 text(
