@@ -43,6 +43,7 @@ from audit_tool.ui.forms import (
     show_checkout_note,
     show_concerns,
 )
+from audit_tool.ui.moderation_marks import CHANGED_STYLE, changes_note, spread_style
 
 CLAIM_RENEW_MS = 30_000  # well inside claims.DEFAULT_TTL, so a live screen never lapses
 
@@ -51,22 +52,7 @@ WORKER_FEEDBACK_QUESTION = (
     "Confirm the final grades anyway?"
 )
 
-SPREAD_STYLE = {
-    0: "",
-    1: "background: $spread_one_bg; color: $spread_fg;",
-    2: "background: $spread_two_bg; color: $spread_fg; font-weight: bold;",
-}
-
 T = TypeVar("T")
-# The mark on an answer changed since its review was returned: the notices' colours.
-CHANGED_STYLE = (
-    "background: $banner_bg; color: $banner_fg; border: 1px solid $banner_border;"
-    " padding: 1px 4px; font-weight: bold;"
-)
-
-
-def _spread_style(spread: int) -> str:
-    return SPREAD_STYLE[min(spread, 2)]
 
 
 def _on_edit(control: QWidget, slot: Callable[[], None]) -> None:
@@ -138,7 +124,7 @@ class ModerationForm(QWidget):
                 f"<b>{letter}</b>: {r.reviewer_name} ({r.agency_name}"
                 + (f", {r.part.replace('_', ' ')}" if r.part else "")
                 + ")"
-                + _changes_note(r)
+                + changes_note(r)
                 for letter, r in zip(self.letters, v.reviews, strict=True)
             )
         )
@@ -222,7 +208,7 @@ class ModerationForm(QWidget):
             name = QLabel(label if key != "overall" else f"<b>{label}</b>")
             name.setWordWrap(True)
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
-            style = _spread_style(spreads.get(key, 0))
+            style = spread_style(spreads.get(key, 0))
             for i, review in enumerate(v.reviews):
                 cell = self._review_cell(key, label, kind, i, review, style)
                 grid.addWidget(cell, row, 1 + i, Qt.AlignmentFlag.AlignTop)
@@ -791,11 +777,3 @@ class ModerationForm(QWidget):
         )
         self.message.show()
         self.returned.emit()
-
-
-def _changes_note(review: ReviewView) -> str:
-    """After a review's name in the header: how much its auditor changed since the return."""
-    count = len(review.changed_since_return)
-    if review.hidden or not count:
-        return ""
-    return f", resubmitted with {count} change{'s' if count != 1 else ''} since returned"
