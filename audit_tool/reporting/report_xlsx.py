@@ -73,7 +73,7 @@ _RAW_HEADERS = {
 }
 _RAW_PEOPLE = ("worker", "manager", "auditor", "moderator")
 _YES_NO = {"yes": "Yes", "no": "No"}
-_AUDIT_KINDS = {"looped": "Looped (two auditors)", "single": "Single"}
+_AUDIT_KINDS = {"looped": "Looped (two auditors)", "single": "Dip sample (single auditor)"}
 
 
 # ---------------------------------------------------------------- the sheet model

@@ -36,9 +36,10 @@ from audit_tool.models.audits import PROGRAMME_KINDS, SEND_PARTS
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import programmes, reference, templates
 from audit_tool.services.audits import STATUS_LABELS
-from audit_tool.services.programmes import KIND_LABELS, SampleFilters
+from audit_tool.services.programmes import AUDIT_KIND_LABELS, KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui import theme as themes
+from audit_tool.ui.audit_kind import chosen_kind, kind_choice
 from audit_tool.ui.errors import show_error
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
@@ -130,7 +131,8 @@ class ProgrammesView(QWidget):
         self.theme = self.form.line("theme", "Theme", "for a thematic programme")
         self.template = self.form.combo("template", "Template")
         for tpl in templates.list_templates(db, actor) if actor.can("template.view") else []:
-            self.template.addItem(f"{tpl.name} (v{tpl.version})", tpl.key)
+            dip = ", dip sample: one auditor" if tpl.kind == "single" else ""
+            self.template.addItem(f"{tpl.name} (v{tpl.version}{dip})", tpl.key)
         self.starts_on = _date_edit()
         self.form.add("starts_on", "Starts", self.starts_on)
         self.due_on = _date_edit()
@@ -163,7 +165,7 @@ class ProgrammesView(QWidget):
         self.audit_model = RecordTableModel(
             [
                 Column("Case", lambda r: r.case_ref),
-                Column("Kind", lambda r: r.kind),
+                Column("Kind", lambda r: AUDIT_KIND_LABELS.get(r.kind, r.kind)),
                 Column("Status", lambda r: STATUS_LABELS[r.status]),
                 Column("Auditors", lambda r: ", ".join(r.reviewer_names)),
                 Column("Moderator", lambda r: r.moderator_name or ""),
@@ -319,7 +321,9 @@ class ProgrammesView(QWidget):
         ):
             return
         try:
-            programmes.add_audits(self.db, self.actor, self.current.key, dialog.sample)
+            programmes.add_audits(
+                self.db, self.actor, self.current.key, dialog.sample, kind=dialog.kind()
+            )
         except AuditToolError as exc:
             show_error(self, "Audits not added", exc)
             return
@@ -379,6 +383,11 @@ class PickCasesDialog(QDialog):
         self.refs.setTabChangesFocus(True)
         intro.setBuddy(self.refs)
         layout.addWidget(self.refs)
+        self.audit_kind = kind_choice(programme, "pickCases_kind")
+        if self.audit_kind is not None:
+            self.audit_kind.setAccessibleName("Audit as")
+            layout.addWidget(QLabel("Audit as:"))
+            layout.addWidget(self.audit_kind)
         self.message = QLabel()
         self.message.setObjectName("pickCases_message")
         self.message.setWordWrap(True)
@@ -428,7 +437,9 @@ class PickCasesDialog(QDialog):
 
     def _add(self, refs: list[str]) -> None:
         try:
-            programmes.add_audits(self.db, self.actor, self.programme.key, refs)
+            programmes.add_audits(
+                self.db, self.actor, self.programme.key, refs, kind=chosen_kind(self.audit_kind)
+            )
         except AuditToolError as exc:
             self._say(str(exc))
             return
@@ -480,6 +491,9 @@ class SampleDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setSpecialValueText("(choose one for me)")
         self.form.add("seed", "Seed", self.seed)
+        self.audit_kind = kind_choice(programme, "kind")
+        if self.audit_kind is not None:
+            self.form.add("kind", "Audit as", self.audit_kind)
         layout.addLayout(self.form.layout)
         self.found = QLabel()
         self.found.setObjectName("sample_found")
@@ -508,6 +522,10 @@ class SampleDialog(QDialog):
             opened_to=self.opened_to.date().toPython(),  # type: ignore[arg-type]
         )
 
+    def kind(self) -> str | None:
+        """The kind of audit chosen for the sample (None: the programme's usual kind)."""
+        return chosen_kind(self.audit_kind)
+
     def _count(self) -> None:
         refs = programmes.candidate_cases(
             self.db, self.actor, self.filters(), programme_key=self.programme.key
@@ -535,7 +553,7 @@ class SampleDialog(QDialog):
 
 AUDIT_KIND_WORDS = {
     "looped": "a looped audit (two auditors, then moderation)",
-    "single": "a single-auditor audit",
+    "single": "a dip sample (one auditor, not moderated)",
     "multi_agency": "a multi-agency audit (one auditor per agency)",
     "send": "a SEND audit (education, health and social care)",
 }
