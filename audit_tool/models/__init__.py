@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         LearningTheme,
         WorkerFeedback,
     )
+    from audit_tool.models.monthly import MonthlyExpectation, MonthlyRun
     from audit_tool.models.notices import Notice
     from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
     from audit_tool.models.templates import AuditTemplate, GradingScale, ScaleLevel, TemplateItem
@@ -50,6 +51,7 @@ _MODULES = (
     "changelog",
     "coordination",
     "notices",
+    "monthly",
 )
 
 _WHERE = {
@@ -73,6 +75,8 @@ _WHERE = {
     "Checkout": "coordination",
     "Claim": "coordination",
     "Notice": "notices",
+    "MonthlyExpectation": "monthly",
+    "MonthlyRun": "monthly",
     **dict.fromkeys(
         (
             "Action",
@@ -127,6 +131,8 @@ __all__ = [
     "LearningTheme",
     "Moderation",
     "ModerationAnswer",
+    "MonthlyExpectation",
+    "MonthlyRun",
     "Notice",
     "Person",
     "PersonRole",

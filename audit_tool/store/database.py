@@ -36,7 +36,7 @@ def on_create(hook: Callable[[Database], None]) -> None:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0011_review_at_return"
+SCHEMA_HEAD = "0012_monthly_expectations"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -49,6 +49,7 @@ SCHEMA_ORDER = (
     "0009_change_log_head",
     "0010_notices",
     "0011_review_at_return",
+    "0012_monthly_expectations",
 )
 
 # The tables of each schema version: those of 0001, and those later revisions added. An open
@@ -89,6 +90,7 @@ _TABLES_ADDED = {
     "0007_team_server": ("claims", "checkouts"),
     "0009_change_log_head": ("change_log_head",),
     "0010_notices": ("notices",),
+    "0012_monthly_expectations": ("monthly_expectations", "monthly_runs"),
 }
 
 
