@@ -8,8 +8,10 @@ against them, services/monthly_compliance.py."""
 
 from __future__ import annotations
 
+import calendar
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -42,6 +44,14 @@ class MonthlyPlan:
     audit_kind: str = "looped"  # or "single": dip samples, one auditor and no moderation
     team_keys: tuple[str, ...] = ()
     case_types: tuple[str, ...] = ()
+    # The first month drawn automatically (ISO date of its first day), set when the plan is
+    # turned on: that month if its first working day is still to come, else the next; a lead
+    # draws the month they turn it on in with draw_now (services.monthly_draw).
+    starts: str = ""
+
+    @property
+    def first_month(self) -> date | None:
+        return date.fromisoformat(self.starts) if self.starts else None
 
     @classmethod
     def from_json(cls, text: str | None) -> MonthlyPlan:
@@ -52,6 +62,7 @@ class MonthlyPlan:
             audit_kind=str(data.get("audit_kind", "looped")),
             team_keys=tuple(data.get("team_keys") or ()),
             case_types=tuple(data.get("case_types") or ()),
+            starts=str(data.get("starts", "")),
         )
 
     def to_json(self) -> str:
@@ -89,9 +100,10 @@ def save_plan(
     audit_kind: str = "looped",
     team_keys: tuple[str, ...] = (),
     case_types: tuple[str, ...] = (),
+    today: date | None = None,
 ) -> MonthlyPlan:
-    """Set the standing plan; from the next first working day (or now, if today is past this
-    month's and its audits are not drawn) each month's audits are drawn to it."""
+    """Set the standing plan. Turned on, it draws each month's audits from the next first
+    working day on (this month's too if its first working day is still to come)."""
     require(actor, "programme.edit")
     plan = MonthlyPlan(active, template_key.strip(), audit_kind, team_keys, case_types)
     with db.transaction() as session:
@@ -101,6 +113,10 @@ def save_plan(
                 "The monthly plan was not saved: " + "; ".join(errors.values()), errors
             )
         before = read_plan(session)
+        if active and before.active and before.starts:
+            plan = replace(plan, starts=before.starts)
+        elif active:
+            plan = replace(plan, starts=_first_month(today or date.today()).isoformat())
         store(session, {PLAN_SETTING: plan.to_json()})
         changelog.record_changes(
             session,
@@ -112,6 +128,11 @@ def save_plan(
             summary="Monthly audit plan " + ("turned on" if plan.active else "saved"),
         )
     return plan
+
+
+def _first_month(today: date) -> date:
+    month = today.replace(day=1)
+    return month if today < first_working_day(month) else next_month(month)
 
 
 def _plan_errors(session: Session, plan: MonthlyPlan) -> dict[str, str]:
@@ -134,6 +155,51 @@ def _plan_errors(session: Session, plan: MonthlyPlan) -> dict[str, str]:
     if set(plan.case_types) - set(CASE_TYPES):
         errors["case_type"] = f"Choose case types from: {', '.join(CASE_TYPES)}"
     return errors
+
+
+# ---------------------------------------------------------------- the calendar
+
+
+def first_working_day(month: date) -> date:
+    """The month's first weekday that is not a bank holiday in England and Wales (of those
+    that can fall in a month's first days: New Year's Day, Good Friday, Easter Monday and the
+    early May bank holiday)."""
+    day = month.replace(day=1)
+    holidays = _bank_holidays(day.year)
+    while day.weekday() >= 5 or day in holidays:
+        day += timedelta(days=1)
+    return day
+
+
+def _bank_holidays(year: int) -> set[date]:
+    new_year = date(year, 1, 1)
+    while new_year.weekday() >= 5:  # the substitute day
+        new_year += timedelta(days=1)
+    easter = _easter(year)
+    first_may = date(year, 5, 1)
+    early_may = first_may + timedelta(days=(7 - first_may.weekday()) % 7)
+    return {new_year, easter - timedelta(days=2), easter + timedelta(days=1), early_may}
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    n = h + l_ - 7 * m + 114
+    return date(year, n // 31, n % 31 + 1)
+
+
+def next_month(month: date) -> date:
+    return month_end(month) + timedelta(days=1)
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 # ---------------------------------------------------------------- expectations

@@ -20,7 +20,8 @@ from audit_tool.access.actors import Actor, require
 from audit_tool.models import Audit, Moderation, Person, Programme, Review
 from audit_tool.models.monthly import MonthlyRun
 from audit_tool.services import monthly
-from audit_tool.services.monthly_draw import drawn_at, month_end
+from audit_tool.services.monthly import month_end
+from audit_tool.services.monthly_draw import drawn_at
 
 if TYPE_CHECKING:
     from audit_tool.store import Database

@@ -7,11 +7,11 @@ month's monthly programmes. Cases are drawn at random (the seed is kept) from th
 cohort; each audit's auditors and moderator are checked and recorded by programmes.assign_audit,
 the very rules of a manual assignment (never the case's own worker or manager, two different
 auditors, a moderator who is neither). A case from an auditor's own team is taken only when no
-other will do. What cannot be placed is kept with the month, in words."""
+other will do. What cannot be placed is kept with the month, in words. A lead can also draw
+the month at once, or top it up after raising what is expected (draw_now)."""
 
 from __future__ import annotations
 
-import calendar
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,50 +26,13 @@ from audit_tool.errors import ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.monthly import MonthlyRun
 from audit_tool.services import changelog, monthly, programmes
+from audit_tool.services.monthly import first_working_day, month_end
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
 
 # Who the automatic assignments are recorded as (in the change log and on notices).
 DRAWER = "Monthly plan (automatic)"
-
-
-def first_working_day(month: date) -> date:
-    """The month's first weekday that is not a bank holiday in England and Wales (of those
-    that can fall in a month's first days: New Year's Day, Good Friday, Easter Monday and the
-    early May bank holiday)."""
-    day = month.replace(day=1)
-    holidays = _bank_holidays(day.year)
-    while day.weekday() >= 5 or day in holidays:
-        day += timedelta(days=1)
-    return day
-
-
-def _bank_holidays(year: int) -> set[date]:
-    new_year = date(year, 1, 1)
-    while new_year.weekday() >= 5:  # the substitute day
-        new_year += timedelta(days=1)
-    easter = _easter(year)
-    first_may = date(year, 5, 1)
-    early_may = first_may + timedelta(days=(7 - first_may.weekday()) % 7)
-    return {new_year, easter - timedelta(days=2), easter + timedelta(days=1), early_may}
-
-
-def _easter(year: int) -> date:
-    """Easter Sunday (the anonymous Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    n = h + l_ - 7 * m + 114
-    return date(year, n // 31, n % 31 + 1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 @dataclass
@@ -80,13 +43,14 @@ class MonthDraw:
     programme_key: str
     audits: int = 0
     shortfall: list[str] = field(default_factory=list)
+    drawn_elsewhere: bool = False  # another app on the server drew it a moment before
 
 
 def roll_over(db: Database, actor: Actor, *, today: date | None = None) -> MonthDraw | None:
-    """Draw this month's standing audits if the plan is on, the month's first working day has
-    come and they are not drawn yet (by this app or another on the same server); None if
-    there was nothing to do. Anyone who may see programmes sets it off (opening the app does):
-    the draw acts for the plan a QA lead set."""
+    """Draw this month's standing audits if the plan is on and this month is one of its,
+    the month's first working day has come and the month is not drawn yet (by this app or
+    another on the same server); None if there was nothing to do. Anyone who may see
+    programmes sets it off (opening the app does): the draw acts for the plan a lead set."""
     require(actor, "programme.view")
     today = today or date.today()
     month = today.replace(day=1)
@@ -95,8 +59,27 @@ def roll_over(db: Database, actor: Actor, *, today: date | None = None) -> Month
     with db.session() as session:
         plan = monthly.read_plan(session)
         done = session.scalar(select(MonthlyRun.id).where(MonthlyRun.month == month))
-    if not plan.active or done is not None:
+    first = plan.first_month
+    if not plan.active or first is None or month < first or done is not None:
         return None
+    draw = _draw_once(db, actor, plan, month)
+    return None if draw.drawn_elsewhere else draw
+
+
+def draw_now(db: Database, actor: Actor, *, today: date | None = None) -> MonthDraw:
+    """A lead draws this month's audits now (the month the plan was turned on in, say), or
+    tops them up to what is expected today if the month is drawn already: each manager is
+    given what they are expected to have and do not."""
+    require(actor, "programme.edit")
+    month = (today or date.today()).replace(day=1)
+    with db.session() as session:
+        plan = monthly.read_plan(session)
+    if not plan.template_key:
+        raise ValidationError("Choose the monthly plan's template and save the plan first")
+    return _draw_once(db, actor, plan, month)
+
+
+def _draw_once(db: Database, actor: Actor, plan: monthly.MonthlyPlan, month: date) -> MonthDraw:
     seed = random.SystemRandom().randrange(1, 2**31)
     try:
         with db.transaction() as session:
@@ -104,16 +87,19 @@ def roll_over(db: Database, actor: Actor, *, today: date | None = None) -> Month
     except IntegrityError:
         with db.session() as session:  # drawn meanwhile by another app on the same server
             if session.scalar(select(MonthlyRun.id).where(MonthlyRun.month == month)):
-                return None
+                return MonthDraw(month, "", drawn_elsewhere=True)
         raise
 
 
 def _draw(
     session: Session, actor: Actor, plan: monthly.MonthlyPlan, month: date, seed: int
 ) -> MonthDraw:
-    run = MonthlyRun(month=month, seed=seed, expected={}, shortfall="")
-    session.add(run)
-    session.flush()  # claims the month before anything else is written
+    run = session.scalar(select(MonthlyRun).where(MonthlyRun.month == month))
+    topping_up = run is not None
+    if run is None:
+        run = MonthlyRun(month=month, seed=seed, expected={}, shortfall="")
+        session.add(run)
+        session.flush()  # claims the month before anything else is written
     programme = _month_programme(session, plan, month)
     run.programme_id = programme.id
     expected = monthly.expected_now(session)
@@ -144,6 +130,7 @@ def _draw(
             summary=f"Audit of case {audit.case.ref} drawn for {programme.name}",
         )
     run.shortfall = "\n".join(draw.shortfall)
+    how = "topped up" if topping_up else "drawn automatically"
     changelog.record(
         session,
         actor,
@@ -151,7 +138,7 @@ def _draw(
         "programme",
         programme.uuid,
         after={"month": month.isoformat(), "audits": draw.audits, "seed": seed},
-        summary=f"Monthly audits for {month:%B %Y} drawn automatically: {draw.audits} "
+        summary=f"Monthly audits for {month:%B %Y} {how}: {draw.audits} "
         f"audit(s) (seed {seed})"
         + (f"; {len(draw.shortfall)} shortfall(s)" if draw.shortfall else ""),
     )

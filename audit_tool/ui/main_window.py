@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
         # After the first nine, so that Ctrl+1 to Ctrl+9 keep their views.
         self._add_view("notices", "Notices", self._make_notices, "audit.view")
+        self._add_view("monthly", "Monthly audits", self._make_monthly, "programme.view")
         # Viewers read reference data inside reports, but reports and briefings are all they get.
         self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -127,6 +128,12 @@ class MainWindow(QMainWindow):
         # load the learning models, which the first view does not need).
         QTimer.singleShot(250, self.update_badges)
         self._setup_live()
+        from audit_tool.ui.monthly import MonthlyDrawTimer
+
+        # This month's standing audits, drawn on its first working day (services.monthly_draw).
+        self.monthly_draw = MonthlyDrawTimer(
+            self, db, actor, lambda text: self.statusBar().showMessage(text, 15000)
+        )
 
     def _setup_live(self) -> None:
         """A banner while the database cannot be reached; the visible list follows others'
@@ -288,6 +295,11 @@ class MainWindow(QMainWindow):
         view.changed.connect(self.update_badges)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
+
+    def _make_monthly(self) -> QWidget:
+        from audit_tool.ui.monthly import MonthlyView
+
+        return self._wire(MonthlyView(self.db, self.actor))
 
     def _make_programmes(self) -> QWidget:
         from audit_tool.ui.programmes_view import ProgrammesView

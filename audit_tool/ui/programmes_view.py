@@ -619,7 +619,7 @@ class AssignDialog(QDialog):
                 label = (
                     f"{slot.replace('_', ' ').capitalize()} auditor"
                     if row.kind == "send"
-                    else f"Auditor {slot}"
+                    else ("Auditor" if row.kind == "single" else f"Auditor {slot}")
                 )
                 key = "reviewers" if i == 0 else f"reviewer_{slot}"
                 self.form.add(key, label, combo)

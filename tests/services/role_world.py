@@ -165,7 +165,7 @@ def build(db: Database) -> RoleWorld:
         "final_b": audit("CB3", ["aud_b1", "aud_b2"], "mod_b"),
     }
     # The standing monthly plan on, so that its draw (services.monthly_draw) has work to do.
-    monthly.save_plan(db, lead, active=True, template_key=TEMPLATE)
+    monthly.save_plan(db, lead, active=True, template_key=TEMPLATE, today=date(2026, 1, 1))
     monthly.set_expectation(db, lead, role="auditor", audits=1, moderations=0)
     world = RoleWorld(
         actors={

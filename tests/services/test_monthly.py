@@ -10,15 +10,30 @@ from datetime import date
 import pytest
 
 from audit_tool.errors import PermissionDenied, ValidationError
-from audit_tool.services import changelog, monthly, monthly_compliance, monthly_draw, programmes
+from audit_tool.services import (
+    cases,
+    changelog,
+    monthly,
+    monthly_compliance,
+    monthly_draw,
+    programmes,
+)
 from tests.factories import World, complete_review
 
 FEB, MAR = date(2026, 2, 1), date(2026, 3, 1)
 
 
 def _plan(world: World, kind: str = "looped") -> None:
+    """The plan turned on in January 2026 (so February is its first month)."""
     db, lead = world.db, world.lead
-    monthly.save_plan(db, lead, active=True, template_key="moderated_case_file", audit_kind=kind)
+    monthly.save_plan(
+        db,
+        lead,
+        active=True,
+        template_key="moderated_case_file",
+        audit_kind=kind,
+        today=date(2026, 1, 20),
+    )
     monthly.set_expectation(db, lead, role="auditor", audits=1, moderations=0)
     monthly.set_expectation(db, lead, role="moderator", audits=0, moderations=1)
     monthly.set_expectation(db, lead, person_key="lead1", audits=0, moderations=0)
@@ -36,6 +51,36 @@ def test_first_working_days():
     assert monthly_draw.first_working_day(date(2024, 4, 1)) == date(2024, 4, 2)  # Easter Monday
     assert monthly_draw.first_working_day(date(2023, 5, 1)) == date(2023, 5, 2)  # May Day
     assert monthly_draw.first_working_day(date(2026, 4, 1)) == date(2026, 4, 1)  # a Wednesday
+
+
+def test_the_plan_starts_with_the_next_month_it_can_draw_on_its_first_working_day(world):
+    db, lead = world.db, world.lead
+    save = {"active": True, "template_key": "moderated_case_file"}
+    plan = monthly.save_plan(db, lead, **save, today=date(2026, 3, 1))  # before 2 March
+    assert plan.first_month == date(2026, 3, 1)
+    plan = monthly.save_plan(db, lead, **save, audit_kind="single", today=date(2026, 5, 9))
+    assert plan.first_month == date(2026, 3, 1)  # kept while it stays on
+    monthly.save_plan(db, lead, active=False, template_key="moderated_case_file")
+    plan = monthly.save_plan(db, lead, **save, today=date(2026, 3, 4))  # on again, later
+    assert plan.first_month == date(2026, 4, 1)
+    monthly.set_expectation(db, lead, role="auditor", audits=1, moderations=0)
+    assert monthly_draw.roll_over(db, lead, today=date(2026, 3, 4)) is None
+    # A lead draws the month they turned it on in, and tops it up once more is expected.
+    first = monthly_draw.draw_now(db, lead, today=date(2026, 3, 4))
+    assert first.programme_key == "monthly-2026-03"
+    assert len(programmes.list_assignments(db, lead, "monthly-2026-03")) == first.audits == 3
+    for ref in ("C2000", "C2001"):
+        cases.create_case(
+            db, lead, cases.CaseInput(ref=ref, initials="GH", case_type="cin", team="ppu")
+        )
+    monthly.set_expectation(db, lead, person_key="aud2", audits=3, moderations=0)
+    again = monthly_draw.draw_now(db, lead, today=date(2026, 3, 5))
+    assigned = programmes.list_assignments(db, lead, "monthly-2026-03")
+    assert len(assigned) == 3 + again.audits
+    assert sum(("aud2", None) in a.reviewers for a in assigned) == 3
+    assert monthly_draw.roll_over(db, lead, today=date(2026, 3, 6)) is None
+    with pytest.raises(PermissionDenied):
+        monthly_draw.draw_now(db, world.auditor, today=date(2026, 3, 4))
 
 
 def test_expectations_by_role_and_by_person(world):

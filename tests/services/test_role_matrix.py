@@ -646,6 +646,13 @@ OPS: list[Op] = [
         write=True,
     ),
     Op(
+        "monthly_draw.draw_now",
+        monthly_draw.draw_now,
+        lambda d, a, w, t: monthly_draw.draw_now(d, a, today=date(2026, 4, 1)),
+        roles("programme.edit"),
+        write=True,
+    ),
+    Op(
         "monthly_compliance.month_compliance",
         monthly_compliance.month_compliance,
         lambda d, a, w, t: monthly_compliance.month_compliance(
