@@ -197,9 +197,11 @@ def _actuals(
     )
 
 
-def _tally(rows: list[tuple[int, bool, date | None]], today: date) -> dict[int, Tally]:
+def _tally(rows: list[tuple[int | None, bool, date | None]], today: date) -> dict[int, Tally]:
     counts: dict[int, list[int]] = {}
     for pid, done, due in rows:
+        if pid is None:
+            continue
         row = counts.setdefault(pid, [0, 0, 0])
         row[0] += 1
         if done:

@@ -277,16 +277,16 @@ class _Placer:
         while any(self.audits_left.values()):
             first = self._by_need(self.audits_left, self.review_load, list(self.audits_left))[0]
             if not self._place(first, single):
-                owed = self.audits_left[first]
                 draw.shortfall.append(
-                    f"{self.people[first].name}: {owed} audit(s) not drawn: no case left that "
-                    "they may audit with a free moderator"
+                    f"{self.people[first].name}: {self.audits_left[first]} audit(s) not drawn: "
+                    "no case left that they may audit"
+                    + ("" if single else " with a free moderator")
                 )
                 self.audits_left[first] = 0
-        owed = [f"{self.people[pid].name} ({n})" for pid, n in sorted(self.mods_left.items()) if n]
-        if owed:
+        mods = [f"{self.people[pid].name} ({n})" for pid, n in sorted(self.mods_left.items()) if n]
+        if mods:
             why = "dip samples are not moderated" if single else "too few audits this month"
-            draw.shortfall.append(f"Moderations not drawn ({why}): " + ", ".join(owed))
+            draw.shortfall.append(f"Moderations not drawn ({why}): " + ", ".join(mods))
 
     def _place(self, first: int, single: bool) -> bool:
         """One audit for `first` (and, for a looped audit, a second auditor and a moderator):

@@ -128,16 +128,11 @@ class MainWindow(QMainWindow):
         # load the learning models, which the first view does not need).
         QTimer.singleShot(250, self.update_badges)
         self._setup_live()
-        from audit_tool.ui.monthly import MonthlyDrawTimer
-
-        # This month's standing audits, drawn on its first working day (services.monthly_draw).
-        self.monthly_draw = MonthlyDrawTimer(
-            self, db, actor, lambda text: self.statusBar().showMessage(text, 15000)
-        )
 
     def _setup_live(self) -> None:
         """A banner while the database cannot be reached; the visible list follows others'
-        changes (connection_banner.py, live_refresh.py); typing kept offline is offered back."""
+        changes (connection_banner.py, live_refresh.py); typing kept offline is offered back;
+        the month's standing audits are drawn when due (ui/monthly/draw.py)."""
         from audit_tool.ui.connection_banner import (
             ConnectionBanner,
             ConnectionWatcher,
@@ -154,6 +149,12 @@ class MainWindow(QMainWindow):
         )
         install_guard()
         self.live_refresh = LiveRefresh(self, self.connection)
+        from audit_tool.ui.monthly import MonthlyDrawTimer
+
+        # This month's standing audits, drawn on its first working day (services.monthly_draw).
+        self.monthly_draw = MonthlyDrawTimer(
+            self, self.db, self.actor, lambda text: self.statusBar().showMessage(text, 15000)
+        )
         opened_at = time.monotonic()
         QTimer.singleShot(400, self, lambda: offer_pending(self, opened_at))
 

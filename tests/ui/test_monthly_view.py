@@ -91,7 +91,7 @@ def test_a_lead_sets_expectations_and_sees_who_is_missing(qtbot, sqlite_world):
         "0",
     ]
     summary = view.compliance.summary.text()
-    assert "<b>March 2026</b>: drawn automatically on" in summary
+    assert "<b>March 2026</b>: drawn on" in summary
     assert "1 manager(s) expected to audit or moderate have nothing assigned" in summary
     assert "Not drawn: Terry Manager: 1 audit(s) not drawn" in summary
 
@@ -107,4 +107,4 @@ def test_a_lead_sets_expectations_and_sees_who_is_missing(qtbot, sqlite_world):
     assert view.compliance.month.currentText() == "March 2026"
     view.compliance.month.setCurrentIndex(view.compliance.month.findText("February 2026"))
     assert view.compliance.model.rowCount() == 0
-    assert "not drawn automatically" in view.compliance.summary.text()
+    assert "not drawn (no monthly plan then" in view.compliance.summary.text()

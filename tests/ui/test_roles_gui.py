@@ -24,6 +24,7 @@ VIEWS = {
     "dashboard": "report.view",
     "concerns": "concern.raise",
     "notices": "audit.view",
+    "monthly": "programme.view",
     "admin": "template.view",
 }
 

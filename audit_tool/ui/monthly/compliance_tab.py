@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -77,11 +78,11 @@ def _counts(noun: str, t: Tally) -> str:
 def month_summary(m: MonthCompliance) -> str:
     """The month in a few lines of rich text: when drawn, the totals, who has nothing."""
     if m.drawn_at is not None:
-        drawn = f"drawn automatically on {m.drawn_at.astimezone():%d %b %Y}" + (
+        drawn = f"drawn on {m.drawn_at.astimezone():%d %b %Y}" + (
             f" into programme <i>{escape(m.programme_key)}</i>" if m.programme_key else ""
         )
     else:
-        drawn = "not drawn automatically"
+        drawn = "not drawn (no monthly plan then, or not yet)"
     lines = [
         f"<b>{m.month:%B %Y}</b>: {drawn}.",
         f"{_counts('Audits', m.audits)}. {_counts('Moderations', m.moderations)}.",
@@ -106,14 +107,19 @@ class ComplianceTab(QWidget):
         self.month = QComboBox()
         self.month.setObjectName("monthlyMonth")
         self.month.setAccessibleName("Month")
-        self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.month.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.month.setMinimumContentsLength(len("September 2026") + 2)
         self.month.currentIndexChanged.connect(self._show)
         label = QLabel("&Month:")
         label.setBuddy(self.month)
         self.summary = QLabel()
         self.summary.setObjectName("monthlySummary")
-        self.summary.setWordWrap(True)
+        # Lines broken by hand, not wrapped: a wrapped label under a long table is given the
+        # height of one line.
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.model = _Marked(
             [
                 Column("Manager", lambda r: r.name),

@@ -38,7 +38,7 @@ class MonthlyView(QWidget):
         super().__init__(parent)
         self.setObjectName("monthlyView")
         self.db, self.actor, self.today = db, actor, today
-        self.screen: MonthlyScreen | None = None
+        self.shown: MonthlyScreen | None = None
         title = QLabel("Monthly audits")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -73,7 +73,7 @@ class MonthlyView(QWidget):
         )
 
     def _show(self, screen: MonthlyScreen) -> None:
-        self.screen = screen
+        self.shown = screen
         self.compliance.show_months(screen.months)
         self.history.show_months(screen.months)
         self.plan.show_screen(screen)
