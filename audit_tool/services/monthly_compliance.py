@@ -125,15 +125,19 @@ def history(
     month = today.replace(day=1)
     result = []
     with db.session() as session:
+        people = {p.id: p for p in session.scalars(select(Person))}
         for _ in range(months):
-            result.append(_month(session, month, today))
+            result.append(_month(session, month, today, people))
             month = (month - timedelta(days=1)).replace(day=1)
     return result
 
 
-def _month(session: Session, month: date, today: date) -> MonthCompliance:
+def _month(
+    session: Session, month: date, today: date, people: dict[int, Person] | None = None
+) -> MonthCompliance:
     run = session.scalar(select(MonthlyRun).where(MonthlyRun.month == month))
-    people = {p.id: p for p in session.scalars(select(Person))}
+    if people is None:
+        people = {p.id: p for p in session.scalars(select(Person))}
     key_to_id = {p.key: pid for pid, p in people.items()}
     if run is not None:
         expected = {

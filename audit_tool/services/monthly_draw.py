@@ -148,11 +148,13 @@ def _draw(
 def _month_programme(session: Session, plan: monthly.MonthlyPlan, month: date) -> Programme:
     """The month's monthly programme: the one made by hand with its key, if any, else new."""
     key = f"monthly-{month:%Y-%m}"
-    programme = session.scalar(select(Programme).where(Programme.key == key))
-    if programme is not None and programme.kind == "monthly":
-        return programme
-    if programme is not None:  # the key is taken by another kind of programme
-        key = f"{key}-standing"
+    for candidate in (key, f"{key}-standing"):  # the second if another kind took the first
+        programme = session.scalar(select(Programme).where(Programme.key == candidate))
+        if programme is None:
+            key = candidate
+            break
+        if programme.kind == "monthly":
+            return programme
     template = session.scalar(
         select(AuditTemplate)
         .where(AuditTemplate.key == plan.template_key)

@@ -226,3 +226,23 @@ def test_nothing_is_drawn_while_the_plan_is_off(world):
     assert monthly.get_plan(db, world.auditor).template_key == "moderated_case_file"
     with pytest.raises(PermissionDenied):
         monthly_draw.roll_over(db, world.viewer, today=date(2026, 3, 2))
+
+
+def test_a_month_whose_key_another_programme_took(world):
+    db, lead = world.db, world.lead
+    _plan(world)
+    programmes.save_programme(
+        db,
+        lead,
+        key="monthly-2026-03",
+        name="A thematic programme",
+        kind="thematic",
+        theme="Neglect",
+        template_key="moderated_case_file",
+        starts_on=MAR,
+        due_on=date(2026, 3, 31),
+    )
+    draw = monthly_draw.roll_over(db, lead, today=date(2026, 3, 2))
+    assert draw is not None and draw.programme_key == "monthly-2026-03-standing"
+    again = monthly_draw.draw_now(db, lead, today=date(2026, 3, 3))
+    assert (again.programme_key, again.audits) == ("monthly-2026-03-standing", 0)

@@ -68,7 +68,9 @@ def test_a_0011_database_gains_monthly_expectations_and_draws(url, tmp_path):
         seed.install_defaults(db)
         build_world(db, Actor.system())
         world = world_of(db)
-        monthly.save_plan(db, world.lead, active=True, template_key="moderated_case_file")
+        monthly.save_plan(
+            db, world.lead, active=True, template_key="moderated_case_file", today=date(2026, 3, 1)
+        )
         monthly.set_expectation(db, world.lead, role="auditor", audits=1, moderations=0)
         draw = monthly_draw.roll_over(db, world.lead, today=date(2026, 3, 2))
         assert draw is not None and draw.audits >= 1
