@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         LearningTheme,
         WorkerFeedback,
     )
+    from audit_tool.models.monthly import MonthlyExpectation, MonthlyRun
     from audit_tool.models.notices import Notice
     from audit_tool.models.reference import Agency, Person, PersonRole, Setting, Team
     from audit_tool.models.report_counts import ReportAnswerCount
@@ -68,6 +69,7 @@ _MODULES = (
     "editions",
     "report_counts",
     "complaints",
+    "monthly",
 )
 
 _WHERE = {
@@ -109,6 +111,8 @@ _WHERE = {
         ),
         "complaints",
     ),
+    "MonthlyExpectation": "monthly",
+    "MonthlyRun": "monthly",
     **dict.fromkeys(
         (
             "Action",
@@ -174,6 +178,8 @@ __all__ = [
     "LearningTheme",
     "Moderation",
     "ModerationAnswer",
+    "MonthlyExpectation",
+    "MonthlyRun",
     "Notice",
     "Person",
     "PersonRole",

@@ -25,7 +25,7 @@ ANSWER_WORDS = {
 }
 KIND_WORDS = {
     "looped": "Looped (two auditors)",
-    "single": "Single (not moderated)",
+    "single": "Dip sample (single auditor)",
     "multi_agency": "Multi-agency",
     "send": "SEND",
 }

@@ -57,6 +57,9 @@ GROUPS = (
 )
 
 
+DIP_SAMPLE = ": dip sample, single auditor"
+
+
 @dataclass(frozen=True)
 class WorkItem:
     group: str
@@ -109,6 +112,7 @@ def _reviews(session: Session, actor: Actor, today: date) -> list[WorkItem]:
             Audit.due_on,
             Case.ref,
             Programme.name,
+            Audit.kind,
         )
         .join(Audit, Review.audit_id == Audit.id)
         .join(Case, Audit.case_id == Case.id)
@@ -121,10 +125,23 @@ def _reviews(session: Session, actor: Actor, today: date) -> list[WorkItem]:
         .order_by(Audit.due_on.is_(None), Audit.due_on, Case.ref)
     ).all()
     items = []
-    for status, comment, strengths, worries, next_steps, n_answers, uuid, due, ref, prog in rows:
+    for (
+        status,
+        comment,
+        strengths,
+        worries,
+        next_steps,
+        n_answers,
+        uuid,
+        due,
+        ref,
+        prog,
+        kind,
+    ) in rows:
         started = bool(n_answers) or any(t.strip() for t in (strengths, worries, next_steps))
         overdue = due is not None and due < today
-        title = f"Case {ref} ({prog})"
+        # A dip sample says so: the one review is final when submitted (no moderation).
+        title = f"Case {ref} ({prog})" + (DIP_SAMPLE if kind == "single" else "")
         when = _due_words(due, today)
         if status == "returned":
             group = RETURNED

@@ -614,3 +614,28 @@ def check_audits(session: Session, pack: dict[str, Any]) -> None:
             assert found is not None  # resolved before
             templates[key] = template_row(found)
         _check_audit(pack, i, audit, templates[key])
+
+
+def check_new_teams(session: Session, pack: dict[str, Any], new_ids: set[str]) -> None:
+    """A new audit's auditors and moderator are not its case's worker or manager, the rule
+    programmes.assign applies (a dip sample written by hand and imported meets it too). Audits
+    already here keep the team they were given, even if the case has changed hands since."""
+    for i, audit in enumerate(pack["audits"]):
+        if audit["id"] not in new_ids:
+            continue
+        case = session.scalar(select(Case).where(Case.ref == audit["case"]))
+        if case is None:
+            continue  # resolved before; nothing to compare
+        conflicted = {p.key for p in (case.worker, case.manager) if p is not None}
+        for j, review in enumerate(audit["reviews"]):
+            if review["reviewer"] in conflicted:
+                raise refuse(
+                    pack,
+                    ("audits", i, "reviews", j, "reviewer"),
+                    "the case's worker or manager cannot audit it",
+                )
+        moderator = (audit["moderation"] or {}).get("moderator") or audit.get("moderator")
+        if moderator in conflicted:
+            raise refuse(
+                pack, ("audits", i, "moderator"), "the case's worker or manager cannot moderate it"
+            )

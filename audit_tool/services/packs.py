@@ -313,6 +313,9 @@ def _import(
         pack_rights.check(session, actor, pack, plan)
         report.reference_created = pack_reference.create(session, pack, keys)
         pack_checks.check_audits(session, pack)
+        pack_checks.check_new_teams(
+            session, pack, {i.data["id"] for i in plan if i.outcome == "created"}
+        )
         for done, item in enumerate(plan, len(plan) + 1):
             _import_audit(session, actor, item, report)
             step(done)

@@ -32,6 +32,13 @@ DEFAULT_AUDIT_KIND = {
     "multi_agency": "multi_agency",
     "send": "send",
 }
+# How each kind of audit reads in every list (programmes, audits, my work, the dashboard).
+AUDIT_KIND_LABELS = {
+    "looped": "Looped",
+    "single": "Dip sample (single auditor)",
+    "multi_agency": "Multi-agency",
+    "send": "SEND",
+}
 KIND_LABELS = {
     "monthly": "Monthly",
     "thematic": "Thematic",
@@ -91,6 +98,21 @@ class ProgrammeRow:
     sample_seed: int | None
     sample_filters: SampleFilters | None
     audits: int
+    template_kind: str = "looped"
+
+    @property
+    def audit_kind(self) -> str:
+        """The kind of audit that adding cases to it makes, unless told otherwise."""
+        return audit_kind_for(self.kind, self.template_kind)
+
+
+def audit_kind_for(programme_kind: str, template_kind: str) -> str:
+    """The kind of a programme's new audits: the template's own kind where it is not the
+    ordinary looped one (a dip-sample template makes single audits, whatever the programme),
+    else the programme's usual kind."""
+    if template_kind != "looped":
+        return template_kind
+    return DEFAULT_AUDIT_KIND[programme_kind]
 
 
 @dataclass(frozen=True)
@@ -152,6 +174,7 @@ def _row(session: Session, p: Programme, count: int | None = None) -> ProgrammeR
         sample_seed=p.sample_seed,
         sample_filters=SampleFilters.from_json(p.sample_filters) if p.sample_filters else None,
         audits=int(count or 0),
+        template_kind=p.template.kind,
     )
 
 
@@ -454,11 +477,12 @@ def check_refs(db: Database, actor: Actor, programme_key: str, refs: list[str]) 
 def add_audits(
     db: Database, actor: Actor, programme_key: str, refs: list[str], *, kind: str | None = None
 ) -> list[AssignmentRow]:
-    """One new audit per case, all or none."""
+    """One new audit per case, all or none; of `kind`, or else of the kind the programme's
+    template and kind say (audit_kind_for)."""
     require(actor, "audit.assign")
     with db.transaction() as session:
         programme = _programme(session, programme_key)
-        kind = kind or DEFAULT_AUDIT_KIND[programme.kind]
+        kind = kind or audit_kind_for(programme.kind, programme.template.kind)
         if kind not in AUDIT_KINDS:
             raise ValidationError(f"'{kind}' is not a kind of audit", {"kind": "Unknown kind"})
         cases = {c.ref: c for c in session.scalars(select(Case).where(Case.ref.in_(refs)))}
@@ -486,7 +510,8 @@ def add_audits(
                 "audit",
                 audit.uuid,
                 after={"case": audit.case.ref, "programme": programme.key, "kind": kind},
-                summary=f"Audit of case {audit.case.ref} added to {programme.name}",
+                summary=f"{'Dip-sample audit' if kind == 'single' else 'Audit'} of case "
+                f"{audit.case.ref} added to {programme.name}",
             )
         return [_assignment(a) for a in created]
 
@@ -520,40 +545,51 @@ def assign(
     require(actor, "audit.assign")
     with db.transaction() as session:
         audit = _assignable_audit(session, audit_uuid)
-        errors: dict[str, str] = {}
-        pairs: list[tuple[str, str | None]]
-        if isinstance(reviewers, dict):
-            pairs = [(key, part) for part, key in reviewers.items()]
-        else:
-            pairs = [(key, None) for key in reviewers]
-        keys = [k for k, _ in pairs]
-        kind = audit.kind
-        _check_team_shape(kind, keys, reviewers, moderator, errors)
-        case = audit.case
-        conflicted = {case.worker_id, case.manager_id} - {None}
-        people = _assigned_auditors(session, kind, pairs, conflicted, errors)
-        mod_person = _assigned_moderator(session, moderator, keys, conflicted, errors)
-        if errors:
-            raise ValidationError(
-                "Not assigned: " + "; ".join(dict.fromkeys(errors.values())), errors
-            )
-        before: dict[str, Any] = {
-            "reviewers": [[r.reviewer.key, r.part] for r in audit.reviews],
-            "moderator": audit.moderator.key if audit.moderator else None,
-        }
-        _replace_reviews(session, audit, people, mod_person)
-        changelog.record(
-            session,
-            actor,
-            "assign",
-            "audit",
-            audit.uuid,
-            before=before,
-            after={"reviewers": [[p.key, part] for p, part in people], "moderator": moderator},
-            summary=f"Auditors assigned to the audit of case {case.ref}",
-        )
-        _notify_assigned(session, actor, audit, before, people, mod_person)
-        return _assignment(audit)
+        return assign_audit(session, actor, audit, reviewers=reviewers, moderator=moderator)
+
+
+def assign_audit(
+    session: Session,
+    actor: Actor,
+    audit: Audit,
+    *,
+    reviewers: list[str] | dict[str, str],
+    moderator: str | None = None,
+) -> AssignmentRow:
+    """`assign` inside the caller's transaction (the monthly draw uses it too, so automatic
+    assignments meet exactly the rules of manual ones): checked, logged and notified."""
+    errors: dict[str, str] = {}
+    pairs: list[tuple[str, str | None]]
+    if isinstance(reviewers, dict):
+        pairs = [(key, part) for part, key in reviewers.items()]
+    else:
+        pairs = [(key, None) for key in reviewers]
+    keys = [k for k, _ in pairs]
+    kind = audit.kind
+    _check_team_shape(kind, keys, reviewers, moderator, errors)
+    case = audit.case
+    conflicted = {case.worker_id, case.manager_id} - {None}
+    people = _assigned_auditors(session, kind, pairs, conflicted, errors)
+    mod_person = _assigned_moderator(session, moderator, keys, conflicted, errors)
+    if errors:
+        raise ValidationError("Not assigned: " + "; ".join(dict.fromkeys(errors.values())), errors)
+    before: dict[str, Any] = {
+        "reviewers": [[r.reviewer.key, r.part] for r in audit.reviews],
+        "moderator": audit.moderator.key if audit.moderator else None,
+    }
+    _replace_reviews(session, audit, people, mod_person)
+    changelog.record(
+        session,
+        actor,
+        "assign",
+        "audit",
+        audit.uuid,
+        before=before,
+        after={"reviewers": [[p.key, part] for p, part in people], "moderator": moderator},
+        summary=f"Auditors assigned to the audit of case {case.ref}",
+    )
+    _notify_assigned(session, actor, audit, before, people, mod_person)
+    return _assignment(audit)
 
 
 def _assignable_audit(session: Session, audit_uuid: str) -> Audit:

@@ -36,7 +36,7 @@ def on_create(hook: Callable[[Database], None]) -> None:
 
 # The newest migration this code knows. tests/store checks it equals Alembic's head, so the
 # start-up path can compare versions without importing Alembic.
-SCHEMA_HEAD = "0015_complaints"
+SCHEMA_HEAD = "0016_monthly_expectations"
 SCHEMA_ORDER = (
     "0001_initial",
     "0002_change_log_chain",
@@ -53,6 +53,7 @@ SCHEMA_ORDER = (
     "0013_case_fields",
     "0014_report_aggregates",
     "0015_complaints",
+    "0016_monthly_expectations",
 )
 
 # The tables of each schema version: those of 0001, and those later revisions added. An open
@@ -107,6 +108,7 @@ _TABLES_ADDED = {
         "compliments",
         "compliment_themes",
     ),
+    "0016_monthly_expectations": ("monthly_expectations", "monthly_runs"),
 }
 
 

@@ -37,7 +37,7 @@ from audit_tool.ui.table_model import Column, RecordTableModel
 
 KIND_LABELS = {
     "looped": "Looped",
-    "single": "Single (not moderated)",
+    "single": "Dip sample (single auditor)",
     "multi_agency": "Multi-agency",
     "send": "SEND",
 }

@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "import": "Imported",
     "publish": "Published",
     "assign": "Assigned",
+    "draw": "Drawn",
     "retire": "Retired",
     "allow": "Allowed",
     "demo": "Demo data",

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         # After the first nine, so that Ctrl+1 to Ctrl+9 keep their views.
         self._add_view("notices", "Notices", self._make_notices, "audit.view")
         self._add_view("complaints", COMPLAINTS, self._make_complaints, "compliment.view")
+        self._add_view("monthly", "Monthly audits", self._make_monthly, "programme.view")
         # Viewers read reference data inside reports, but reports and briefings are all they get.
         self._add_view("admin", "Admin", self._make_admin, "template.view")
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -132,7 +133,8 @@ class MainWindow(QMainWindow):
 
     def _setup_live(self) -> None:
         """A banner while the database cannot be reached; the visible list follows others'
-        changes (connection_banner.py, live_refresh.py); typing kept offline is offered back."""
+        changes (connection_banner.py, live_refresh.py); typing kept offline is offered back;
+        the month's standing audits are drawn when due (ui/monthly/draw.py)."""
         from audit_tool.ui.connection_banner import (
             ConnectionBanner,
             ConnectionWatcher,
@@ -149,6 +151,12 @@ class MainWindow(QMainWindow):
         )
         install_guard()
         self.live_refresh = LiveRefresh(self, self.connection)
+        from audit_tool.ui.monthly import MonthlyDrawTimer
+
+        # This month's standing audits, drawn on its first working day (services.monthly_draw).
+        self.monthly_draw = MonthlyDrawTimer(
+            self, self.db, self.actor, lambda text: self.statusBar().showMessage(text, 15000)
+        )
         opened_at = time.monotonic()
         QTimer.singleShot(400, self, lambda: offer_pending(self, opened_at))
 
@@ -291,6 +299,11 @@ class MainWindow(QMainWindow):
         view.changed.connect(self.update_badges)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         return view
+
+    def _make_monthly(self) -> QWidget:
+        from audit_tool.ui.monthly import MonthlyView
+
+        return self._wire(MonthlyView(self.db, self.actor))
 
     def _make_programmes(self) -> QWidget:
         from audit_tool.ui.programmes_view import ProgrammesView

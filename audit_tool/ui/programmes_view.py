@@ -42,11 +42,11 @@ from audit_tool.models.audits import PROGRAMME_KINDS, SEND_PARTS
 from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import programmes, reference, templates
 from audit_tool.services.audits import STATUS_LABELS
-from audit_tool.services.programmes import KIND_LABELS, SampleFilters
+from audit_tool.services.programmes import AUDIT_KIND_LABELS, KIND_LABELS, SampleFilters
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
-from audit_tool.ui.audits_view import KIND_LABELS as AUDIT_KIND_LABELS
+from audit_tool.ui.audit_kind import chosen_kind, kind_choice
 from audit_tool.ui.cohort_field import add_cohort_row, show_rule_error
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.filters import text_width
@@ -157,7 +157,8 @@ class ProgrammesView(QWidget):
         self.theme = self.form.line("theme", "Theme", "for a thematic programme")
         self.template = self.form.combo("template", "Template")
         for tpl in templates.list_templates(db, actor) if actor.can("template.view") else []:
-            self.template.addItem(f"{tpl.name} (v{tpl.version})", tpl.key)
+            dip = ", dip sample: one auditor" if tpl.kind == "single" else ""
+            self.template.addItem(f"{tpl.name} (v{tpl.version}{dip})", tpl.key)
         # Typed as YYYY-MM-DD and kept as typed (QDateEdit would change a typed year).
         self.starts_on = DateField(date.today())
         self.form.add("starts_on", "Starts", self.starts_on)
@@ -408,10 +409,16 @@ class ProgrammesView(QWidget):
             + (" ..." if len(dialog.sample) > 30 else ""),
         ):
             return
-        db, actor, key, sample = self.db, self.actor, self.current.key, dialog.sample
+        db, actor, key, sample, kind = (
+            self.db,
+            self.actor,
+            self.current.key,
+            dialog.sample,
+            dialog.kind(),
+        )
         added = ops.Operation(
             self,
-            lambda _task: programmes.add_audits(db, actor, key, sample),
+            lambda _task: programmes.add_audits(db, actor, key, sample, kind=kind),
             title="Audits not added",
         ).run()
         if added is None:
@@ -472,6 +479,11 @@ class PickCasesDialog(QDialog):
         self.refs.setTabChangesFocus(True)
         intro.setBuddy(self.refs)
         layout.addWidget(self.refs)
+        self.audit_kind = kind_choice(programme, "pickCases_kind")
+        if self.audit_kind is not None:
+            self.audit_kind.setAccessibleName("Audit as")
+            layout.addWidget(QLabel("Audit as:"))
+            layout.addWidget(self.audit_kind)
         self.message = QLabel()
         self.message.setObjectName("pickCases_message")
         self.message.setWordWrap(True)
@@ -528,10 +540,11 @@ class PickCasesDialog(QDialog):
 
     def _add(self, refs: list[str]) -> None:
         db, actor, key = self.db, self.actor, self.programme.key
+        kind = chosen_kind(self.audit_kind)
         added = (
             ops.Operation(
                 self,
-                lambda _task: programmes.add_audits(db, actor, key, refs),
+                lambda _task: programmes.add_audits(db, actor, key, refs, kind=kind),
                 title="Audits not added",
             )
             .failure(self._said)
@@ -594,6 +607,9 @@ class SampleDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setSpecialValueText("(choose one for me)")
         self.form.add("seed", "Seed", self.seed)
+        self.audit_kind = kind_choice(programme, "kind")
+        if self.audit_kind is not None:
+            self.form.add("kind", "Audit as", self.audit_kind)
         layout.addLayout(self.form.layout)
         self.found = QLabel()
         self.found.setObjectName("sample_found")
@@ -622,6 +638,10 @@ class SampleDialog(QDialog):
             opened_to=self.opened_to.date().toPython(),  # type: ignore[arg-type]
             cohort=self.cohort.text(),
         )
+
+    def kind(self) -> str | None:
+        """The kind of audit chosen for the sample (None: the programme's usual kind)."""
+        return chosen_kind(self.audit_kind)
 
     def _count(self) -> None:
         db, actor, filters, key = self.db, self.actor, self.filters(), self.programme.key
@@ -660,7 +680,7 @@ class SampleDialog(QDialog):
 
 AUDIT_KIND_WORDS = {
     "looped": "a looped audit (two auditors, then moderation)",
-    "single": "a single-auditor audit",
+    "single": "a dip sample (one auditor, not moderated)",
     "multi_agency": "a multi-agency audit (one auditor per agency)",
     "send": "a SEND audit (education, health and social care)",
 }
@@ -726,7 +746,7 @@ class AssignDialog(QDialog):
                 label = (
                     f"{slot.replace('_', ' ').capitalize()} auditor"
                     if row.kind == "send"
-                    else f"Auditor {slot}"
+                    else ("Auditor" if row.kind == "single" else f"Auditor {slot}")
                 )
                 key = "reviewers" if i == 0 else f"reviewer_{slot}"
                 self.form.add(key, label, combo)

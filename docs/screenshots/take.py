@@ -92,6 +92,7 @@ def main() -> None:
     window.show_view("programmes")
     settle()
     window.grab().save(str(HERE / "programmes.png"))
+    monthly_audits(db, lead, window, app)
 
     for key in ("feedback", "learning", "actions"):
         window.show_view(key)
@@ -144,6 +145,29 @@ def main() -> None:
     window.close()
     db.close()
     print(f"screenshots written to {HERE}")
+
+
+def monthly_audits(db, lead, window, app) -> None:  # type: ignore[no-untyped-def]
+    """The standing monthly plan: two audits for each auditor and a moderation for each
+    moderator, the demo's "today" month drawn, its compliance shown."""
+    from audit_tool.services import monthly, monthly_draw
+
+    today = date(2026, 11, 20)
+    monthly.save_plan(db, lead, active=True, template_key="moderated_case_file", today=today)
+    monthly.set_expectation(db, lead, role="auditor", audits=2, moderations=0)
+    monthly.set_expectation(db, lead, role="moderator", audits=0, moderations=1)
+    monthly_draw.draw_now(db, lead, today=today)
+    window.show_view("monthly")
+    view = window.view("monthly")
+    view.today = today
+    with_loaded = []
+    view.loaded.connect(lambda: with_loaded.append(True))
+    view.refresh()
+    while not with_loaded:
+        app.processEvents()
+    for _ in range(5):  # the layout follows the text just shown
+        app.processEvents()
+    window.grab().save(str(HERE / "monthly-audits.png"))
 
 
 def audit_form_and_moderation(db, lead, settle) -> None:  # type: ignore[no-untyped-def]

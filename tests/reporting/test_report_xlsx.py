@@ -339,7 +339,7 @@ def test_raw_data_rows(tmp_path):
         "Days since the last recorded visit",
     ]
     first = rows[0]
-    assert first["Case"] == "C1000" and first["Audit kind"] == "Single (not moderated)"
+    assert first["Case"] == "C1000" and first["Audit kind"] == "Dip sample (single auditor)"
     assert first["Finalised"] == datetime(2026, 1, 5)
     assert first["Overall grade"] == "Inadequate"
     assert first["Voice of the child"] == "Requires improvement to be good"

@@ -218,4 +218,4 @@ def test_raw_answers_in_words_and_free_text_as_typed(tmp_path):
     assert (second["Audit kind"], second["Overall grade"]) == ("SEND", "Amber (improving)")
     assert (second["Voice of the child"], second["own_item"]) == ("Green", "Amber (improving)")
     assert second["Grading scale"] == "Red amber green" and second["comment"] == "not_applicable"
-    assert (third["Audit kind"], third["Overall grade"]) == ("Single (not moderated)", None)
+    assert (third["Audit kind"], third["Overall grade"]) == ("Dip sample (single auditor)", None)

@@ -27,6 +27,7 @@ from audit_tool.services import (
     feedback,
     learning,
     learning_actions,
+    monthly,
     packs,
     programmes,
     reference,
@@ -167,6 +168,9 @@ def build(db: Database) -> RoleWorld:
         "assigned_b": audit("CB2", ["aud_a1", "aud_b2"], "mod_b"),
         "final_b": audit("CB3", ["aud_b1", "aud_b2"], "mod_b"),
     }
+    # The standing monthly plan on, so that its draw (services.monthly_draw) has work to do.
+    monthly.save_plan(db, lead, active=True, template_key=TEMPLATE, today=date(2026, 1, 1))
+    monthly.set_expectation(db, lead, role="auditor", audits=1, moderations=0)
     world = RoleWorld(
         actors={
             "auditor": others["aud_a1"],

@@ -47,6 +47,9 @@ from audit_tool.services import (
     learning_actions,
     learning_export,
     mail,
+    monthly,
+    monthly_compliance,
+    monthly_draw,
     my_work,
     notices,
     packs,
@@ -117,6 +120,7 @@ NOT_OPERATIONS = {
     "conflicts.guard": "wraps the caller's transaction",
     "report.final_audits_in": "a scoped query the reporting services run in their own session",
     "pack_rights.check": "the rights check inside import_pack's own transaction",
+    "programmes.assign_audit": "assigns inside the caller's transaction (assign, monthly draw)",
     "reference.grantable_roles": "a pure rule on the actor's own permissions (no data read)",
     "scope.complaint_in_scope": "the scoping helper",
     "scope.can_see_complaint": "the scoping helper",
@@ -648,6 +652,74 @@ OPS: list[Op] = [
         ),
         roles("audit.assign"),
         write=True,
+    ),
+    # ---- standing monthly audits
+    Op(
+        "monthly.get_plan",
+        monthly.get_plan,
+        lambda d, a, w, t: monthly.get_plan(d, a),
+        roles("programme.view"),
+    ),
+    Op(
+        "monthly.save_plan",
+        monthly.save_plan,
+        lambda d, a, w, t: monthly.save_plan(
+            d, a, active=True, template_key=TEMPLATE, audit_kind="single"
+        ),
+        roles("programme.edit"),
+        write=True,
+    ),
+    Op(
+        "monthly.list_expectations",
+        monthly.list_expectations,
+        lambda d, a, w, t: monthly.list_expectations(d, a),
+        roles("programme.view"),
+    ),
+    Op(
+        "monthly.set_expectation",
+        monthly.set_expectation,
+        lambda d, a, w, t: monthly.set_expectation(
+            d, a, person_key="mod_a", audits=0, moderations=2
+        ),
+        roles("programme.edit"),
+        write=True,
+    ),
+    Op(
+        "monthly.remove_expectation",
+        monthly.remove_expectation,
+        lambda d, a, w, t: monthly.remove_expectation(
+            d, a, monthly.list_expectations(d, Actor.system())[0].uuid
+        ),
+        roles("programme.edit"),
+        write=True,
+    ),
+    Op(
+        "monthly_draw.roll_over",
+        monthly_draw.roll_over,
+        lambda d, a, w, t: monthly_draw.roll_over(d, a, today=date(2026, 3, 2)),
+        roles("programme.view"),
+        write=True,
+    ),
+    Op(
+        "monthly_draw.draw_now",
+        monthly_draw.draw_now,
+        lambda d, a, w, t: monthly_draw.draw_now(d, a, today=date(2026, 4, 1)),
+        roles("programme.edit"),
+        write=True,
+    ),
+    Op(
+        "monthly_compliance.month_compliance",
+        monthly_compliance.month_compliance,
+        lambda d, a, w, t: monthly_compliance.month_compliance(
+            d, a, date(2026, 3, 1), today=date(2026, 3, 2)
+        ),
+        roles("programme.view"),
+    ),
+    Op(
+        "monthly_compliance.history",
+        monthly_compliance.history,
+        lambda d, a, w, t: monthly_compliance.history(d, a, today=date(2026, 3, 2), months=2),
+        roles("programme.view"),
     ),
     # ---- audits and moderation
     Op(

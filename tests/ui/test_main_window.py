@@ -29,6 +29,7 @@ def test_shell_shows_database_user_and_cases(qtbot, sqlite_world):
         "concerns",
         "notices",
         "complaints",
+        "monthly",
         "admin",
     ]
     assert window.current_view_key() == "mywork"  # the day starts with what is waiting

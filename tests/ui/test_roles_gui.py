@@ -25,6 +25,7 @@ VIEWS = {
     "concerns": "concern.raise",
     "notices": "audit.view",
     "complaints": "compliment.view",
+    "monthly": "programme.view",
     "admin": "template.view",
 }
 

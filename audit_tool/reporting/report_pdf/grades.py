@@ -34,7 +34,8 @@ def render(ctx: Context) -> list[Any]:
     story: list[Any] = [
         ctx.para(
             f"Final audits against planned, and the moderated overall grades, {v.word} by "
-            f"{v.word}. Single (not moderated) audits are included in the grades.",
+            f"{v.word}. Dip-sample audits (a single auditor, not moderated) are included in "
+            "the grades.",
             ctx.intro,
         )
     ]

@@ -28,7 +28,7 @@ GRADE_LABELS = {
 }
 KIND_LABELS = {
     "looped": "Looped",
-    "single": "Single (not moderated)",
+    "single": "Dip sample (single auditor)",
     "multi_agency": "Multi-agency",
     "send": "SEND",
 }
