@@ -21,6 +21,8 @@ from audit_tool.errors import NotFound, ValidationError
 from audit_tool.models import Audit, AuditTemplate, Case, Person, Programme, Review, Team
 from audit_tool.models.audits import AUDIT_KINDS, PROGRAMME_KINDS, SEND_PARTS
 from audit_tool.services import changelog, cohorts, notices
+from audit_tool.services.programme_compliance import ComplianceRow as ComplianceRow
+from audit_tool.services.programme_compliance import monthly_compliance as monthly_compliance
 
 if TYPE_CHECKING:
     from audit_tool.store import Database
@@ -126,15 +128,6 @@ class AssignmentRow:
     due_on: date | None
     reviewer_names: tuple[str, ...] = ()
     moderator_name: str | None = None
-
-
-@dataclass(frozen=True)
-class ComplianceRow:
-    person_key: str
-    name: str
-    due: int
-    done: int
-    overdue: int
 
 
 # ---------------------------------------------------------------- programmes
@@ -785,33 +778,3 @@ def list_assignments(db: Database, actor: Actor, programme_key: str) -> list[Ass
             )
         )
     return rows
-
-
-def monthly_compliance(
-    db: Database, actor: Actor, month: date, *, today: date | None = None
-) -> list[ComplianceRow]:
-    """Per auditor, this month's monthly-programme audits: due, done and overdue."""
-    require(actor, "programme.view")
-    today = today or date.today()
-    first = month.replace(day=1)
-    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    stmt = (
-        select(Person.key, Person.name, Review.status, Audit.due_on)
-        .join(Review, Review.reviewer_id == Person.id)
-        .join(Audit, Review.audit_id == Audit.id)
-        .join(Programme, Audit.programme_id == Programme.id)
-        .where(Programme.kind == "monthly", Audit.due_on >= first, Audit.due_on < after)
-    )
-    counts: dict[str, list[Any]] = {}
-    with db.session() as session:
-        for key, name, status, due_on in session.execute(stmt):
-            row = counts.setdefault(key, [name, 0, 0, 0])
-            row[1] += 1
-            if status == "submitted":
-                row[2] += 1
-            elif due_on is not None and due_on < today:
-                row[3] += 1
-    return sorted(
-        (ComplianceRow(key, v[0], v[1], v[2], v[3]) for key, v in counts.items()),
-        key=lambda r: r.name,
-    )

@@ -98,22 +98,7 @@ class MainWindow(QMainWindow):
         # Every operation announces what it changed; the views that show it follow.
         ops.changes_hub().changed.connect(self._changes_made)
 
-        self._add_view("mywork", "My work", self._make_my_work, "audit.view")
-        self._add_view("cases", "Cases", self._make_cases, "case.view")
-        self._add_view("audits", "Audits", self._make_audits, "audit.view")
-        self._add_view("programmes", "Programmes", self._make_programmes, "programme.view")
-        self._add_view("feedback", "Family feedback", self._make_feedback, "feedback.view")
-        self._add_view("learning", "Learning", self._make_learning, "learning.view")
-        self._add_view("actions", "Actions", self._make_actions, "action.view")
-        self._add_view("briefings", "Briefings", self._make_briefings, "briefing.view")
-        self._add_view("dashboard", "Dashboard", self._make_dashboard, "report.view")
-        self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
-        # After the first nine, so that Ctrl+1 to Ctrl+9 keep their views.
-        self._add_view("notices", "Notices", self._make_notices, "audit.view")
-        self._add_view("complaints", COMPLAINTS, self._make_complaints, "compliment.view")
-        self._add_view("monthly", "Monthly audits", self._make_monthly, "programme.view")
-        # Viewers read reference data inside reports, but reports and briefings are all they get.
-        self._add_view("admin", "Admin", self._make_admin, "template.view")
+        self._add_views()
         self.sidebar.currentRowChanged.connect(self._show_row)
         self._fit_sidebar()
 
@@ -130,6 +115,25 @@ class MainWindow(QMainWindow):
         # load the learning models, which the first view does not need).
         QTimer.singleShot(250, self.update_badges)
         self._setup_live()
+
+    def _add_views(self) -> None:
+        """The sidebar's views, each shown to those with its permission."""
+        self._add_view("mywork", "My work", self._make_my_work, "audit.view")
+        self._add_view("cases", "Cases", self._make_cases, "case.view")
+        self._add_view("audits", "Audits", self._make_audits, "audit.view")
+        self._add_view("programmes", "Programmes", self._make_programmes, "programme.view")
+        self._add_view("feedback", "Family feedback", self._make_feedback, "feedback.view")
+        self._add_view("learning", "Learning", self._make_learning, "learning.view")
+        self._add_view("actions", "Actions", self._make_actions, "action.view")
+        self._add_view("briefings", "Briefings", self._make_briefings, "briefing.view")
+        self._add_view("dashboard", "Dashboard", self._make_dashboard, "report.view")
+        self._add_view("concerns", "Urgent concerns", self._make_concerns, "concern.raise")
+        # After the first nine, so that Ctrl+1 to Ctrl+9 keep their views.
+        self._add_view("notices", "Notices", self._make_notices, "audit.view")
+        self._add_view("complaints", COMPLAINTS, self._make_complaints, "compliment.view")
+        self._add_view("monthly", "Monthly audits", self._make_monthly, "programme.view")
+        # Viewers read reference data inside reports, but reports and briefings are all they get.
+        self._add_view("admin", "Admin", self._make_admin, "template.view")
 
     def _setup_live(self) -> None:
         """A banner while the database cannot be reached; the visible list follows others'
