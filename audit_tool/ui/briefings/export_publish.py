@@ -31,12 +31,12 @@ if TYPE_CHECKING:
 
 
 def accessible_option() -> QCheckBox:
-    """The toolbar's "with text-only versions" box, as last left (ticked at first)."""
-    check = QCheckBox("with text-only versions")
+    """The toolbar's "with accessible versions" box, as last left (ticked at first)."""
+    check = QCheckBox("with accessible versions")
     check.setObjectName("briefings_exportAccessible")
-    check.setAccessibleName("Also export the accessible text-only PDF and a text file")
+    check.setAccessibleName("Also export the accessible tagged PDF and a text file")
     check.setToolTip(
-        "Also write the accessible text-only PDF (<name>-text.pdf) and a plain text file "
+        "Also write the accessible tagged PDF (PDF/UA, <name>-text.pdf) and a plain text file "
         "(<name>.txt) beside the PDF"
     )
     check.setChecked(setting("exportAccessible", True))
