@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton
 from audit_tool.services import programmes
 from audit_tool.ui.programmes_view import ProgrammesView
 from tests.ui.conftest import show_and_activate
+from tests.ui.loading import loaded, settled
 
 
 def test_a_dip_sample_is_added_and_assigned_to_one_auditor(qtbot, sqlite_world, on_modal):
@@ -26,8 +27,9 @@ def test_a_dip_sample_is_added_and_assigned_to_one_auditor(qtbot, sqlite_world, 
         starts_on=date(2026, 3, 1),
         due_on=date(2026, 3, 31),
     )
-    view = show_and_activate(qtbot, ProgrammesView(db, lead))
+    view = loaded(qtbot, show_and_activate(qtbot, ProgrammesView(db, lead)))
     view.resize(1200, 800)
+    loaded(qtbot, view)  # the programme selected, its audits listed: Add cases is offered
     seen: dict[str, object] = {}
 
     def add_by_hand(dialog):
@@ -40,6 +42,7 @@ def test_a_dip_sample_is_added_and_assigned_to_one_auditor(qtbot, sqlite_world, 
 
     on_modal(add_by_hand)
     qtbot.mouseClick(view.pick_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert seen["default"] == "Looped: two auditors, then moderation"
     assert "Dip sample: one auditor, not moderated" in seen["kinds"]
     assert view.audit_model.index(0, 1).data() == "Dip sample (single auditor)"
@@ -56,6 +59,7 @@ def test_a_dip_sample_is_added_and_assigned_to_one_auditor(qtbot, sqlite_world, 
     view.audit_table.selectRow(0)
     on_modal(assign)
     qtbot.mouseClick(view.assign_button, Qt.MouseButton.LeftButton)
+    settled(qtbot)
     assert "a dip sample (one auditor, not moderated)" in str(seen["heading"])
     assert seen["moderator"] == (False, "(none)") and seen["second"] is None
     assert [view.audit_model.index(0, c).data() for c in range(5)] == [
