@@ -16,11 +16,10 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -39,15 +37,13 @@ from PySide6.QtWidgets import (
 from audit_tool.access.actors import Actor
 from audit_tool.errors import AuditToolError, ValidationError
 from audit_tool.models.audits import PROGRAMME_KINDS, SEND_PARTS
-from audit_tool.models.cases import CASE_TYPE_LABELS
 from audit_tool.services import programmes, reference, templates
 from audit_tool.services.audits import STATUS_LABELS
-from audit_tool.services.programmes import AUDIT_KIND_LABELS, KIND_LABELS, SampleFilters
+from audit_tool.services.programmes import AUDIT_KIND_LABELS, KIND_LABELS
 from audit_tool.store import Database
 from audit_tool.ui import operations as ops
 from audit_tool.ui import theme as themes
 from audit_tool.ui.audit_kind import chosen_kind, kind_choice
-from audit_tool.ui.cohort_field import add_cohort_row, show_rule_error
 from audit_tool.ui.date_field import DateField
 from audit_tool.ui.filters import text_width
 from audit_tool.ui.forms import ERROR_STYLE, FieldForm, confirm, select_data
@@ -71,14 +67,6 @@ def in_form(form: FieldForm) -> Callable[[AuditToolError], bool]:
         return False
 
     return handler
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate.currentDate())
-    return edit
 
 
 def _table(name: str, model: RecordTableModel) -> QTableView:
@@ -398,6 +386,8 @@ class ProgrammesView(QWidget):
     def draw_sample(self) -> None:
         if self.current is None:
             return
+        from audit_tool.ui.sample_dialog import SampleDialog
+
         dialog = SampleDialog(self.db, self.actor, self.current, self)
         if not dialog.exec() or not dialog.sample:
             return
@@ -563,119 +553,6 @@ class PickCasesDialog(QDialog):
         """An operation's error, in the dialog's message line."""
         self._say(str(exc))
         return True
-
-
-class SampleDialog(QDialog):
-    """Filters and size of a random sample; the seed makes it reproducible."""
-
-    def __init__(
-        self, db: Database, actor: Actor, programme: programmes.ProgrammeRow, parent: QWidget
-    ) -> None:
-        super().__init__(parent)
-        self.db, self.actor, self.programme = db, actor, programme
-        self.sample: list[str] = []
-        self.setObjectName("sampleDialog")
-        self.setWindowTitle(f"Draw a sample for {programme.name}")
-        self.setMinimumWidth(text_width(self, 77))
-        layout = QVBoxLayout(self)
-        self.form = FieldForm("sample_", "sample", "sample_message")
-        layout.addWidget(self.form.message)
-        self.team = self.form.combo("team", "Team")
-        self.team.addItem("Any team", None)
-        for team in reference.list_teams(db, actor, with_case_counts=False):
-            self.team.addItem(team.name, team.key)
-        self.case_type = self.form.combo("case_type", "Case type")
-        self.case_type.addItem("Any case type", None)
-        for key, label in CASE_TYPE_LABELS.items():
-            self.case_type.addItem(label, key)
-        self.level = self.form.combo("level", "Level of need")
-        self.level.addItem("Any level", None)
-        for level in (1, 2, 3, 4):
-            self.level.addItem(f"Level {level}", level)
-        self.opened_from = _date_edit()
-        self.opened_from.setDate(QDate(2000, 1, 1))
-        self.form.add("opened_from", "Opened from", self.opened_from)
-        self.opened_to = _date_edit()
-        self.form.add("opened_to", "Opened to", self.opened_to)
-        self.cohort = add_cohort_row(self, self.form, db, actor)
-        self.cohort.editingFinished.connect(self._count)
-        self.sample_size = QSpinBox()
-        self.sample_size.setRange(1, 10000)
-        self.sample_size.setValue(programme.sample_size or 10)
-        self.form.add("sample_size", "How many cases", self.sample_size)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.seed.setSpecialValueText("(choose one for me)")
-        self.form.add("seed", "Seed", self.seed)
-        self.audit_kind = kind_choice(programme, "kind")
-        if self.audit_kind is not None:
-            self.form.add("kind", "Audit as", self.audit_kind)
-        layout.addLayout(self.form.layout)
-        self.found = QLabel()
-        self.found.setObjectName("sample_found")
-        layout.addWidget(self.found)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        draw = buttons.addButton("Draw sample", QDialogButtonBox.ButtonRole.AcceptRole)
-        draw.setObjectName("sample_draw")
-        buttons.accepted.connect(self.draw)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        for combo in (self.team, self.case_type, self.level):
-            combo.currentIndexChanged.connect(lambda _i: self._count())
-        self._count()
-
-    def filters(self) -> SampleFilters:
-        team, case_type, level = (
-            self.team.currentData(),
-            self.case_type.currentData(),
-            self.level.currentData(),
-        )
-        return SampleFilters(
-            team_keys=(team,) if team else (),
-            case_types=(case_type,) if case_type else (),
-            levels=(level,) if level else (),
-            opened_from=self.opened_from.date().toPython(),  # type: ignore[arg-type]
-            opened_to=self.opened_to.date().toPython(),  # type: ignore[arg-type]
-            cohort=self.cohort.text(),
-        )
-
-    def kind(self) -> str | None:
-        """The kind of audit chosen for the sample (None: the programme's usual kind)."""
-        return chosen_kind(self.audit_kind)
-
-    def _count(self) -> None:
-        db, actor, filters, key = self.db, self.actor, self.filters(), self.programme.key
-        self.form.clear_errors()
-        refs = (
-            ops.Operation(
-                self,
-                lambda _t: programmes.candidate_cases(db, actor, filters, programme_key=key),
-                title="No sample",
-            )
-            .failure(lambda exc: show_rule_error(self.form, exc))
-            .run()
-        )
-        if refs is None:
-            self.found.setText("No cases match until the cohort rule can be used.")
-            return
-        self.found.setText(f"{len(refs):,} case(s) match and are not yet in the programme.")
-
-    def draw(self) -> None:
-        db, actor, key, filters = self.db, self.actor, self.programme.key, self.filters()
-        size, seed = self.sample_size.value(), self.seed.value() or None
-        sample = (
-            ops.Operation(
-                self,
-                lambda _task: programmes.draw_sample(db, actor, key, filters, size, seed=seed),
-                title="No sample",
-            )
-            .failure(in_form(self.form))
-            .run()
-        )
-        if sample is None:
-            return
-        self.sample = sample
-        self.accept()
 
 
 AUDIT_KIND_WORDS = {

@@ -244,7 +244,7 @@ def plan_programme(w: Walk) -> None:
 def draw_sample(w: Walk) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from audit_tool.ui.programmes_view import SampleDialog
+    from audit_tool.ui.sample_dialog import SampleDialog
 
     d, view = w.d, w.window.view("programmes")
 

@@ -187,3 +187,47 @@ def test_cases_picked_by_hand(qtbot, sqlite_world, on_modal):
     settled(qtbot)
     assert seen[2] == ""  # nothing valid: the dialog was cancelled
     assert [r.case_ref for r in view.audit_model.rows] == ["C1000", "C1001", "C1002"]
+
+
+def test_the_sample_dialog_keeps_typed_dates_and_refuses_an_unreadable_one(qtbot, sqlite_world):
+    """Opened from/to were date boxes that changed a typed year and could not be left blank:
+    typed text now, kept as typed, blank for no limit, an unreadable one said beside it and
+    nothing drawn."""
+    from datetime import date
+
+    from audit_tool.services.programmes import SampleFilters
+    from audit_tool.ui.sample_dialog import SampleDialog
+
+    db, lead = sqlite_world.db, sqlite_world.lead
+    programmes.save_programme(
+        db,
+        lead,
+        key="sample-dates",
+        name="Sample dates",
+        kind="thematic",
+        theme="Neglect",
+        template_key="moderated_case_file",
+        starts_on=date(2026, 3, 1),
+        due_on=date(2026, 3, 31),
+    )
+    row = programmes.get_programme(db, lead, "sample-dates")
+    every = programmes.candidate_cases(db, lead, SampleFilters(), programme_key=row.key)
+    dialog = show_and_activate(qtbot, SampleDialog(db, lead, row, None))
+    assert (dialog.opened_from.text(), dialog.opened_to.text()) == ("", "")  # no limit
+    assert dialog.found.text() == f"{len(every):,} case(s) match and are not yet in the programme."
+    error = dialog.findChild(QLabel, "sample_opened_fromError")
+
+    dialog.opened_from.line.setFocus()  # the user clicks into it
+    _type_date(qtbot, dialog.opened_from, "2031-02-30")
+    qtbot.keyClick(dialog.opened_from.line, Qt.Key.Key_Tab)  # the count follows on leaving it
+    assert error.isVisible() and error.text() == "There is no such date as 2031-02-30"
+    assert dialog.found.text() == "No cases match until the dates can be read."
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sample_draw"), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.sample == []  # nothing drawn
+
+    dialog.opened_from.line.setFocus()
+    _type_date(qtbot, dialog.opened_from, "2099-01-05")
+    qtbot.keyClick(dialog.opened_from.line, Qt.Key.Key_Tab)
+    assert not error.isVisible() and dialog.opened_from.text() == "2099-01-05"  # as typed
+    assert dialog.filters().opened_from == date(2099, 1, 5)
+    assert dialog.found.text() == "0 case(s) match and are not yet in the programme."
