@@ -491,7 +491,7 @@ def moderation_form(window: Any) -> Any:
 
 
 def return_to_b(w: Walk, form: Any) -> None:
-    from audit_tool.ui.moderation_view import ReturnDialog
+    from audit_tool.ui.return_dialog import ReturnDialog
 
     d = w.d
 
