@@ -3,7 +3,6 @@ intact, and go again on downgrade; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -48,14 +47,6 @@ def _database_at_0012(url: str) -> None:
             )
     finally:
         engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def test_a_0012_database_gains_case_fields_and_its_cases_take_values(url, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -28,14 +27,6 @@ TABLES = {
     "compliments",
     "compliment_themes",
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def _database_at_0011(url: str) -> None:

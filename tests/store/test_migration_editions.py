@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -52,14 +51,6 @@ def _database_at_0011(url: str) -> None:
             )
     finally:
         engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def test_a_0011_database_gains_report_editions(url, tmp_path):

@@ -3,7 +3,6 @@ database from then on, and goes again on downgrade; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -40,14 +39,6 @@ def _head(db) -> tuple:  # type: ignore[no-untyped-def]
         return tuple(
             conn.execute(text("SELECT entries, newest_id, newest_hash FROM change_log_head")).one()
         )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def test_the_head_starts_from_the_chain_and_then_follows_it(url, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -44,14 +43,6 @@ def _database_at_0011(url: str) -> None:
             )
     finally:
         engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def _people(db: Database) -> list[tuple]:

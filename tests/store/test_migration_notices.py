@@ -3,7 +3,6 @@ database with its people intact, and go again on downgrade; on SQLite and Postgr
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -41,14 +40,6 @@ def _database_at_0009(url: str) -> None:
             )
     finally:
         engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def _people(db: Database) -> list[tuple]:

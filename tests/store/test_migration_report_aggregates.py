@@ -3,7 +3,6 @@ their answers, equal to a recount; they go again on downgrade; on SQLite and Pos
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
@@ -16,14 +15,6 @@ from audit_tool.store.urls import to_url
 from tests.factories import build_world, complete_review, final_audit, looped_audit
 
 BEFORE = "0013_case_fields"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_available):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "old.sqlite")
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def _database_at_0011_with_final_audits(url: str) -> int:
